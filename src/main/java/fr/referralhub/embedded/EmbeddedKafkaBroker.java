@@ -1,0 +1,138 @@
+package fr.referralhub.embedded;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Features;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real, single-node Kafka broker in KRaft mode, running in this JVM.
+ *
+ * <p>It is the same server code as a production broker ({@code kafka_2.13}), not a test double: one process plays
+ * both the broker and the controller role. Its log directory is formatted on first start and reused afterwards, so
+ * topics (and the schema registry's {@code _schemas} topic with its ids) survive a restart of the hub.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final int NODE_ID = 1;
+
+    private final Path logDir;
+    private final String host;
+    private final int brokerPort;
+    private final int controllerPort;
+    private KafkaRaftServer server;
+
+    public EmbeddedKafkaBroker(Path logDir, String host, int brokerPort, int controllerPort) {
+        this.logDir = logDir;
+        this.host = host;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+    }
+
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        try {
+            Files.createDirectories(logDir);
+            KafkaConfig config = new KafkaConfig(brokerProperties(), false);
+            formatIfNeeded();
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            log.info("Embedded Kafka broker (KRaft) listening on {}, data in {}", bootstrapServers(), logDir.toAbsolutePath());
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the embedded Kafka broker on " + bootstrapServers()
+                    + " (is the port already taken? set hub.embedded.kafka.port or KAFKA_BOOTSTRAP_SERVERS)", e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return host + ":" + brokerPort;
+    }
+
+    private Properties brokerProperties() {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", String.valueOf(NODE_ID));
+        props.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
+        props.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", logDir.toAbsolutePath().toString());
+        // A single node: every internal topic must live with one replica.
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("default.replication.factor", "1");
+        props.put("min.insync.replicas", "1");
+        props.put("num.partitions", "3");
+        // Consumers of a fresh group start at once instead of waiting 3 s for other members.
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "false");
+        // Keep the in-process broker light on a 2-core machine.
+        props.put("num.network.threads", "2");
+        props.put("num.io.threads", "2");
+        props.put("background.threads", "2");
+        props.put("log.cleaner.threads", "1");
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        props.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        return props;
+    }
+
+    /** Formats the log directory for KRaft the first time only (what {@code kafka-storage.sh format} does). */
+    private void formatIfNeeded() throws Exception {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir.toAbsolutePath().toString()))
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setSupportedFeatures(Features.PRODUCTION_FEATURES)
+                .setControllerListenerName("CONTROLLER")
+                .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
+                .setIgnoreFormatted(true)
+                .run();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        server = null;
+        log.info("Embedded Kafka broker stopped");
+    }
+
+    /** Deletes a directory tree; used by tests that want a throw-away broker. */
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
