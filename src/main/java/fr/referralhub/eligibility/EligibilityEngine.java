@@ -1,0 +1,188 @@
+package fr.referralhub.eligibility;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.Need;
+import fr.referralhub.avro.Programme;
+import fr.referralhub.avro.ProgrammeDecision;
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralEventType;
+
+/**
+ * Decides which housing aids and programmes the person of a referral event can get.
+ *
+ * <p>The decision is a pure function of the event and the rule-set file: the rules are applied for the date the
+ * partner event happened ({@code occurredAt}, as a calendar day in Europe/Paris), never for the wall clock, and the
+ * decision id is derived from the event id. Deciding the same event again, today or in a year, gives the same
+ * decision (only {@code decidedAt}, passed in by the caller, differs).
+ *
+ * <p>Programmes decided: those the referrer requested, then those the needs suggest (a housing or mobility need
+ * suggests Mobili-Jeune and Visale), each flagged {@code requested} or not.
+ *
+ * <p>Thread-safe and stateless once built; build it once with {@link #withBundledRuleSets()}.
+ */
+public final class EligibilityEngine {
+
+    /** Classpath location of the rule-set file shipped with the hub. */
+    public static final String BUNDLED_RULE_SETS = "eligibility/rule-sets.yaml";
+
+    /** Time zone that turns the partner's timestamp into the application date: French rules use French days. */
+    public static final ZoneId APPLICATION_TIME_ZONE = ZoneId.of("Europe/Paris");
+
+    /** Programmes the hub checks on top of the requested ones, by need the referrer identified. */
+    private static final Map<Need, List<Programme>> SUGGESTED_PROGRAMMES = Map.of(
+            Need.LOGEMENT, List.of(Programme.MOBILI_JEUNE, Programme.VISALE),
+            Need.MOBILITE, List.of(Programme.MOBILI_JEUNE, Programme.VISALE));
+
+    private final RuleSetCatalogue catalogue;
+    private final Map<Programme, ProgrammeRule> rules = new EnumMap<>(Programme.class);
+
+    /**
+     * @param catalogue rule sets loaded with {@link #ruleSetLoader()}, so that they hold every parameter the rules
+     *                  read
+     * @throws IllegalArgumentException when a rule set leaves a programme open that has no rule, or lacks a
+     *                                  parameter of a rule
+     */
+    public EligibilityEngine(RuleSetCatalogue catalogue) {
+        this(catalogue, defaultRules());
+    }
+
+    EligibilityEngine(RuleSetCatalogue catalogue, List<ProgrammeRule> rules) {
+        this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
+        rules.forEach(rule -> this.rules.put(rule.programme(), rule));
+        checkEveryOpenProgrammeCanBeDecided();
+    }
+
+    /** An engine with the rule sets of {@link #BUNDLED_RULE_SETS}; fails if that file is invalid. */
+    public static EligibilityEngine withBundledRuleSets() {
+        return new EligibilityEngine(ruleSetLoader().loadFromClasspath(BUNDLED_RULE_SETS));
+    }
+
+    /** A loader that requires, in every rule set, each parameter the engine's rules read. */
+    public static RuleSetLoader ruleSetLoader() {
+        return new RuleSetLoader(defaultRules().stream().flatMap(rule -> rule.parameters().stream()).toList());
+    }
+
+    /** The rules of every programme that can be open. Mobili-Pass has none: it is closed in every rule set. */
+    static List<ProgrammeRule> defaultRules() {
+        return List.of(new MobiliJeuneRule(), new VisaleRule(), new SeasonalAgriculturalWorkerAidRule(),
+                new CejRule(), new EmileRule());
+    }
+
+    /**
+     * Decides a creation or an update of a referral.
+     *
+     * @param event     a CREATED or UPDATED event, with its person
+     * @param decidedAt when the hub makes the decision (kept to the millisecond, as the Avro field stores it)
+     * @throws IllegalArgumentException for a CANCELLED event (nothing to decide: the caller skips it) or an event
+     *                                  without person
+     * @throws IllegalStateException    when no rule set covers the event's date
+     */
+    public EligibilityDecision decide(ReferralEvent event, Instant decidedAt) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(decidedAt, "decidedAt");
+        if (event.getEventType() == ReferralEventType.CANCELLED) {
+            throw new IllegalArgumentException("Referral event " + event.getEventId()
+                    + " is a cancellation: there is no eligibility to decide, skip it");
+        }
+        if (event.getPerson() == null) {
+            throw new IllegalArgumentException("Referral event " + event.getEventId()
+                    + " has no person: eligibility cannot be decided");
+        }
+        LocalDate applicationDate = applicationDate(event);
+        RuleSet ruleSet = catalogue.ruleSetFor(applicationDate);
+        RuleContext context = new RuleContext(applicationDate, ruleSet, catalogue.referenceSmicOn(applicationDate));
+        ReferralFacts facts = new ReferralFacts(event);
+
+        List<ProgrammeDecision> decisions = new ArrayList<>();
+        programmesToDecide(event).forEach((programme, requested) ->
+                decisions.add(assess(programme, facts, context).toDecision(programme, requested)));
+
+        return EligibilityDecision.newBuilder()
+                .setDecisionId(decisionIdFor(event.getEventId()))
+                .setReferralId(event.getReferralId())
+                .setReferralEventId(event.getEventId())
+                .setPersonReference(event.getPerson().getPersonReference())
+                .setApplicationDate(applicationDate)
+                .setDecidedAt(decidedAt.truncatedTo(ChronoUnit.MILLIS))
+                .setRuleSetVersion(ruleSet.version())
+                .setProgrammes(decisions)
+                .build();
+    }
+
+    /** The calendar day in France when the partner event happened: an event at 23:30 UTC is on the next day. */
+    public static LocalDate applicationDate(ReferralEvent event) {
+        return LocalDate.ofInstant(event.getOccurredAt(), APPLICATION_TIME_ZONE);
+    }
+
+    /** Same event, same decision id: a re-decided event (replay, redelivery) overwrites instead of duplicating. */
+    public static String decisionIdFor(String referralEventId) {
+        return UUID.nameUUIDFromBytes(("decision:" + referralEventId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** Requested programmes first, in the referrer's order, then suggested ones; each programme once. */
+    private static Map<Programme, Boolean> programmesToDecide(ReferralEvent event) {
+        Map<Programme, Boolean> requestedByProgramme = new LinkedHashMap<>();
+        event.getRequestedProgrammes().forEach(programme -> requestedByProgramme.put(programme, true));
+        for (Need need : event.getNeeds()) {
+            SUGGESTED_PROGRAMMES.getOrDefault(need, List.of())
+                    .forEach(programme -> requestedByProgramme.putIfAbsent(programme, false));
+        }
+        return requestedByProgramme;
+    }
+
+    private Assessment assess(Programme programme, ReferralFacts facts, RuleContext context) {
+        Optional<LocalDate> lastApplicationDate = context.ruleSet().lastApplicationDate(programme);
+        if (lastApplicationDate.isPresent()) {
+            return closedProgramme(programme, context.applicationDate(), lastApplicationDate.get());
+        }
+        return rules.get(programme).assess(facts, context);
+    }
+
+    private static Assessment closedProgramme(Programme programme, LocalDate applicationDate, LocalDate lastDay) {
+        String closure = "plus aucune demande n'est acceptée après le " + FrenchText.date(lastDay);
+        return new Assessment()
+                .fail(CriterionCode.PROGRAMME_OPEN, "demande du " + FrenchText.date(applicationDate),
+                        "demande au plus tard le " + FrenchText.date(lastDay),
+                        "Dispositif suspendu : " + closure + " pour " + FrenchText.programme(programme)
+                                + " ; orienter la personne vers un autre dispositif.")
+                .summaryDetail(closure);
+    }
+
+    /** Fails fast, when the hub starts, rather than on the first referral that needs a missing rule or parameter. */
+    private void checkEveryOpenProgrammeCanBeDecided() {
+        for (RuleSet ruleSet : catalogue.ruleSets()) {
+            for (Programme programme : Programme.values()) {
+                if (ruleSet.lastApplicationDate(programme).isPresent()) {
+                    continue;
+                }
+                ProgrammeRule rule = rules.get(programme);
+                if (rule == null) {
+                    throw new IllegalArgumentException("Rule set " + ruleSet.version() + " of "
+                            + catalogue.source() + " leaves " + programme + " open, but the engine has no rule for it:"
+                            + " list it under closedProgrammes or add a rule");
+                }
+                for (RuleParameter parameter : rule.parameters()) {
+                    if (!ruleSet.parameters().containsKey(parameter.key())) {
+                        throw new IllegalArgumentException("Rule set " + ruleSet.version() + " of "
+                                + catalogue.source() + " has no parameter " + parameter.key()
+                                + ": load it with EligibilityEngine.ruleSetLoader()");
+                    }
+                }
+            }
+        }
+    }
+}

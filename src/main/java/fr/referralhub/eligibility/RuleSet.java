@@ -1,0 +1,61 @@
+package fr.referralhub.eligibility;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import fr.referralhub.avro.Programme;
+
+/**
+ * The thresholds in force during one period, under a version name that every decision made with them carries.
+ *
+ * <p>Instances come from {@link RuleSetLoader}, which has already checked that every parameter the rules need is
+ * present and well typed, so the accessors below only fail on a programming error (a rule reading a parameter it
+ * did not declare).
+ *
+ * @param version           name of the rule set, e.g. {@code 2024-10-29}; copied into {@code ruleSetVersion}
+ * @param validFrom         first application date the rule set applies to (inclusive)
+ * @param validTo           first application date it no longer applies to (exclusive); null while in force
+ * @param parameters        parameter values by {@link RuleParameter#key()}
+ * @param closedProgrammes  programmes that take no application during this rule set, with the last day they
+ *                          did (shown to the counsellor)
+ */
+public record RuleSet(
+        String version,
+        LocalDate validFrom,
+        LocalDate validTo,
+        Map<String, BigDecimal> parameters,
+        Map<Programme, LocalDate> closedProgrammes) {
+
+    public RuleSet {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(validFrom, "validFrom");
+        parameters = Map.copyOf(parameters);
+        closedProgrammes = Map.copyOf(closedProgrammes);
+    }
+
+    /** Whether the application date falls in this rule set's validity period. */
+    public boolean covers(LocalDate applicationDate) {
+        return !applicationDate.isBefore(validFrom) && (validTo == null || applicationDate.isBefore(validTo));
+    }
+
+    public BigDecimal decimal(RuleParameter parameter) {
+        BigDecimal value = parameters.get(parameter.key());
+        if (value == null) {
+            throw new IllegalStateException("Rule set " + version + " has no parameter " + parameter.key()
+                    + ": declare it in the rule's parameters() so the loader requires it");
+        }
+        return value;
+    }
+
+    public int integer(RuleParameter parameter) {
+        return decimal(parameter).intValueExact();
+    }
+
+    /** Last day the programme took applications, when it is closed during this rule set. */
+    public Optional<LocalDate> lastApplicationDate(Programme programme) {
+        return Optional.ofNullable(closedProgrammes.get(programme));
+    }
+}

@@ -1,0 +1,56 @@
+package fr.referralhub.eligibility;
+
+import static fr.referralhub.avro.Programme.AIDE_SAISONNIERS_AGRICOLES;
+
+import java.math.BigDecimal;
+import java.util.EnumSet;
+import java.util.List;
+
+import fr.referralhub.avro.ContractType;
+import fr.referralhub.avro.Programme;
+
+/**
+ * Rent aid for agricultural seasonal workers (Action Logement): a fixed monthly amount for at most a few months,
+ * applied for within some months of the contract start.
+ *
+ * <p>Two things the hub cannot check, said in the summary rather than guessed:
+ * <ul>
+ *   <li>the total: it is the monthly amount times the contract's months (capped), but the canonical contract has
+ *       no end date, so the decision gives the monthly amount and no total;</li>
+ *   <li>the repeat limit (one more aid, in another calendar year): the hub does not know the aids already paid.</li>
+ * </ul>
+ * An application before the contract start is accepted: a referral often precedes the season.
+ */
+final class SeasonalAgriculturalWorkerAidRule implements ProgrammeRule {
+
+    static final RuleParameter MONTHS_AFTER_START =
+            RuleParameter.integer(AIDE_SAISONNIERS_AGRICOLES, "applicationMonthsAfterContractStart");
+    static final RuleParameter MONTHLY_AMOUNT = RuleParameter.decimal(AIDE_SAISONNIERS_AGRICOLES, "monthlyAmountEur");
+    static final RuleParameter MAXIMUM_MONTHS = RuleParameter.integer(AIDE_SAISONNIERS_AGRICOLES, "maximumMonths");
+
+    @Override
+    public Programme programme() {
+        return AIDE_SAISONNIERS_AGRICOLES;
+    }
+
+    @Override
+    public List<RuleParameter> parameters() {
+        return List.of(MONTHS_AFTER_START, MONTHLY_AMOUNT, MAXIMUM_MONTHS);
+    }
+
+    @Override
+    public Assessment assess(ReferralFacts facts, RuleContext context) {
+        RuleSet rules = context.ruleSet();
+        BigDecimal monthly = rules.decimal(MONTHLY_AMOUNT);
+        int maximumMonths = rules.integer(MAXIMUM_MONTHS);
+        Assessment assessment = new Assessment();
+        CommonChecks.contractType(assessment, facts, EnumSet.of(ContractType.SAISONNIER_AGRICOLE));
+        CommonChecks.applicationWindow(assessment, facts, context, null, rules.integer(MONTHS_AFTER_START));
+        return assessment
+                .amounts(Money.cents(monthly), null)
+                .summaryDetail(FrenchText.euros(monthly) + " par mois pendant " + maximumMonths + " mois au plus ("
+                        + FrenchText.euros(monthly.multiply(BigDecimal.valueOf(maximumMonths))) + "), total selon la "
+                        + "durée du contrat que le hub ne reçoit pas ; une seconde aide n'est possible qu'une autre "
+                        + "année civile (aides déjà reçues non vérifiées)");
+    }
+}

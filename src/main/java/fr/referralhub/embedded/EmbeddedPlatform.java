@@ -1,0 +1,70 @@
+package fr.referralhub.embedded;
+
+import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The embedded broker and registry as one Spring lifecycle: started before anything that talks to Kafka
+ * (see {@link #PHASE}) and stopped after it.
+ */
+public class EmbeddedPlatform implements SmartLifecycle {
+
+    /** Far below the default phase of Kafka-using components and Camel's (which starts last). */
+    public static final int PHASE = Integer.MIN_VALUE + 1000;
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPlatform.class);
+
+    private final EmbeddedKafkaBroker broker;
+    private final EmbeddedPlatformProperties properties;
+    private final String bootstrapServers;
+    private EmbeddedSchemaRegistry registry;
+    private volatile boolean running;
+
+    EmbeddedPlatform(EmbeddedPlatformProperties properties, String bootstrapServers) {
+        this.properties = properties;
+        this.bootstrapServers = bootstrapServers;
+        this.broker = properties.kafka().enabled()
+                ? new EmbeddedKafkaBroker(Path.of(properties.dataDir(), "kafka"), properties.kafka().host(),
+                        properties.kafka().port(), properties.kafka().controllerPort())
+                : null;
+    }
+
+    @Override
+    public void start() {
+        if (broker != null) {
+            broker.start();
+        }
+        if (properties.schemaRegistry().enabled()) {
+            registry = new EmbeddedSchemaRegistry(bootstrapServers, properties.schemaRegistry().topic(),
+                    properties.schemaRegistry().host(), properties.schemaRegistry().port());
+            registry.start();
+        }
+        running = true;
+        log.info("Embedded platform ready: Kafka bootstrap servers {}, schema registry {}", bootstrapServers,
+                registry != null ? registry.url() : "(external)");
+    }
+
+    @Override
+    public void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

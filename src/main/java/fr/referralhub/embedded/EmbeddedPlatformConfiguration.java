@@ -1,0 +1,21 @@
+package fr.referralhub.embedded;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the embedded platform when {@link EmbeddedPlatformEnvironment} switched any part of it on.
+ * A production image can leave this whole package (and the {@code kafka_2.13} dependency) out.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("${hub.embedded.kafka.enabled:false} or ${hub.embedded.schema-registry.enabled:false}")
+class EmbeddedPlatformConfiguration {
+
+    @Bean
+    EmbeddedPlatform embeddedPlatform(EmbeddedPlatformProperties properties,
+                                      @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+        return new EmbeddedPlatform(properties, bootstrapServers);
+    }
+}

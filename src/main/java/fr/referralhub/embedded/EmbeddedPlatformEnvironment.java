@@ -1,0 +1,68 @@
+package fr.referralhub.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Decides, before any bean exists, whether the hub runs on its embedded platform.
+ *
+ * <p>When {@code hub.kafka.bootstrap-servers} (env {@code KAFKA_BOOTSTRAP_SERVERS}) is empty, the embedded broker
+ * is switched on and its address becomes the bootstrap servers; the same for {@code hub.schema-registry.url}
+ * (env {@code SCHEMA_REGISTRY_URL}). Doing it here means every other component reads one resolved address and
+ * never needs to know whether the platform is embedded. Port 0 is resolved to a free port now, so the address is
+ * known before the servers start.
+ */
+public class EmbeddedPlatformEnvironment implements EnvironmentPostProcessor, Ordered {
+
+    static final String PROPERTY_SOURCE = "referral-hub-embedded-platform";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        if (env.getProperty("hub.kafka.bootstrap-servers", "").isBlank()) {
+            String host = env.getProperty("hub.embedded.kafka.host", "localhost");
+            int port = resolvePort(env.getProperty("hub.embedded.kafka.port", Integer.class, 9092));
+            int controllerPort = resolvePort(env.getProperty("hub.embedded.kafka.controller-port", Integer.class, 9093));
+            resolved.put("hub.embedded.kafka.enabled", true);
+            resolved.put("hub.embedded.kafka.port", port);
+            resolved.put("hub.embedded.kafka.controller-port", controllerPort);
+            resolved.put("hub.kafka.bootstrap-servers", host + ":" + port);
+        }
+        if (env.getProperty("hub.schema-registry.url", "").isBlank()) {
+            String host = env.getProperty("hub.embedded.schema-registry.host", "localhost");
+            int port = resolvePort(env.getProperty("hub.embedded.schema-registry.port", Integer.class, 8081));
+            resolved.put("hub.embedded.schema-registry.enabled", true);
+            resolved.put("hub.embedded.schema-registry.port", port);
+            resolved.put("hub.schema-registry.url", "http://" + host + ":" + port);
+        }
+        if (!resolved.isEmpty()) {
+            env.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, resolved));
+        }
+    }
+
+    private static int resolvePort(int configured) {
+        if (configured != 0) {
+            return configured;
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port for the embedded platform", e);
+        }
+    }
+
+    /** After application.yaml and the environment are loaded, so their values decide. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,223 @@
+package fr.referralhub.embedded;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.referralhub.embedded.SchemaRegistryStore.SchemaVersion;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded schema registry's durable state: a single-partition compacted Kafka topic holding Confluent's own
+ * record formats, so the topic stays readable by (and from) a Confluent registry.
+ *
+ * <ul>
+ *   <li>schema: key {@code {"keytype":"SCHEMA","subject":s,"version":v,"magic":1}},
+ *       value {@code {"subject":s,"version":v,"id":id,"schema":canonical,"deleted":false}};</li>
+ *   <li>compatibility: key {@code {"keytype":"CONFIG","subject":s or null,"magic":0}},
+ *       value {@code {"compatibilityLevel":"BACKWARD"}}.</li>
+ * </ul>
+ * Key fields keep Confluent's order: compaction compares key bytes, so a rewrite must produce the same bytes.
+ */
+final class SchemaRegistryJournal implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SchemaRegistryJournal.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final KafkaProducer<String, String> producer;
+
+    SchemaRegistryJournal(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "embedded-schema-registry",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                // Bounded, so a registration answers 50001 instead of hanging while Kafka is away.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis()),
+                new StringSerializer(), new StringSerializer());
+    }
+
+    /** Creates the topic if absent, then applies every record it holds, oldest first, to the store. */
+    void replayInto(SchemaRegistryStore store) {
+        ensureTopic();
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "embedded-schema-registry-replay",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), KAFKA_TIMEOUT).get(partition);
+            long deadline = System.nanoTime() + REPLAY_TIMEOUT.toNanos();
+            while (consumer.position(partition, KAFKA_TIMEOUT) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read schema registry topic '" + topic + "' to its end ("
+                            + end + ") within " + REPLAY_TIMEOUT.toSeconds() + " s from " + bootstrapServers);
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    apply(record, store);
+                }
+            }
+        }
+    }
+
+    void appendSchema(SchemaVersion version) {
+        ObjectNode key = JSON.createObjectNode()
+                .put("keytype", "SCHEMA")
+                .put("subject", version.subject())
+                .put("version", version.version())
+                .put("magic", 1);
+        ObjectNode value = JSON.createObjectNode()
+                .put("subject", version.subject())
+                .put("version", version.version())
+                .put("id", version.id())
+                .put("schema", version.schema())
+                .put("deleted", version.deleted());
+        append(key, value);
+    }
+
+    void appendCompatibility(String subjectOrNull, SchemaRegistryCompatibility level) {
+        append(configKey(subjectOrNull), JSON.createObjectNode().put("compatibilityLevel", level.name()));
+    }
+
+    private static ObjectNode configKey(String subjectOrNull) {
+        ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG");
+        if (subjectOrNull == null) {
+            key.putNull("subject");
+        } else {
+            key.put("subject", subjectOrNull);
+        }
+        return key.put("magic", 0);
+    }
+
+    private void append(ObjectNode key, ObjectNode value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, 0, JSON.writeValueAsString(key), JSON.writeValueAsString(value)))
+                    .get();
+        } catch (ExecutionException e) {
+            throw SchemaRegistryApiError.storeError(topic, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SchemaRegistryApiError.storeError(topic, e);
+        } catch (JsonProcessingException | KafkaException e) {
+            throw SchemaRegistryApiError.storeError(topic, e);
+        }
+    }
+
+    private void apply(ConsumerRecord<String, String> record, SchemaRegistryStore store) {
+        try {
+            JsonNode key = JSON.readTree(record.key());
+            JsonNode value = record.value() == null ? null : JSON.readTree(record.value());
+            switch (key.path("keytype").asText()) {
+                case "SCHEMA" -> applySchema(key, value, store);
+                case "CONFIG" -> {
+                    // A tombstone, or a config record carrying other settings only, leaves no level.
+                    String level = value == null ? null : textOrNull(value, "compatibilityLevel");
+                    store.applyCompatibility(textOrNull(key, "subject"),
+                            level == null ? null : SchemaRegistryCompatibility.parse(level));
+                }
+                default -> {
+                    // NOOP, MODE, DELETE_SUBJECT...: Confluent bookkeeping that carries nothing this registry serves.
+                }
+            }
+        } catch (JsonProcessingException | IllegalArgumentException | SchemaRegistryApiError e) {
+            throw new IllegalStateException("Record at offset " + record.offset() + " of topic '" + topic
+                    + "' is not a schema registry record (key " + record.key() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void applySchema(JsonNode key, JsonNode value, SchemaRegistryStore store) {
+        if (value == null) {
+            store.applySchemaRemoval(required(key, "subject").asText(), required(key, "version").asInt());
+            return;
+        }
+        int id = required(value, "id").asInt();
+        String type = value.path("schemaType").asText("AVRO");
+        if (!type.equals("AVRO")) {
+            log.warn("Schema id {} in topic '{}' is of type {}: this registry serves Avro only and skips it", id, topic, type);
+            store.reserveId(id);
+            return;
+        }
+        store.applySchema(new SchemaVersion(required(value, "subject").asText(), required(value, "version").asInt(), id,
+                required(value, "schema").asText(), value.path("deleted").asBoolean(false)));
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException("no " + field);
+        }
+        return value;
+    }
+
+    private static String textOrNull(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private void ensureTopic() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            try {
+                admin.createTopics(List.of(newTopic)).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
+            if (partitions != 1) {
+                throw new IllegalStateException("Schema registry topic '" + topic + "' has " + partitions
+                        + " partitions: it needs exactly one, so that its records keep their order");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create or check schema registry topic '" + topic + "' on "
+                    + bootstrapServers + ": " + (e.getCause() != null ? e.getCause().getMessage() : e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating schema registry topic '" + topic + "'", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,224 @@
+package fr.referralhub.intake;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.ContractType;
+import fr.referralhub.avro.EmployerSector;
+import fr.referralhub.avro.EmploymentContract;
+import fr.referralhub.avro.EmploymentSituation;
+import fr.referralhub.avro.EmploymentStatus;
+import fr.referralhub.avro.HousingSituation;
+import fr.referralhub.avro.IntakeChannel;
+import fr.referralhub.avro.Need;
+import fr.referralhub.avro.PartnerKind;
+import fr.referralhub.avro.PersonProfile;
+import fr.referralhub.avro.PersonReferenceBasis;
+import fr.referralhub.avro.Programme;
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.avro.SourceReference;
+import fr.referralhub.avro.TargetHousing;
+import fr.referralhub.identity.Nir;
+import fr.referralhub.intake.InvalidPartnerEventException.Kind;
+import fr.referralhub.territory.InseeCodes;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the employment agencies' JSON (France Travail, missions locales, Cap emploi, Apec) exactly as they send it
+ * ({@code shared/samples/employment-agency}) and maps it to a canonical draft.
+ *
+ * <p>What is not carried on: names, phone, e-mail, the counsellor and free-text comments. The canonical referral
+ * travels on a shared topic and only keeps what eligibility and routing need (data minimisation).
+ */
+@Component
+public class EmploymentAgencyEventReader {
+
+    /** One referral is a few kilobytes; anything this large is not one event. */
+    public static final int MAX_BYTES = 256 * 1024;
+    private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+
+    private final ObjectMapper json;
+
+    public EmploymentAgencyEventReader(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public PartnerEvent read(byte[] body) {
+        JsonNode root = parse(body);
+        JsonFields f = new JsonFields();
+
+        Optional<String> eventId = f.text(root, "idEvenement", true);
+        Optional<String> eventType = f.code(root, "typeEvenement", true,
+                t -> t.equals("ORIENTATION_CREEE") || t.equals("ORIENTATION_MODIFIEE") || t.equals("ORIENTATION_ANNULEE"),
+                "ORIENTATION_CREEE, ORIENTATION_MODIFIEE or ORIENTATION_ANNULEE");
+        Optional<Instant> occurredAt = f.timestamp(root, "horodatage", true);
+        Optional<JsonNode> structure = f.object(root, "structure", true);
+        Optional<String> structureCode = structure.flatMap(s -> f.text(s, "structure.code", true));
+        Optional<String> structureType = structure.flatMap(s -> f.text(s, "structure.type", false));
+        Optional<String> structureName = structure.flatMap(s -> f.text(s, "structure.libelle", false));
+
+        ReferralEventType type = eventType.map(EmploymentAgencyEventReader::canonicalType).orElse(ReferralEventType.CREATED);
+        Optional<String> origin = f.text(root, "idEvenementOrigine", type != ReferralEventType.CREATED);
+
+        ReferralEvent.Builder draft = ReferralEvent.newBuilder()
+                .setEventId("")
+                .setReferralId("")
+                .setEventType(type)
+                .setOccurredAt(occurredAt.orElse(Instant.EPOCH))
+                .setReceivedAt(Instant.EPOCH);
+        PartnerEvent.Identifiers identifiers = PartnerEvent.Identifiers.NONE;
+
+        if (type == ReferralEventType.CANCELLED) {
+            draft.setCancellationReason(f.text(root, "motif", true).orElse(null));
+        } else {
+            identifiers = readReferral(root, f, draft, occurredAt);
+        }
+
+        if (!f.errors().isEmpty()) {
+            throw new InvalidPartnerEventException(Kind.INVALID, f.errors());
+        }
+        draft.setSource(SourceReference.newBuilder()
+                .setPartnerId(structureCode.orElseThrow())
+                .setPartnerKind(PartnerKind.EMPLOYMENT_AGENCY)
+                .setChannel(IntakeChannel.HTTP_JSON)
+                .setStructureType(structureType.orElse(null))
+                .setStructureCode(structureCode.orElseThrow())
+                .setStructureName(structureName.orElse(null))
+                .setPartnerEventId(eventId.orElseThrow())
+                .setOriginPartnerEventId(origin.orElse(null))
+                .build());
+        return new PartnerEvent(draft.build(), identifiers);
+    }
+
+    private PartnerEvent.Identifiers readReferral(JsonNode root, JsonFields f, ReferralEvent.Builder draft,
+                                                  Optional<Instant> occurredAt) {
+        Optional<JsonNode> person = f.object(root, "beneficiaire", true);
+        Optional<Nir> nir = person.flatMap(p -> f.text(p, "beneficiaire.nir", false)).flatMap(raw -> {
+            Nir.Result result = Nir.parse(raw);
+            if (!result.valid()) {
+                f.reject("beneficiaire.nir", result.problem());
+            }
+            return result.nir();
+        });
+        Optional<String> franceTravailId = person.flatMap(p -> f.code(p, "beneficiaire.identifiantFranceTravail", false,
+                id -> id.matches("[0-9A-Za-z]{5,12}"), "5 to 12 letters or digits"));
+        Optional<LocalDate> birthDate = person.flatMap(p -> f.date(p, "beneficiaire.dateNaissance", true));
+        birthDate.ifPresent(born -> {
+            LocalDate on = occurredAt.map(t -> t.atZone(PARIS).toLocalDate()).orElse(LocalDate.now(PARIS));
+            if (born.isAfter(on) || born.isBefore(on.minusYears(100))) {
+                f.reject("beneficiaire.dateNaissance", "must be a birth date in the past 100 years");
+            }
+        });
+        Optional<JsonNode> address = person.flatMap(p -> f.object(p, "beneficiaire.adresse", true));
+        Optional<String> homeCommune = address.flatMap(a -> f.code(a, "beneficiaire.adresse.codeCommuneInsee", true,
+                InseeCodes::isCommune, "an INSEE commune code (5 characters, e.g. 93066 or 2A004; not a postal code)"));
+
+        draft.setPerson(PersonProfile.newBuilder()
+                .setPersonReference("")
+                .setPersonReferenceBasis(PersonReferenceBasis.NONE)
+                .setBirthDate(birthDate.orElse(null))
+                .setHomeCommune(homeCommune.orElse(null))
+                .setHomeDepartement(homeCommune.flatMap(InseeCodes::departementOf).orElse(null))
+                .setHousingSituation(person.flatMap(p -> f.enumValue(p, "beneficiaire.modeHebergement", false,
+                        HousingSituation.class)).orElse(null))
+                .setWorkPermit(person.flatMap(p -> f.bool(p, "beneficiaire.autorisationTravail", false)).orElse(null))
+                .build());
+
+        f.object(root, "situation", true).ifPresent(situation -> draft.setEmployment(readSituation(situation, f)));
+        f.object(root, "logementVise", false).ifPresent(housing -> draft.setTargetHousing(readTargetHousing(housing, f)));
+        draft.setNeeds(f.enumList(root, "freins", Need.class));
+        draft.setRequestedProgrammes(f.enumList(root, "dispositifsDemandes", Programme.class));
+        draft.setDesiredDepartements(f.codeList(root, "territoiresSouhaites", InseeCodes::isDepartement,
+                "an INSEE departement code (e.g. 15, 2A, 971)"));
+        Optional<JsonNode> information = f.object(root, "information", true);
+        draft.setPersonInformed(information.flatMap(i -> f.bool(i, "information.beneficiaireInforme", true)).orElse(null));
+        draft.setPersonInformedOn(information.flatMap(i -> f.date(i, "information.date", false)).orElse(null));
+        return new PartnerEvent.Identifiers(nir, franceTravailId, birthDate);
+    }
+
+    private static EmploymentSituation readSituation(JsonNode situation, JsonFields f) {
+        Optional<EmploymentStatus> status = f.enumValue(situation, "situation.statut", true, EmploymentStatus.class);
+        EmploymentSituation.Builder builder = EmploymentSituation.newBuilder()
+                .setStatus(status.orElse(EmploymentStatus.SANS_ACTIVITE))
+                .setInEducationOrTraining(f.bool(situation, "situation.enFormation", false).orElse(null));
+        f.object(situation, "situation.contrat", false).ifPresent(contract -> builder.setContract(
+                EmploymentContract.newBuilder()
+                        .setType(f.enumValue(contract, "situation.contrat.type", true, ContractType.class)
+                                .orElse(ContractType.CDI))
+                        .setEmployerSector(f.enumValue(contract, "situation.contrat.secteurEmployeur", false,
+                                EmployerSector.class).orElse(null))
+                        .setStartDate(f.date(contract, "situation.contrat.dateDebut", false).orElse(null))
+                        .setGrossMonthlySalaryCents(f.euroCents(contract, "situation.contrat.salaireBrutMensuel").orElse(null))
+                        .setWorkplaceCommune(f.code(contract, "situation.contrat.codeCommuneLieuTravail", false,
+                                InseeCodes::isCommune, "an INSEE commune code").orElse(null))
+                        .setHomeToWorkDistanceKm(f.wholeNumber(contract, "situation.contrat.distanceDomicileKm", 0, 20_000)
+                                .orElse(null))
+                        .build()));
+        return builder.build();
+    }
+
+    private static TargetHousing readTargetHousing(JsonNode housing, JsonFields f) {
+        Optional<String> commune = f.code(housing, "logementVise.codeCommuneInsee", false, InseeCodes::isCommune,
+                "an INSEE commune code");
+        return TargetHousing.newBuilder()
+                .setMonthlyRentCents(f.euroCents(housing, "logementVise.loyerMensuel").orElse(null))
+                .setCommune(commune.orElse(null))
+                .setDepartement(commune.flatMap(InseeCodes::departementOf).orElse(null))
+                .setDoubleRent(f.bool(housing, "logementVise.doubleLoyer", false).orElse(null))
+                .build();
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw malformed("(body)", "is empty: send one referral event as a JSON object");
+        }
+        if (body.length > MAX_BYTES) {
+            throw new InvalidPartnerEventException(Kind.TOO_LARGE,
+                    List.of(new FieldError("(body)", "is " + body.length + " bytes; one event is at most " + MAX_BYTES)));
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw malformed("(body)", "is not valid UTF-8");
+        }
+        try {
+            JsonNode root = json.readTree(text);
+            if (root == null || !root.isObject()) {
+                throw malformed("(body)", "must be a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            throw malformed("(body)", "is not valid JSON" + (location == null ? ""
+                    : " at line " + location.getLineNr() + ", column " + location.getColumnNr()) + ": "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    private static InvalidPartnerEventException malformed(String field, String reason) {
+        return new InvalidPartnerEventException(Kind.MALFORMED, List.of(new FieldError(field, reason)));
+    }
+
+    private static ReferralEventType canonicalType(String partnerType) {
+        return switch (partnerType) {
+            case "ORIENTATION_MODIFIEE" -> ReferralEventType.UPDATED;
+            case "ORIENTATION_ANNULEE" -> ReferralEventType.CANCELLED;
+            default -> ReferralEventType.CREATED;
+        };
+    }
+}

@@ -1,0 +1,215 @@
+package fr.referralhub.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.RecordHeaders;
+import fr.referralhub.topics.TopicProvisioner;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which partner events the hub already published, and under which referral: the de-duplication index of intake.
+ *
+ * <p>It is a view of {@code referrals.v1} itself, rebuilt at start-up from the record headers and kept current by
+ * tailing the topic, so there is no second store to get out of step with what was really published, and events
+ * published by other hub instances are seen too. An event is recorded here only after the broker acknowledged it.
+ * Concurrent submissions of the same partner event are serialised by an in-flight claim: the second one waits for
+ * the first and then sees it as a duplicate (or takes over if the first failed).
+ */
+@Component
+public class IntakeLedger implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(IntakeLedger.class);
+    private static final Duration CLAIM_WAIT = Duration.ofSeconds(30);
+
+    /** A published partner event. */
+    public record Entry(String referralId, String personReference, ReferralEventType type) {
+    }
+
+    private final Map<String, Entry> published = new ConcurrentHashMap<>();
+    private final Set<String> cancelledReferrals = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private final String bootstrapServers;
+    private final String topic;
+    private volatile KafkaConsumer<String, byte[]> tail;
+    private volatile Thread tailThread;
+    private volatile boolean running;
+
+    public IntakeLedger(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topics.referrals();
+    }
+
+    static String key(String partnerId, String partnerEventId) {
+        return partnerId + '\u0001' + partnerEventId;
+    }
+
+    /**
+     * Claims a partner event for publication.
+     *
+     * @return the earlier publication if this is a duplicate; empty if the caller now owns the claim and must
+     *         {@link #confirm} or {@link #release} it
+     */
+    public Optional<Entry> claim(String partnerId, String partnerEventId) {
+        String key = key(partnerId, partnerEventId);
+        while (true) {
+            Entry done = published.get(key);
+            if (done != null) {
+                return Optional.of(done);
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> other = inFlight.putIfAbsent(key, mine);
+            if (other == null) {
+                // Published between the first look and the claim: give the claim back.
+                Entry raced = published.get(key);
+                if (raced != null) {
+                    release(partnerId, partnerEventId);
+                    return Optional.of(raced);
+                }
+                return Optional.empty();
+            }
+            try {
+                other.get(CLAIM_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while the same partner event was being published", e);
+            } catch (Exception e) {
+                throw new IllegalStateException("The same partner event is still being published; retry later", e);
+            }
+        }
+    }
+
+    public void confirm(String partnerId, String partnerEventId, Entry entry) {
+        remember(key(partnerId, partnerEventId), entry);
+        CompletableFuture<Void> claim = inFlight.remove(key(partnerId, partnerEventId));
+        if (claim != null) {
+            claim.complete(null);
+        }
+    }
+
+    public void release(String partnerId, String partnerEventId) {
+        CompletableFuture<Void> claim = inFlight.remove(key(partnerId, partnerEventId));
+        if (claim != null) {
+            claim.complete(null);
+        }
+    }
+
+    /** The creation event of a referral, by the partner's id of that creation event. */
+    public Optional<Entry> creation(String partnerId, String creationEventId) {
+        return Optional.ofNullable(published.get(key(partnerId, creationEventId)))
+                .filter(entry -> entry.type() == ReferralEventType.CREATED);
+    }
+
+    public boolean isCancelled(String referralId) {
+        return cancelledReferrals.contains(referralId);
+    }
+
+    public int size() {
+        return published.size();
+    }
+
+    private void remember(String key, Entry entry) {
+        published.putIfAbsent(key, entry);
+        if (entry.type() == ReferralEventType.CANCELLED) {
+            cancelledReferrals.add(entry.referralId());
+        }
+    }
+
+    /** Reads the whole topic before routes start, then keeps tailing it in the background. */
+    @Override
+    public void start() {
+        tail = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+                // Only headers are needed: don't fetch more of each value than necessary.
+                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-ledger"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = tail.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        tail.assign(partitions);
+        tail.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = new HashMap<>(tail.endOffsets(partitions));
+        long started = System.nanoTime();
+        while (end.entrySet().stream().anyMatch(e -> tail.position(e.getKey()) < e.getValue())) {
+            tail.poll(Duration.ofMillis(200)).forEach(this::index);
+        }
+        log.info("Intake ledger rebuilt from {}: {} partner events in {} ms", topic, published.size(),
+                (System.nanoTime() - started) / 1_000_000);
+        running = true;
+        tailThread = new Thread(this::keepTailing, "intake-ledger-tail");
+        tailThread.setDaemon(true);
+        tailThread.start();
+    }
+
+    private void keepTailing() {
+        try {
+            while (running) {
+                tail.poll(Duration.ofSeconds(1)).forEach(this::index);
+            }
+        } catch (WakeupException e) {
+            // stop() woke us up
+        } catch (Exception e) {
+            log.error("Intake ledger stopped following {}: duplicates from other instances may be missed", topic, e);
+        } finally {
+            tail.close();
+        }
+    }
+
+    private void index(ConsumerRecord<String, byte[]> record) {
+        String partnerId = header(record, RecordHeaders.PARTNER_ID);
+        String partnerEventId = header(record, RecordHeaders.PARTNER_EVENT_ID);
+        String referralId = header(record, RecordHeaders.REFERRAL_ID);
+        String type = header(record, RecordHeaders.EVENT_TYPE);
+        if (partnerId == null || partnerEventId == null || referralId == null || type == null) {
+            return;
+        }
+        remember(key(partnerId, partnerEventId), new Entry(referralId, record.key(), ReferralEventType.valueOf(type)));
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (tail != null) {
+            tail.wakeup();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the topics exist. */
+    @Override
+    public int getPhase() {
+        return TopicProvisioner.PHASE + 1;
+    }
+}

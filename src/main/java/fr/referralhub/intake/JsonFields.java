@@ -1,0 +1,220 @@
+package fr.referralhub.intake;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Reads typed values out of a partner's JSON document and collects every problem with its field path, instead of
+ * stopping at the first one: a partner's IT team fixes a rejected event in one go.
+ */
+final class JsonFields {
+
+    private final List<FieldError> errors = new ArrayList<>();
+
+    void reject(String path, String reason) {
+        errors.add(new FieldError(path, reason));
+    }
+
+    List<FieldError> errors() {
+        return errors;
+    }
+
+    Optional<JsonNode> object(JsonNode parent, String path, boolean required) {
+        JsonNode node = child(parent, path);
+        if (node == null) {
+            if (required) {
+                reject(path, "is required");
+            }
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            reject(path, "must be an object");
+            return Optional.empty();
+        }
+        return Optional.of(node);
+    }
+
+    Optional<String> text(JsonNode parent, String path, boolean required) {
+        JsonNode node = child(parent, path);
+        if (node == null) {
+            if (required) {
+                reject(path, "is required");
+            }
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            reject(path, "must be a string");
+            return Optional.empty();
+        }
+        String value = node.asText().strip();
+        if (value.isEmpty()) {
+            if (required) {
+                reject(path, "must not be empty");
+            }
+            return Optional.empty();
+        }
+        if (value.length() > 200) {
+            reject(path, "is longer than 200 characters");
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    Optional<String> code(JsonNode parent, String path, boolean required, Predicate<String> valid, String expected) {
+        Optional<String> value = text(parent, path, required);
+        if (value.isPresent() && !valid.test(value.get())) {
+            reject(path, "must be " + expected + ", got '" + value.get() + "'");
+            return Optional.empty();
+        }
+        return value;
+    }
+
+    <E extends Enum<E>> Optional<E> enumValue(JsonNode parent, String path, boolean required, Class<E> type) {
+        return text(parent, path, required).flatMap(value -> toEnum(path, value, type));
+    }
+
+    <E extends Enum<E>> List<E> enumList(JsonNode parent, String path, Class<E> type) {
+        List<E> values = new ArrayList<>();
+        JsonNode node = child(parent, path);
+        if (node == null) {
+            return values;
+        }
+        if (!node.isArray()) {
+            reject(path, "must be an array");
+            return values;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String itemPath = path + "[" + i + "]";
+            JsonNode item = node.get(i);
+            if (!item.isTextual()) {
+                reject(itemPath, "must be a string");
+                continue;
+            }
+            toEnum(itemPath, item.asText(), type).filter(v -> !values.contains(v)).ifPresent(values::add);
+        }
+        return values;
+    }
+
+    List<String> codeList(JsonNode parent, String path, Predicate<String> valid, String expected) {
+        List<String> values = new ArrayList<>();
+        JsonNode node = child(parent, path);
+        if (node == null) {
+            return values;
+        }
+        if (!node.isArray()) {
+            reject(path, "must be an array");
+            return values;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (!item.isTextual() || !valid.test(item.asText())) {
+                reject(path + "[" + i + "]", "must be " + expected);
+            } else if (!values.contains(item.asText())) {
+                values.add(item.asText());
+            }
+        }
+        return values;
+    }
+
+    Optional<Boolean> bool(JsonNode parent, String path, boolean required) {
+        JsonNode node = child(parent, path);
+        if (node == null) {
+            if (required) {
+                reject(path, "is required");
+            }
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            reject(path, "must be true or false");
+            return Optional.empty();
+        }
+        return Optional.of(node.booleanValue());
+    }
+
+    Optional<LocalDate> date(JsonNode parent, String path, boolean required) {
+        return text(parent, path, required).flatMap(value -> {
+            try {
+                return Optional.of(LocalDate.parse(value));
+            } catch (DateTimeParseException e) {
+                reject(path, "must be an existing date as YYYY-MM-DD, got '" + value + "'");
+                return Optional.empty();
+            }
+        });
+    }
+
+    Optional<Instant> timestamp(JsonNode parent, String path, boolean required) {
+        return text(parent, path, required).flatMap(value -> {
+            try {
+                return Optional.of(OffsetDateTime.parse(value).toInstant());
+            } catch (DateTimeParseException e) {
+                reject(path, "must be an ISO-8601 date-time with offset, e.g. 2026-11-20T09:15:00+01:00, got '" + value + "'");
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Euros with a decimal point, at most 2 decimals, to euro cents. */
+    Optional<Long> euroCents(JsonNode parent, String path) {
+        JsonNode node = child(parent, path);
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isNumber()) {
+            reject(path, "must be a number of euros with a decimal point, e.g. 1400.00");
+            return Optional.empty();
+        }
+        BigDecimal euros = node.decimalValue();
+        if (euros.signum() < 0 || euros.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+            reject(path, "must be between 0 and 1000000 euros");
+            return Optional.empty();
+        }
+        if (euros.stripTrailingZeros().scale() > 2) {
+            reject(path, "must have at most 2 decimals");
+            return Optional.empty();
+        }
+        return Optional.of(euros.movePointRight(2).longValueExact());
+    }
+
+    Optional<Integer> wholeNumber(JsonNode parent, String path, int min, int max) {
+        JsonNode node = child(parent, path);
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!node.isNumber() || !node.canConvertToInt() || node.decimalValue().stripTrailingZeros().scale() > 0) {
+            reject(path, "must be a whole number");
+            return Optional.empty();
+        }
+        int value = node.intValue();
+        if (value < min || value > max) {
+            reject(path, "must be between " + min + " and " + max);
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    private <E extends Enum<E>> Optional<E> toEnum(String path, String value, Class<E> type) {
+        try {
+            return Optional.of(Enum.valueOf(type, value));
+        } catch (IllegalArgumentException e) {
+            reject(path, "must be one of " + Arrays.toString(type.getEnumConstants()) + ", got '" + value + "'");
+            return Optional.empty();
+        }
+    }
+
+    /** Child by the last segment of a dotted path; JSON null counts as absent. */
+    private static JsonNode child(JsonNode parent, String path) {
+        String name = path.substring(path.lastIndexOf('.') + 1);
+        JsonNode node = parent.get(name);
+        return node == null || node.isNull() ? null : node;
+    }
+}

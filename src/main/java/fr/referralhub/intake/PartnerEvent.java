@@ -1,0 +1,28 @@
+package fr.referralhub.intake;
+
+import java.time.LocalDate;
+import java.util.Optional;
+
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.identity.Nir;
+
+/**
+ * A partner event read and validated, before the hub gives it ids: the canonical record as a draft (empty event id,
+ * referral id and person reference) and the identifiers the person reference is computed from. The identifiers
+ * stay in memory: they are never written anywhere.
+ */
+public record PartnerEvent(ReferralEvent draft, Identifiers identifiers) {
+
+    public String partnerId() {
+        return draft.getSource().getPartnerId();
+    }
+
+    public String partnerEventId() {
+        return draft.getSource().getPartnerEventId();
+    }
+
+    /** What the person can be recognised by, strongest first; empty on a cancellation. */
+    public record Identifiers(Optional<Nir> nir, Optional<String> franceTravailId, Optional<LocalDate> birthDate) {
+        public static final Identifiers NONE = new Identifiers(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+}

@@ -1,0 +1,66 @@
+package fr.referralhub.intake;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * RFC 9457 {@code application/problem+json} answers for HTTP partners: a stable problem type, a title, and one
+ * entry per bad field. Logs name the exchange and the reason, never the body (it holds personal data).
+ */
+@Component("problemResponses")
+public class ProblemResponses {
+
+    static final String TYPE_BASE = "https://referral-hub.example/problems/";
+    private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+    /** The event was refused: 400, 413 or 422 with field-level reasons. */
+    public Map<String, Object> refused(Exchange exchange) {
+        InvalidPartnerEventException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidPartnerEventException.class);
+        log.info("Refused partner event ({}): {}", exchange.getExchangeId(), refusal.getMessage());
+        Map<String, Object> problem = problem(exchange, refusal.kind().status(), refusal.kind().type(),
+                refusal.kind().title(), refusal.errors().size() == 1
+                        ? "1 field is invalid; nothing was published."
+                        : refusal.errors().size() + " fields are invalid; nothing was published.");
+        problem.put("errors", refusal.errors().stream()
+                .map(e -> Map.of("field", e.field(), "reason", e.reason())).toList());
+        return problem;
+    }
+
+    /** Kafka or the schema registry did not acknowledge: 503, the partner retries (the same event id is safe). */
+    public Map<String, Object> unavailable(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        log.warn("Partner event not accepted, Kafka unavailable ({}): {}", exchange.getExchangeId(), cause.toString());
+        Map<String, Object> problem = problem(exchange, 503, "hub-unavailable", "Hub temporarily unavailable",
+                "The event could not be stored durably; nothing was accepted. Retry later with the same idEvenement.");
+        exchange.getMessage().setHeader("Retry-After", "30");
+        return problem;
+    }
+
+    /** Anything unexpected: 500 without internals; the log has the exchange id to find it. */
+    public Map<String, Object> failed(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        log.error("Partner event failed unexpectedly ({})", exchange.getExchangeId(), cause);
+        return problem(exchange, 500, "internal-error", "Internal error",
+                "The event was not accepted. Retry later with the same idEvenement; quote " + exchange.getExchangeId()
+                        + " to the hub's operators.");
+    }
+
+    private static Map<String, Object> problem(Exchange exchange, int status, String type, String title, String detail) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", TYPE_BASE + type);
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        problem.put("errors", List.of());
+        return problem;
+    }
+}

@@ -1,0 +1,164 @@
+package fr.referralhub.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import fr.referralhub.avro.PersonProfile;
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.identity.PersonPseudonymizer;
+import fr.referralhub.identity.PersonPseudonymizer.PersonReference;
+import fr.referralhub.intake.InvalidPartnerEventException.Kind;
+import fr.referralhub.topics.RecordHeaders;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a validated partner event into the canonical record to publish: gives it its ids, replaces identifiers by
+ * the person reference, and holds the de-duplication claim until the broker acknowledged the write.
+ *
+ * <p>Ids are derived from the partner's own ids, so a partner event always maps to the same referral and event id,
+ * even if the hub crashed after the broker acknowledged it and before it could answer.
+ */
+@Component("referralIntake")
+public class ReferralIntake {
+
+    /** Exchange property: the partner event was already published; nothing is sent again. */
+    public static final String DUPLICATE = "hubDuplicate";
+    /** Exchange property: the referral the event belongs to. */
+    public static final String REFERRAL_ID = "hubReferralId";
+
+    private final IntakeLedger ledger;
+    private final PersonPseudonymizer pseudonymizer;
+    private final Clock clock;
+
+    @Autowired
+    public ReferralIntake(IntakeLedger ledger, PersonPseudonymizer pseudonymizer) {
+        this(ledger, pseudonymizer, Clock.systemUTC());
+    }
+
+    ReferralIntake(IntakeLedger ledger, PersonPseudonymizer pseudonymizer, Clock clock) {
+        this.ledger = ledger;
+        this.pseudonymizer = pseudonymizer;
+        this.clock = clock;
+    }
+
+    /**
+     * Prepares the exchange for publication: body becomes the canonical {@link ReferralEvent}, headers carry the
+     * record key and tracing headers, or property {@link #DUPLICATE} is set when the event was seen before.
+     */
+    public void prepare(PartnerEvent event, Exchange exchange) {
+        String partnerId = event.partnerId();
+        String partnerEventId = event.partnerEventId();
+        var earlier = ledger.claim(partnerId, partnerEventId);
+        if (earlier.isPresent()) {
+            exchange.setProperty(DUPLICATE, true);
+            exchange.setProperty(REFERRAL_ID, earlier.get().referralId());
+            return;
+        }
+        try {
+            ReferralEvent canonical = complete(event);
+            String recordKey = recordKey(event, canonical);
+            IntakeLedger.Entry entry = new IntakeLedger.Entry(canonical.getReferralId(), recordKey, canonical.getEventType());
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onComplete(Exchange done) {
+                    ledger.confirm(partnerId, partnerEventId, entry);
+                }
+
+                @Override
+                public void onFailure(Exchange failed) {
+                    ledger.release(partnerId, partnerEventId);
+                }
+            });
+            var message = exchange.getMessage();
+            message.setBody(canonical);
+            exchange.setProperty(DUPLICATE, false);
+            exchange.setProperty(REFERRAL_ID, canonical.getReferralId());
+            message.setHeader(KafkaConstants.KEY, recordKey);
+            message.setHeader(RecordHeaders.PARTNER_ID, partnerId);
+            message.setHeader(RecordHeaders.PARTNER_EVENT_ID, partnerEventId);
+            message.setHeader(RecordHeaders.REFERRAL_ID, canonical.getReferralId());
+            message.setHeader(RecordHeaders.EVENT_ID, canonical.getEventId());
+            message.setHeader(RecordHeaders.EVENT_TYPE, canonical.getEventType().name());
+        } catch (RuntimeException e) {
+            ledger.release(partnerId, partnerEventId);
+            throw e;
+        }
+    }
+
+    /** Body of the 202 answer. */
+    public Map<String, Object> acceptedAnswer(Exchange exchange) {
+        boolean duplicate = exchange.getProperty(DUPLICATE, false, Boolean.class);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        return Map.of(
+                "referralId", exchange.getProperty(REFERRAL_ID, String.class),
+                "status", duplicate ? "ALREADY_RECEIVED" : "ACCEPTED");
+    }
+
+    private ReferralEvent complete(PartnerEvent event) {
+        ReferralEvent draft = event.draft();
+        String partnerId = event.partnerId();
+        String referralId;
+        if (draft.getEventType() == ReferralEventType.CREATED) {
+            referralId = derivedId("referral", partnerId, event.partnerEventId());
+        } else {
+            String origin = draft.getSource().getOriginPartnerEventId();
+            IntakeLedger.Entry creation = ledger.creation(partnerId, origin).orElseThrow(() -> unknownReferral(origin));
+            if (ledger.isCancelled(creation.referralId())) {
+                throw new InvalidPartnerEventException(Kind.UNKNOWN_REFERRAL, List.of(new FieldError(
+                        "idEvenementOrigine", "the referral created by '" + origin + "' was cancelled; send a new creation")));
+            }
+            referralId = creation.referralId();
+        }
+        ReferralEvent.Builder canonical = ReferralEvent.newBuilder(draft)
+                .setEventId(derivedId("event", partnerId, event.partnerEventId()))
+                .setReferralId(referralId)
+                .setReceivedAt(clock.instant());
+        if (draft.getPerson() != null) {
+            PersonReference reference = personReference(event.identifiers(), referralId);
+            canonical.setPerson(PersonProfile.newBuilder(draft.getPerson())
+                    .setPersonReference(reference.value())
+                    .setPersonReferenceBasis(reference.basis())
+                    .build());
+        }
+        return canonical.build();
+    }
+
+    /** A referral's events share one key (its creation's person reference), so they stay in order on one partition. */
+    private String recordKey(PartnerEvent event, ReferralEvent canonical) {
+        if (canonical.getEventType() == ReferralEventType.CREATED) {
+            return canonical.getPerson().getPersonReference();
+        }
+        return ledger.creation(event.partnerId(), canonical.getSource().getOriginPartnerEventId())
+                .orElseThrow(() -> unknownReferral(canonical.getSource().getOriginPartnerEventId()))
+                .personReference();
+    }
+
+    private PersonReference personReference(PartnerEvent.Identifiers ids, String referralId) {
+        if (ids.nir().isPresent()) {
+            return pseudonymizer.fromNir(ids.nir().get());
+        }
+        if (ids.franceTravailId().isPresent() && ids.birthDate().isPresent()) {
+            return pseudonymizer.fromFranceTravailId(ids.franceTravailId().get(), ids.birthDate().get());
+        }
+        return pseudonymizer.forReferralOnly(referralId);
+    }
+
+    private static InvalidPartnerEventException unknownReferral(String origin) {
+        return new InvalidPartnerEventException(Kind.UNKNOWN_REFERRAL, List.of(new FieldError("idEvenementOrigine",
+                "no referral was created by event '" + origin + "' of this structure")));
+    }
+
+    private static String derivedId(String kind, String partnerId, String partnerEventId) {
+        return UUID.nameUUIDFromBytes((kind + ':' + partnerId + ':' + partnerEventId).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+}

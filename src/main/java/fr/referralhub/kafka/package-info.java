@@ -1,0 +1,2 @@
+/** Camel-Kafka glue shared by the routes: offset commits and dead-letter descriptions. */
+package fr.referralhub.kafka;

@@ -1,0 +1,2 @@
+/** French territory codes (INSEE communes and departements). */
+package fr.referralhub.territory;

@@ -1,0 +1,18 @@
+package fr.referralhub.topics;
+
+/**
+ * Kafka headers the hub writes on canonical records. They let the intake ledger rebuild its de-duplication index
+ * from {@code referrals.v1} without decoding values, and let operators trace a record back to the partner event.
+ * None of them holds personal data.
+ */
+public final class RecordHeaders {
+
+    public static final String PARTNER_ID = "hub.partner-id";
+    public static final String PARTNER_EVENT_ID = "hub.partner-event-id";
+    public static final String REFERRAL_ID = "hub.referral-id";
+    public static final String EVENT_ID = "hub.event-id";
+    public static final String EVENT_TYPE = "hub.event-type";
+
+    private RecordHeaders() {
+    }
+}

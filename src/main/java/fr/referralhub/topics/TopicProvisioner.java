@@ -1,0 +1,115 @@
+package fr.referralhub.topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import fr.referralhub.schemaregistry.SchemaRegistryClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes the contract of {@link TopicCatalog} real before any route starts: creates missing topics and registers
+ * (or, where registration is a pipeline's job, looks up) each value schema. A schema that the registry refuses as
+ * incompatible stops the start-up here, rather than failing on the first record.
+ */
+@Component
+public class TopicProvisioner implements SmartLifecycle {
+
+    /** After the embedded platform, before Camel (which starts in the last phase). */
+    public static final int PHASE = 0;
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final TopicCatalog catalog;
+    private final HubTopicProperties properties;
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final boolean registerSchemas;
+    private volatile boolean running;
+
+    public TopicProvisioner(TopicCatalog catalog, HubTopicProperties properties,
+                            @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                            @Value("${hub.schema-registry.url}") String registryUrl,
+                            @Value("${hub.schema-registry.register-on-startup:true}") boolean registerSchemas) {
+        this.catalog = catalog;
+        this.properties = properties;
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        this.registerSchemas = registerSchemas;
+    }
+
+    @Override
+    public void start() {
+        createMissingTopics();
+        governSchemas();
+        running = true;
+    }
+
+    private void createMissingTopics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (TopicSpec spec : catalog.all()) {
+                if (!existing.contains(spec.name())) {
+                    missing.add(new NewTopic(spec.name(), properties.partitions(), properties.replicationFactor())
+                            .configs(spec.configs()));
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // Another hub instance of the same consumer group may have created them at the same moment.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            log.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create the hub's topics", e);
+        }
+    }
+
+    private void governSchemas() {
+        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
+        for (TopicSpec spec : catalog.all()) {
+            if (spec.valueSchema() == null) {
+                continue;
+            }
+            int id = registerSchemas
+                    ? registry.register(spec.valueSubject(), spec.valueSchema())
+                    : registry.lookup(spec.valueSubject(), spec.valueSchema());
+            log.info("Topic {}: value schema {} is id {} in {}", spec.name(), spec.valueSchema().getFullName(), id,
+                    registryUrl);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

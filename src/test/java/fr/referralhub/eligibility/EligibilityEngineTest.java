@@ -1,0 +1,325 @@
+package fr.referralhub.eligibility;
+
+import static fr.referralhub.avro.ContractType.APPRENTISSAGE;
+import static fr.referralhub.avro.ContractType.CDI;
+import static fr.referralhub.avro.ContractType.SAISONNIER_AGRICOLE;
+import static fr.referralhub.avro.EmployerSector.AGRICOLE;
+import static fr.referralhub.avro.EmployerSector.PRIVE_NON_AGRICOLE;
+import static fr.referralhub.avro.EmploymentStatus.APPRENTI;
+import static fr.referralhub.avro.EmploymentStatus.DEMANDEUR_EMPLOI;
+import static fr.referralhub.avro.EmploymentStatus.SAISONNIER;
+import static fr.referralhub.avro.EmploymentStatus.SALARIE;
+import static fr.referralhub.avro.Programme.AIDE_SAISONNIERS_AGRICOLES;
+import static fr.referralhub.avro.Programme.CEJ;
+import static fr.referralhub.avro.Programme.MOBILI_JEUNE;
+import static fr.referralhub.avro.Programme.MOBILI_PASS;
+import static fr.referralhub.avro.Programme.VISALE;
+import static fr.referralhub.eligibility.TestReferral.referral;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+import fr.referralhub.avro.CriterionCheck;
+import fr.referralhub.avro.CriterionResult;
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.EligibilityOutcome;
+import fr.referralhub.avro.Need;
+import fr.referralhub.avro.Programme;
+import fr.referralhub.avro.ProgrammeDecision;
+import fr.referralhub.avro.ReferralEventType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the engine does around the rules: dates, ids, which programmes, texts, amounts, refusals. */
+class EligibilityEngineTest {
+
+    private static final EligibilityEngine ENGINE = EligibilityEngine.withBundledRuleSets();
+    private static final Instant DECIDED_AT = Instant.parse("2031-01-01T00:00:00Z");
+    private static final LocalDate APPLIED = LocalDate.of(2025, 3, 15);
+
+    private static TestReferral apprentice() {
+        return referral().appliedOn(APPLIED).bornOn(LocalDate.of(2000, 6, 1))
+                .status(APPRENTI).contract(APPRENTISSAGE, PRIVE_NON_AGRICOLE, APPLIED.minusMonths(2))
+                .grossSalary("1400.00").distanceKm(85).doubleRent(false).rent("450.00", "15")
+                .requesting(MOBILI_JEUNE);
+    }
+
+    private static ProgrammeDecision decisionFor(EligibilityDecision decision, Programme programme) {
+        return decision.getProgrammes().stream().filter(p -> p.getProgramme() == programme).findFirst()
+                .orElseThrow(() -> new AssertionError(programme + " was not decided: " + decision));
+    }
+
+    private static CriterionCheck criterion(ProgrammeDecision decision, String code) {
+        return decision.getCriteria().stream().filter(c -> c.getCode().equals(code)).findFirst()
+                .orElseThrow(() -> new AssertionError("no criterion " + code + " in " + decision.getCriteria()));
+    }
+
+    @Test
+    void carries_the_referral_identity_and_the_rule_set_version() {
+        EligibilityDecision decision = ENGINE.decide(apprentice().eventId("evt-42").personReference("PSEUDO-42")
+                .build(), Instant.parse("2031-01-01T00:00:00.123456Z"));
+
+        assertThat(decision.getDecisionId())
+                .isEqualTo(UUID.nameUUIDFromBytes("decision:evt-42".getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(decision.getReferralEventId()).isEqualTo("evt-42");
+        assertThat(decision.getReferralId()).isEqualTo("b7d0f7e4-8c1e-4f7a-9a59-000000000002");
+        assertThat(decision.getPersonReference()).isEqualTo("PSEUDO-42");
+        assertThat(decision.getApplicationDate()).isEqualTo(APPLIED);
+        assertThat(decision.getRuleSetVersion()).isEqualTo("2024-10-29");
+        // timestamp-millis keeps milliseconds: truncating here makes the decision equal to itself after a round trip
+        assertThat(decision.getDecidedAt()).isEqualTo(Instant.parse("2031-01-01T00:00:00.123Z"));
+    }
+
+    @Test
+    void deciding_the_same_event_again_later_gives_the_same_decision_and_id() {
+        EligibilityDecision first = ENGINE.decide(apprentice().build(), Instant.parse("2025-03-15T10:00:00Z"));
+        EligibilityDecision replay = ENGINE.decide(apprentice().build(), Instant.parse("2040-01-01T00:00:00Z"));
+        EligibilityDecision otherEvent = ENGINE.decide(apprentice().eventId("another-event").build(), DECIDED_AT);
+
+        replay.setDecidedAt(first.getDecidedAt());
+        assertThat(replay).isEqualTo(first);
+        assertThat(otherEvent.getDecisionId()).isNotEqualTo(first.getDecisionId());
+    }
+
+    @Test
+    void application_date_is_the_day_in_paris_not_in_utc() {
+        // 23:30 UTC on 28 October 2024 is 00:30 on the 29th in Paris (UTC+1): the new rule set applies.
+        EligibilityDecision decision = ENGINE.decide(apprentice().contractStart(LocalDate.of(2024, 9, 1))
+                .grossSalary("1500.00").occurredAt(Instant.parse("2024-10-28T23:30:00Z")).build(), DECIDED_AT);
+
+        assertThat(decision.getApplicationDate()).isEqualTo(LocalDate.of(2024, 10, 29));
+        assertThat(decision.getRuleSetVersion()).isEqualTo("2024-10-29");
+        assertThat(decisionFor(decision, MOBILI_JEUNE).getOutcome()).isEqualTo(EligibilityOutcome.ELIGIBLE);
+
+        // Summer time: 22:30 UTC on 30 June is 00:30 on 1 July in Paris (UTC+2).
+        assertThat(EligibilityEngine.applicationDate(apprentice()
+                .occurredAt(Instant.parse("2025-06-30T22:30:00Z")).build())).isEqualTo(LocalDate.of(2025, 7, 1));
+    }
+
+    @Test
+    void names_the_rule_set_in_force_on_the_application_date() {
+        EligibilityDecision before = ENGINE.decide(apprentice().appliedOn(LocalDate.of(2024, 10, 28)).build(),
+                DECIDED_AT);
+        EligibilityDecision after = ENGINE.decide(apprentice().appliedOn(LocalDate.of(2024, 10, 29)).build(),
+                DECIDED_AT);
+
+        assertThat(before.getRuleSetVersion()).isEqualTo("2023-07-01");
+        assertThat(after.getRuleSetVersion()).isEqualTo("2024-10-29");
+    }
+
+    @Test
+    void salary_ceiling_shows_the_value_the_threshold_and_the_smic_used() {
+        CriterionCheck after = criterion(decisionFor(ENGINE.decide(apprentice().build(), DECIDED_AT), MOBILI_JEUNE),
+                "SALARY_CEILING");
+        CriterionCheck before = criterion(decisionFor(ENGINE.decide(apprentice()
+                .contractStart(LocalDate.of(2024, 9, 1)).appliedOn(LocalDate.of(2024, 10, 28)).build(), DECIDED_AT),
+                MOBILI_JEUNE), "SALARY_CEILING");
+
+        assertThat(after.getVerdict()).isEqualTo(CriterionResult.PASS);
+        assertThat(after.getValue()).isEqualTo("1400.00 EUR");
+        assertThat(after.getThreshold()).isEqualTo("<= 2162.16 EUR (120 % du SMIC 1801.80 EUR)");
+        assertThat(after.getExplanation()).isEqualTo("Salaire brut de 1400.00 EUR : sous le plafond de 120 % du SMIC.");
+        assertThat(before.getThreshold()).isEqualTo("<= 1413.54 EUR (80 % du SMIC 1766.92 EUR)");
+    }
+
+    @Test
+    void lists_every_mobili_jeune_criterion_in_order_with_a_french_explanation() {
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(apprentice().build(), DECIDED_AT), MOBILI_JEUNE);
+
+        assertThat(decision.getCriteria()).extracting(CriterionCheck::getCode, CriterionCheck::getVerdict)
+                .containsExactly(
+                        tuple("AGE_UNDER_30", CriterionResult.PASS),
+                        tuple("CONTRACT_TYPE", CriterionResult.PASS),
+                        tuple("EMPLOYER_SECTOR", CriterionResult.PASS),
+                        tuple("SALARY_CEILING", CriterionResult.PASS),
+                        tuple("APPLICATION_WINDOW", CriterionResult.PASS),
+                        tuple("DISTANCE_OR_DOUBLE_RENT", CriterionResult.PASS));
+        assertThat(criterion(decision, "AGE_UNDER_30").getExplanation())
+                .isEqualTo("24 ans au 15/03/2025 : condition d'âge remplie (< 30 ans).");
+        assertThat(criterion(decision, "APPLICATION_WINDOW").getThreshold()).isEqualTo("du 15/10/2024 au 15/06/2025");
+        assertThat(decision.getSummary()).isEqualTo("Éligible à Mobili-Jeune : les 6 critères vérifiés sont remplis ;"
+                + " le montant (de 10.00 EUR à 100.00 EUR par mois) dépend de l'aide au logement et sera calculé par"
+                + " Action Logement.");
+        // the amount depends on the housing benefit, which the hub does not know
+        assertThat(decision.getMonthlyAmountCents()).isNull();
+        assertThat(decision.getTotalAmountCents()).isNull();
+        assertThat(decision.getMissingInputs()).isEmpty();
+    }
+
+    @Test
+    void a_refusal_summary_names_the_failed_criterion_and_the_value_seen() {
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(apprentice().grossSalary("2200.00").build(),
+                DECIDED_AT), MOBILI_JEUNE);
+
+        assertThat(decision.getSummary())
+                .isEqualTo("Non éligible à Mobili-Jeune : critère non rempli : plafond de salaire (2200.00 EUR).");
+        assertThat(criterion(decision, "SALARY_CEILING").getExplanation()).isEqualTo(
+                "Salaire brut de 2200.00 EUR : au-dessus du plafond de 2162.16 EUR (120 % du SMIC).");
+    }
+
+    @Test
+    void missing_inputs_are_the_canonical_field_paths_the_rules_needed() {
+        EligibilityDecision decision = ENGINE.decide(referral().appliedOn(APPLIED).status(SALARIE)
+                .requesting(MOBILI_JEUNE, VISALE).build(), DECIDED_AT);
+
+        ProgrammeDecision mobiliJeune = decisionFor(decision, MOBILI_JEUNE);
+        assertThat(mobiliJeune.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(mobiliJeune.getMissingInputs()).containsExactly(
+                "person.birthDate",
+                "employment.contract.type",
+                "employment.contract.employerSector",
+                "employment.contract.grossMonthlySalaryCents",
+                "employment.contract.startDate",
+                "employment.contract.homeToWorkDistanceKm",
+                "targetHousing.doubleRent");
+        assertThat(mobiliJeune.getSummary()).startsWith("Éligibilité à Mobili-Jeune à confirmer : informations "
+                + "manquantes pour les critères âge, type de contrat,");
+        assertThat(decisionFor(decision, VISALE).getMissingInputs())
+                .containsExactly("person.birthDate", "targetHousing.monthlyRentCents");
+    }
+
+    @Test
+    void visale_over_30_with_only_a_gross_salary_asks_for_the_net_one() {
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(referral().appliedOn(APPLIED)
+                .bornOn(LocalDate.of(1985, 1, 1)).status(SALARIE)
+                .contract(CDI, PRIVE_NON_AGRICOLE, LocalDate.of(2015, 3, 1)).grossSalary("1700.00")
+                .rent("600.00", "59").requesting(VISALE).build(), DECIDED_AT), VISALE);
+
+        assertThat(decision.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(decision.getMissingInputs()).containsExactly("employment.contract.netMonthlySalaryCents");
+        assertThat(criterion(decision, "AGE_OR_WORK_SITUATION").getExplanation())
+                .contains("le salaire brut de 1700.00 EUR n'est pas converti en net");
+    }
+
+    @Test
+    void seasonal_aid_gives_the_monthly_amount_and_no_total_without_contract_end() {
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(referral().appliedOn(APPLIED)
+                .bornOn(LocalDate.of(2003, 3, 4)).status(SAISONNIER)
+                .contract(SAISONNIER_AGRICOLE, AGRICOLE, APPLIED.minusMonths(2))
+                .requesting(AIDE_SAISONNIERS_AGRICOLES).build(), DECIDED_AT), AIDE_SAISONNIERS_AGRICOLES);
+
+        assertThat(decision.getOutcome()).isEqualTo(EligibilityOutcome.ELIGIBLE);
+        assertThat(decision.getMonthlyAmountCents()).isEqualTo(15_000L);
+        assertThat(decision.getTotalAmountCents()).isNull();
+        assertThat(decision.getSummary()).contains("150.00 EUR par mois pendant 4 mois au plus (600.00 EUR)");
+    }
+
+    @Test
+    void an_amount_is_only_given_to_an_eligible_person() {
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(referral().appliedOn(APPLIED)
+                .status(SAISONNIER).contract(SAISONNIER_AGRICOLE, AGRICOLE, APPLIED.minusYears(1))
+                .requesting(AIDE_SAISONNIERS_AGRICOLES).build(), DECIDED_AT), AIDE_SAISONNIERS_AGRICOLES);
+
+        assertThat(decision.getOutcome()).isEqualTo(EligibilityOutcome.NOT_ELIGIBLE);
+        assertThat(decision.getMonthlyAmountCents()).isNull();
+    }
+
+    @Test
+    void mobili_pass_is_not_available_and_says_since_when() {
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(referral().appliedOn(APPLIED)
+                .requesting(MOBILI_PASS).build(), DECIDED_AT), MOBILI_PASS);
+
+        assertThat(decision.getOutcome()).isEqualTo(EligibilityOutcome.NOT_AVAILABLE);
+        assertThat(decision.getCriteria()).extracting(CriterionCheck::getCode, CriterionCheck::getVerdict,
+                CriterionCheck::getValue, CriterionCheck::getThreshold)
+                .containsExactly(tuple("PROGRAMME_OPEN", CriterionResult.FAIL, "demande du 15/03/2025",
+                        "demande au plus tard le 30/06/2023"));
+        assertThat(decision.getSummary()).isEqualTo("L'aide Mobili-Pass n'est pas disponible à la date de la demande"
+                + " : plus aucune demande n'est acceptée après le 30/06/2023.");
+    }
+
+    @Test
+    void decides_requested_programmes_then_those_the_needs_suggest() {
+        EligibilityDecision decision = ENGINE.decide(referral().appliedOn(APPLIED).status(DEMANDEUR_EMPLOI)
+                .requesting(CEJ, VISALE).needs(Need.EMPLOI, Need.MOBILITE, Need.LOGEMENT).build(), DECIDED_AT);
+
+        assertThat(decision.getProgrammes())
+                .extracting(ProgrammeDecision::getProgramme, ProgrammeDecision::getRequested)
+                .containsExactly(tuple(CEJ, true), tuple(VISALE, true), tuple(MOBILI_JEUNE, false));
+    }
+
+    @Test
+    void needs_other_than_housing_or_mobility_suggest_nothing() {
+        EligibilityDecision decision = ENGINE.decide(referral().appliedOn(APPLIED).status(DEMANDEUR_EMPLOI)
+                .needs(Need.EMPLOI, Need.FORMATION, Need.SANTE).build(), DECIDED_AT);
+
+        assertThat(decision.getProgrammes()).isEmpty();
+    }
+
+    @Test
+    void every_criterion_has_a_french_explanation_and_every_decision_one_sentence() {
+        EligibilityDecision decision = ENGINE.decide(referral().appliedOn(APPLIED).bornOn(LocalDate.of(1999, 1, 1))
+                .status(DEMANDEUR_EMPLOI).requesting(Programme.values()).build(), DECIDED_AT);
+
+        assertThat(decision.getProgrammes()).hasSize(Programme.values().length);
+        assertThat(decision.getProgrammes()).allSatisfy(programme -> {
+            assertThat(programme.getSummary()).endsWith(".").doesNotContain("null");
+            assertThat(programme.getCriteria()).isNotEmpty().allSatisfy(criterion -> {
+                assertThat(criterion.getExplanation()).isNotBlank().endsWith(".").doesNotContain("null");
+                assertThat(criterion.getThreshold()).isNotBlank();
+            });
+        });
+    }
+
+    @Test
+    void the_decision_is_a_valid_avro_record() throws Exception {
+        EligibilityDecision decision = ENGINE.decide(apprentice().requesting(VISALE, MOBILI_PASS).build(),
+                DECIDED_AT);
+
+        EligibilityDecision roundTrip = EligibilityDecision.fromByteBuffer(decision.toByteBuffer());
+
+        assertThat(roundTrip).isEqualTo(decision);
+    }
+
+    @Test
+    void refuses_a_cancellation_and_an_event_without_person() {
+        assertThatThrownBy(() -> ENGINE.decide(apprentice().eventType(ReferralEventType.CANCELLED).build(),
+                DECIDED_AT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cancellation");
+        assertThatThrownBy(() -> ENGINE.decide(apprentice().withoutPerson().build(), DECIDED_AT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no person");
+    }
+
+    @Test
+    void an_update_is_decided_like_a_creation() {
+        EligibilityDecision created = ENGINE.decide(apprentice().build(), DECIDED_AT);
+        EligibilityDecision updated = ENGINE.decide(apprentice().eventType(ReferralEventType.UPDATED).build(),
+                DECIDED_AT);
+
+        assertThat(updated.getProgrammes()).isEqualTo(created.getProgrammes());
+    }
+
+    @Test
+    void refuses_a_date_no_rule_set_covers() {
+        assertThatThrownBy(() -> ENGINE.decide(apprentice().appliedOn(LocalDate.of(2023, 6, 30)).build(), DECIDED_AT))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("2023-06-30")
+                .hasMessageContaining("eligibility/rule-sets.yaml");
+    }
+
+    @Test
+    void refuses_rule_sets_that_leave_open_a_programme_without_rule(@TempDir Path dir) throws Exception {
+        String bundled = new String(EligibilityEngine.class.getClassLoader()
+                .getResourceAsStream(EligibilityEngine.BUNDLED_RULE_SETS).readAllBytes(), StandardCharsets.UTF_8);
+        Path file = dir.resolve("mobili-pass-reopened.yaml");
+        String reopenedInLastRuleSet = bundled.replace("    closedProgrammes:\n      MOBILI_PASS:\n"
+                + "        lastApplicationDate: 2023-06-30\n", "");
+        assertThat(reopenedInLastRuleSet).isNotEqualTo(bundled);
+        Files.writeString(file, reopenedInLastRuleSet);
+        RuleSetCatalogue reopened = EligibilityEngine.ruleSetLoader().loadFromFile(file);
+
+        assertThatThrownBy(() -> new EligibilityEngine(reopened))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MOBILI_PASS")
+                .hasMessageContaining("mobili-pass-reopened.yaml");
+    }
+}

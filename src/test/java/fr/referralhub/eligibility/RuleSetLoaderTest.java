@@ -1,0 +1,261 @@
+package fr.referralhub.eligibility;
+
+import static fr.referralhub.avro.Programme.MOBILI_JEUNE;
+import static fr.referralhub.avro.Programme.MOBILI_PASS;
+import static fr.referralhub.avro.Programme.VISALE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loader accepts the bundled file and refuses, naming the file, every kind of broken one. */
+class RuleSetLoaderTest {
+
+    private static final RuleParameter SALARY_PERCENT = RuleParameter.decimal(MOBILI_JEUNE, "salaryCeilingSmicPercent");
+    private static final RuleParameter VISALE_MINIMUM_AGE = RuleParameter.integer(VISALE, "minimumAge");
+    private static final RuleSetLoader LOADER = new RuleSetLoader(List.of(SALARY_PERCENT, VISALE_MINIMUM_AGE));
+
+    /** Two rule sets back to back, each with the two parameters the loader above requires. */
+    private static final String VALID = """
+            referenceSmic:
+              - from: 2024-01-01
+                grossMonthlyEur: 1766.92
+              - from: 2024-11-01
+                grossMonthlyEur: 1801.80
+            ruleSets:
+              - version: "2024-10-29"
+                validFrom: 2024-10-29
+                validTo:
+                parameters:
+                  MOBILI_JEUNE:
+                    salaryCeilingSmicPercent: 120
+                  VISALE:
+                    minimumAge: 18
+              - version: "2024-01-01"
+                validFrom: 2024-01-01
+                validTo: 2024-10-29
+                closedProgrammes:
+                  MOBILI_PASS:
+                    lastApplicationDate: 2023-06-30
+                parameters:
+                  MOBILI_JEUNE:
+                    salaryCeilingSmicPercent: 80
+                  VISALE:
+                    minimumAge: 18
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    /** The file with one edit; fails if the edit did not apply, so a test never checks the valid file by mistake. */
+    private Path edited(String name, String from, String to) throws IOException {
+        assertThat(VALID).contains(from);
+        return write(name, VALID.replace(from, to));
+    }
+
+    @Test
+    void loads_rule_sets_in_date_order_with_exact_decimals() throws IOException {
+        RuleSetCatalogue catalogue = LOADER.loadFromFile(write("rule-sets.yaml", VALID));
+
+        assertThat(catalogue.ruleSets()).extracting(RuleSet::version).containsExactly("2024-01-01", "2024-10-29");
+        assertThat(catalogue.ruleSetFor(LocalDate.of(2024, 10, 28)).decimal(SALARY_PERCENT))
+                .isEqualByComparingTo("80");
+        assertThat(catalogue.ruleSetFor(LocalDate.of(2024, 10, 29)).decimal(SALARY_PERCENT))
+                .isEqualByComparingTo("120");
+        assertThat(catalogue.ruleSetFor(LocalDate.of(2024, 10, 29)).validTo()).isNull();
+        assertThat(catalogue.ruleSetFor(LocalDate.of(2024, 1, 1)).lastApplicationDate(MOBILI_PASS))
+                .contains(LocalDate.of(2023, 6, 30));
+        assertThat(catalogue.referenceSmicOn(LocalDate.of(2024, 10, 31))).isEqualTo(new BigDecimal("1766.92"));
+        assertThat(catalogue.referenceSmicOn(LocalDate.of(2024, 11, 1))).isEqualTo(new BigDecimal("1801.80"));
+    }
+
+    @Test
+    void the_bundled_file_holds_every_parameter_of_the_engine() {
+        RuleSetCatalogue catalogue =
+                EligibilityEngine.ruleSetLoader().loadFromClasspath(EligibilityEngine.BUNDLED_RULE_SETS);
+
+        assertThat(catalogue.ruleSets()).extracting(RuleSet::version).containsExactly("2023-07-01", "2024-10-29");
+        assertThat(catalogue.ruleSets()).allSatisfy(ruleSet ->
+                assertThat(ruleSet.lastApplicationDate(MOBILI_PASS)).contains(LocalDate.of(2023, 6, 30)));
+        assertThat(catalogue.ruleSetFor(LocalDate.of(2024, 10, 28)).decimal(MobiliJeuneRule.SALARY_CEILING_SMIC_PERCENT))
+                .isEqualByComparingTo("80");
+        assertThat(catalogue.ruleSetFor(LocalDate.of(2030, 1, 1)).decimal(MobiliJeuneRule.SALARY_CEILING_SMIC_PERCENT))
+                .isEqualByComparingTo("120");
+        assertThat(catalogue.referenceSmicOn(LocalDate.of(2024, 11, 1))).isEqualTo(new BigDecimal("1801.80"));
+    }
+
+    @Test
+    void refuses_overlapping_validity() throws IOException {
+        Path file = edited("overlap.yaml", "validTo: 2024-10-29", "validTo: 2024-11-15");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("overlap")
+                .hasMessageContaining("2024-11-15");
+    }
+
+    @Test
+    void refuses_an_open_ended_rule_set_followed_by_another() throws IOException {
+        Path file = edited("open-ended.yaml", "validTo: 2024-10-29", "validTo:");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("open-ended.yaml")
+                .hasMessageContaining("overlap");
+    }
+
+    @Test
+    void refuses_a_gap_between_rule_sets() throws IOException {
+        Path file = edited("gap.yaml", "validTo: 2024-10-29", "validTo: 2024-10-01");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("gap.yaml")
+                .hasMessageContaining("no rule set covers 2024-10-01 to 2024-10-28");
+    }
+
+    @Test
+    void refuses_a_missing_threshold() throws IOException {
+        Path file = edited("missing.yaml",
+                "        salaryCeilingSmicPercent: 120\n      VISALE:\n        minimumAge: 18\n",
+                "        salaryCeilingSmicPercent: 120\n");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("missing.yaml")
+                .hasMessageContaining("rule set 2024-10-29: missing parameter VISALE.minimumAge");
+    }
+
+    @Test
+    void refuses_a_misspelt_parameter() throws IOException {
+        Path file = edited("misspelt.yaml", "salaryCeilingSmicPercent: 80", "salaryCeilingSmicPrecent: 80");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("misspelt.yaml")
+                .hasMessageContaining("unknown parameter MOBILI_JEUNE.salaryCeilingSmicPrecent");
+    }
+
+    @Test
+    void refuses_a_french_decimal_comma() throws IOException {
+        Path file = edited("comma.yaml", "salaryCeilingSmicPercent: 80", "salaryCeilingSmicPercent: 80,5");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("comma.yaml")
+                .hasMessageContaining("'80,5' is not a number");
+    }
+
+    @Test
+    void refuses_a_decimal_where_a_whole_number_is_expected() throws IOException {
+        Path file = edited("fraction.yaml", "minimumAge: 18\n  - version", "minimumAge: 18.5\n  - version");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("fraction.yaml")
+                .hasMessageContaining("VISALE.minimumAge: 18.5 must be a whole number");
+    }
+
+    @Test
+    void refuses_a_parameter_written_twice() throws IOException {
+        Path file = edited("twice.yaml", "salaryCeilingSmicPercent: 80",
+                "salaryCeilingSmicPercent: 80\n        salaryCeilingSmicPercent: 90");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("twice.yaml")
+                .hasMessageContaining("duplicate key");
+    }
+
+    @Test
+    void refuses_a_rule_set_ending_before_it_starts() throws IOException {
+        Path file = edited("backwards.yaml", "validFrom: 2024-01-01", "validFrom: 2024-12-01");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("backwards.yaml")
+                .hasMessageContaining("validTo 2024-10-29 must be after validFrom 2024-12-01");
+    }
+
+    @Test
+    void refuses_a_version_used_twice() throws IOException {
+        Path file = edited("versions.yaml", "version: \"2024-01-01\"", "version: \"2024-10-29\"");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("versions.yaml")
+                .hasMessageContaining("appears twice");
+    }
+
+    @Test
+    void refuses_an_invalid_date() throws IOException {
+        Path file = edited("date.yaml", "validFrom: 2024-10-29", "validFrom: 29/10/2024");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("date.yaml")
+                .hasMessageContaining("'29/10/2024' is not a date");
+    }
+
+    @Test
+    void refuses_a_smic_that_starts_after_the_first_rule_set() throws IOException {
+        Path file = edited("smic.yaml", "- from: 2024-01-01", "- from: 2024-02-01");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("smic.yaml")
+                .hasMessageContaining("referenceSmic starts on 2024-02-01");
+    }
+
+    @Test
+    void refuses_a_closure_inside_the_rule_set_period() throws IOException {
+        Path file = edited("closure.yaml", "lastApplicationDate: 2023-06-30", "lastApplicationDate: 2024-06-30");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("closure.yaml")
+                .hasMessageContaining("lastApplicationDate 2024-06-30 must be before the rule set starts");
+    }
+
+    @Test
+    void a_closed_programme_needs_no_parameter() throws IOException {
+        RuleParameter mobiliPassParameter = RuleParameter.integer(MOBILI_PASS, "minimumDistanceKm");
+        RuleSetLoader loader = new RuleSetLoader(List.of(SALARY_PERCENT, VISALE_MINIMUM_AGE, mobiliPassParameter));
+        Path closedEverywhere = edited("closed.yaml", "    validTo:\n", "    validTo:\n    closedProgrammes:\n"
+                + "      MOBILI_PASS:\n        lastApplicationDate: 2023-06-30\n");
+
+        assertThat(loader.loadFromFile(closedEverywhere).ruleSets()).hasSize(2);
+        // ... but an open programme does
+        Path openInLastRuleSet = write("open.yaml", VALID);
+        assertThatThrownBy(() -> loader.loadFromFile(openInLastRuleSet))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("missing parameter MOBILI_PASS.minimumDistanceKm");
+    }
+
+    @Test
+    void refuses_a_file_that_is_not_yaml_or_not_there() throws IOException {
+        Path broken = write("broken.yaml", "ruleSets: [unclosed");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(broken))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("broken.yaml")
+                .hasMessageContaining("not readable as YAML");
+        assertThatThrownBy(() -> LOADER.loadFromClasspath("eligibility/no-such-file.yaml"))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("eligibility/no-such-file.yaml")
+                .hasMessageContaining("not found");
+    }
+}

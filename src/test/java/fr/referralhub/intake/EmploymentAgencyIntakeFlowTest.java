@@ -1,0 +1,201 @@
+package fr.referralhub.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.EligibilityOutcome;
+import fr.referralhub.avro.Programme;
+import fr.referralhub.avro.ProgrammeDecision;
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.testing.HubTest;
+import fr.referralhub.testing.Samples;
+import fr.referralhub.testing.TopicReader;
+import fr.referralhub.topics.RecordHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The foundation flow on a real broker and registry: a partner's JSON in, a canonical Avro record and an
+ * eligibility decision out.
+ */
+@HubTest
+class EmploymentAgencyIntakeFlowTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    @Value("${hub.kafka.bootstrap-servers}")
+    String bootstrapServers;
+    @Value("${hub.schema-registry.url}")
+    String registryUrl;
+    @Value("${hub.topics.referrals}")
+    String referralsTopic;
+    @Value("${hub.topics.eligibility-decisions}")
+    String decisionsTopic;
+
+    private final AvroDeserializer avro = new AvroDeserializer();
+
+    @BeforeEach
+    void configureDecoder() {
+        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+    }
+
+    @Test
+    void shouldPublishEachCreationSampleAndDecideItsEligibility() throws Exception {
+        JsonNode mobiliJeune = accepted(post(Samples.bytes("employment-agency/ft-orientation-mobili-jeune.json")));
+        JsonNode cej = accepted(post(Samples.bytes("employment-agency/ml-orientation-cej.json")));
+        JsonNode emile = accepted(post(Samples.bytes("employment-agency/ft-orientation-emile.json")));
+
+        ReferralEvent lea = publishedEvent("FT-93066-2026-11-000123");
+        assertThat(lea.getReferralId()).isEqualTo(mobiliJeune.get("referralId").asText());
+        assertThat(lea.getEventType()).isEqualTo(ReferralEventType.CREATED);
+        assertThat(lea.getPerson().getHomeDepartement()).isEqualTo("93");
+        assertThat(lea.getEmployment().getContract().getGrossMonthlySalaryCents()).isEqualTo(140_000L);
+        assertThat(lea.getTargetHousing().getDepartement()).isEqualTo("15");
+        assertThat(lea.getRequestedProgrammes()).containsExactly(Programme.MOBILI_JEUNE, Programme.VISALE);
+        assertThat(lea.getPerson().getPersonReference()).hasSize(26).doesNotContain("202049306615471");
+
+        EligibilityDecision leaDecision = decisionFor(lea.getReferralId());
+        assertThat(outcome(leaDecision, Programme.MOBILI_JEUNE)).isEqualTo(EligibilityOutcome.ELIGIBLE);
+        assertThat(outcome(leaDecision, Programme.VISALE)).isEqualTo(EligibilityOutcome.ELIGIBLE);
+        assertThat(outcome(decisionFor(cej.get("referralId").asText()), Programme.CEJ)).isEqualTo(EligibilityOutcome.ELIGIBLE);
+        assertThat(outcome(decisionFor(emile.get("referralId").asText()), Programme.EMILE)).isEqualTo(EligibilityOutcome.ELIGIBLE);
+    }
+
+    @Test
+    void shouldKeepTheNirOutOfEveryRecord() throws Exception {
+        accepted(post(Samples.bytes("employment-agency/ml-orientation-cej.json")));
+        String nir = "106071305509993";
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                TopicReader.readToEnd(bootstrapServers, decisionsTopic)).isNotEmpty());
+        for (String topic : List.of(referralsTopic, decisionsTopic)) {
+            for (ConsumerRecord<String, byte[]> record : TopicReader.readToEnd(bootstrapServers, topic)) {
+                assertThat(new String(record.value(), StandardCharsets.ISO_8859_1)).doesNotContain(nir);
+                assertThat(record.key()).doesNotContain(nir);
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswerTheSameReferralAndPublishNothingWhenAnEventIsResent() throws Exception {
+        byte[] event = Samples.text("employment-agency/ft-orientation-emile.json")
+                .replace("FT-93048-2026-11-000877", "FT-93048-RESENT-1").getBytes(StandardCharsets.UTF_8);
+        JsonNode first = accepted(post(event));
+        JsonNode again = accepted(post(event));
+
+        assertThat(again.get("referralId").asText()).isEqualTo(first.get("referralId").asText());
+        assertThat(again.get("status").asText()).isEqualTo("ALREADY_RECEIVED");
+        // The second answer came after any write would have been acknowledged: the topic is complete.
+        assertThat(TopicReader.readToEnd(bootstrapServers, referralsTopic,
+                r -> "FT-93048-RESENT-1".equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))).hasSize(1);
+    }
+
+    @Test
+    void shouldCancelTheReferralItsOriginEventCreated() throws Exception {
+        String created = accepted(post(Samples.bytes("employment-agency/ft-orientation-mobili-jeune.json")))
+                .get("referralId").asText();
+        JsonNode cancelled = accepted(post(Samples.bytes("employment-agency/ft-orientation-annulee.json")));
+
+        assertThat(cancelled.get("referralId").asText()).isEqualTo(created);
+        ReferralEvent cancellation = publishedEvent("FT-93066-2026-11-000131");
+        assertThat(cancellation.getEventType()).isEqualTo(ReferralEventType.CANCELLED);
+        assertThat(cancellation.getCancellationReason()).isEqualTo("DOUBLON");
+        assertThat(cancellation.getPerson()).isNull();
+    }
+
+    @Test
+    void shouldListEveryInvalidFieldInAProblemDocument() throws Exception {
+        String invalid = Samples.text("employment-agency/ft-orientation-mobili-jeune.json")
+                .replace("FT-93066-2026-11-000123", "FT-INVALID-1")
+                .replace("202049306615471", "202049306615472")
+                .replace("\"codeCommuneInsee\": \"93066\"", "\"codeCommuneInsee\": \"93200X\"")
+                .replace("2002-04-12", "2002-02-31")
+                .replace("\"APPRENTI\"", "\"ASTRONAUTE\"");
+        HttpResponse<String> response = post(invalid.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(422);
+        assertThat(problem.get("errors").findValuesAsText("field")).containsExactlyInAnyOrder(
+                "beneficiaire.nir", "beneficiaire.adresse.codeCommuneInsee", "beneficiaire.dateNaissance",
+                "situation.statut");
+        assertThat(response.body()).doesNotContain("202049306615472");
+        assertThat(TopicReader.readToEnd(bootstrapServers, referralsTopic,
+                r -> "FT-INVALID-1".equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer400ToATruncatedDocument() throws Exception {
+        String truncated = Samples.text("employment-agency/ml-orientation-cej.json").substring(0, 200);
+        HttpResponse<String> response = post(truncated.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("errors").get(0).get("reason").asText()).contains("not valid JSON");
+    }
+
+    @Test
+    void shouldRefuseACancellationOfAnUnknownReferral() throws Exception {
+        String unknown = Samples.text("employment-agency/ft-orientation-annulee.json")
+                .replace("FT-93066-2026-11-000131", "FT-CANCEL-UNKNOWN")
+                .replace("FT-93066-2026-11-000123", "FT-NEVER-SENT");
+        HttpResponse<String> response = post(unknown.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(response.body()).get("type").asText()).endsWith("/unknown-referral");
+    }
+
+    private HttpResponse<String> post(byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/referrals"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode accepted(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("referralId").asText()).isNotBlank();
+        return answer;
+    }
+
+    private ReferralEvent publishedEvent(String partnerEventId) {
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(bootstrapServers, referralsTopic,
+                r -> partnerEventId.equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)));
+        assertThat(records).hasSize(1);
+        return (ReferralEvent) avro.deserialize(referralsTopic, records.get(0).value());
+    }
+
+    private EligibilityDecision decisionFor(String referralId) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readToEnd(bootstrapServers, decisionsTopic)
+                .stream()
+                .map(r -> (EligibilityDecision) avro.deserialize(decisionsTopic, r.value()))
+                .filter(d -> d.getReferralId().equals(referralId))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
+    }
+
+    private static EligibilityOutcome outcome(EligibilityDecision decision, Programme programme) {
+        return decision.getProgrammes().stream().filter(p -> p.getProgramme() == programme)
+                .map(ProgrammeDecision::getOutcome).findFirst()
+                .orElseThrow(() -> new AssertionError(programme + " not decided in " + decision));
+    }
+}

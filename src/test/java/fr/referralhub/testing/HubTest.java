@@ -1,0 +1,26 @@
+package fr.referralhub.testing;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The whole hub on its embedded default (real in-process broker and registry), on free ports and a throw-away data
+ * directory. Test classes with this annotation share one application context, so one broker.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "hub.embedded.kafka.port=0",
+        "hub.embedded.kafka.controller-port=0",
+        "hub.embedded.schema-registry.port=0",
+        "hub.embedded.data-dir=${java.io.tmpdir}/referral-hub-test-${random.uuid}",
+        "spring.jmx.enabled=true"
+})
+@ActiveProfiles("dev")
+public @interface HubTest {
+}

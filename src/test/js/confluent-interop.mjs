@@ -1,0 +1,93 @@
+// Confluent's official JS Schema Registry client and Avro serdes (npm @confluentinc/schemaregistry), with kafkajs,
+// talking to the hub's registry and topics. Driven by ConfluentJsClientInteropTest; prints one JSON document.
+//
+//   node confluent-interop.mjs registry <registryUrl>
+//   node confluent-interop.mjs decode   <registryUrl> <bootstrap> <topic> <expectedCount>
+//   node confluent-interop.mjs produce  <registryUrl> <bootstrap> <topic> <referralId> <personReference>
+import { AvroDeserializer, AvroSerializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry';
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+
+const [command, registryUrl, bootstrap, topic, ...rest] = process.argv.slice(2);
+const registry = new SchemaRegistryClient({ baseURLs: [registryUrl] });
+const kafka = () => new Kafka({ clientId: 'confluent-js-interop', brokers: [bootstrap], logLevel: logLevel.WARN });
+const json = (value) => JSON.stringify(value, (k, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+async function registryRoundTrip() {
+  const subject = `interop-js-${randomUUID()}-value`;
+  const v1 = { type: 'record', name: 'Probe', namespace: 'interop', fields: [{ name: 'a', type: 'string' }] };
+  const v2 = { ...v1, fields: [...v1.fields, { name: 'b', type: ['null', 'string'], default: null }] };
+  const broken = { ...v1, fields: [...v1.fields, { name: 'c', type: 'int' }] };
+  const id1 = await registry.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(v1) });
+  const id1Again = await registry.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(v1) });
+  const id2 = await registry.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(v2) });
+  const byId = await registry.getBySubjectAndId(subject, id1);
+  const latest = await registry.getLatestSchemaMetadata(subject);
+  let incompatible = null;
+  try {
+    await registry.register(subject, { schemaType: 'AVRO', schema: JSON.stringify(broken) });
+  } catch (e) {
+    incompatible = { status: e.status ?? null, errorCode: e.errorCode ?? null, message: String(e.message) };
+  }
+  const referrals = await registry.getLatestSchemaMetadata('referrals.v1-value');
+  return { subject, id1, id1Again, id2, byIdSchema: JSON.parse(byId.schema).name, latestVersion: latest.version,
+           latestId: latest.id, incompatible, referralsSchemaId: referrals.id,
+           referralsSchemaName: JSON.parse(referrals.schema).name };
+}
+
+async function decode(expectedCount) {
+  const deserializer = new AvroDeserializer(registry, SerdeType.VALUE, {});
+  const consumer = kafka().consumer({ groupId: `confluent-js-interop-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const records = [];
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(), 30000);
+    consumer.run({
+      eachMessage: async ({ message }) => {
+        try {
+          records.push({ key: message.key?.toString(), value: await deserializer.deserialize(topic, message.value) });
+          if (records.length >= expectedCount) { clearTimeout(timer); resolve(); }
+        } catch (e) { clearTimeout(timer); reject(e); }
+      },
+    }).catch(reject);
+  });
+  await consumer.disconnect();
+  return { topic, records };
+}
+
+async function produce(referralId, personReference) {
+  const serializer = new AvroSerializer(registry, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false });
+  const now = Date.now();
+  const event = {
+    eventId: randomUUID(), eventType: 'CREATED', referralId, occurredAt: now, receivedAt: now,
+    source: { partnerId: 'JS-INTEROP', partnerKind: 'EMPLOYMENT_AGENCY', channel: 'HTTP_JSON', structureType: null,
+              structureCode: 'JS-INTEROP', structureName: null, partnerEventId: `js-${referralId}`,
+              originPartnerEventId: null },
+    person: { personReference, personReferenceBasis: 'NONE', birthDate: 12000 /* 2002-11-08 */, homeCommune: '69123',
+              homeDepartement: '69', housingSituation: 'FAMILLE', workPermit: true },
+    employment: { status: 'DEMANDEUR_EMPLOI', inEducationOrTraining: false, contract: null },
+    targetHousing: { monthlyRentCents: 60000, commune: '69123', departement: '69', doubleRent: null },
+    needs: ['LOGEMENT'], requestedProgrammes: ['VISALE'], desiredDepartements: [],
+    personInformed: true, personInformedOn: null, cancellationReason: null,
+  };
+  const value = await serializer.serialize(topic, event);
+  const producer = kafka().producer();
+  await producer.connect();
+  await producer.send({ topic, acks: -1, messages: [{ key: personReference, value }] });
+  await producer.disconnect();
+  return { topic, referralId, schemaId: value.readInt32BE(1), bytes: value.length };
+}
+
+try {
+  let result;
+  if (command === 'registry') result = await registryRoundTrip();
+  else if (command === 'decode') result = await decode(Number(rest[0] ?? 1));
+  else if (command === 'produce') result = await produce(rest[0], rest[1]);
+  else throw new Error(`unknown command ${command}`);
+  process.stdout.write(json(result) + '\n');
+  process.exit(0);
+} catch (e) {
+  process.stderr.write(`${e.stack ?? e}\n`);
+  process.exit(1);
+}
