@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -35,12 +37,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private KafkaRaftServer server;
+    private CompletableFuture<Void> starting;
 
     public EmbeddedKafkaBroker(Path logDir, String host, int brokerPort, int controllerPort) {
         this.logDir = logDir;
         this.host = host;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+    }
+
+    /**
+     * Starts the broker on a background thread, so it boots while the rest of the application initialises
+     * (the broker is most of the start-up time of the embedded default). {@link #awaitStarted()} joins it.
+     */
+    public synchronized void startInBackground() {
+        if (starting == null) {
+            starting = CompletableFuture.runAsync(this::start, runnable -> {
+                Thread thread = new Thread(runnable, "embedded-kafka-start");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        }
+    }
+
+    public void awaitStarted() {
+        CompletableFuture<Void> pending;
+        synchronized (this) {
+            pending = starting;
+        }
+        if (pending == null) {
+            start();
+            return;
+        }
+        try {
+            pending.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
     }
 
     public synchronized void start() {
@@ -116,7 +149,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        CompletableFuture<Void> pending;
+        synchronized (this) {
+            pending = starting;
+        }
+        if (pending != null) {
+            // Never shut down a broker half-way through its start.
+            pending.exceptionally(failure -> null).join();
+        }
+        shutdown();
+    }
+
+    private synchronized void shutdown() {
         if (server == null) {
             return;
         }

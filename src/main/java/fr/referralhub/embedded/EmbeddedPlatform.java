@@ -1,13 +1,11 @@
 package fr.referralhub.embedded;
 
-import java.nio.file.Path;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The embedded broker and registry as one Spring lifecycle: started before anything that talks to Kafka
+ * The embedded broker and registry as one Spring lifecycle: ready before anything that talks to Kafka
  * (see {@link #PHASE}) and stopped after it.
  */
 public class EmbeddedPlatform implements SmartLifecycle {
@@ -23,19 +21,17 @@ public class EmbeddedPlatform implements SmartLifecycle {
     private EmbeddedSchemaRegistry registry;
     private volatile boolean running;
 
-    EmbeddedPlatform(EmbeddedPlatformProperties properties, String bootstrapServers) {
+    /** @param broker the broker {@link EmbeddedBrokerEarlyStart} is booting, or null when Kafka is external */
+    EmbeddedPlatform(EmbeddedPlatformProperties properties, String bootstrapServers, EmbeddedKafkaBroker broker) {
         this.properties = properties;
         this.bootstrapServers = bootstrapServers;
-        this.broker = properties.kafka().enabled()
-                ? new EmbeddedKafkaBroker(Path.of(properties.dataDir(), "kafka"), properties.kafka().host(),
-                        properties.kafka().port(), properties.kafka().controllerPort())
-                : null;
+        this.broker = broker;
     }
 
     @Override
     public void start() {
         if (broker != null) {
-            broker.start();
+            broker.awaitStarted();
         }
         if (properties.schemaRegistry().enabled()) {
             registry = new EmbeddedSchemaRegistry(bootstrapServers, properties.schemaRegistry().topic(),
@@ -52,9 +48,7 @@ public class EmbeddedPlatform implements SmartLifecycle {
         if (registry != null) {
             registry.close();
         }
-        if (broker != null) {
-            broker.close();
-        }
+        // The broker itself is closed with the context (EmbeddedBrokerEarlyStart), after everything else.
         running = false;
     }
 

@@ -1,5 +1,6 @@
 package fr.referralhub.embedded;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -15,7 +16,8 @@ class EmbeddedPlatformConfiguration {
 
     @Bean
     EmbeddedPlatform embeddedPlatform(EmbeddedPlatformProperties properties,
-                                      @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
-        return new EmbeddedPlatform(properties, bootstrapServers);
+                                      @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                                      ObjectProvider<EmbeddedKafkaBroker> broker) {
+        return new EmbeddedPlatform(properties, bootstrapServers, broker.getIfAvailable());
     }
 }

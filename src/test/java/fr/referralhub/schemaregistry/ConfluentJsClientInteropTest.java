@@ -1,0 +1,118 @@
+package fr.referralhub.schemaregistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.testing.HubTest;
+import fr.referralhub.testing.NodeScript;
+import fr.referralhub.testing.Samples;
+import fr.referralhub.testing.TopicReader;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Interoperability with a client nobody on this project wrote: Confluent's official JS Schema Registry client and
+ * Avro serdes ({@code @confluentinc/schemaregistry} from npm, with kafkajs), against the hub's embedded registry and
+ * topics. Script: {@code src/test/js/confluent-interop.mjs}.
+ */
+@HubTest
+class ConfluentJsClientInteropTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(90);
+
+    @LocalServerPort
+    int port;
+    @Value("${hub.kafka.bootstrap-servers}")
+    String bootstrapServers;
+    @Value("${hub.schema-registry.url}")
+    String registryUrl;
+    @Value("${hub.topics.referrals}")
+    String referralsTopic;
+    @Value("${hub.topics.eligibility-decisions}")
+    String decisionsTopic;
+
+    @Test
+    void shouldServeTheRegistryApiTheConfluentClientCalls() throws Exception {
+        JsonNode result = node("registry", registryUrl);
+
+        assertThat(result.get("id1Again").asInt()).isEqualTo(result.get("id1").asInt());
+        assertThat(result.get("id2").asInt()).isNotEqualTo(result.get("id1").asInt());
+        assertThat(result.get("byIdSchema").asText()).isEqualTo("Probe");
+        assertThat(result.get("latestVersion").asInt()).isEqualTo(2);
+        assertThat(result.get("latestId").asInt()).isEqualTo(result.get("id2").asInt());
+        assertThat(result.get("incompatible").isNull()).as("an incompatible schema must be refused").isFalse();
+        assertThat(result.get("incompatible").get("status").asInt()).isEqualTo(409);
+        assertThat(result.get("referralsSchemaName").asText()).isEqualTo("ReferralEvent");
+    }
+
+    @Test
+    void shouldLetTheConfluentClientDecodeWhatTheHubWrote() throws Exception {
+        String referralId = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/referrals"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.bytes("employment-agency/ft-orientation-mobili-jeune.json")))
+                .build(), HttpResponse.BodyHandlers.ofString()).body()).get("referralId").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readToEnd(bootstrapServers, decisionsTopic).stream()
+                .anyMatch(r -> TopicReader.header(r, "hub.referral-id") != null
+                        && referralId.equals(TopicReader.header(r, "hub.referral-id"))));
+        int referrals = TopicReader.readToEnd(bootstrapServers, referralsTopic).size();
+        int decisions = TopicReader.readToEnd(bootstrapServers, decisionsTopic).size();
+
+        JsonNode decodedReferrals = node("decode", registryUrl, bootstrapServers, referralsTopic, String.valueOf(referrals));
+        JsonNode decodedDecisions = node("decode", registryUrl, bootstrapServers, decisionsTopic, String.valueOf(decisions));
+
+        JsonNode referral = find(decodedReferrals, "referralId", referralId);
+        assertThat(referral.get("eventType").asText()).isEqualTo("CREATED");
+        assertThat(referral.get("source").get("partnerEventId").asText()).isEqualTo("FT-93066-2026-11-000123");
+        assertThat(referral.get("employment").get("contract").get("grossMonthlySalaryCents").asLong()).isEqualTo(140_000L);
+        JsonNode decision = find(decodedDecisions, "referralId", referralId);
+        assertThat(decision.get("programmes").findValuesAsText("programme")).contains("MOBILI_JEUNE", "VISALE");
+        assertThat(decision.get("programmes").get(0).get("outcome").asText()).isEqualTo("ELIGIBLE");
+    }
+
+    @Test
+    void shouldDecideAReferralTheConfluentClientWrote() throws Exception {
+        String referralId = UUID.randomUUID().toString();
+        JsonNode written = node("produce", registryUrl, bootstrapServers, referralsTopic, referralId, "js-person-" + referralId);
+        assertThat(written.get("schemaId").asInt()).isPositive();
+
+        AvroDeserializer avro = new AvroDeserializer();
+        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        EligibilityDecision decision = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader
+                .readToEnd(bootstrapServers, decisionsTopic).stream()
+                .map(r -> (EligibilityDecision) avro.deserialize(decisionsTopic, r.value()))
+                .filter(d -> d.getReferralId().equals(referralId))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
+        assertThat(decision.getPersonReference()).isEqualTo("js-person-" + referralId);
+        assertThat(decision.getProgrammes()).isNotEmpty();
+    }
+
+    private static JsonNode node(String... args) throws Exception {
+        NodeScript.Result run = NodeScript.run(NODE_TIMEOUT, "confluent-interop.mjs", args);
+        assertThat(run.exitCode()).as("node confluent-interop.mjs %s\nstdout: %s\nstderr: %s", String.join(" ", args),
+                run.stdout(), run.stderr()).isZero();
+        return JSON.readTree(run.stdout());
+    }
+
+    private static JsonNode find(JsonNode decoded, String field, String value) {
+        for (JsonNode record : decoded.get("records")) {
+            if (value.equals(record.get("value").path(field).asText())) {
+                return record.get("value");
+            }
+        }
+        throw new AssertionError("No record with " + field + "=" + value + " decoded by the JS client: " + decoded);
+    }
+}
