@@ -41,19 +41,23 @@ async function decode(expectedCount) {
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const records = [];
+  const undecodable = [];
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => resolve(), 30000);
     consumer.run({
       eachMessage: async ({ message }) => {
+        // A record that is not Confluent Avro (a poison record a test put there on purpose) is reported, not fatal.
         try {
           records.push({ key: message.key?.toString(), value: await deserializer.deserialize(topic, message.value) });
-          if (records.length >= expectedCount) { clearTimeout(timer); resolve(); }
-        } catch (e) { clearTimeout(timer); reject(e); }
+        } catch (e) {
+          undecodable.push({ offset: message.offset, error: String(e.message ?? e) });
+        }
+        if (records.length + undecodable.length >= expectedCount) { clearTimeout(timer); resolve(); }
       },
     }).catch(reject);
   });
   await consumer.disconnect();
-  return { topic, records };
+  return { topic, records, undecodable };
 }
 
 async function produce(referralId, personReference) {

@@ -28,6 +28,9 @@ import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -36,6 +39,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * eligibility decision out.
  */
 @HubTest
+@ExtendWith(OutputCaptureExtension.class)
 class EmploymentAgencyIntakeFlowTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -93,6 +97,24 @@ class EmploymentAgencyIntakeFlowTest {
                 assertThat(record.key()).doesNotContain(nir);
             }
         }
+    }
+
+    @Test
+    void shouldKeepTheNirOutOfTheLogs(CapturedOutput logs) throws Exception {
+        List<String> samples = List.of("employment-agency/ft-orientation-mobili-jeune.json",
+                "employment-agency/ml-orientation-cej.json", "employment-agency/ft-orientation-emile.json");
+        for (String sample : samples) {
+            accepted(post(Samples.bytes(sample)));
+        }
+        String wrongKey = Samples.text(samples.get(0)).replace("FT-93066-2026-11-000123", "FT-LOGS-1")
+                .replace("202049306615471", "202049306615470");
+        assertThat(post(wrongKey.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(422);
+        String lastReferral = accepted(post(Samples.text(samples.get(2)).replace("FT-93048-2026-11-000877", "FT-LOGS-2")
+                .getBytes(StandardCharsets.UTF_8))).get("referralId").asText();
+        decisionFor(lastReferral);
+
+        assertThat(logs.getAll()).contains("Refused partner event")
+                .doesNotContain("202049306615471", "202049306615470", "106071305509993", "188026912304563");
     }
 
     @Test

@@ -1,0 +1,75 @@
+package fr.referralhub.eligibility;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.testing.HubTest;
+import fr.referralhub.testing.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+/** A record the eligibility route cannot read is dead-lettered as it was, with the reason, and the flow goes on. */
+@HubTest
+class EligibilityDeadLetterTest {
+
+    @Value("${hub.kafka.bootstrap-servers}")
+    String bootstrapServers;
+    @Value("${hub.topics.referrals}")
+    String referralsTopic;
+    @Value("${hub.topics.dead-letters}")
+    String deadLettersTopic;
+    @Value("${hub.topics.eligibility-decisions}")
+    String decisionsTopic;
+    @Value("${hub.schema-registry.url}")
+    String registryUrl;
+
+    @Test
+    void shouldDeadLetterAnUnreadableRecordWithItsOriginalBytesAndReasonThenKeepDeciding() throws Exception {
+        String poisonKey = "poison-" + UUID.randomUUID();
+        byte[] poison = "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8);
+        String followingReferral = UUID.randomUUID().toString();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(referralsTopic, poisonKey, poison)).get();
+        }
+        try (var producer = new KafkaProducer<String, Object>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, fr.referralhub.schemaregistry.AvroSerializer.class,
+                "schema.registry.url", registryUrl))) {
+            // Same key, so same partition: it can only be decided if the poison record did not block the partition.
+            producer.send(new ProducerRecord<>(referralsTopic, poisonKey, referral(followingReferral, poisonKey))).get();
+        }
+
+        ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader
+                .readToEnd(bootstrapServers, deadLettersTopic, r -> poisonKey.equals(r.key())).stream().findFirst()
+                .orElse(null), java.util.Objects::nonNull);
+        assertThat(deadLetter.value()).isEqualTo(poison);
+        assertThat(TopicReader.header(deadLetter, "__connect.errors.topic")).isEqualTo(referralsTopic);
+        assertThat(TopicReader.header(deadLetter, "__connect.errors.offset")).matches("\\d+");
+        assertThat(TopicReader.header(deadLetter, "__connect.errors.connector.name")).isEqualTo("eligibility-decisions");
+        assertThat(TopicReader.header(deadLetter, "__connect.errors.exception.message")).containsIgnoringCase("magic byte");
+        assertThat(TopicReader.header(deadLetter, "__connect.errors.timestamp")).isNotBlank();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readToEnd(bootstrapServers, decisionsTopic).stream()
+                .anyMatch(r -> new String(r.value(), StandardCharsets.ISO_8859_1).contains(followingReferral)));
+    }
+
+    private static ReferralEvent referral(String referralId, String personReference) {
+        ReferralEvent event = TestReferral.referral().personReference(personReference)
+                .bornOn(java.time.LocalDate.of(2000, 1, 1)).livingIn("93066", "93").build();
+        return ReferralEvent.newBuilder(event).setReferralId(referralId).build();
+    }
+}

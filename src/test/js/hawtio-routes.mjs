@@ -1,0 +1,165 @@
+// Opens the Hawtio console in a real headless Chromium, the way an operator would, and reads the Camel routes table.
+//
+//   node hawtio-routes.mjs <baseUrl> <screenshotPath> <routeId...> [--wait-exchanges=<routeId>]
+//
+// Path: <baseUrl>/actuator/hawtio -> Camel (left nav) -> the context's "routes" folder in the tree -> "Routes" tab.
+// Waits (on conditions, never fixed delays) for every <routeId> to be listed and, with --wait-exchanges, for that
+// route's exchange total to be above 0 (Hawtio refreshes its Jolokia reads every 5 s). Then takes a full-page
+// screenshot and prints one JSON line on stdout:
+//   {"routesFound":[...],"pageTitle":"...","url":"...","columns":[...],"routes":{"<id>":{"State":"Started",...}},
+//    "exchangesTotal":{"<id>":1,...},"screenshot":"..."}
+// Exit 0 when everything was found; 1 with a message naming what was missing; 2 on bad arguments.
+// Uses Debian's /usr/bin/chromium (override: CHROMIUM_PATH); no Playwright browser download.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const WAIT_MS = Number(process.env.HAWTIO_WAIT_MS || 60_000);
+
+const options = process.argv.slice(2).filter(a => a.startsWith('--'));
+const [baseUrl, screenshotPath, ...routeIds] = process.argv.slice(2).filter(a => !a.startsWith('--'));
+const waitExchanges = options.find(o => o.startsWith('--wait-exchanges='))?.split('=')[1];
+if (!baseUrl || !screenshotPath || routeIds.length === 0) {
+  console.error('usage: node hawtio-routes.mjs <baseUrl> <screenshotPath> <routeId...> [--wait-exchanges=<routeId>]');
+  process.exit(2);
+}
+const consoleUrl = baseUrl.replace(/\/+$/, '') + '/actuator/hawtio';
+const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hawtio-chromium-'));
+let context;
+let page;
+let step = 'launching Chromium';
+const browserErrors = [];
+
+/** Reads the routes table as {columns, rows: [{Name, State, Total, ...}]} (runs in the page). */
+function readRoutesTable() {
+  const table = document.querySelector('#camel-routes-table');
+  if (!table) return null;
+  const columns = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+  const rows = [...table.querySelectorAll('tbody tr')].map(tr => {
+    const row = {};
+    [...tr.querySelectorAll('td')].forEach((td, i) => {
+      if (columns[i]) row[columns[i]] = td.innerText.trim();
+    });
+    return row;
+  }).filter(row => row.Name);
+  return { columns: columns.filter(Boolean), rows };
+}
+
+async function fail(message) {
+  let detail = '';
+  if (page) {
+    detail += `\n  at: ${page.url()}`;
+    const text = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+    detail += `\n  page text (start): ${text.replace(/\s+/g, ' ').slice(0, 800)}`;
+    await page.screenshot({ path: screenshotPath, fullPage: true }).catch(() => {});
+    detail += `\n  screenshot of the failure: ${screenshotPath}`;
+  }
+  if (browserErrors.length) detail += `\n  browser errors: ${browserErrors.slice(0, 10).join(' | ')}`;
+  console.error(`hawtio-routes: ${message}${detail}`);
+  await context?.close().catch(() => {});
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+  process.exit(1);
+}
+
+try {
+  fs.mkdirSync(path.dirname(path.resolve(screenshotPath)), { recursive: true });
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1920, height: 1000 },
+    // Without the background-networking flags Chromium hangs on a closed network.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context.setDefaultTimeout(WAIT_MS);
+  page = context.pages()[0] ?? await context.newPage();
+  page.on('pageerror', e => browserErrors.push(String(e.message ?? e).slice(0, 300)));
+
+  step = `opening ${consoleUrl}`;
+  const response = await page.goto(consoleUrl, { waitUntil: 'domcontentloaded' });
+  if (!response || response.status() >= 400) {
+    await fail(`${consoleUrl} answered HTTP ${response?.status()}`);
+  }
+
+  // The console either shows the Camel tree (no login) or a login form: wait for whichever comes first.
+  step = 'waiting for the Camel tree (or a login form)';
+  const tree = page.locator('ul[role=tree]#camel-tree-view');
+  const password = page.locator('input[type=password]');
+  await tree.or(password).first().waitFor();
+  if (await password.isVisible()) {
+    await fail('Hawtio shows a login form: authentication is on (expected hawtio.authenticationEnabled=false in dev)');
+  }
+
+  step = 'opening the Camel plugin';
+  await page.locator('a[href$="/actuator/hawtio/camel"]').first().click();
+
+  step = 'selecting the routes folder of the Camel context in the tree';
+  const routesFolder = page.locator('li[role=treeitem][id$="-routes-folder"]').first();
+  await routesFolder.locator(':scope > div button[class*="tree-view__node-text"]').first().click();
+  await page.waitForFunction(
+    () => document.querySelector('li[role=treeitem][id$="-routes-folder"]')?.getAttribute('aria-selected') === 'true');
+
+  step = 'opening the Routes tab';
+  await page.locator('a[href$="/camel/routes"]').first().click();
+  await page.locator('#camel-routes-table').waitFor();
+  // Install the table reader in the page once (a string evaluated over CDP: Hawtio's CSP forbids eval in the page).
+  await page.evaluate(`window.__readRoutesTable = ${readRoutesTable.toString()}`);
+
+  step = `waiting for routes ${routeIds.join(', ')}`;
+  const listed = await page.waitForFunction(
+    ids => {
+      const table = window.__readRoutesTable();
+      return table && ids.every(id => table.rows.some(r => r.Name === id));
+    },
+    routeIds,
+  ).then(() => true, () => false);
+  if (!listed) {
+    const table = await page.evaluate(readRoutesTable);
+    const names = table?.rows.map(r => r.Name) ?? [];
+    await fail(`the Routes table does not list: ${routeIds.filter(id => !names.includes(id)).join(', ')} `
+      + `(listed: ${names.join(', ') || 'none'})`);
+  }
+
+  if (waitExchanges) {
+    step = `waiting for exchanges on ${waitExchanges}`;
+    const counted = await page.waitForFunction(
+      id => {
+        const table = window.__readRoutesTable();
+        const row = table?.rows.find(r => r.Name === id);
+        return row && Number(row.Total) > 0;
+      },
+      waitExchanges,
+    ).then(() => true, () => false);
+    if (!counted) {
+      const table = await page.evaluate(readRoutesTable);
+      await fail(`route ${waitExchanges} shows no exchanges (Total column: `
+        + `${JSON.stringify(table?.rows.find(r => r.Name === waitExchanges)?.Total ?? 'absent')})`);
+    }
+  }
+
+  step = 'taking the screenshot';
+  const table = await page.evaluate(readRoutesTable);
+  await page.screenshot({ path: screenshotPath, fullPage: true });
+
+  const routes = Object.fromEntries(table.rows.map(r => [r.Name, r]));
+  const result = {
+    routesFound: routeIds.filter(id => routes[id]),
+    pageTitle: await page.title(),
+    url: page.url(),
+    columns: table.columns,
+    routes,
+    screenshot: screenshotPath,
+  };
+  if (table.columns.includes('Total')) {
+    result.exchangesTotal = Object.fromEntries(table.rows.map(r => [r.Name, Number(r.Total)]));
+  }
+  console.log(JSON.stringify(result));
+  await context.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+  process.exit(0);
+} catch (e) {
+  await fail(`failed while ${step}: ${e.message?.split('\n')[0] ?? e}`);
+}
