@@ -30,32 +30,16 @@ final class JsonFields {
     }
 
     Optional<JsonNode> object(JsonNode parent, String path, boolean required) {
-        JsonNode node = child(parent, path);
-        if (node == null) {
-            if (required) {
-                reject(path, "is required");
-            }
-            return Optional.empty();
-        }
-        if (!node.isObject()) {
-            reject(path, "must be an object");
-            return Optional.empty();
-        }
-        return Optional.of(node);
+        return present(parent, path, required).filter(node -> expect(node.isObject(), path, "must be an object"));
     }
 
     Optional<String> text(JsonNode parent, String path, boolean required) {
-        JsonNode node = child(parent, path);
-        if (node == null) {
-            if (required) {
-                reject(path, "is required");
-            }
-            return Optional.empty();
-        }
-        if (!node.isTextual()) {
-            reject(path, "must be a string");
-            return Optional.empty();
-        }
+        return present(parent, path, required)
+                .filter(node -> expect(node.isTextual(), path, "must be a string"))
+                .flatMap(node -> nonBlank(node, path, required));
+    }
+
+    private Optional<String> nonBlank(JsonNode node, String path, boolean required) {
         String value = node.asText().strip();
         if (value.isEmpty()) {
             if (required) {
@@ -127,18 +111,9 @@ final class JsonFields {
     }
 
     Optional<Boolean> bool(JsonNode parent, String path, boolean required) {
-        JsonNode node = child(parent, path);
-        if (node == null) {
-            if (required) {
-                reject(path, "is required");
-            }
-            return Optional.empty();
-        }
-        if (!node.isBoolean()) {
-            reject(path, "must be true or false");
-            return Optional.empty();
-        }
-        return Optional.of(node.booleanValue());
+        return present(parent, path, required)
+                .filter(node -> expect(node.isBoolean(), path, "must be true or false"))
+                .map(JsonNode::booleanValue);
     }
 
     Optional<LocalDate> date(JsonNode parent, String path, boolean required) {
@@ -209,6 +184,23 @@ final class JsonFields {
             reject(path, "must be one of " + Arrays.toString(type.getEnumConstants()) + ", got '" + value + "'");
             return Optional.empty();
         }
+    }
+
+    /** The child, or empty (and a "required" error when it must be there). */
+    private Optional<JsonNode> present(JsonNode parent, String path, boolean required) {
+        JsonNode node = child(parent, path);
+        if (node == null && required) {
+            reject(path, "is required");
+        }
+        return Optional.ofNullable(node);
+    }
+
+    /** Records the reason when a value has the wrong JSON type. */
+    private boolean expect(boolean rightType, String path, String reason) {
+        if (!rightType) {
+            reject(path, reason);
+        }
+        return rightType;
     }
 
     /** Child by the last segment of a dotted path; JSON null counts as absent. */
