@@ -1,11 +1,14 @@
 package fr.referralhub.eligibility;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -13,26 +16,52 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Route step of {@code routes/eligibility-decisions.camel.yaml}: decodes a canonical referral event and decides it.
- * Decoding happens here rather than in the Kafka consumer, so an undecodable record fails this step and reaches
- * the dead-letter channel with its original bytes, instead of blocking the partition in the poll loop.
+ * Route step of {@code routes/eligibility-decisions.camel.yaml}: decides a batch of canonical referral events.
+ *
+ * <p>Each record is decoded and decided on its own: one that cannot be (not Avro, unknown schema, a rule that
+ * fails) is dead-lettered with its original bytes and the others go on. Decoding happens here rather than in the
+ * Kafka consumer so that such a record reaches the dead letters instead of blocking its partition.
  */
 @Component("eligibilityStage")
 public class EligibilityStage {
 
     private final EligibilityEngine engine;
+    private final DeadLetters deadLetters;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Clock clock = Clock.systemUTC();
 
-    public EligibilityStage(EligibilityEngine engine, @Value("${hub.schema-registry.url}") String registryUrl) {
+    public EligibilityStage(EligibilityEngine engine, DeadLetters deadLetters,
+                            @Value("${hub.schema-registry.url}") String registryUrl) {
         this.engine = engine;
+        this.deadLetters = deadLetters;
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     }
 
-    /** @return the decision, or null for a cancellation (nothing to decide; withdrawal comes with the rule engine) */
-    public EligibilityDecision decide(byte[] value, Exchange exchange) {
-        String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
-        Object decoded = deserializer.deserialize(topic, value);
+    /**
+     * @return the records that got a decision, each body now the decision (its key and tracing headers kept);
+     *         cancellations have nothing to decide yet (withdrawal comes with the full rule engine)
+     */
+    public List<Exchange> decideBatch(List<Exchange> records, Exchange batch) {
+        List<Exchange> decided = new ArrayList<>(records.size());
+        for (Exchange record : records) {
+            EligibilityDecision decision;
+            try {
+                decision = decide(record);
+            } catch (RuntimeException e) {
+                deadLetters.send(record, batch.getFromRouteId(), e);
+                continue;
+            }
+            if (decision != null) {
+                record.getMessage().setBody(decision);
+                decided.add(record);
+            }
+        }
+        return decided;
+    }
+
+    private EligibilityDecision decide(Exchange record) {
+        String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+        Object decoded = deserializer.deserialize(topic, record.getMessage().getBody(byte[].class));
         if (!(decoded instanceof ReferralEvent event)) {
             throw new IllegalArgumentException("Expected a ReferralEvent on " + topic + ", got "
                     + (decoded == null ? "an empty record" : decoded.getClass().getName()));

@@ -1,23 +1,41 @@
 package fr.referralhub.kafka;
 
+import java.util.List;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.springframework.stereotype.Component;
 
 /**
- * Route step {@code bean: kafkaOffsets, method: commit}: the last step of every Kafka-consuming route, reached once
- * the record's output is acknowledged or the record is dead-lettered. A crash before it replays the record
- * instead of losing it (at-least-once).
+ * Offsets of batch-consuming routes. {@link #remember} is the first step of such a route; {@link #commit} its last,
+ * reached only once every output of the batch is acknowledged (or dead-lettered). A failure in between leaves the
+ * batch uncommitted: the consumer reconnects and reads it again (at-least-once), nothing is skipped.
  */
 @Component("kafkaOffsets")
 public class KafkaOffsets {
 
-    public void commit(Exchange exchange) {
-        KafkaManualCommit commit = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        if (commit == null) {
-            throw new IllegalStateException("No Kafka offset to commit: this step belongs at the end of a Kafka-consuming route");
+    /** Exchange property: the records of the batch, whatever later steps do to the body. */
+    static final String CONSUMED_RECORDS = "hubConsumedRecords";
+
+    /** Route step: keeps the batch's records, the body being about to become the outputs. */
+    public void remember(List<Exchange> records, Exchange batch) {
+        batch.setProperty(CONSUMED_RECORDS, List.copyOf(records));
+    }
+
+    /** Route step: commits the offset of every record of the batch (the last per partition is what counts). */
+    @SuppressWarnings("unchecked")
+    public void commit(Exchange batch) {
+        List<Exchange> records = batch.getProperty(CONSUMED_RECORDS, List.class);
+        if (records == null) {
+            throw new IllegalStateException("No consumed records to commit: 'kafkaOffsets.remember' must run first");
         }
-        commit.commit();
+        for (Exchange record : records) {
+            KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            if (commit == null) {
+                throw new IllegalStateException("Record without a manual commit: the route must consume with allowManualCommit");
+            }
+            commit.commit();
+        }
     }
 }
