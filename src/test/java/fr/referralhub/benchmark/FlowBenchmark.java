@@ -1,0 +1,361 @@
+package fr.referralhub.benchmark;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.ReferralHubApplication;
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.schemaregistry.SchemaRegistryClient;
+import fr.referralhub.schemaregistry.SubjectNaming;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.Banner;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+
+/**
+ * Throughput and latency of the hub's flow beside a plain kafka-clients consume-transform-produce baseline, measured
+ * in one JVM, on one broker, with the same records. A benchmark, not a test: nothing asserts, it prints a table.
+ *
+ * <pre>
+ * ./mvnw -Pbenchmark
+ * ./mvnw -Pbenchmark -Dbenchmark.records=20000 -Dbenchmark.httpRecords=2000   # the defaults, spelled out
+ * </pre>
+ * The profile's default goals are {@code test-compile exec:exec}: compile, then run this class in a forked JVM on the
+ * test classpath (it lives under src/test/java and is named so that Surefire never runs it).
+ *
+ * <p>Stages, all measured after starting the whole hub ({@link ReferralHubApplication}, embedded broker and registry
+ * on free ports, throw-away data directory):
+ * <ol>
+ *   <li><b>baseline json-&gt;avro</b>: a plain consumer reads the employment-agency JSON sample (unique idEvenement
+ *       and NIR per record), reads it with the hub's {@code EmploymentAgencyEventReader}, derives ids, pseudonymises,
+ *       Avro-encodes the canonical ReferralEvent and produces it; per poll batch: flush, then commit.</li>
+ *   <li><b>baseline decide</b>: the same loop doing what the eligibility route does: Avro ReferralEvent in,
+ *       {@code EligibilityEngine.withBundledRuleSets()}, Avro EligibilityDecision out. The fair baseline of 3.</li>
+ *   <li><b>hub eligibility route</b>: canonical ReferralEvents (as the intake makes them: same fields, key and
+ *       headers) written to {@code referrals.v1}, measured until each has its decision on
+ *       {@code eligibility-decisions.v1} (route {@code eligibility-decisions}).</li>
+ *   <li><b>hub http intake</b>: partners POSTing unique events to {@code /api/v1/referrals} from a few threads at once
+ *       (closed loop); each answer waits for the broker's acknowledgement. Printed as its own figures.</li>
+ * </ol>
+ * First every stage is warmed up ({@code benchmark.warmupPercent} of the records, not printed: right after the hub's
+ * start the JIT is still compiling start-up code, and a stage measured then pays for it). Then each Kafka stage gets
+ * one run at full speed (throughput; its latency would only be time queued behind the backlog, so it is not printed)
+ * and one run per fixed rate (latency of each record: its output read minus its input handed to the producer). The
+ * baselines use the hub's producer settings (acks=all, idempotent, linger 0) and its broker, on their own topics with
+ * the hub's partition count. The last line is the full-speed throughput of the hub's route over the decide baseline.
+ *
+ * <p>Settings (system properties; the Maven profile passes on the same names): {@code benchmark.records} (20000),
+ * {@code benchmark.httpRecords} (2000), {@code benchmark.httpClients} (8), {@code benchmark.rates} (2000,500: records/s
+ * of the latency runs), {@code benchmark.latencyRecords} (auto: 5 s worth at each rate, at most records),
+ * {@code benchmark.warmupPercent} (50), {@code benchmark.stageTimeoutSeconds} (300, per run),
+ * {@code benchmark.timeoutSeconds} (1200, the whole benchmark). Progress goes to stderr, the table to stdout.
+ * Exit status: 0 when every stage finished, 2 when one did not (the message says which), 1 on any other error,
+ * 3 when the whole benchmark timed out.
+ */
+public final class FlowBenchmark {
+
+    private static final String PARTNER_EVENTS = "benchmark.partner-events";
+    private static final String CANONICAL = "benchmark.canonical-referrals";
+    private static final String REFERRALS = "benchmark.referrals";
+    private static final String DECISIONS = "benchmark.eligibility-decisions";
+
+    private static final String JSON_BASELINE = "baseline json->avro";
+    private static final String DECIDE_BASELINE = "baseline decide";
+    private static final String HUB_ROUTE = "hub eligibility route";
+    private static final String MAX_RATE = " (max rate)";
+
+    private final int records = Integer.getInteger("benchmark.records", 20_000);
+    private final int httpRecords = Integer.getInteger("benchmark.httpRecords", 2_000);
+    private final int httpClients = Integer.getInteger("benchmark.httpClients", 8);
+    private final int[] rates = Stream.of(System.getProperty("benchmark.rates", "2000,500").split(","))
+            .map(String::trim).filter(rate -> !rate.isEmpty()).mapToInt(Integer::parseInt).toArray();
+    private final int warmupPercent = Integer.getInteger("benchmark.warmupPercent", 50);
+    private final Duration stageTimeout = Duration.ofSeconds(Long.getLong("benchmark.stageTimeoutSeconds", 300));
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    private final List<StageResult> results = new ArrayList<>();
+
+    public static void main(String[] args) {
+        long totalSeconds = Long.getLong("benchmark.timeoutSeconds", 1200);
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(totalSeconds));
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("BENCHMARK FAILED: not finished within " + totalSeconds
+                    + " s (-Dbenchmark.timeoutSeconds)");
+            exit(3);
+        }, "benchmark-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
+        int status;
+        FlowBenchmark benchmark = new FlowBenchmark();
+        try {
+            benchmark.run();
+            status = 0;
+        } catch (StageFailure e) {
+            benchmark.printTable();
+            System.out.println();
+            System.out.println("BENCHMARK FAILED: " + e.getMessage());
+            if (e.getCause() != null) {
+                e.getCause().printStackTrace();
+            }
+            status = 2;
+        } catch (Throwable e) {
+            System.out.println("BENCHMARK FAILED: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        exit(status);
+    }
+
+    private void run() throws Exception {
+        Runtime runtime = Runtime.getRuntime();
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> option.startsWith("-X")).toList();
+        System.out.printf(Locale.ROOT, "machine: %d cores, %s %s %s, JVM %s %s, max heap %d MB %s%n",
+                runtime.availableProcessors(), System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("os.arch"), System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
+                runtime.maxMemory() / (1024 * 1024), jvmOptions);
+        System.out.printf(Locale.ROOT, "settings: %d records per full-speed Kafka run (+%d warm-up), latency runs at %s,"
+                        + " http %d requests (+%d warm-up) from %d clients%n",
+                records, warmup(records), IntStream.of(rates).mapToObj(r -> latencyRecords(r) + " records at " + r + "/s")
+                        .collect(Collectors.joining(" and ")), httpRecords, warmup(httpRecords), httpClients);
+        System.out.flush();
+
+        Path dataDir = Files.createTempDirectory("referral-hub-benchmark");
+        progress("starting the hub (embedded broker and registry, data in " + dataDir + ")");
+        ConfigurableApplicationContext hub = null;
+        try {
+            hub = startHub(dataDir);
+            Environment env = hub.getEnvironment();
+            String bootstrap = env.getRequiredProperty("hub.kafka.bootstrap-servers");
+            String registryUrl = env.getRequiredProperty("hub.schema-registry.url");
+            String hubReferrals = env.getRequiredProperty("hub.topics.referrals");
+            String hubDecisions = env.getRequiredProperty("hub.topics.eligibility-decisions");
+            int partitions = env.getProperty("hub.topics.partitions", Integer.class, 3);
+            URI intake = URI.create("http://localhost:" + env.getRequiredProperty("local.server.port") + "/api/v1/referrals");
+            System.out.println("broker: " + bootstrap + ", registry: " + registryUrl + ", topics with " + partitions
+                    + " partitions");
+
+            createBaselineTopics(bootstrap, registryUrl, partitions);
+            BenchmarkData data = new BenchmarkData(new ObjectMapper(), registryUrl, hubReferrals);
+
+            // Every processor runs from here to the end, so each stage is measured beside the same idle neighbours.
+            try (PlainStage jsonBaseline = PlainStage.jsonToAvro(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL, data);
+                 PlainStage decideBaseline = PlainStage.decide(bootstrap, registryUrl, REFERRALS, DECISIONS);
+                 KafkaStage json = new KafkaStage(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL,
+                         FlowBenchmark::partnerEventId, jsonBaseline::failure, stageTimeout);
+                 KafkaStage decide = new KafkaStage(bootstrap, registryUrl, REFERRALS, DECISIONS,
+                         FlowBenchmark::decidedEventId, decideBaseline::failure, stageTimeout);
+                 KafkaStage route = new KafkaStage(bootstrap, registryUrl, hubReferrals, hubDecisions,
+                         FlowBenchmark::decidedEventId, () -> null, stageTimeout);
+                 HttpLoad http = new HttpLoad(intake, httpClients, stageTimeout)) {
+                List<Subject> subjects = List.of(
+                        new Subject(JSON_BASELINE, json, data::partnerJsonInputs),
+                        new Subject(DECIDE_BASELINE, decide, data::canonicalInputs),
+                        new Subject(HUB_ROUTE, route, data::canonicalInputs));
+                String httpLabel = "hub http intake (" + httpClients + " clients)";
+
+                // Warm every code path first: right after the hub's start the JIT compiler is still busy with
+                // start-up code, and on 2 cores a stage measured then would pay for it.
+                for (Subject subject : subjects) {
+                    String prefix = run + "-" + subject.tag() + "-warm-";
+                    progress(subject.name() + ": warm-up, " + warmup(records) + " records");
+                    subject.stage().run(subject.name() + " warm-up", subject.inputs().apply(prefix, warmup(records)),
+                            prefix, 0, false);
+                }
+                progress(httpLabel + ": warm-up, " + warmup(httpRecords) + " requests");
+                http.run(httpLabel + " warm-up", bodies(data, "BENCH-" + run + "-HTTPW-", warmup(httpRecords)));
+
+                for (Subject subject : subjects) {
+                    measure(subject);
+                }
+                progress(jsonBaseline.describe());
+                progress(decideBaseline.describe());
+                progress(httpLabel + ": " + httpRecords + " requests");
+                results.add(http.run(httpLabel, bodies(data, "BENCH-" + run + "-HTTP-", httpRecords)));
+            }
+        } finally {
+            if (hub != null) {
+                progress("stopping the hub");
+                closeWithin(hub, Duration.ofSeconds(60));
+            }
+            deleteQuietly(dataDir);
+        }
+
+        printTable();
+        System.out.println();
+        StageResult hubMax = result(HUB_ROUTE + MAX_RATE);
+        StageResult decideMax = result(DECIDE_BASELINE + MAX_RATE);
+        StageResult jsonMax = result(JSON_BASELINE + MAX_RATE);
+        for (int rate : rates) {
+            System.out.printf(Locale.ROOT, "p99 at %d/s: %s %.2f ms, %s %.2f ms%n", rate,
+                    HUB_ROUTE, result(HUB_ROUTE + atRate(rate)).percentile(99) / 1e6,
+                    DECIDE_BASELINE, result(DECIDE_BASELINE + atRate(rate)).percentile(99) / 1e6);
+        }
+        System.out.printf(Locale.ROOT, "hub eligibility stage / json->avro baseline = %.2f (for reference only)%n",
+                hubMax.perSecond() / jsonMax.perSecond());
+        double ratio = hubMax.perSecond() / decideMax.perSecond();
+        System.out.printf(Locale.ROOT, "hub eligibility stage / baseline = %.2f (full-speed throughput, %s vs %s;"
+                + " target 0.80 %s)%n", ratio, HUB_ROUTE, DECIDE_BASELINE, ratio >= 0.8 ? "met" : "NOT met");
+    }
+
+    /** A Kafka-to-Kafka stage under test: what drives it and what it is fed (inputs for an id prefix and a count). */
+    private record Subject(String name, KafkaStage stage, BiFunction<String, Integer, List<BenchmarkData.Input>> inputs) {
+        String tag() {
+            return name.replaceAll("[^a-z]+", "");
+        }
+    }
+
+    /** A full-speed run for throughput, then one fixed-rate run per rate for latency. */
+    private void measure(Subject subject) {
+        String prefix = run + "-" + subject.tag() + "-max-";
+        List<BenchmarkData.Input> full = subject.inputs().apply(prefix, records);
+        progress(subject.name() + ": " + records + " records at full speed");
+        results.add(subject.stage().run(subject.name() + MAX_RATE, full, prefix, 0, false));
+        for (int rate : rates) {
+            prefix = run + "-" + subject.tag() + "-rate" + rate + "-";
+            int count = latencyRecords(rate);
+            List<BenchmarkData.Input> paced = subject.inputs().apply(prefix, count);
+            progress(subject.name() + ": " + count + " records at " + rate + "/s");
+            results.add(subject.stage().run(subject.name() + atRate(rate), paced, prefix, rate, true));
+        }
+    }
+
+    private static String atRate(int rate) {
+        return " (at " + rate + "/s)";
+    }
+
+    private int latencyRecords(int rate) {
+        return Integer.getInteger("benchmark.latencyRecords", Math.min(records, rate * 5));
+    }
+
+    private static ConfigurableApplicationContext startHub(Path dataDir) {
+        // Command-line arguments: they take precedence over application.yaml (default properties would not).
+        return new SpringApplicationBuilder(ReferralHubApplication.class)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .run("--hub.embedded.kafka.port=0",
+                        "--hub.embedded.kafka.controller-port=0",
+                        "--hub.embedded.schema-registry.port=0",
+                        "--hub.embedded.data-dir=" + dataDir,
+                        "--server.port=0",
+                        "--logging.level.root=WARN",
+                        // A fresh KRaft data directory always gets this bootstrap warning.
+                        "--logging.level.org.apache.kafka.controller.QuorumController=ERROR",
+                        // The embedded platform's public development key is expected here.
+                        "--logging.level.fr.referralhub.identity.PersonPseudonymizer=ERROR");
+    }
+
+    private static void createBaselineTopics(String bootstrap, String registryUrl, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(Stream.of(PARTNER_EVENTS, CANONICAL, REFERRALS, DECISIONS)
+                            .map(name -> new NewTopic(name, partitions, (short) 1)).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
+        registry.register(SubjectNaming.valueSubject(CANONICAL), ReferralEvent.getClassSchema());
+        registry.register(SubjectNaming.valueSubject(DECISIONS), EligibilityDecision.getClassSchema());
+    }
+
+    private static String partnerEventId(Object output) {
+        return output instanceof ReferralEvent event ? event.getSource().getPartnerEventId() : null;
+    }
+
+    private static String decidedEventId(Object output) {
+        return output instanceof EligibilityDecision decision ? decision.getReferralEventId() : null;
+    }
+
+    private static List<byte[]> bodies(BenchmarkData data, String idPrefix, int count) {
+        List<byte[]> bodies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            bodies.add(data.partnerJson(idPrefix + i));
+        }
+        return bodies;
+    }
+
+    private int warmup(int count) {
+        return Math.max(1, count * warmupPercent / 100);
+    }
+
+    private StageResult result(String stage) {
+        return results.stream().filter(r -> r.stage().equals(stage)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No result for " + stage));
+    }
+
+    private void printTable() {
+        System.out.println();
+        System.out.println(StageResult.HEADER);
+        results.forEach(r -> System.out.println(r.row()));
+        if (results.stream().anyMatch(StageResult::saturated)) {
+            System.out.println("saturated = the stage fell behind the offered rate: its latencies are mostly time queued.");
+        }
+        System.out.flush();
+    }
+
+    private static void progress(String message) {
+        System.err.println("[benchmark] " + message);
+    }
+
+    private static void closeWithin(ConfigurableApplicationContext context, Duration limit) {
+        Thread closing = new Thread(context::close, "benchmark-hub-close");
+        closing.setDaemon(true);
+        closing.start();
+        try {
+            closing.join(limit.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closing.isAlive()) {
+            progress("the hub did not stop within " + limit.toSeconds() + " s; exiting anyway");
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            progress("could not delete " + dir + ": " + e);
+        }
+    }
+
+    /** System.exit, and a halt if a shutdown hook hangs. */
+    private static void exit(int status) {
+        System.out.flush();
+        System.err.flush();
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                // halt anyway
+            }
+            Runtime.getRuntime().halt(status);
+        }, "benchmark-halt");
+        halt.setDaemon(true);
+        halt.start();
+        System.exit(status);
+    }
+}
