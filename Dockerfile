@@ -7,7 +7,7 @@ COPY mvnw pom.xml ./
 COPY schemas schemas
 COPY routes routes
 COPY src/main src/main
-RUN ./mvnw -B -Dproduction -DskipTests package
+RUN ./mvnw -B -Dproduction -Dmaven.test.skip=true package
 
 FROM eclipse-temurin:17.0.15_6-jre
 RUN groupadd --system hub && useradd --system --gid hub --uid 10001 --home-dir /app hub
