@@ -9,6 +9,7 @@ import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.kafka.Outages;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -18,8 +19,9 @@ import org.springframework.stereotype.Component;
 /**
  * Route step of {@code routes/eligibility-decisions.camel.yaml}: decides a batch of canonical referral events.
  *
- * <p>Each record is decoded and decided on its own: one that cannot be (not Avro, unknown schema, a rule that
- * fails) is dead-lettered with its original bytes and the others go on. Decoding happens here rather than in the
+ * <p>Each record is decoded and decided on its own: one that never can be (not Avro, unknown schema, a rule that
+ * fails) is dead-lettered with its original bytes and the others go on; an outage of the registry or broker fails
+ * the whole batch instead, which is then consumed again. Decoding happens here rather than in the
  * Kafka consumer so that such a record reaches the dead letters instead of blocking its partition.
  */
 @Component("eligibilityStage")
@@ -48,6 +50,10 @@ public class EligibilityStage {
             try {
                 decision = decide(record);
             } catch (RuntimeException e) {
+                if (Outages.isTransient(e)) {
+                    // Registry or broker briefly unreachable: fail the batch so it is consumed again, intact.
+                    throw e;
+                }
                 deadLetters.send(record, batch.getFromRouteId(), e);
                 continue;
             }

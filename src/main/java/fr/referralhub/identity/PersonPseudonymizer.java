@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class PersonPseudonymizer {
 
-    /** Known to everyone: only for the embedded dev platform, refused anywhere else. */
+    /** Known to everyone: only for local development (profile dev), refused anywhere else. */
     static final String DEV_SECRET = "referral-hub-dev-only-pseudonymisation-key";
 
     private static final Logger log = LoggerFactory.getLogger(PersonPseudonymizer.class);
@@ -38,17 +38,18 @@ public class PersonPseudonymizer {
     private final SecretKeySpec key;
 
     public PersonPseudonymizer(@Value("${hub.pseudonymisation.secret:}") String secret,
-                               @Value("${hub.embedded.kafka.enabled:false}") boolean embeddedPlatform) {
-        this.key = new SecretKeySpec(chooseSecret(secret, embeddedPlatform).getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+                               @Value("${hub.pseudonymisation.allow-development-secret:false}") boolean allowDevelopmentSecret) {
+        this.key = new SecretKeySpec(chooseSecret(secret, allowDevelopmentSecret).getBytes(StandardCharsets.UTF_8),
+                "HmacSHA256");
     }
 
-    private static String chooseSecret(String configured, boolean embeddedPlatform) {
+    private static String chooseSecret(String configured, boolean allowDevelopmentSecret) {
         if (!configured.isBlank()) {
             return configured;
         }
-        if (!embeddedPlatform) {
+        if (!allowDevelopmentSecret) {
             throw new IllegalStateException("hub.pseudonymisation.secret (env HUB_PSEUDONYMISATION_SECRET) is required "
-                    + "when the hub runs on a real Kafka cluster: person references must not be computable by others");
+                    + "outside the dev profile: person references must not be computable by others");
         }
         log.warn("Using the public development pseudonymisation key: person references are NOT protected. "
                 + "Set HUB_PSEUDONYMISATION_SECRET outside local development.");

@@ -80,7 +80,9 @@ public class EmploymentAgencyEventReader {
         PartnerEvent.Identifiers identifiers = PartnerEvent.Identifiers.NONE;
 
         if (type == ReferralEventType.CANCELLED) {
-            draft.setCancellationReason(f.text(root, "motif", true).orElse(null));
+            // A code, not free text: the canonical record goes on a shared topic (the comment is not carried).
+            draft.setCancellationReason(f.code(root, "motif", true, m -> m.matches("[A-Z][A-Z0-9_]{1,39}"),
+                    "a reason code in capitals, e.g. DOUBLON").orElse(null));
         } else {
             identifiers = readReferral(root, f, draft, occurredAt);
         }
@@ -137,7 +139,10 @@ public class EmploymentAgencyEventReader {
 
         f.object(root, "situation", true).ifPresent(situation -> draft.setEmployment(readSituation(situation, f)));
         f.object(root, "logementVise", false).ifPresent(housing -> draft.setTargetHousing(readTargetHousing(housing, f)));
-        draft.setNeeds(f.enumList(root, "freins", Need.class));
+        List<Need> needs = f.enumList(root, "freins", Need.class);
+        // A health obstacle is sensitive data (DOMAIN.md): it is accepted but not put on the shared topic.
+        needs.remove(Need.SANTE);
+        draft.setNeeds(needs);
         draft.setRequestedProgrammes(f.enumList(root, "dispositifsDemandes", Programme.class));
         draft.setDesiredDepartements(f.codeList(root, "territoiresSouhaites", InseeCodes::isDepartement,
                 "an INSEE departement code (e.g. 15, 2A, 971)"));
@@ -203,10 +208,10 @@ public class EmploymentAgencyEventReader {
             }
             return root;
         } catch (JsonProcessingException e) {
+            // Jackson's own message quotes the offending token, which may be personal data: position only.
             var location = e.getLocation();
             throw malformed("(body)", "is not valid JSON" + (location == null ? ""
-                    : " at line " + location.getLineNr() + ", column " + location.getColumnNr()) + ": "
-                    + e.getOriginalMessage());
+                    : " (error at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
         }
     }
 

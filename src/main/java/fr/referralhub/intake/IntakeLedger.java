@@ -43,6 +43,7 @@ public class IntakeLedger implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeLedger.class);
     private static final Duration CLAIM_WAIT = Duration.ofSeconds(30);
+    private static final Duration REBUILD_LIMIT = Duration.ofMinutes(2);
 
     /** A published partner event. */
     public record Entry(String referralId, String personReference, ReferralEventType type) {
@@ -126,10 +127,6 @@ public class IntakeLedger implements SmartLifecycle {
         return cancelledReferrals.contains(referralId);
     }
 
-    public int size() {
-        return published.size();
-    }
-
     private void remember(String key, Entry entry) {
         published.putIfAbsent(key, entry);
         if (entry.type() == ReferralEventType.CANCELLED) {
@@ -144,24 +141,38 @@ public class IntakeLedger implements SmartLifecycle {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                // Only headers are needed: don't fetch more of each value than necessary.
                 ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-ledger"),
                 new StringDeserializer(), new ByteArrayDeserializer());
+        try {
+            rebuild();
+        } catch (RuntimeException e) {
+            tail.close();
+            throw e;
+        }
+        running = true;
+        tailThread = new Thread(this::keepTailing, "intake-ledger-tail");
+        tailThread.setDaemon(true);
+        tailThread.start();
+    }
+
+    private void rebuild() {
         List<TopicPartition> partitions = tail.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(info -> new TopicPartition(topic, info.partition())).toList();
         tail.assign(partitions);
         tail.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = new HashMap<>(tail.endOffsets(partitions));
         long started = System.nanoTime();
+        long deadline = started + REBUILD_LIMIT.toNanos();
         while (end.entrySet().stream().anyMatch(e -> tail.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                // Accepting events with half an index would let duplicates through: refuse to start instead.
+                throw new IllegalStateException("Intake ledger could not read " + topic + " to its end within "
+                        + REBUILD_LIMIT.toSeconds() + " s");
+            }
             tail.poll(Duration.ofMillis(200)).forEach(this::index);
         }
         log.info("Intake ledger rebuilt from {}: {} partner events in {} ms", topic, published.size(),
                 (System.nanoTime() - started) / 1_000_000);
-        running = true;
-        tailThread = new Thread(this::keepTailing, "intake-ledger-tail");
-        tailThread.setDaemon(true);
-        tailThread.start();
     }
 
     private void keepTailing() {
@@ -186,7 +197,15 @@ public class IntakeLedger implements SmartLifecycle {
         if (partnerId == null || partnerEventId == null || referralId == null || type == null) {
             return;
         }
-        remember(key(partnerId, partnerEventId), new Entry(referralId, record.key(), ReferralEventType.valueOf(type)));
+        ReferralEventType eventType;
+        try {
+            eventType = ReferralEventType.valueOf(type);
+        } catch (IllegalArgumentException e) {
+            log.warn("Skipping {}-{}@{} in the intake ledger: unknown event type header '{}'", record.topic(),
+                    record.partition(), record.offset(), type);
+            return;
+        }
+        remember(key(partnerId, partnerEventId), new Entry(referralId, record.key(), eventType));
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {
@@ -199,6 +218,13 @@ public class IntakeLedger implements SmartLifecycle {
         running = false;
         if (tail != null) {
             tail.wakeup();
+        }
+        if (tailThread != null) {
+            try {
+                tailThread.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

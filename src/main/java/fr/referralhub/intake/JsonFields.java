@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Reads typed values out of a partner's JSON document and collects every problem with its field path, instead of
  * stopping at the first one: a partner's IT team fixes a rejected event in one go.
+ *
+ * <p>Reasons say what is expected, never what was sent: a value in the wrong field may be a NIR or a name, and
+ * reasons are logged.
  */
 final class JsonFields {
 
@@ -57,7 +60,7 @@ final class JsonFields {
     Optional<String> code(JsonNode parent, String path, boolean required, Predicate<String> valid, String expected) {
         Optional<String> value = text(parent, path, required);
         if (value.isPresent() && !valid.test(value.get())) {
-            reject(path, "must be " + expected + ", got '" + value.get() + "'");
+            reject(path, "must be " + expected);
             return Optional.empty();
         }
         return value;
@@ -121,7 +124,7 @@ final class JsonFields {
             try {
                 return Optional.of(LocalDate.parse(value));
             } catch (DateTimeParseException e) {
-                reject(path, "must be an existing date as YYYY-MM-DD, got '" + value + "'");
+                reject(path, "must be an existing date as YYYY-MM-DD");
                 return Optional.empty();
             }
         });
@@ -132,7 +135,7 @@ final class JsonFields {
             try {
                 return Optional.of(OffsetDateTime.parse(value).toInstant());
             } catch (DateTimeParseException e) {
-                reject(path, "must be an ISO-8601 date-time with offset, e.g. 2026-11-20T09:15:00+01:00, got '" + value + "'");
+                reject(path, "must be an ISO-8601 date-time with offset, e.g. 2026-11-20T09:15:00+01:00");
                 return Optional.empty();
             }
         });
@@ -181,7 +184,7 @@ final class JsonFields {
         try {
             return Optional.of(Enum.valueOf(type, value));
         } catch (IllegalArgumentException e) {
-            reject(path, "must be one of " + Arrays.toString(type.getEnumConstants()) + ", got '" + value + "'");
+            reject(path, "must be one of " + Arrays.toString(type.getEnumConstants()));
             return Optional.empty();
         }
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.kafka.Outages;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,17 @@ public class ProblemResponses {
         return problem;
     }
 
-    /** Kafka or the schema registry did not acknowledge: 503, the partner retries (the same event id is safe). */
-    public Map<String, Object> unavailable(Exchange exchange) {
+    /**
+     * Kafka or the schema registry failed. A passing outage is 503 (the partner retries; the same event id is safe);
+     * anything else, e.g. a schema the registry does not know, is a fault of the hub: 500, for the operators.
+     */
+    public Map<String, Object> infrastructureFailed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.warn("Partner event not accepted, Kafka unavailable ({}): {}", exchange.getExchangeId(), cause.toString());
+        if (!Outages.isTransient(cause)) {
+            return failed(exchange);
+        }
+        log.warn("Partner event not accepted, Kafka or schema registry unavailable ({}): {}", exchange.getExchangeId(),
+                cause.toString());
         Map<String, Object> problem = problem(exchange, 503, "hub-unavailable", "Hub temporarily unavailable",
                 "The event could not be stored durably; nothing was accepted. Retry later with the same idEvenement.");
         exchange.getMessage().setHeader("Retry-After", "30");

@@ -33,6 +33,8 @@ public class ReferralIntake {
     public static final String DUPLICATE = "hubDuplicate";
     /** Exchange property: the referral the event belongs to. */
     public static final String REFERRAL_ID = "hubReferralId";
+    /** Exchange property: the de-duplication claim this exchange holds. */
+    private static final String CLAIM = "hubIntakeClaim";
 
     private final IntakeLedger ledger;
     private final PersonPseudonymizer pseudonymizer;
@@ -66,14 +68,12 @@ public class ReferralIntake {
             ReferralEvent canonical = complete(event);
             String recordKey = recordKey(event, canonical);
             IntakeLedger.Entry entry = new IntakeLedger.Entry(canonical.getReferralId(), recordKey, canonical.getEventType());
+            exchange.setProperty(CLAIM, new Claim(partnerId, partnerEventId, entry));
+            // Whatever happens next (published, refused, broker down), the claim is given back at the end of the
+            // exchange unless confirm() recorded the publication first: a retry is then processed anew.
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
-                public void onComplete(Exchange done) {
-                    ledger.confirm(partnerId, partnerEventId, entry);
-                }
-
-                @Override
-                public void onFailure(Exchange failed) {
+                public void onDone(Exchange done) {
                     ledger.release(partnerId, partnerEventId);
                 }
             });
@@ -87,10 +87,16 @@ public class ReferralIntake {
             message.setHeader(RecordHeaders.REFERRAL_ID, canonical.getReferralId());
             message.setHeader(RecordHeaders.EVENT_ID, canonical.getEventId());
             message.setHeader(RecordHeaders.EVENT_TYPE, canonical.getEventType().name());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             ledger.release(partnerId, partnerEventId);
             throw e;
         }
+    }
+
+    /** Route step right after the broker acknowledged the record: from now on the event is a duplicate. */
+    public void confirm(Exchange exchange) {
+        Claim claim = exchange.getProperty(CLAIM, Claim.class);
+        ledger.confirm(claim.partnerId(), claim.partnerEventId(), claim.entry());
     }
 
     /** Body of the 202 answer. */
@@ -160,5 +166,9 @@ public class ReferralIntake {
     private static String derivedId(String kind, String partnerId, String partnerEventId) {
         return UUID.nameUUIDFromBytes((kind + ':' + partnerId + ':' + partnerEventId).getBytes(StandardCharsets.UTF_8))
                 .toString();
+    }
+
+    /** A partner event this exchange is publishing, and what the ledger records once it is. */
+    private record Claim(String partnerId, String partnerEventId, IntakeLedger.Entry entry) {
     }
 }

@@ -1,6 +1,8 @@
 package fr.referralhub.kafka;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -23,19 +25,22 @@ public class KafkaOffsets {
         batch.setProperty(CONSUMED_RECORDS, List.copyOf(records));
     }
 
-    /** Route step: commits the offset of every record of the batch (the last per partition is what counts). */
+    /** Route step: commits, for each partition of the batch, the offset after its last record. */
     @SuppressWarnings("unchecked")
     public void commit(Exchange batch) {
         List<Exchange> records = batch.getProperty(CONSUMED_RECORDS, List.class);
         if (records == null) {
             throw new IllegalStateException("No consumed records to commit: 'kafkaOffsets.remember' must run first");
         }
+        // Records of a partition arrive in offset order: the last one seen per partition is the one to commit.
+        Map<Object, KafkaManualCommit> lastPerPartition = new LinkedHashMap<>();
         for (Exchange record : records) {
             KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
             if (commit == null) {
                 throw new IllegalStateException("Record without a manual commit: the route must consume with allowManualCommit");
             }
-            commit.commit();
+            lastPerPartition.put(record.getMessage().getHeader(KafkaConstants.PARTITION), commit);
         }
+        lastPerPartition.values().forEach(KafkaManualCommit::commit);
     }
 }

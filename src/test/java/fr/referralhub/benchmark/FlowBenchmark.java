@@ -258,7 +258,8 @@ public final class FlowBenchmark {
         return new SpringApplicationBuilder(ReferralHubApplication.class)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
-                .run("--hub.embedded.kafka.port=0",
+                .run("--spring.profiles.active=dev",
+                        "--hub.embedded.kafka.port=0",
                         "--hub.embedded.kafka.controller-port=0",
                         "--hub.embedded.schema-registry.port=0",
                         "--hub.embedded.data-dir=" + dataDir,

@@ -11,7 +11,11 @@ import java.util.UUID;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,6 +69,18 @@ class EligibilityDeadLetterTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readToEnd(bootstrapServers, decisionsTopic).stream()
                 .anyMatch(r -> new String(r.value(), StandardCharsets.ISO_8859_1).contains(followingReferral)));
+
+        // Both records are behind the route's committed offsets: a restart would not replay them.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets("referral-hub-eligibility").partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, Long> ends = TopicReader.endOffsets(bootstrapServers, referralsTopic);
+                // A partition that never held a record has nothing to commit.
+                ends.forEach((partition, end) -> assertThat(committed.containsKey(partition)
+                        ? committed.get(partition).offset() : 0L).as("committed offset of %s", partition).isEqualTo(end));
+            });
+        }
     }
 
     private static ReferralEvent referral(String referralId, String personReference) {

@@ -26,12 +26,17 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * When a batch's decisions cannot be written, nothing of it is committed: once the output is back, the same
  * referral events are decided. (If the failed batch were committed, the decision below would never appear.)
  */
 @HubTest
+// Its own context and decisions topic: deleting the shared one would take other tests' decisions with it.
+@TestPropertySource(properties = "hub.topics.eligibility-decisions=eligibility-decisions.redelivery-test")
+@DirtiesContext
 class EligibilityRedeliveryTest {
 
     @LocalServerPort

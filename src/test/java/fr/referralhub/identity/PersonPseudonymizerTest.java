@@ -40,7 +40,7 @@ class PersonPseudonymizerTest {
     }
 
     @Test
-    void shouldRefuseToStartWithoutASecretOnARealCluster() {
+    void shouldRefuseToStartWithoutASecretOutsideDevelopment() {
         assertThatThrownBy(() -> new PersonPseudonymizer("", false))
                 .hasMessageContaining("HUB_PSEUDONYMISATION_SECRET");
         assertThat(new PersonPseudonymizer("", true).forReferralOnly("r1").basis()).isEqualTo(PersonReferenceBasis.NONE);

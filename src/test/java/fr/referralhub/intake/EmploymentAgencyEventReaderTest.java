@@ -9,6 +9,7 @@ import java.util.Arrays;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.avro.HousingSituation;
+import fr.referralhub.avro.Need;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
@@ -73,6 +74,25 @@ class EmploymentAgencyEventReaderTest {
         InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body));
 
         assertThat(refusal.errors()).extracting(FieldError::field).containsExactly("idEvenementOrigine");
+    }
+
+    @Test
+    void shouldTakeACancellationReasonAsACodeNotFreeText() {
+        byte[] body = Samples.text("employment-agency/ft-orientation-annulee.json")
+                .replace("\"motif\": \"DOUBLON\"", "\"motif\": \"Mme Dupont a déménagé\"").getBytes(StandardCharsets.UTF_8);
+
+        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body));
+
+        assertThat(refusal.errors()).extracting(FieldError::field).containsExactly("motif");
+        assertThat(refusal.errors().get(0).reason()).doesNotContain("Dupont");
+    }
+
+    @Test
+    void shouldNotCarryAHealthNeedOnTheSharedRecord() {
+        byte[] body = Samples.text(MOBILI_JEUNE).replace("\"freins\": [\"LOGEMENT\", \"MOBILITE\"]",
+                "\"freins\": [\"LOGEMENT\", \"SANTE\", \"MOBILITE\"]").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(reader.read(body).draft().getNeeds()).containsExactly(Need.LOGEMENT, Need.MOBILITE);
     }
 
     @Test

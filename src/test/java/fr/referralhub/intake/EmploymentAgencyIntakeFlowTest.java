@@ -109,12 +109,17 @@ class EmploymentAgencyIntakeFlowTest {
         String wrongKey = Samples.text(samples.get(0)).replace("FT-93066-2026-11-000123", "FT-LOGS-1")
                 .replace("202049306615471", "202049306615470");
         assertThat(post(wrongKey.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(422);
+        // A NIR typed into another field, and a bare name that breaks the JSON: refused without being repeated.
+        String misplaced = Samples.text(samples.get(2)).replace("FT-93048-2026-11-000877", "FT-LOGS-3")
+                .replace("\"7781236B\"", "\"188026912304563\"");
+        assertThat(post(misplaced.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(422);
+        assertThat(post("{\"idEvenement\": KOUASSI}".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
         String lastReferral = accepted(post(Samples.text(samples.get(2)).replace("FT-93048-2026-11-000877", "FT-LOGS-2")
                 .getBytes(StandardCharsets.UTF_8))).get("referralId").asText();
         decisionFor(lastReferral);
 
         assertThat(logs.getAll()).contains("Refused partner event")
-                .doesNotContain("202049306615471", "202049306615470", "106071305509993", "188026912304563");
+                .doesNotContain("202049306615471", "202049306615470", "106071305509993", "188026912304563", "KOUASSI");
     }
 
     @Test

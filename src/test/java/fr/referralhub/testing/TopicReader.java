@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,7 +26,6 @@ public final class TopicReader {
     public static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrapServers, String topic) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
@@ -50,6 +48,15 @@ public final class TopicReader {
     public static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrapServers, String topic,
                                                                    Predicate<ConsumerRecord<String, byte[]>> filter) {
         return readToEnd(bootstrapServers, topic).stream().filter(filter).toList();
+    }
+
+    public static Map<TopicPartition, Long> endOffsets(String bootstrapServers, String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.endOffsets(consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList());
+        }
     }
 
     public static String header(ConsumerRecord<?, ?> record, String name) {
