@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
@@ -46,7 +47,8 @@ public class IntakeLedger implements SmartLifecycle {
     private static final Duration REBUILD_LIMIT = Duration.ofMinutes(2);
 
     /** A published partner event. */
-    public record Entry(String referralId, String personReference, ReferralEventType type) {
+    public record Entry(String referralId, String personReference, PersonReferenceBasis personReferenceBasis,
+                        ReferralEventType type) {
     }
 
     private final Map<String, Entry> published = new ConcurrentHashMap<>();
@@ -193,19 +195,31 @@ public class IntakeLedger implements SmartLifecycle {
         String partnerId = header(record, RecordHeaders.PARTNER_ID);
         String partnerEventId = header(record, RecordHeaders.PARTNER_EVENT_ID);
         String referralId = header(record, RecordHeaders.REFERRAL_ID);
-        String type = header(record, RecordHeaders.EVENT_TYPE);
-        if (partnerId == null || partnerEventId == null || referralId == null || type == null) {
+        if (partnerId == null || partnerEventId == null || referralId == null) {
             return;
         }
-        ReferralEventType eventType;
+        ReferralEventType eventType = headerValue(record, RecordHeaders.EVENT_TYPE, ReferralEventType.class);
+        if (eventType == null) {
+            return;
+        }
+        PersonReferenceBasis basis = headerValue(record, RecordHeaders.PERSON_REFERENCE_BASIS, PersonReferenceBasis.class);
+        remember(key(partnerId, partnerEventId), new Entry(referralId, record.key(),
+                basis == null ? PersonReferenceBasis.NONE : basis, eventType));
+    }
+
+    /** An enum header, or null (with a warning) when it is absent or unknown: one odd record must not stop the index. */
+    private static <E extends Enum<E>> E headerValue(ConsumerRecord<?, ?> record, String name, Class<E> type) {
+        String value = header(record, name);
+        if (value == null) {
+            return null;
+        }
         try {
-            eventType = ReferralEventType.valueOf(type);
+            return Enum.valueOf(type, value);
         } catch (IllegalArgumentException e) {
-            log.warn("Skipping {}-{}@{} in the intake ledger: unknown event type header '{}'", record.topic(),
-                    record.partition(), record.offset(), type);
-            return;
+            log.warn("Intake ledger: record {}-{}@{} has an unknown {} header '{}'", record.topic(), record.partition(),
+                    record.offset(), name, value);
+            return null;
         }
-        remember(key(partnerId, partnerEventId), new Entry(referralId, record.key(), eventType));
     }
 
     private static String header(ConsumerRecord<?, ?> record, String name) {

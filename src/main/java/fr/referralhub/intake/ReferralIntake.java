@@ -65,9 +65,11 @@ public class ReferralIntake {
             return;
         }
         try {
-            ReferralEvent canonical = complete(event);
-            String recordKey = recordKey(event, canonical);
-            IntakeLedger.Entry entry = new IntakeLedger.Entry(canonical.getReferralId(), recordKey, canonical.getEventType());
+            Completed completed = complete(event);
+            ReferralEvent canonical = completed.canonical();
+            String recordKey = completed.person().value();
+            IntakeLedger.Entry entry = new IntakeLedger.Entry(canonical.getReferralId(), recordKey,
+                    completed.person().basis(), canonical.getEventType());
             exchange.setProperty(CLAIM, new Claim(partnerId, partnerEventId, entry));
             // Whatever happens next (published, refused, broker down), the claim is given back at the end of the
             // exchange unless confirm() recorded the publication first: a retry is then processed anew.
@@ -87,6 +89,7 @@ public class ReferralIntake {
             message.setHeader(RecordHeaders.REFERRAL_ID, canonical.getReferralId());
             message.setHeader(RecordHeaders.EVENT_ID, canonical.getEventId());
             message.setHeader(RecordHeaders.EVENT_TYPE, canonical.getEventType().name());
+            message.setHeader(RecordHeaders.PERSON_REFERENCE_BASIS, completed.person().basis().name());
         } catch (RuntimeException | Error e) {
             ledger.release(partnerId, partnerEventId);
             throw e;
@@ -109,43 +112,45 @@ public class ReferralIntake {
                 "status", duplicate ? "ALREADY_RECEIVED" : "ACCEPTED");
     }
 
-    private ReferralEvent complete(PartnerEvent event) {
+    /** The canonical record and the person it is about (also the record key: one person's events stay in order). */
+    private record Completed(ReferralEvent canonical, PersonReference person) {
+    }
+
+    private Completed complete(PartnerEvent event) {
         ReferralEvent draft = event.draft();
         String partnerId = event.partnerId();
         String referralId;
+        PersonReference person;
         if (draft.getEventType() == ReferralEventType.CREATED) {
             referralId = derivedId("referral", partnerId, event.partnerEventId());
+            person = personReference(event.identifiers(), referralId);
         } else {
-            String origin = draft.getSource().getOriginPartnerEventId();
-            IntakeLedger.Entry creation = ledger.creation(partnerId, origin).orElseThrow(() -> unknownReferral(origin));
-            if (ledger.isCancelled(creation.referralId())) {
-                throw new InvalidPartnerEventException(Kind.UNKNOWN_REFERRAL, List.of(new FieldError(
-                        "idEvenementOrigine", "the referral created by '" + origin + "' was cancelled; send a new creation")));
-            }
+            IntakeLedger.Entry creation = referralCreatedBy(partnerId, draft.getSource().getOriginPartnerEventId());
             referralId = creation.referralId();
+            // One referral, one person: an update keeps the reference its creation got, whatever identifiers it
+            // carries, so its events share a key and consumers never see the referral split in two people.
+            person = new PersonReference(creation.personReference(), creation.personReferenceBasis());
         }
         ReferralEvent.Builder canonical = ReferralEvent.newBuilder(draft)
                 .setEventId(derivedId("event", partnerId, event.partnerEventId()))
                 .setReferralId(referralId)
                 .setReceivedAt(clock.instant());
         if (draft.getPerson() != null) {
-            PersonReference reference = personReference(event.identifiers(), referralId);
             canonical.setPerson(PersonProfile.newBuilder(draft.getPerson())
-                    .setPersonReference(reference.value())
-                    .setPersonReferenceBasis(reference.basis())
+                    .setPersonReference(person.value())
+                    .setPersonReferenceBasis(person.basis())
                     .build());
         }
-        return canonical.build();
+        return new Completed(canonical.build(), person);
     }
 
-    /** A referral's events share one key (its creation's person reference), so they stay in order on one partition. */
-    private String recordKey(PartnerEvent event, ReferralEvent canonical) {
-        if (canonical.getEventType() == ReferralEventType.CREATED) {
-            return canonical.getPerson().getPersonReference();
+    private IntakeLedger.Entry referralCreatedBy(String partnerId, String origin) {
+        IntakeLedger.Entry creation = ledger.creation(partnerId, origin).orElseThrow(() -> unknownReferral(origin));
+        if (ledger.isCancelled(creation.referralId())) {
+            throw new InvalidPartnerEventException(Kind.UNKNOWN_REFERRAL, List.of(new FieldError(
+                    "idEvenementOrigine", "the referral created by '" + origin + "' was cancelled; send a new creation")));
         }
-        return ledger.creation(event.partnerId(), canonical.getSource().getOriginPartnerEventId())
-                .orElseThrow(() -> unknownReferral(canonical.getSource().getOriginPartnerEventId()))
-                .personReference();
+        return creation;
     }
 
     private PersonReference personReference(PartnerEvent.Identifiers ids, String referralId) {

@@ -12,6 +12,8 @@ public final class RecordHeaders {
     public static final String REFERRAL_ID = "hub.referral-id";
     public static final String EVENT_ID = "hub.event-id";
     public static final String EVENT_TYPE = "hub.event-type";
+    /** What the record key (the person reference) was derived from: NIR, FRANCE_TRAVAIL_ID_AND_BIRTH_DATE, NONE. */
+    public static final String PERSON_REFERENCE_BASIS = "hub.person-reference-basis";
 
     private RecordHeaders() {
     }
