@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
+import fr.referralhub.avro.DecisionKind;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
@@ -31,6 +32,9 @@ import fr.referralhub.avro.ReferralEventType;
  *
  * <p>Programmes decided: those the referrer requested, then those the needs suggest (a housing or mobility need
  * suggests Mobili-Jeune and Visale), each flagged {@code requested} or not.
+ *
+ * <p>A cancelled referral gets a {@link DecisionKind#WITHDRAWAL} instead ({@link #withdraw}): no rule is applied,
+ * the record only says that no earlier decision of the referral stands any more.
  *
  * <p>Thread-safe and stateless once built; build it once with {@link #withBundledRuleSets()}.
  */
@@ -87,7 +91,7 @@ public final class EligibilityEngine {
      *
      * @param event     a CREATED or UPDATED event, with its person
      * @param decidedAt when the hub makes the decision (kept to the millisecond, as the Avro field stores it)
-     * @throws IllegalArgumentException for a CANCELLED event (nothing to decide: the caller skips it) or an event
+     * @throws IllegalArgumentException for a CANCELLED event (nothing to decide: {@link #withdraw} it) or an event
      *                                  without person
      * @throws IllegalStateException    when no rule set covers the event's date
      */
@@ -96,7 +100,7 @@ public final class EligibilityEngine {
         Objects.requireNonNull(decidedAt, "decidedAt");
         if (event.getEventType() == ReferralEventType.CANCELLED) {
             throw new IllegalArgumentException("Referral event " + event.getEventId()
-                    + " is a cancellation: there is no eligibility to decide, skip it");
+                    + " is a cancellation: there is no eligibility to decide, withdraw the decision instead");
         }
         if (event.getPerson() == null) {
             throw new IllegalArgumentException("Referral event " + event.getEventId()
@@ -120,6 +124,47 @@ public final class EligibilityEngine {
                 .setDecidedAt(decidedAt.truncatedTo(ChronoUnit.MILLIS))
                 .setRuleSetVersion(ruleSet.version())
                 .setProgrammes(decisions)
+                .setKind(DecisionKind.DECISION)
+                .setWithdrawalReason(null)
+                .build();
+    }
+
+    /**
+     * The withdrawal of a cancelled referral's decisions: a record of kind WITHDRAWAL, with no programme, telling
+     * consumers that no earlier decision of {@code referralId} stands any more. Like a decision it depends only on
+     * the event (and the rule-set file): its id derives from the cancellation event's id, its application date is
+     * the cancellation's day in Europe/Paris, and it names the rule-set version in force that day, or "" when no
+     * rule set covers it (no rule is applied, so a cancellation is never refused for its date).
+     *
+     * @param cancellation    a CANCELLED event; it carries no person
+     * @param personReference the referral's person reference: the key of the cancellation record, which is that of
+     *                        the referral's creation, so the withdrawal follows its decisions on the same partition
+     * @param decidedAt       when the hub withdraws (kept to the millisecond)
+     * @throws IllegalArgumentException for an event that is not a cancellation, or without person reference
+     */
+    public EligibilityDecision withdraw(ReferralEvent cancellation, String personReference, Instant decidedAt) {
+        Objects.requireNonNull(cancellation, "cancellation");
+        Objects.requireNonNull(decidedAt, "decidedAt");
+        if (cancellation.getEventType() != ReferralEventType.CANCELLED) {
+            throw new IllegalArgumentException("Referral event " + cancellation.getEventId() + " is a "
+                    + cancellation.getEventType() + ", not a cancellation: decide it instead");
+        }
+        if (personReference == null || personReference.isBlank()) {
+            throw new IllegalArgumentException("Cancellation " + cancellation.getEventId()
+                    + " has no record key: the withdrawal cannot name the person of the referral");
+        }
+        LocalDate cancellationDate = applicationDate(cancellation);
+        return EligibilityDecision.newBuilder()
+                .setDecisionId(decisionIdFor(cancellation.getEventId()))
+                .setReferralId(cancellation.getReferralId())
+                .setReferralEventId(cancellation.getEventId())
+                .setPersonReference(personReference)
+                .setApplicationDate(cancellationDate)
+                .setDecidedAt(decidedAt.truncatedTo(ChronoUnit.MILLIS))
+                .setRuleSetVersion(catalogue.findRuleSetFor(cancellationDate).map(RuleSet::version).orElse(""))
+                .setProgrammes(List.of())
+                .setKind(DecisionKind.WITHDRAWAL)
+                .setWithdrawalReason(cancellation.getCancellationReason())
                 .build();
     }
 
@@ -128,7 +173,10 @@ public final class EligibilityEngine {
         return LocalDate.ofInstant(event.getOccurredAt(), APPLICATION_TIME_ZONE);
     }
 
-    /** Same event, same decision id: a re-decided event (replay, redelivery) overwrites instead of duplicating. */
+    /**
+     * Same event, same decision id: a re-decided event (replay, redelivery) overwrites instead of duplicating. A
+     * withdrawal's id is derived the same way from its cancellation event, a distinct event of the referral.
+     */
     public static String decisionIdFor(String referralEventId) {
         return UUID.nameUUIDFromBytes(("decision:" + referralEventId).getBytes(StandardCharsets.UTF_8)).toString();
     }

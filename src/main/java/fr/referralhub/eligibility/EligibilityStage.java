@@ -17,7 +17,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Route step of {@code routes/eligibility-decisions.camel.yaml}: decides a batch of canonical referral events.
+ * Route step of {@code routes/eligibility-decisions.camel.yaml}: decides a batch of canonical referral events. A
+ * creation or an update gets its decision; a cancellation gets the withdrawal of the referral's decisions, under the
+ * consumed record's key (the referral's person reference, since a cancellation carries no person).
  *
  * <p>Each record is decoded and decided on its own: one that never can be (not Avro, unknown schema, a rule that
  * fails) is dead-lettered with its original bytes and the others go on; an outage of the registry or broker fails
@@ -40,8 +42,8 @@ public class EligibilityStage {
     }
 
     /**
-     * @return the records that got a decision, each body now the decision (its key and tracing headers kept);
-     *         cancellations have nothing to decide yet (withdrawal comes with the full rule engine)
+     * @return every record not dead-lettered, each body now its decision, or for a cancellation the withdrawal of
+     *         the referral's decisions (its key and tracing headers kept)
      */
     public List<Exchange> decideBatch(List<Exchange> records, Exchange batch) {
         List<Exchange> decided = new ArrayList<>(records.size());
@@ -57,10 +59,8 @@ public class EligibilityStage {
                 deadLetters.send(record, batch.getFromRouteId(), e);
                 continue;
             }
-            if (decision != null) {
-                record.getMessage().setBody(decision);
-                decided.add(record);
-            }
+            record.getMessage().setBody(decision);
+            decided.add(record);
         }
         return decided;
     }
@@ -73,7 +73,10 @@ public class EligibilityStage {
                     + (decoded == null ? "an empty record" : decoded.getClass().getName()));
         }
         if (event.getEventType() == ReferralEventType.CANCELLED) {
-            return null;
+            // Keyed like the referral's decisions (the cancellation's key is the creation's person reference), so
+            // the withdrawal lands after them on the same partition.
+            return engine.withdraw(event, record.getMessage().getHeader(KafkaConstants.KEY, String.class),
+                    clock.instant());
         }
         return engine.decide(event, clock.instant());
     }

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -45,11 +46,14 @@ public final class RuleSetCatalogue {
      *                               newer than a closed last one): deciding it with other rules would be wrong
      */
     public RuleSet ruleSetFor(LocalDate applicationDate) {
-        return ruleSets.stream()
-                .filter(ruleSet -> ruleSet.covers(applicationDate))
-                .findFirst()
+        return findRuleSetFor(applicationDate)
                 .orElseThrow(() -> new IllegalStateException("No eligibility rule set of " + source
                         + " covers the application date " + applicationDate));
+    }
+
+    /** The rule set in force on the date, if any rule set covers it. */
+    public Optional<RuleSet> findRuleSetFor(LocalDate date) {
+        return ruleSets.stream().filter(ruleSet -> ruleSet.covers(date)).findFirst();
     }
 
     /** Reference SMIC (gross monthly, 35 h, euros) on the date. */

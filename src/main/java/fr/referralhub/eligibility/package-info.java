@@ -1,6 +1,6 @@
 /**
  * Eligibility engine: decides, for one canonical referral event, which housing aids and programmes the person can
- * get, and explains why in words a counsellor can read.
+ * get, and explains why in words a counsellor can read; withdraws those decisions when the referral is cancelled.
  *
  * <p>How it fits together:
  * <ul>
@@ -16,6 +16,8 @@
  *       EMILE). A rule only records criteria in an {@code Assessment}; the outcome and the counsellor summary are
  *       derived from those criteria in one place, the same way for every programme.</li>
  *   <li>Mobili-Pass has no rule: it is listed as closed in every rule set, which yields NOT_AVAILABLE.</li>
+ *   <li>A cancelled referral is not decided: {@code EligibilityEngine.withdraw} turns its cancellation into a
+ *       WITHDRAWAL record (no programme) telling consumers that the referral's decisions no longer stand.</li>
  * </ul>
  *
  * <p>To add a programme or a criterion: write or extend a {@code ProgrammeRule}, declare its thresholds as

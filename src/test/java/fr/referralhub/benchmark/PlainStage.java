@@ -112,7 +112,8 @@ final class PlainStage implements AutoCloseable {
 
     /**
      * What the hub's eligibility route does, without Camel: Avro ReferralEvent in, decided by the same
-     * {@link EligibilityEngine} with the bundled rule sets, Avro EligibilityDecision out, same key.
+     * {@link EligibilityEngine} with the bundled rule sets, Avro EligibilityDecision out (a withdrawal for a
+     * cancellation), same key.
      */
     static PlainStage decide(String bootstrapServers, String registryUrl, String inputTopic, String outputTopic) {
         EligibilityEngine engine = EligibilityEngine.withBundledRuleSets();
@@ -124,7 +125,7 @@ final class PlainStage implements AutoCloseable {
                 throw new IllegalArgumentException("Expected a ReferralEvent, got " + decoded);
             }
             if (event.getEventType() == ReferralEventType.CANCELLED) {
-                return null;
+                return new Output(record.key(), engine.withdraw(event, record.key(), Instant.now()));
             }
             return new Output(record.key(), engine.decide(event, Instant.now()));
         });

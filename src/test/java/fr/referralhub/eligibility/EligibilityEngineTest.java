@@ -199,6 +199,22 @@ class EligibilityEngineTest {
     }
 
     @Test
+    void mobili_jeune_with_only_a_net_salary_asks_for_the_gross_one() {
+        // A landlord's channel may send only the net salary: never compared with the gross ceiling, nor converted.
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(apprentice().grossSalary(null).netSalary("1100.00")
+                .build(), DECIDED_AT), MOBILI_JEUNE);
+
+        assertThat(decision.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(decision.getMissingInputs()).containsExactly("employment.contract.grossMonthlySalaryCents");
+        CriterionCheck salary = criterion(decision, "SALARY_CEILING");
+        assertThat(salary.getVerdict()).isEqualTo(CriterionResult.UNKNOWN);
+        assertThat(salary.getValue()).isNull();
+        assertThat(salary.getThreshold()).startsWith("<= 2162.16 EUR (120 % du SMIC");
+        assertThat(salary.getExplanation()).contains("Seul le salaire net est connu")
+                .contains("salaire brut mensuel à préciser");
+    }
+
+    @Test
     void seasonal_aid_gives_the_monthly_amount_and_no_total_without_contract_end() {
         ProgrammeDecision decision = decisionFor(ENGINE.decide(referral().appliedOn(APPLIED)
                 .bornOn(LocalDate.of(2003, 3, 4)).status(SAISONNIER)

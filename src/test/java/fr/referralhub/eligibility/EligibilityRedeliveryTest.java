@@ -1,5 +1,6 @@
 package fr.referralhub.eligibility;
 
+import fr.referralhub.testing.PartnerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,10 +75,7 @@ class EligibilityRedeliveryTest {
 
     private String post(String eventId) throws Exception {
         String event = Samples.text("employment-agency/ml-orientation-cej.json").replace("ML-13055-2026-11-004410", eventId);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/referrals"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(event)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = PartnerApi.post(port, event);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return new ObjectMapper().readTree(response.body()).get("referralId").asText();
     }

@@ -16,14 +16,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The loader accepts the bundled file and refuses, naming the file, every kind of broken one. */
+/** The loader accepts the bundled file and refuses, naming the file and the line, every kind of broken one. */
 class RuleSetLoaderTest {
 
     private static final RuleParameter SALARY_PERCENT = RuleParameter.decimal(MOBILI_JEUNE, "salaryCeilingSmicPercent");
     private static final RuleParameter VISALE_MINIMUM_AGE = RuleParameter.integer(VISALE, "minimumAge");
     private static final RuleSetLoader LOADER = new RuleSetLoader(List.of(SALARY_PERCENT, VISALE_MINIMUM_AGE));
 
-    /** Two rule sets back to back, each with the two parameters the loader above requires. */
+    /**
+     * Two rule sets back to back, each with the two parameters the loader above requires. Line numbers asserted below
+     * (1 = {@code referenceSmic:}): 7 version "2024-10-29", 8 its validFrom, 10 its parameters, 13 its VISALE; 15
+     * version "2024-01-01", 16 its validFrom, 17 its validTo, 19 MOBILI_PASS, 20 lastApplicationDate, 22 its
+     * MOBILI_JEUNE, 23 salaryCeilingSmicPercent: 80, 24 its VISALE.
+     */
     private static final String VALID = """
             referenceSmic:
               - from: 2024-01-01
@@ -54,6 +59,11 @@ class RuleSetLoaderTest {
 
     @TempDir
     Path dir;
+
+    /** How a message names a line of the file: {@code /tmp/.../overlap.yaml:17: }, as editors and CI logs link. */
+    private static String at(Path file, int line) {
+        return file + ":" + line + ": ";
+    }
 
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content);
@@ -102,9 +112,11 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining(file.toString())
+                .hasMessageContaining(at(file, 17))
                 .hasMessageContaining("overlap")
-                .hasMessageContaining("2024-11-15");
+                .hasMessageContaining("2024-11-15")
+                .hasMessageContaining("2024-10-29 starts on 2024-10-29 (line 8)")
+                .satisfies(e -> assertThat(((InvalidRuleSetFileException) e).line()).hasValue(17));
     }
 
     @Test
@@ -113,7 +125,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("open-ended.yaml")
+                .hasMessageContaining(at(file, 17))
                 .hasMessageContaining("overlap");
     }
 
@@ -123,7 +135,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("gap.yaml")
+                .hasMessageContaining(at(file, 17))
                 .hasMessageContaining("no rule set covers 2024-10-01 to 2024-10-28");
     }
 
@@ -135,8 +147,33 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("missing.yaml")
-                .hasMessageContaining("rule set 2024-10-29: missing parameter VISALE.minimumAge");
+                .hasMessageContaining(at(file, 10) + "rule set 2024-10-29: missing parameter VISALE.minimumAge");
+    }
+
+    @Test
+    void refuses_a_missing_threshold_at_its_programme_section() throws IOException {
+        RuleParameter youngMaximumAge = RuleParameter.integer(VISALE, "youngMaximumAge");
+        RuleSetLoader loader = new RuleSetLoader(List.of(SALARY_PERCENT, VISALE_MINIMUM_AGE, youngMaximumAge));
+        Path file = write("missing-in-section.yaml", VALID);
+
+        assertThatThrownBy(() -> loader.loadFromFile(file))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining(at(file, 13) + "rule set 2024-10-29: missing parameter VISALE.youngMaximumAge");
+    }
+
+    @Test
+    void refuses_an_unknown_key_and_an_unknown_programme() throws IOException {
+        Path unknownKey = edited("unknown-key.yaml", "    validTo: 2024-10-29\n",
+                "    validTo: 2024-10-29\n    comment: reform of 2024\n");
+        Path unknownProgramme = edited("unknown-programme.yaml", "MOBILI_PASS:", "MOBILI_PAS:");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(unknownKey))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining(at(unknownKey, 18) + "ruleSets[1]: unknown key 'comment'");
+        assertThatThrownBy(() -> LOADER.loadFromFile(unknownProgramme))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining(at(unknownProgramme, 19) + "rule set 2024-01-01, closedProgrammes: unknown "
+                        + "programme MOBILI_PAS");
     }
 
     @Test
@@ -145,8 +182,8 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("misspelt.yaml")
-                .hasMessageContaining("unknown parameter MOBILI_JEUNE.salaryCeilingSmicPrecent");
+                .hasMessageContaining(at(file, 23) + "rule set 2024-01-01: unknown parameter "
+                        + "MOBILI_JEUNE.salaryCeilingSmicPrecent");
     }
 
     @Test
@@ -155,7 +192,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("comma.yaml")
+                .hasMessageContaining(at(file, 23))
                 .hasMessageContaining("'80,5' is not a number");
     }
 
@@ -165,7 +202,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("fraction.yaml")
+                .hasMessageContaining(at(file, 14))
                 .hasMessageContaining("VISALE.minimumAge: 18.5 must be a whole number");
     }
 
@@ -176,8 +213,8 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("twice.yaml")
-                .hasMessageContaining("duplicate key");
+                .hasMessageContaining(at(file, 24))
+                .hasMessageContaining("duplicate key 'salaryCeilingSmicPercent' (first at line 23)");
     }
 
     @Test
@@ -186,7 +223,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("backwards.yaml")
+                .hasMessageContaining(at(file, 17))
                 .hasMessageContaining("validTo 2024-10-29 must be after validFrom 2024-12-01");
     }
 
@@ -196,8 +233,8 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("versions.yaml")
-                .hasMessageContaining("appears twice");
+                .hasMessageContaining(at(file, 15))
+                .hasMessageContaining("appears twice (first at line 7)");
     }
 
     @Test
@@ -206,7 +243,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("date.yaml")
+                .hasMessageContaining(at(file, 8))
                 .hasMessageContaining("'29/10/2024' is not a date");
     }
 
@@ -216,7 +253,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("smic.yaml")
+                .hasMessageContaining(at(file, 2))
                 .hasMessageContaining("referenceSmic starts on 2024-02-01");
     }
 
@@ -226,7 +263,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(file))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("closure.yaml")
+                .hasMessageContaining(at(file, 20))
                 .hasMessageContaining("lastApplicationDate 2024-06-30 must be before the rule set starts");
     }
 
@@ -251,7 +288,7 @@ class RuleSetLoaderTest {
 
         assertThatThrownBy(() -> LOADER.loadFromFile(broken))
                 .isInstanceOf(InvalidRuleSetFileException.class)
-                .hasMessageContaining("broken.yaml")
+                .hasMessageContaining(at(broken, 1))
                 .hasMessageContaining("not readable as YAML");
         assertThatThrownBy(() -> LOADER.loadFromClasspath("eligibility/no-such-file.yaml"))
                 .isInstanceOf(InvalidRuleSetFileException.class)
