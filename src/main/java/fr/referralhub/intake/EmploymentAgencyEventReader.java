@@ -31,7 +31,11 @@ import fr.referralhub.avro.SourceReference;
 import fr.referralhub.avro.TargetHousing;
 import fr.referralhub.identity.Nir;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
+import fr.referralhub.partners.Partner;
+import fr.referralhub.partners.PartnerAccessDeniedException;
+import fr.referralhub.partners.PartnerAuthentication;
 import fr.referralhub.territory.InseeCodes;
+import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,7 +58,11 @@ public class EmploymentAgencyEventReader {
         this.json = json;
     }
 
-    public PartnerEvent read(byte[] body) {
+    /**
+     * @param partner the authenticated partner: the event must be for one of its structures, and is published
+     *                under its id
+     */
+    public PartnerEvent read(byte[] body, @ExchangeProperty(PartnerAuthentication.PARTNER) Partner partner) {
         JsonNode root = parse(body);
         JsonFields f = new JsonFields();
 
@@ -65,6 +73,10 @@ public class EmploymentAgencyEventReader {
         Optional<Instant> occurredAt = f.timestamp(root, "horodatage", true);
         Optional<JsonNode> structure = f.object(root, "structure", true);
         Optional<String> structureCode = structure.flatMap(s -> f.text(s, "structure.code", true));
+        // A partner publishes only for its own structures: refused before anything else is looked at.
+        structureCode.filter(code -> !partner.mayPublishFor(code)).ifPresent(code -> {
+            throw PartnerAccessDeniedException.notYourStructure(partner, code);
+        });
         Optional<String> structureType = structure.flatMap(s -> f.text(s, "structure.type", false));
         Optional<String> structureName = structure.flatMap(s -> f.text(s, "structure.libelle", false));
 
@@ -91,7 +103,7 @@ public class EmploymentAgencyEventReader {
             throw new InvalidPartnerEventException(Kind.INVALID, f.errors());
         }
         draft.setSource(SourceReference.newBuilder()
-                .setPartnerId(structureCode.orElseThrow())
+                .setPartnerId(partner.id())
                 .setPartnerKind(PartnerKind.EMPLOYMENT_AGENCY)
                 .setChannel(IntakeChannel.HTTP_JSON)
                 .setStructureType(structureType.orElse(null))

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import fr.referralhub.kafka.Outages;
+import fr.referralhub.partners.PartnerAccessDeniedException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,19 @@ public class ProblemResponses {
                         : refusal.errors().size() + " fields are invalid; nothing was published.");
         problem.put("errors", refusal.errors().stream()
                 .map(e -> Map.of("field", e.field(), "reason", e.reason())).toList());
+        return problem;
+    }
+
+    /** 401 for an unknown or disabled API key, 403 for a structure that is not the partner's. */
+    public Map<String, Object> accessDenied(Exchange exchange) {
+        PartnerAccessDeniedException denial = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PartnerAccessDeniedException.class);
+        log.info("Partner request denied ({}): {}", exchange.getExchangeId(), denial.status());
+        Map<String, Object> problem = denial.status() == 401
+                ? problem(exchange, 401, "unauthenticated", "Unknown partner", denial.getMessage())
+                : problem(exchange, 403, "forbidden-structure", "Structure not allowed", denial.getMessage());
+        if (denial.status() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        }
         return problem;
     }
 

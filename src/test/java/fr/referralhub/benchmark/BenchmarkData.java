@@ -1,5 +1,8 @@
 package fr.referralhub.benchmark;
 
+import fr.referralhub.avro.IntakeChannel;
+import fr.referralhub.avro.PartnerKind;
+import fr.referralhub.partners.Partner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,6 +51,12 @@ final class BenchmarkData {
 
     private final ObjectMapper json;
     private final ObjectNode template;
+    /** The dev partner of the sample's structure (partners-dev.yaml), and its public dev key. */
+    static final String PARTNER_API_KEY = "dev-key-france-travail-93";
+    private static final Partner PARTNER = new Partner("france-travail-93", "France Travail Seine-Saint-Denis",
+            PartnerKind.EMPLOYMENT_AGENCY, IntakeChannel.HTTP_JSON, "employment-agency-json-v1", true,
+            List.of("FT-93-SAINT-DENIS", "FT-93-MONTREUIL"), List.of());
+
     private final EmploymentAgencyEventReader reader;
     private final PersonPseudonymizer pseudonymizer = new PersonPseudonymizer("referral-hub-benchmark-key", false);
     private final AvroSerializer canonicalSerializer = new AvroSerializer();
@@ -113,7 +122,7 @@ final class BenchmarkData {
      * derive the ids, replace the NIR by the person reference. The JSON-to-Avro baseline runs this per record.
      */
     Keyed canonical(byte[] partnerJson) {
-        PartnerEvent partnerEvent = reader.read(partnerJson);
+        PartnerEvent partnerEvent = reader.read(partnerJson, PARTNER);
         ReferralEvent draft = partnerEvent.draft();
         String partnerId = partnerEvent.partnerId();
         String partnerEventId = partnerEvent.partnerEventId();

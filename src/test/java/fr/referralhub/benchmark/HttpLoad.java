@@ -88,6 +88,7 @@ final class HttpLoad implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + BenchmarkData.PARTNER_API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {

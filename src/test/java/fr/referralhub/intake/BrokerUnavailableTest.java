@@ -1,5 +1,6 @@
 package fr.referralhub.intake;
 
+import fr.referralhub.testing.PartnerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -27,7 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /** A partner never gets 202 for an event the broker did not acknowledge, and its retry is not taken for a duplicate. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "hub.embedded.schema-registry.port=0",
-        "hub.pseudonymisation.secret=broker-unavailable-test-secret"
+        "hub.pseudonymisation.secret=broker-unavailable-test-secret",
+        "spring.config.import=classpath:partners-dev.yaml"
 })
 @DirtiesContext
 class BrokerUnavailableTest {
@@ -81,9 +83,6 @@ class BrokerUnavailableTest {
 
     private HttpResponse<String> post(String eventId) throws Exception {
         String event = Samples.text("employment-agency/ft-orientation-emile.json").replace("FT-93048-2026-11-000877", eventId);
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/referrals"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(event, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return PartnerApi.post(port, event);
     }
 }

@@ -1,5 +1,10 @@
 package fr.referralhub.intake;
 
+import java.util.List;
+import fr.referralhub.avro.IntakeChannel;
+import fr.referralhub.avro.PartnerKind;
+import fr.referralhub.partners.PartnerAccessDeniedException;
+import fr.referralhub.partners.Partner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -21,14 +26,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EmploymentAgencyEventReaderTest {
 
     private static final String MOBILI_JEUNE = "employment-agency/ft-orientation-mobili-jeune.json";
+    private static final Partner FRANCE_TRAVAIL_93 = new Partner("france-travail-93", "France Travail 93",
+            PartnerKind.EMPLOYMENT_AGENCY, IntakeChannel.HTTP_JSON, "employment-agency-json-v1", true,
+            List.of("FT-93-SAINT-DENIS", "FT-93-MONTREUIL"), List.of());
     private final EmploymentAgencyEventReader reader = new EmploymentAgencyEventReader(new ObjectMapper());
 
     @Test
     void shouldMapTheSampleToTheCanonicalDraftWithoutIdentity() {
-        PartnerEvent event = reader.read(Samples.bytes(MOBILI_JEUNE));
+        PartnerEvent event = reader.read(Samples.bytes(MOBILI_JEUNE), FRANCE_TRAVAIL_93);
         ReferralEvent draft = event.draft();
 
-        assertThat(event.partnerId()).isEqualTo("FT-93-SAINT-DENIS");
+        assertThat(event.partnerId()).isEqualTo("france-travail-93");
+        assertThat(draft.getSource().getStructureCode()).isEqualTo("FT-93-SAINT-DENIS");
         assertThat(event.partnerEventId()).isEqualTo("FT-93066-2026-11-000123");
         assertThat(draft.getEventType()).isEqualTo(ReferralEventType.CREATED);
         assertThat(draft.getPerson().getBirthDate()).isEqualTo(LocalDate.of(2002, 4, 12));
@@ -56,7 +65,7 @@ class EmploymentAgencyEventReaderTest {
     })
     void shouldRefuseABadFieldWithItsPathAndReason(String original, String replacement, String field, String reason) {
         byte[] body = Samples.text(MOBILI_JEUNE).replace(original.strip(), replacement.strip()).getBytes(StandardCharsets.UTF_8);
-        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body));
+        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body, FRANCE_TRAVAIL_93));
 
         assertThat(refusal).as("refused").isNotNull();
         assertThat(refusal.kind()).isEqualTo(Kind.INVALID);
@@ -67,11 +76,22 @@ class EmploymentAgencyEventReaderTest {
     }
 
     @Test
+    void shouldRefuseAnEventForAStructureThatIsNotThePartners() {
+        byte[] body = Samples.text(MOBILI_JEUNE).replace("FT-93-SAINT-DENIS", "ML-MARSEILLE").getBytes(StandardCharsets.UTF_8);
+
+        PartnerAccessDeniedException denial = catchThrowableOfType(PartnerAccessDeniedException.class,
+                () -> reader.read(body, FRANCE_TRAVAIL_93));
+
+        assertThat(denial.status()).isEqualTo(403);
+        assertThat(denial.getMessage()).contains("ML-MARSEILLE");
+    }
+
+    @Test
     void shouldRequireTheOriginOfACancellation() {
         byte[] body = Samples.text("employment-agency/ft-orientation-annulee.json")
                 .replace("\"idEvenementOrigine\": \"FT-93066-2026-11-000123\",", "").getBytes(StandardCharsets.UTF_8);
 
-        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body));
+        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body, FRANCE_TRAVAIL_93));
 
         assertThat(refusal.errors()).extracting(FieldError::field).containsExactly("idEvenementOrigine");
     }
@@ -81,7 +101,7 @@ class EmploymentAgencyEventReaderTest {
         byte[] body = Samples.text("employment-agency/ft-orientation-annulee.json")
                 .replace("\"motif\": \"DOUBLON\"", "\"motif\": \"Mme Dupont a déménagé\"").getBytes(StandardCharsets.UTF_8);
 
-        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body));
+        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body, FRANCE_TRAVAIL_93));
 
         assertThat(refusal.errors()).extracting(FieldError::field).containsExactly("motif");
         assertThat(refusal.errors().get(0).reason()).doesNotContain("Dupont");
@@ -92,7 +112,7 @@ class EmploymentAgencyEventReaderTest {
         byte[] body = Samples.text(MOBILI_JEUNE).replace("\"freins\": [\"LOGEMENT\", \"MOBILITE\"]",
                 "\"freins\": [\"LOGEMENT\", \"SANTE\", \"MOBILITE\"]").getBytes(StandardCharsets.UTF_8);
 
-        assertThat(reader.read(body).draft().getNeeds()).containsExactly(Need.LOGEMENT, Need.MOBILITE);
+        assertThat(reader.read(body, FRANCE_TRAVAIL_93).draft().getNeeds()).containsExactly(Need.LOGEMENT, Need.MOBILITE);
     }
 
     @Test
@@ -101,7 +121,7 @@ class EmploymentAgencyEventReaderTest {
         body[40] = (byte) 0xC3;
         body[41] = (byte) 0x28;
 
-        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body));
+        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body, FRANCE_TRAVAIL_93));
 
         assertThat(refusal.kind()).isEqualTo(Kind.MALFORMED);
         assertThat(refusal.errors().get(0).reason()).contains("UTF-8");
@@ -112,7 +132,7 @@ class EmploymentAgencyEventReaderTest {
         byte[] body = new byte[EmploymentAgencyEventReader.MAX_BYTES + 1];
         Arrays.fill(body, (byte) ' ');
 
-        assertThat(catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body)).kind())
+        assertThat(catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body, FRANCE_TRAVAIL_93)).kind())
                 .isEqualTo(Kind.TOO_LARGE);
     }
 
@@ -120,7 +140,7 @@ class EmploymentAgencyEventReaderTest {
     void shouldSayWhereTheJsonBreaks() {
         byte[] body = "{\"idEvenement\": \"x\",\n \"typeEvenement\": }".getBytes(StandardCharsets.UTF_8);
 
-        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body));
+        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class, () -> reader.read(body, FRANCE_TRAVAIL_93));
 
         assertThat(refusal.kind()).isEqualTo(Kind.MALFORMED);
         assertThat(refusal.errors().get(0).reason()).contains("line 2");

@@ -1,5 +1,6 @@
 package fr.referralhub.intake;
 
+import fr.referralhub.testing.PartnerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -147,6 +148,21 @@ class EmploymentAgencyIntakeFlowTest {
         assertThat(cancellation.getEventType()).isEqualTo(ReferralEventType.CANCELLED);
         assertThat(cancellation.getCancellationReason()).isEqualTo("DOUBLON");
         assertThat(cancellation.getPerson()).isNull();
+        // The cancellation withdraws the referral's decisions, on the decisions topic, under the referral's key.
+        ConsumerRecord<String, byte[]> withdrawal = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader
+                .readToEnd(bootstrapServers, decisionsTopic).stream()
+                .filter(r -> {
+                    EligibilityDecision d = (EligibilityDecision) avro.deserialize(decisionsTopic, r.value());
+                    return d.getReferralId().equals(created)
+                            && d.getKind() == fr.referralhub.avro.DecisionKind.WITHDRAWAL;
+                })
+                .findFirst().orElse(null), java.util.Objects::nonNull);
+        EligibilityDecision withdrawn = (EligibilityDecision) avro.deserialize(decisionsTopic, withdrawal.value());
+        assertThat(withdrawn.getReferralEventId()).isEqualTo(cancellation.getEventId());
+        assertThat(withdrawn.getWithdrawalReason()).isEqualTo("DOUBLON");
+        assertThat(withdrawn.getProgrammes()).isEmpty();
+        assertThat(withdrawal.key()).isEqualTo(withdrawn.getPersonReference()).isEqualTo(decisionFor(created)
+                .getPersonReference());
     }
 
     @Test
@@ -193,9 +209,7 @@ class EmploymentAgencyIntakeFlowTest {
     }
 
     private HttpResponse<String> post(byte[] body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/referrals"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return PartnerApi.post(port, body);
     }
 
     private static JsonNode accepted(HttpResponse<String> response) throws Exception {

@@ -1,5 +1,6 @@
 package fr.referralhub.intake;
 
+import fr.referralhub.testing.PartnerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -64,11 +65,7 @@ class ReferralUpdateFlowTest {
     }
 
     private String post(String body) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/referrals"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = PartnerApi.post(port, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body()).get("referralId").asText();
     }

@@ -1,5 +1,6 @@
 package fr.referralhub.operations;
 
+import fr.referralhub.testing.PartnerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -79,11 +80,7 @@ class HawtioConsoleBrowserTest {
                 .as("the route serving POST /api/v1/referrals").startsWith(REST_ENDPOINT);
 
         // At least one exchange, so the console has a count to show.
-        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/referrals"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(
-                        Samples.bytes("employment-agency/ft-orientation-mobili-jeune.json")))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> posted = PartnerApi.post(port, Samples.bytes("employment-agency/ft-orientation-mobili-jeune.json"));
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
 
         Files.deleteIfExists(SCREENSHOT);

@@ -1,5 +1,6 @@
 package fr.referralhub.schemaregistry;
 
+import fr.referralhub.testing.PartnerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -60,11 +61,9 @@ class ConfluentJsClientInteropTest {
 
     @Test
     void shouldLetTheConfluentClientDecodeWhatTheHubWrote() throws Exception {
-        String referralId = JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/referrals"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Samples.bytes("employment-agency/ft-orientation-mobili-jeune.json")))
-                .build(), HttpResponse.BodyHandlers.ofString()).body()).get("referralId").asText();
+        HttpResponse<String> posted = PartnerApi.post(port, Samples.bytes("employment-agency/ft-orientation-mobili-jeune.json"));
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        String referralId = JSON.readTree(posted.body()).get("referralId").asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readToEnd(bootstrapServers, decisionsTopic).stream()
                 .anyMatch(r -> TopicReader.header(r, "hub.referral-id") != null
                         && referralId.equals(TopicReader.header(r, "hub.referral-id"))));

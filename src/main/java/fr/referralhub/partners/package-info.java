@@ -1,0 +1,2 @@
+/** The partner registry: who may publish, for which structures, with which credentials. */
+package fr.referralhub.partners;
