@@ -118,6 +118,10 @@ final class ReferralFacts {
         return contract == null ? null : contract.getStartDate();
     }
 
+    LocalDate contractEnd() {
+        return contract == null ? null : contract.getEndDate();
+    }
+
     Long grossMonthlySalaryCents() {
         return contract == null ? null : contract.getGrossMonthlySalaryCents();
     }

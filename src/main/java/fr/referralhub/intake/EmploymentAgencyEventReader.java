@@ -169,20 +169,29 @@ public class EmploymentAgencyEventReader {
         EmploymentSituation.Builder builder = EmploymentSituation.newBuilder()
                 .setStatus(status.orElse(EmploymentStatus.SANS_ACTIVITE))
                 .setInEducationOrTraining(f.bool(situation, "situation.enFormation", false).orElse(null));
-        f.object(situation, "situation.contrat", false).ifPresent(contract -> builder.setContract(
-                EmploymentContract.newBuilder()
-                        .setType(f.enumValue(contract, "situation.contrat.type", true, ContractType.class)
-                                .orElse(ContractType.CDI))
-                        .setEmployerSector(f.enumValue(contract, "situation.contrat.secteurEmployeur", false,
-                                EmployerSector.class).orElse(null))
-                        .setStartDate(f.date(contract, "situation.contrat.dateDebut", false).orElse(null))
-                        .setGrossMonthlySalaryCents(f.euroCents(contract, "situation.contrat.salaireBrutMensuel").orElse(null))
-                        .setWorkplaceCommune(f.code(contract, "situation.contrat.codeCommuneLieuTravail", false,
-                                InseeCodes::isCommune, "an INSEE commune code").orElse(null))
-                        .setHomeToWorkDistanceKm(f.wholeNumber(contract, "situation.contrat.distanceDomicileKm", 0, 20_000)
-                                .orElse(null))
-                        .build()));
+        f.object(situation, "situation.contrat", false).ifPresent(contract -> builder.setContract(contract(contract, f)));
         return builder.build();
+    }
+
+    private static EmploymentContract contract(JsonNode contract, JsonFields f) {
+        Optional<LocalDate> start = f.date(contract, "situation.contrat.dateDebut", false);
+        Optional<LocalDate> end = f.date(contract, "situation.contrat.dateFin", false);
+        if (start.isPresent() && end.isPresent() && end.get().isBefore(start.get())) {
+            f.reject("situation.contrat.dateFin", "must not be before situation.contrat.dateDebut");
+        }
+        // Placeholder type when missing: the event is refused anyway (the error is recorded), never published.
+        return EmploymentContract.newBuilder()
+                .setType(f.enumValue(contract, "situation.contrat.type", true, ContractType.class).orElse(ContractType.CDI))
+                .setEmployerSector(f.enumValue(contract, "situation.contrat.secteurEmployeur", false,
+                        EmployerSector.class).orElse(null))
+                .setStartDate(start.orElse(null))
+                .setEndDate(end.orElse(null))
+                .setGrossMonthlySalaryCents(f.euroCents(contract, "situation.contrat.salaireBrutMensuel").orElse(null))
+                .setWorkplaceCommune(f.code(contract, "situation.contrat.codeCommuneLieuTravail", false,
+                        InseeCodes::isCommune, "an INSEE commune code").orElse(null))
+                .setHomeToWorkDistanceKm(f.wholeNumber(contract, "situation.contrat.distanceDomicileKm", 0, 20_000)
+                        .orElse(null))
+                .build();
     }
 
     private static TargetHousing readTargetHousing(JsonNode housing, JsonFields f) {

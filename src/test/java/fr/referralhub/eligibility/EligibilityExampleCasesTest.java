@@ -281,4 +281,27 @@ class EligibilityExampleCasesTest {
                 .as("criteria not passed (%s)", programme.getCriteria())
                 .containsExactlyInAnyOrderElementsOf(row.criteriaNotPassed());
     }
+
+    /** SA1 in full: a 3-month seasonal contract gives 3 x 150 EUR = 450 EUR. */
+    @org.junit.jupiter.api.Test
+    void seasonalWorkerAidTotalsTheMonthsOfTheContract() {
+        var decision = EligibilityEngine.withBundledRuleSets().decide(
+                sa1().contractEnd(APPLIED.minusMonths(2).plusMonths(3).minusDays(1)).build(), java.time.Instant.now());
+        var seasonal = decision.getProgrammes().stream()
+                .filter(p -> p.getProgramme() == AIDE_SAISONNIERS_AGRICOLES).findFirst().orElseThrow();
+
+        org.assertj.core.api.Assertions.assertThat(seasonal.getOutcome()).isEqualTo(ELIGIBLE);
+        org.assertj.core.api.Assertions.assertThat(seasonal.getMonthlyAmountCents()).isEqualTo(15_000L);
+        org.assertj.core.api.Assertions.assertThat(seasonal.getTotalAmountCents()).isEqualTo(45_000L);
+    }
+
+    /** A 6-month season is capped at 4 months of aid. */
+    @org.junit.jupiter.api.Test
+    void seasonalWorkerAidIsCappedAtFourMonths() {
+        var decision = EligibilityEngine.withBundledRuleSets().decide(
+                sa1().contractEnd(APPLIED.minusMonths(2).plusMonths(6).minusDays(1)).build(), java.time.Instant.now());
+
+        org.assertj.core.api.Assertions.assertThat(decision.getProgrammes()).filteredOn(p -> p.getProgramme() == AIDE_SAISONNIERS_AGRICOLES)
+                .singleElement().extracting(p -> p.getTotalAmountCents()).isEqualTo(60_000L);
+    }
 }

@@ -45,6 +45,7 @@ final class TestReferral {
     private ContractType contractType;
     private EmployerSector employerSector;
     private LocalDate contractStart;
+    private LocalDate contractEnd;
     private Long grossMonthlySalaryCents;
     private Long netMonthlySalaryCents;
     private String workplaceCommune;
@@ -131,6 +132,11 @@ final class TestReferral {
 
     TestReferral employerSector(EmployerSector sector) {
         this.employerSector = sector;
+        return this;
+    }
+
+    TestReferral contractEnd(LocalDate lastDay) {
+        this.contractEnd = lastDay;
         return this;
     }
 
@@ -236,6 +242,7 @@ final class TestReferral {
                         .setType(contractType)
                         .setEmployerSector(employerSector)
                         .setStartDate(contractStart)
+                        .setEndDate(contractEnd)
                         .setGrossMonthlySalaryCents(grossMonthlySalaryCents)
                         .setNetMonthlySalaryCents(netMonthlySalaryCents)
                         .setWorkplaceCommune(workplaceCommune)

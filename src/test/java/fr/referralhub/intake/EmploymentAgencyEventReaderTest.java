@@ -58,6 +58,7 @@ class EmploymentAgencyEventReaderTest {
             "\"salaireBrutMensuel\": 1400.00                | \"salaireBrutMensuel\": \"1400\"            | situation.contrat.salaireBrutMensuel   | must be a number",
             "\"salaireBrutMensuel\": 1400.00                | \"salaireBrutMensuel\": 1400.005            | situation.contrat.salaireBrutMensuel   | at most 2 decimals",
             "\"distanceDomicileKm\": 520                    | \"distanceDomicileKm\": -3                  | situation.contrat.distanceDomicileKm   | between 0 and",
+            "\"dateDebut\": \"2026-09-01\"                  | \"dateDebut\": \"2026-09-01\", \"dateFin\": \"2026-08-31\" | situation.contrat.dateFin | not be before",
             "\"horodatage\": \"2026-11-20T09:15:00+01:00\"  | \"horodatage\": \"2026-11-20 09:15\"        | horodatage                             | ISO-8601",
             "\"beneficiaireInforme\": true                  | \"beneficiaireInforme\": \"oui\"            | information.beneficiaireInforme        | true or false",
             "\"nir\": \"202049306615471\"                   | \"nir\": \"2,02049E+14\"                    | beneficiaire.nir                       | scientific notation",
