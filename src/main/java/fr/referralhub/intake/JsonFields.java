@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,43 +72,32 @@ final class JsonFields {
     }
 
     <E extends Enum<E>> List<E> enumList(JsonNode parent, String path, Class<E> type) {
-        List<E> values = new ArrayList<>();
-        JsonNode node = child(parent, path);
-        if (node == null) {
-            return values;
-        }
-        if (!node.isArray()) {
-            reject(path, "must be an array");
-            return values;
-        }
-        for (int i = 0; i < node.size(); i++) {
-            String itemPath = path + "[" + i + "]";
-            JsonNode item = node.get(i);
-            if (!item.isTextual()) {
-                reject(itemPath, "must be a string");
-                continue;
-            }
-            toEnum(itemPath, item.asText(), type).filter(v -> !values.contains(v)).ifPresent(values::add);
-        }
-        return values;
+        return distinctStrings(parent, path, (itemPath, value) -> toEnum(itemPath, value, type));
     }
 
     List<String> codeList(JsonNode parent, String path, Predicate<String> valid, String expected) {
-        List<String> values = new ArrayList<>();
-        JsonNode node = child(parent, path);
-        if (node == null) {
+        return distinctStrings(parent, path, (itemPath, value) -> {
+            if (!valid.test(value)) {
+                reject(itemPath, "must be " + expected);
+                return Optional.empty();
+            }
+            return Optional.of(value);
+        });
+    }
+
+    /** An optional array of strings, each converted (or rejected) on its own; repeated values count once. */
+    private <T> List<T> distinctStrings(JsonNode parent, String path, BiFunction<String, String, Optional<T>> convert) {
+        List<T> values = new ArrayList<>();
+        Optional<JsonNode> array = present(parent, path, false)
+                .filter(node -> expect(node.isArray(), path, "must be an array"));
+        if (array.isEmpty()) {
             return values;
         }
-        if (!node.isArray()) {
-            reject(path, "must be an array");
-            return values;
-        }
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode item = node.get(i);
-            if (!item.isTextual() || !valid.test(item.asText())) {
-                reject(path + "[" + i + "]", "must be " + expected);
-            } else if (!values.contains(item.asText())) {
-                values.add(item.asText());
+        for (int i = 0; i < array.get().size(); i++) {
+            String itemPath = path + "[" + i + "]";
+            JsonNode item = array.get().get(i);
+            if (expect(item.isTextual(), itemPath, "must be a string")) {
+                convert.apply(itemPath, item.asText()).filter(v -> !values.contains(v)).ifPresent(values::add);
             }
         }
         return values;
