@@ -99,9 +99,7 @@ public class EmploymentAgencyEventReader {
             identifiers = readReferral(root, f, draft, occurredAt);
         }
 
-        if (!f.errors().isEmpty()) {
-            throw new InvalidPartnerEventException(Kind.INVALID, f.errors());
-        }
+        f.throwIfAny(Kind.INVALID);
         draft.setSource(SourceReference.newBuilder()
                 .setPartnerId(partner.id())
                 .setPartnerKind(PartnerKind.EMPLOYMENT_AGENCY)
@@ -118,22 +116,13 @@ public class EmploymentAgencyEventReader {
     private PartnerEvent.Identifiers readReferral(JsonNode root, JsonFields f, ReferralEvent.Builder draft,
                                                   Optional<Instant> occurredAt) {
         Optional<JsonNode> person = f.object(root, "beneficiaire", true);
-        Optional<Nir> nir = person.flatMap(p -> f.text(p, "beneficiaire.nir", false)).flatMap(raw -> {
-            Nir.Result result = Nir.parse(raw);
-            if (!result.valid()) {
-                f.reject("beneficiaire.nir", result.problem());
-            }
-            return result.nir();
-        });
+        Optional<Nir> nir = person.flatMap(p -> f.text(p, "beneficiaire.nir", false))
+                .flatMap(raw -> f.nir("beneficiaire.nir", raw));
         Optional<String> franceTravailId = person.flatMap(p -> f.code(p, "beneficiaire.identifiantFranceTravail", false,
                 id -> id.matches("[0-9A-Za-z]{5,12}"), "5 to 12 letters or digits"));
         Optional<LocalDate> birthDate = person.flatMap(p -> f.date(p, "beneficiaire.dateNaissance", true));
-        birthDate.ifPresent(born -> {
-            LocalDate on = occurredAt.map(t -> t.atZone(PARIS).toLocalDate()).orElse(LocalDate.now(PARIS));
-            if (born.isAfter(on) || born.isBefore(on.minusYears(100))) {
-                f.reject("beneficiaire.dateNaissance", "must be a birth date in the past 100 years");
-            }
-        });
+        birthDate.ifPresent(born -> f.checkBirthDate("beneficiaire.dateNaissance", born,
+                occurredAt.map(t -> t.atZone(PARIS).toLocalDate()).orElse(LocalDate.now(PARIS))));
         Optional<JsonNode> address = person.flatMap(p -> f.object(p, "beneficiaire.adresse", true));
         Optional<String> homeCommune = address.flatMap(a -> f.code(a, "beneficiaire.adresse.codeCommuneInsee", true,
                 InseeCodes::isCommune, "an INSEE commune code (5 characters, e.g. 93066 or 2A004; not a postal code)"));

@@ -1,12 +1,10 @@
 package fr.referralhub.intake;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -15,23 +13,10 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Reads typed values out of a partner's JSON document and collects every problem with its field path, instead of
- * stopping at the first one: a partner's IT team fixes a rejected event in one go.
- *
- * <p>Reasons say what is expected, never what was sent: a value in the wrong field may be a NIR or a name, and
- * reasons are logged.
+ * Reads typed values out of a partner's JSON document and collects every problem with its field path (see
+ * {@link FieldErrors}: reasons say what is expected, never what was sent).
  */
-final class JsonFields {
-
-    private final List<FieldError> errors = new ArrayList<>();
-
-    void reject(String path, String reason) {
-        errors.add(new FieldError(path, reason));
-    }
-
-    List<FieldError> errors() {
-        return errors;
-    }
+final class JsonFields extends FieldErrors {
 
     Optional<JsonNode> object(JsonNode parent, String path, boolean required) {
         return present(parent, path, required).filter(node -> expect(node.isObject(), path, "must be an object"));
@@ -141,16 +126,7 @@ final class JsonFields {
             reject(path, "must be a number of euros with a decimal point, e.g. 1400.00");
             return Optional.empty();
         }
-        BigDecimal euros = node.decimalValue();
-        if (euros.signum() < 0 || euros.compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
-            reject(path, "must be between 0 and 1000000 euros");
-            return Optional.empty();
-        }
-        if (euros.stripTrailingZeros().scale() > 2) {
-            reject(path, "must have at most 2 decimals");
-            return Optional.empty();
-        }
-        return Optional.of(euros.movePointRight(2).longValueExact());
+        return euroCents(path, node.decimalValue());
     }
 
     Optional<Integer> wholeNumber(JsonNode parent, String path, int min, int max) {
@@ -162,21 +138,7 @@ final class JsonFields {
             reject(path, "must be a whole number");
             return Optional.empty();
         }
-        int value = node.intValue();
-        if (value < min || value > max) {
-            reject(path, "must be between " + min + " and " + max);
-            return Optional.empty();
-        }
-        return Optional.of(value);
-    }
-
-    private <E extends Enum<E>> Optional<E> toEnum(String path, String value, Class<E> type) {
-        try {
-            return Optional.of(Enum.valueOf(type, value));
-        } catch (IllegalArgumentException e) {
-            reject(path, "must be one of " + Arrays.toString(type.getEnumConstants()));
-            return Optional.empty();
-        }
+        return inRange(path, node.intValue(), min, max);
     }
 
     /** The child, or empty (and a "required" error when it must be there). */

@@ -13,12 +13,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Dead letters of Kafka-consuming routes: a record that cannot be processed goes, exactly as it was consumed
- * (original key and bytes), to the dead-letter topic, with why, where and when in Kafka Connect's
+ * Dead letters of intake and consuming routes: an input that cannot be processed goes, exactly as it came (original
+ * key and bytes, encrypted), to the dead-letter topic, with why, where and when in Kafka Connect's
  * {@code __connect.errors.*} headers so operators and existing tooling read it the same way.
+ *
+ * <p>The original bytes may hold a NIR: they are stored encrypted ({@link DeadLetterCipher}), never in clear.
  */
 @Component("deadLetters")
 public class DeadLetters {
+
+    /** Header: how the value is encrypted ({@value DeadLetterCipher#ALGORITHM}). */
+    public static final String ENCRYPTION = "hub.dead-letter.encryption";
+    /** Header: id of the key that decrypts the value ({@link DeadLetterCipher#keyId()}). */
+    public static final String KEY_ID = "hub.dead-letter.key-id";
+    /** Header of a dead letter from a dropped file: the file name, as the partner named it. */
+    public static final String FILE_NAME = "__connect.errors.file.name";
+    /** Header of a dead letter from a dropped file: the row number as a spreadsheet shows it (the header is row 1). */
+    public static final String FILE_ROW = "__connect.errors.file.row";
+
+    /** Header: every reason an input was refused (the exception message only has the first). */
+    public static final String REASONS = "hub.dead-letter.reasons";
 
     /** Exchange property: the route whose processing failed. */
     static final String FAILED_ROUTE = "hubFailedRoute";
@@ -26,9 +40,11 @@ public class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
     private final ProducerTemplate producer;
+    private final DeadLetterCipher cipher;
 
-    public DeadLetters(ProducerTemplate producer) {
+    public DeadLetters(ProducerTemplate producer, DeadLetterCipher cipher) {
         this.producer = producer;
+        this.cipher = cipher;
     }
 
     /**
@@ -49,17 +65,52 @@ public class DeadLetters {
         }
     }
 
-    /** Route step of {@code dead-letter-writer}: the {@code __connect.errors.*} headers. */
+    /**
+     * Dead-letters one row of a dropped file (a source that is not a Kafka record) and returns once it is
+     * acknowledged; a failure is thrown so the file is not marked processed and is read again.
+     *
+     * @param key    record key; must not hold personal data (e.g. partner id and file name)
+     * @param reasons why the row was refused, all of them; must not repeat cell values (a misplaced value may be a NIR)
+     */
+    public void sendFileRow(String routeId, String key, String fileName, int row, byte[] original, Exception cause,
+                            String reasons) {
+        log.warn("Dead-lettering row {} of file {} from route {}: {}", row, fileName, routeId, cause.getMessage());
+        Exchange sent = producer.send(WRITER, exchange -> {
+            Message message = exchange.getMessage();
+            message.setBody(original);
+            message.setHeader(KafkaConstants.KEY, key);
+            message.setHeader(FILE_NAME, fileName);
+            message.setHeader(FILE_ROW, String.valueOf(row));
+            message.setHeader(REASONS, reasons);
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
+            exchange.setProperty(FAILED_ROUTE, routeId);
+        });
+        if (sent.getException() != null) {
+            throw new IllegalStateException("Could not write the dead letter of row " + row + " of " + fileName,
+                    sent.getException());
+        }
+    }
+
+    /**
+     * Route step of {@code dead-letter-writer}: encrypts the original bytes and adds the {@code __connect.errors.*}
+     * headers. Kafka coordinates are only set for a consumed record; other sources set their own before.
+     */
     public void describe(Exchange exchange) {
         Message message = exchange.getMessage();
+        message.setBody(cipher.encrypt(message.getBody(byte[].class)));
+        message.setHeader(ENCRYPTION, DeadLetterCipher.ALGORITHM);
+        message.setHeader(KEY_ID, cipher.keyId());
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Throwable root = cause;
         while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        message.setHeader("__connect.errors.topic", message.getHeader(KafkaConstants.TOPIC, String.class));
-        message.setHeader("__connect.errors.partition", String.valueOf(message.getHeader(KafkaConstants.PARTITION)));
-        message.setHeader("__connect.errors.offset", String.valueOf(message.getHeader(KafkaConstants.OFFSET)));
+        String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
+        if (topic != null) {
+            message.setHeader("__connect.errors.topic", topic);
+            message.setHeader("__connect.errors.partition", String.valueOf(message.getHeader(KafkaConstants.PARTITION)));
+            message.setHeader("__connect.errors.offset", String.valueOf(message.getHeader(KafkaConstants.OFFSET)));
+        }
         message.setHeader("__connect.errors.stage", "HUB_ROUTE");
         message.setHeader("__connect.errors.connector.name", exchange.getProperty(FAILED_ROUTE, String.class));
         message.setHeader("__connect.errors.exception.class.name", root == null ? "unknown" : root.getClass().getName());

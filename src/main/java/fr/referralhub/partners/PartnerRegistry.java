@@ -56,6 +56,11 @@ public class PartnerRegistry {
         return Optional.ofNullable(byKeyHash.get(sha256(apiKey.strip()))).filter(Partner::enabled);
     }
 
+    /** A partner by id, enabled or not (file drops are matched to partners by their folder name). */
+    public Optional<Partner> find(String partnerId) {
+        return Optional.ofNullable(byId.get(partnerId));
+    }
+
     public List<Partner> all() {
         return List.copyOf(byId.values());
     }

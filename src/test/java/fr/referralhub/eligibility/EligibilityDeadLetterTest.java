@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.kafka.DeadLetterCipher;
+import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,7 +26,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 
-/** A record the eligibility route cannot read is dead-lettered as it was, with the reason, and the flow goes on. */
+/**
+ * A record the eligibility route cannot read is dead-lettered as it was (encrypted), with the reason, and the flow goes
+ * on.
+ */
 @HubTest
 class EligibilityDeadLetterTest {
 
@@ -60,7 +65,13 @@ class EligibilityDeadLetterTest {
         ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader
                 .readToEnd(bootstrapServers, deadLettersTopic, r -> poisonKey.equals(r.key())).stream().findFirst()
                 .orElse(null), java.util.Objects::nonNull);
-        assertThat(deadLetter.value()).isEqualTo(poison);
+        // Stored encrypted (it could hold a NIR); the development key of the dev profile gives the original back.
+        assertThat(deadLetter.value()).isNotEqualTo(poison);
+        assertThat(new String(deadLetter.value(), StandardCharsets.ISO_8859_1)).doesNotContain("avro");
+        DeadLetterCipher devCipher = new DeadLetterCipher(DeadLetterCipher.DEVELOPMENT_KEY);
+        assertThat(devCipher.decrypt(deadLetter.value())).isEqualTo(poison);
+        assertThat(TopicReader.header(deadLetter, DeadLetters.ENCRYPTION)).isEqualTo("AES-256-GCM");
+        assertThat(TopicReader.header(deadLetter, DeadLetters.KEY_ID)).isEqualTo(devCipher.keyId()).matches("[0-9a-f]{8}");
         assertThat(TopicReader.header(deadLetter, "__connect.errors.topic")).isEqualTo(referralsTopic);
         assertThat(TopicReader.header(deadLetter, "__connect.errors.offset")).matches("\\d+");
         assertThat(TopicReader.header(deadLetter, "__connect.errors.connector.name")).isEqualTo("eligibility-decisions");

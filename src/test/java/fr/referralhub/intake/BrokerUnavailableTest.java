@@ -2,6 +2,7 @@ package fr.referralhub.intake;
 
 import fr.referralhub.testing.PartnerApi;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,8 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.kafka.DeadLetterCipher;
 import fr.referralhub.embedded.EmbeddedKafkaBroker;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.SharedKafka;
@@ -25,14 +30,21 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** A partner never gets 202 for an event the broker did not acknowledge, and its retry is not taken for a duplicate. */
+/**
+ * A partner never gets 202 for an event the broker did not acknowledge, and its retry is not taken for a duplicate;
+ * a dropped file is not marked processed while the broker is down, and is processed once it is back.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "hub.embedded.schema-registry.port=0",
         "hub.pseudonymisation.secret=broker-unavailable-test-secret",
+        "hub.dead-letters.encryption-key=" + DeadLetterCipher.DEVELOPMENT_KEY,
+        "hub.intake.file-drops.root=" + BrokerUnavailableTest.DROPS,
         "spring.config.import=classpath:partners-dev.yaml"
 })
 @DirtiesContext
 class BrokerUnavailableTest {
+
+    static final String DROPS = "target/broker-unavailable-drops";
 
     /** A broker of this test's own, so it can be stopped without disturbing the other tests. */
     private static EmbeddedKafkaBroker broker;
@@ -79,6 +91,32 @@ class BrokerUnavailableTest {
         assertThat(new ObjectMapper().readTree(retried.body()).get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(TopicReader.readToEnd(broker.bootstrapServers(), "referrals.v1",
                 r -> "FT-BROKER-DOWN-1".equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))).hasSize(1);
+    }
+
+    @Test
+    void shouldLeaveADroppedFileInPlaceWhileTheBrokerIsDownAndProcessItOnceItIsBack() throws Exception {
+        Path partnerFolder = Path.of(DROPS, "cfa-btp-lyon");
+        String name = "broker-down-" + UUID.randomUUID() + ".csv";
+        broker.close();
+        Files.createDirectories(partnerFolder);
+        Files.write(partnerFolder.resolve(name), Samples.bytes("training-body/cfa-btp-lyon-2026-11-18.csv"));
+
+        // Long enough for several attempts (each fails within hub.kafka max-block / delivery timeouts): the file is
+        // rolled back each time, never moved to done/ or error/.
+        await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30)).until(() ->
+                Files.exists(partnerFolder.resolve(name)) && !Files.exists(partnerFolder.resolve("done").resolve(name))
+                        && !Files.exists(partnerFolder.resolve("error").resolve(name)));
+
+        broker = new EmbeddedKafkaBroker(brokerDir, "127.0.0.1", brokerPort, controllerPort);
+        broker.start();
+        Path report = partnerFolder.resolve("done").resolve(name + ".report.json");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(report));
+        JsonNode counts = new ObjectMapper().readTree(report.toFile());
+        assertThat(counts.get("rows").asInt()).isEqualTo(4);
+        assertThat(counts.get("accepted").asInt() + counts.get("duplicates").asInt()).isEqualTo(3);
+        assertThat(counts.get("rejected").asInt()).isEqualTo(1);
+        assertThat(TopicReader.readToEnd(broker.bootstrapServers(), "referrals.v1",
+                r -> "cfa-btp-lyon".equals(TopicReader.header(r, RecordHeaders.PARTNER_ID)))).hasSize(3);
     }
 
     private HttpResponse<String> post(String eventId) throws Exception {

@@ -19,6 +19,8 @@ import org.springframework.test.context.ActiveProfiles;
         "hub.embedded.kafka.controller-port=0",
         "hub.embedded.schema-registry.port=0",
         "hub.embedded.data-dir=${java.io.tmpdir}/referral-hub-test-${random.uuid}",
+        // A fixed folder (not random: the route and the tests must resolve the same one); tests use unique file names.
+        "hub.intake.file-drops.root=target/test-file-drops",
         "spring.jmx.enabled=true"
 })
 @ActiveProfiles("dev")

@@ -1,0 +1,172 @@
+package fr.referralhub.intake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.IntakeChannel;
+import fr.referralhub.intake.TrainingBodyCsvReader.CsvFile;
+import fr.referralhub.intake.TrainingBodyCsvReader.Row;
+import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.partners.Partner;
+import fr.referralhub.partners.PartnerAuthentication;
+import fr.referralhub.partners.PartnerRegistry;
+import jakarta.annotation.PostConstruct;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Route steps of {@code training-body-file-intake}: the drop folders of training bodies
+ * ({@code <root>/<partnerId>/}), the per-row accounting and the report written next to each processed file.
+ *
+ * <p>The folder a file is dropped in says which partner sent it (the folder is the partner's credential, guarded
+ * by the file system's permissions). A processed file goes to {@code <partnerId>/done/}; a file that cannot be read
+ * at all, or that was dropped in a folder that is not an enabled CSV partner's, goes to {@code <folder>/error/}.
+ */
+@Component("trainingBodyFileDrops")
+public class TrainingBodyFileDrops {
+
+    /**
+     * Exchange property read by the route's {@code move} option: where the file goes, relative to the drops root
+     * (the file component resolves a relative move against its starting folder): {@code <folder>/done/<name>}.
+     */
+    public static final String TARGET = "hubDropTarget";
+    public static final String DONE = "done";
+    public static final String ERROR = "error";
+    private static final String REPORT = "hubDropReport";
+    private static final String ROW = "hubCsvRow";
+    private static final Logger log = LoggerFactory.getLogger(TrainingBodyFileDrops.class);
+
+    private final PartnerRegistry partners;
+    private final TrainingBodyCsvReader reader;
+    private final DeadLetters deadLetters;
+    private final ObjectMapper json;
+    private final Path root;
+
+    public TrainingBodyFileDrops(PartnerRegistry partners, TrainingBodyCsvReader reader, DeadLetters deadLetters,
+                                 ObjectMapper json, @Value("${hub.intake.file-drops.root}") String root) {
+        this.partners = partners;
+        this.reader = reader;
+        this.deadLetters = deadLetters;
+        this.json = json;
+        this.root = Path.of(root);
+    }
+
+    /** Each CSV partner finds its folder ready: onboarding is an entry in the registry, nothing to create by hand. */
+    @PostConstruct
+    void createPartnerFolders() throws IOException {
+        for (Partner partner : partners.all()) {
+            if (acceptsFiles(partner)) {
+                Files.createDirectories(root.resolve(partner.id()));
+            }
+        }
+        log.info("Training-body file drops: {}/<partnerId>/", root.toAbsolutePath());
+    }
+
+    /**
+     * First step: finds the partner of the file's folder and splits the file into rows (the new body). A file that
+     * cannot be taken gets no rows and a refusal in its report.
+     */
+    public List<Row> open(Exchange exchange) {
+        String folder = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PARENT, String.class)).getFileName().toString();
+        String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        DropReport report = new DropReport(folder, fileName);
+        exchange.setProperty(REPORT, report);
+        Partner partner = partners.find(folder).filter(TrainingBodyFileDrops::acceptsFiles).orElse(null);
+        if (partner == null) {
+            report.refuse(List.of(new FieldError("(folder)", "is not the drop folder of an enabled partner sending "
+                    + TrainingBodyCsvReader.FORMAT + " files")));
+            return List.of();
+        }
+        exchange.setProperty(PartnerAuthentication.PARTNER, partner);
+        try {
+            CsvFile file = reader.open(exchange.getMessage().getBody(byte[].class));
+            report.rows(file.rows().size());
+            return file.rows();
+        } catch (InvalidPartnerEventException e) {
+            report.refuse(e.errors());
+            return List.of();
+        }
+    }
+
+    /** Split step: one row to a draft, or an {@link InvalidPartnerEventException} with the row's reasons. */
+    public PartnerEvent readRow(Row row, @ExchangeProperty(PartnerAuthentication.PARTNER) Partner partner,
+                                Exchange exchange) {
+        exchange.setProperty(ROW, row);
+        return reader.read(row, partner);
+    }
+
+    /** Split step after a row went through intake: published now, or already published before. */
+    public void rowDone(Exchange exchange) {
+        DropReport report = exchange.getProperty(REPORT, DropReport.class);
+        if (exchange.getProperty(ReferralIntake.DUPLICATE, false, Boolean.class)) {
+            report.duplicate();
+        } else {
+            report.accepted();
+        }
+    }
+
+    /**
+     * Split step for a refused row: dead-lettered with its original line (encrypted), file name, row number and
+     * reasons. Returns once the dead letter is acknowledged; a failure fails the file, which is then read again.
+     */
+    public void rowRefused(Exchange exchange) {
+        InvalidPartnerEventException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                InvalidPartnerEventException.class);
+        Row row = exchange.getProperty(ROW, Row.class);
+        DropReport report = exchange.getProperty(REPORT, DropReport.class);
+        String reasons = refusal.errors().stream().map(e -> e.field() + " " + e.reason())
+                .collect(Collectors.joining("; "));
+        deadLetters.sendFileRow(exchange.getFromRouteId(), report.folder() + "/" + report.file() + "#" + row.number(),
+                report.file(), row.number(), row.line().getBytes(StandardCharsets.UTF_8), refusal, reasons);
+        report.rejected(row.number(), refusal.errors());
+    }
+
+    /**
+     * Last step, once every row is published, dead-lettered or found a duplicate: writes the report where the file
+     * is about to be moved (done/ or error/) and names the move's target, never overwriting an earlier drop.
+     */
+    public void finish(Exchange exchange) {
+        DropReport report = exchange.getProperty(REPORT, DropReport.class);
+        Path folder = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PARENT, String.class))
+                .resolve(report.outcome() == DropReport.Outcome.PROCESSED ? DONE : ERROR);
+        String target = freeName(folder, report.file());
+        try {
+            Files.createDirectories(folder);
+            json.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(target + ".report.json").toFile(),
+                    report.toJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the report of " + report.file(), e);
+        }
+        exchange.setProperty(TARGET, report.folder() + "/" + folder.getFileName() + "/" + target);
+        log.info("File {}/{} {}: {} rows, {} accepted, {} rejected, {} duplicates -> {}", report.folder(),
+                report.file(), report.outcome(), report.rows(), report.acceptedCount(), report.rejectedCount(),
+                report.duplicateCount(), folder.resolve(target));
+    }
+
+    private static boolean acceptsFiles(Partner partner) {
+        return partner.enabled() && partner.channel() == IntakeChannel.CSV_FILE
+                && TrainingBodyCsvReader.FORMAT.equals(partner.format());
+    }
+
+    /** The file's name, or name.2.csv, name.3.csv... when a file of that name was already processed. */
+    private static String freeName(Path folder, String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        String base = dot > 0 ? fileName.substring(0, dot) : fileName;
+        String extension = dot > 0 ? fileName.substring(dot) : "";
+        String candidate = fileName;
+        for (int n = 2; Files.exists(folder.resolve(candidate)); n++) {
+            candidate = base + "." + n + extension;
+        }
+        return candidate;
+    }
+}
