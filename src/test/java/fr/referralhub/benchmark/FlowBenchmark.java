@@ -97,18 +97,12 @@ public final class FlowBenchmark {
 
     public static void main(String[] args) {
         long totalSeconds = Long.getLong("benchmark.timeoutSeconds", 1200);
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(totalSeconds));
-            } catch (InterruptedException e) {
-                return;
-            }
+        // A deadline, not a wait: the whole run is bounded even if a stage hangs.
+        daemonTimer("benchmark-watchdog").schedule(() -> {
             System.err.println("BENCHMARK FAILED: not finished within " + totalSeconds
                     + " s (-Dbenchmark.timeoutSeconds)");
             exit(3);
-        }, "benchmark-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        }, totalSeconds, TimeUnit.SECONDS);
 
         int status;
         FlowBenchmark benchmark = new FlowBenchmark();
@@ -343,20 +337,19 @@ public final class FlowBenchmark {
         }
     }
 
+    private static java.util.concurrent.ScheduledExecutorService daemonTimer(String name) {
+        return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
     /** System.exit, and a halt if a shutdown hook hangs. */
     private static void exit(int status) {
         System.out.flush();
         System.err.flush();
-        Thread halt = new Thread(() -> {
-            try {
-                Thread.sleep(30_000);
-            } catch (InterruptedException e) {
-                // halt anyway
-            }
-            Runtime.getRuntime().halt(status);
-        }, "benchmark-halt");
-        halt.setDaemon(true);
-        halt.start();
+        daemonTimer("benchmark-halt").schedule(() -> Runtime.getRuntime().halt(status), 30, TimeUnit.SECONDS);
         System.exit(status);
     }
 }
