@@ -25,7 +25,7 @@ public class KafkaOffsets {
         batch.setProperty(CONSUMED_RECORDS, List.copyOf(records));
     }
 
-    /** Route step: commits, for each partition of the batch, the offset after its last record. */
+    /** Route step: commits, for each topic partition of the batch, the offset after its last record. */
     @SuppressWarnings("unchecked")
     public void commit(Exchange batch) {
         List<Exchange> records = batch.getProperty(CONSUMED_RECORDS, List.class);
@@ -39,7 +39,9 @@ public class KafkaOffsets {
             if (commit == null) {
                 throw new IllegalStateException("Record without a manual commit: the route must consume with allowManualCommit");
             }
-            lastPerPartition.put(record.getMessage().getHeader(KafkaConstants.PARTITION), commit);
+            // By topic and partition: a route consuming a topic pattern gets partition 0 of several topics.
+            lastPerPartition.put(List.of(String.valueOf(record.getMessage().getHeader(KafkaConstants.TOPIC)),
+                    String.valueOf(record.getMessage().getHeader(KafkaConstants.PARTITION))), commit);
         }
         lastPerPartition.values().forEach(KafkaManualCommit::commit);
     }
