@@ -83,12 +83,7 @@ public class EmploymentAgencyEventReader {
         ReferralEventType type = eventType.map(EmploymentAgencyEventReader::canonicalType).orElse(ReferralEventType.CREATED);
         Optional<String> origin = f.text(root, "idEvenementOrigine", type != ReferralEventType.CREATED);
 
-        ReferralEvent.Builder draft = ReferralEvent.newBuilder()
-                .setEventId("")
-                .setReferralId("")
-                .setEventType(type)
-                .setOccurredAt(occurredAt.orElse(Instant.EPOCH))
-                .setReceivedAt(Instant.EPOCH);
+        ReferralEvent.Builder draft = PartnerEvent.newDraft(type, occurredAt);
         PartnerEvent.Identifiers identifiers = PartnerEvent.Identifiers.NONE;
 
         if (type == ReferralEventType.CANCELLED) {

@@ -1,9 +1,11 @@
 package fr.referralhub.intake;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
 
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.identity.Nir;
 
 /**
@@ -12,6 +14,19 @@ import fr.referralhub.identity.Nir;
  * stay in memory: they are never written anywhere.
  */
 public record PartnerEvent(ReferralEvent draft, Identifiers identifiers) {
+
+    /**
+     * A draft as every reader starts it: the ids and the reception time are the hub's, set by
+     * {@link ReferralIntake}; an unreadable timestamp stays EPOCH only on events that are refused anyway.
+     */
+    static ReferralEvent.Builder newDraft(ReferralEventType type, Optional<Instant> occurredAt) {
+        return ReferralEvent.newBuilder()
+                .setEventId("")
+                .setReferralId("")
+                .setEventType(type)
+                .setOccurredAt(occurredAt.orElse(Instant.EPOCH))
+                .setReceivedAt(Instant.EPOCH);
+    }
 
     public String partnerId() {
         return draft.getSource().getPartnerId();

@@ -281,12 +281,7 @@ public class SocialLandlordXmlReader {
             f.reject("orientation/bailleur/@siren", "structure not allowed: not one of this partner's structures");
         }
 
-        ReferralEvent.Builder draft = ReferralEvent.newBuilder()
-                .setEventId("")
-                .setReferralId("")
-                .setEventType(type)
-                .setOccurredAt(occurredAt.orElse(Instant.EPOCH))
-                .setReceivedAt(Instant.EPOCH);
+        ReferralEvent.Builder draft = PartnerEvent.newDraft(type, occurredAt);
         PartnerEvent.Identifiers identifiers = PartnerEvent.Identifiers.NONE;
         if (type == ReferralEventType.CANCELLED) {
             Optional<String> motif = f.text(root, "motif");

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -140,12 +139,8 @@ public class TrainingBodyCsvReader {
         Optional<String> homeCommune = f.code("commune_domicile_insee", true, InseeCodes::isCommune,
                 "an INSEE commune code (5 characters, e.g. 93066 or 2A004; not a postal code)");
 
-        ReferralEvent.Builder draft = ReferralEvent.newBuilder()
-                .setEventId("")
-                .setReferralId("")
-                .setEventType(ReferralEventType.CREATED)
-                .setOccurredAt(eventDay.map(day -> day.atTime(EVENT_TIME).atZone(PARIS).toInstant()).orElse(Instant.EPOCH))
-                .setReceivedAt(Instant.EPOCH)
+        ReferralEvent.Builder draft = PartnerEvent.newDraft(ReferralEventType.CREATED,
+                        eventDay.map(day -> day.atTime(EVENT_TIME).atZone(PARIS).toInstant()))
                 .setPerson(PersonProfile.newBuilder()
                         .setPersonReference("")
                         .setPersonReferenceBasis(PersonReferenceBasis.NONE)

@@ -1,6 +1,5 @@
 package fr.referralhub.topics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,16 +56,23 @@ public class TopicProvisioner implements SmartLifecycle {
     }
 
     private void createMissingTopics() {
+        createMissing(bootstrapServers, catalog.all().stream()
+                .map(spec -> new NewTopic(spec.name(), properties.partitions(), properties.replicationFactor())
+                        .configs(spec.configs()))
+                .toList(), "the hub's topics");
+    }
+
+    /**
+     * Creates those of {@code wanted} that do not exist yet; topics that exist are left as they are. Shared by every
+     * component that owns topics, so they are all created the same way, before any route starts.
+     *
+     * @param what the topics, for the log and the error ("the hub's topics")
+     */
+    public static void createMissing(String bootstrapServers, List<NewTopic> wanted, String what) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (TopicSpec spec : catalog.all()) {
-                if (!existing.contains(spec.name())) {
-                    missing.add(new NewTopic(spec.name(), properties.partitions(), properties.replicationFactor())
-                            .configs(spec.configs()));
-                }
-            }
+            List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
             if (missing.isEmpty()) {
                 return;
             }
@@ -78,9 +84,9 @@ public class TopicProvisioner implements SmartLifecycle {
                     throw e;
                 }
             }
-            log.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+            log.info("Created {}: {}", what, missing.stream().map(NewTopic::name).toList());
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create the hub's topics", e);
+            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create " + what, e);
         }
     }
 

@@ -36,6 +36,11 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "hub.embedded.schema-registry.port=0",
+        // The broker address below comes from @DynamicPropertySource, which Spring applies after the embedded
+        // platform has decided to start: keep the unused embedded broker off the default ports and out of ./data.
+        "hub.embedded.kafka.port=0",
+        "hub.embedded.kafka.controller-port=0",
+        "hub.embedded.data-dir=${java.io.tmpdir}/referral-hub-broker-unavailable-${random.uuid}",
         "hub.pseudonymisation.secret=broker-unavailable-test-secret",
         "hub.dead-letters.encryption-key=" + DeadLetterCipher.DEVELOPMENT_KEY,
         "hub.intake.file-drops.root=" + BrokerUnavailableTest.DROPS,
