@@ -2,6 +2,7 @@ package fr.referralhub.intake;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.operations.PartnerActivity;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicProvisioner;
@@ -56,13 +58,16 @@ public class IntakeLedger implements SmartLifecycle {
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final String bootstrapServers;
     private final String topic;
+    private final PartnerActivity partnerActivity;
     private volatile KafkaConsumer<String, byte[]> tail;
     private volatile Thread tailThread;
     private volatile boolean running;
 
-    public IntakeLedger(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics) {
+    public IntakeLedger(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics,
+                        PartnerActivity partnerActivity) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topics.referrals();
+        this.partnerActivity = partnerActivity;
     }
 
     static String key(String partnerId, String partnerEventId) {
@@ -198,6 +203,8 @@ public class IntakeLedger implements SmartLifecycle {
         if (partnerId == null || partnerEventId == null || referralId == null) {
             return;
         }
+        // The history also tells who used to send: silent-partner detection survives a restart.
+        partnerActivity.seen(partnerId, Instant.ofEpochMilli(record.timestamp()));
         ReferralEventType eventType = headerValue(record, RecordHeaders.EVENT_TYPE, ReferralEventType.class);
         if (eventType == null) {
             return;

@@ -14,7 +14,12 @@ import java.util.concurrent.CompletableFuture;
 import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.testing.SharedKafka;
+import fr.referralhub.operations.PartnerActivity;
+import fr.referralhub.operations.SilentPartnerProperties;
+import fr.referralhub.partners.PartnerRegistry;
+import fr.referralhub.partners.PartnerRegistryProperties;
 import fr.referralhub.topics.HubTopicProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -91,7 +96,9 @@ class IntakeLedgerTest {
 
     private IntakeLedger startedLedger() {
         IntakeLedger ledger = new IntakeLedger(SharedKafka.bootstrapServers(),
-                new HubTopicProperties(topic, "unused-decisions", "unused-dead-letters", 1, (short) 1));
+                new HubTopicProperties(topic, "unused-decisions", "unused-dead-letters", 1, (short) 1),
+                new PartnerActivity(new PartnerRegistry(new PartnerRegistryProperties(List.of())),
+                        new SilentPartnerProperties(Duration.ofDays(3), Map.of()), new SimpleMeterRegistry()));
         ledger.start();
         return ledger;
     }

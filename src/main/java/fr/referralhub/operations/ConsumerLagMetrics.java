@@ -1,0 +1,158 @@
+package fr.referralhub.operations;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import fr.referralhub.topics.TopicProvisioner;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code hub.consumer.lag{group,topic}}: how many records the hub's consumer groups still have to read, per topic.
+ *
+ * <p>Lag is what tells an operator that a route is stuck or too slow (a stopped route keeps its group's committed
+ * offsets, so its lag grows). It is read from the broker (committed offsets against end offsets), not from the
+ * consumers' own metrics, so it also shows groups whose route is stopped or whose instance died. The broker is
+ * asked every {@code hub.operations.consumer-lag.refresh} on a background thread; a Prometheus scrape only reads
+ * the last figures and never waits on Kafka.
+ */
+@Component
+public class ConsumerLagMetrics implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerLagMetrics.class);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String bootstrapServers;
+    private final String groupPrefix;
+    private final Duration refresh;
+    private final MeterRegistry meters;
+    private final Map<GroupTopic, Long> lag = new ConcurrentHashMap<>();
+    private volatile ScheduledExecutorService scheduler;
+    private volatile Admin admin;
+    private volatile boolean lastRefreshFailed;
+
+    record GroupTopic(String group, String topic) {
+    }
+
+    public ConsumerLagMetrics(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                              @Value("${hub.operations.consumer-lag.group-prefix:referral-hub}") String groupPrefix,
+                              @Value("${hub.operations.consumer-lag.refresh:PT15S}") Duration refresh,
+                              MeterRegistry meters) {
+        this.bootstrapServers = bootstrapServers;
+        this.groupPrefix = groupPrefix;
+        this.refresh = refresh;
+        this.meters = meters;
+    }
+
+    /** Reads committed and end offsets of every hub consumer group now; the gauges show the result. */
+    public void refresh() {
+        try {
+            Map<GroupTopic, Long> current = new HashMap<>();
+            for (ConsumerGroupListing group : admin.listConsumerGroups().all()
+                    .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (group.groupId().startsWith(groupPrefix)) {
+                    current.putAll(lagOf(group.groupId()));
+                }
+            }
+            current.forEach((key, value) -> {
+                if (lag.put(key, value) == null) {
+                    Gauge.builder("hub.consumer.lag", lag, figures -> figures.getOrDefault(key, 0L))
+                            .description("Records the consumer group still has to read on the topic")
+                            .tags(Tags.of("group", key.group(), "topic", key.topic()))
+                            .register(meters);
+                }
+            });
+            if (lastRefreshFailed) {
+                log.info("Consumer lag readable again");
+            }
+            lastRefreshFailed = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // The gauges keep their last figures; the readiness health check is the alarm for an unreachable broker.
+            if (!lastRefreshFailed) {
+                log.warn("Consumer lag could not be read from Kafka: {}", e.toString());
+            }
+            lastRefreshFailed = true;
+        }
+    }
+
+    private Map<GroupTopic, Long> lagOf(String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        committed.values().removeIf(java.util.Objects::isNull);
+        if (committed.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(committed.keySet()
+                .stream().collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest())))
+                .all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Map<GroupTopic, Long> perTopic = new HashMap<>();
+        committed.forEach((partition, offset) -> {
+            long end = ends.get(partition).offset();
+            perTopic.merge(new GroupTopic(group, partition.topic()), Math.max(0, end - offset.offset()), Long::sum);
+        });
+        return perTopic;
+    }
+
+    /** Last figure read for a group and topic, or -1 if it was never seen (tests, health details). */
+    public long lag(String group, String topic) {
+        return lag.getOrDefault(new GroupTopic(group, topic), -1L);
+    }
+
+    @Override
+    public void start() {
+        admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "referral-hub-consumer-lag",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis()));
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "consumer-lag-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::refresh, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scheduler != null && !scheduler.isShutdown();
+    }
+
+    /** After the topics exist. */
+    @Override
+    public int getPhase() {
+        return TopicProvisioner.PHASE + 1;
+    }
+}

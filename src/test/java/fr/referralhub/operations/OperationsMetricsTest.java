@@ -1,0 +1,94 @@
+package fr.referralhub.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import fr.referralhub.testing.HubTest;
+import fr.referralhub.testing.PartnerApi;
+import fr.referralhub.testing.Samples;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The operators' metrics move when the hub does what they measure, on the whole hub and a real broker. */
+@HubTest
+class OperationsMetricsTest {
+
+    private static final String ELIGIBILITY_GROUP = "referral-hub-eligibility";
+
+    @LocalServerPort
+    int port;
+    @Value("${hub.topics.referrals}")
+    String referralsTopic;
+    @Autowired
+    MeterRegistry meters;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    ConsumerLagMetrics consumerLag;
+    @Autowired
+    PartnerActivity partnerActivity;
+
+    @Test
+    void a_published_decision_counts_its_programme_outcomes() throws Exception {
+        double before = count("MOBILI_JEUNE", "ELIGIBLE");
+
+        assertThat(PartnerApi.post(port, uniqueMobiliJeuneReferral()).statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(count("MOBILI_JEUNE", "ELIGIBLE")).isEqualTo(before + 1));
+    }
+
+    @Test
+    void lag_grows_while_the_eligibility_route_is_stopped_and_drains_when_it_starts_again() throws Exception {
+        camel.getRouteController().stopRoute("eligibility-decisions");
+        try {
+            assertThat(PartnerApi.post(port, uniqueMobiliJeuneReferral()).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                consumerLag.refresh();
+                assertThat(consumerLag.lag(ELIGIBILITY_GROUP, referralsTopic)).isPositive();
+                assertThat(lagGauge()).isPositive();
+            });
+        } finally {
+            camel.getRouteController().startRoute("eligibility-decisions");
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            consumerLag.refresh();
+            assertThat(consumerLag.lag(ELIGIBILITY_GROUP, referralsTopic)).isZero();
+        });
+    }
+
+    @Test
+    void the_referral_history_tells_when_a_partner_last_sent() throws Exception {
+        assertThat(PartnerApi.post(port, uniqueMobiliJeuneReferral()).statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(partnerActivity.lastSeen("france-travail-93")).isPresent());
+        assertThat(partnerActivity.isSilent("france-travail-93")).as("it just sent").isFalse();
+        assertThat(meters.get("hub.partner.silent").tag("partner", "france-travail-93").gauge().value()).isZero();
+    }
+
+    private byte[] uniqueMobiliJeuneReferral() {
+        return Samples.text("employment-agency/ft-orientation-mobili-jeune.json")
+                .replace("FT-93066-2026-11-000123", "FT-METRICS-" + UUID.randomUUID())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private double count(String programme, String outcome) {
+        Counter counter = meters.find("hub.eligibility.outcomes").tag("programme", programme).tag("outcome", outcome)
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private double lagGauge() {
+        return meters.get("hub.consumer.lag").tag("group", ELIGIBILITY_GROUP).tag("topic", referralsTopic).gauge()
+                .value();
+    }
+}
