@@ -31,6 +31,8 @@ public class ReferralIntake {
 
     /** Exchange property: the partner event was already published; nothing is sent again. */
     public static final String DUPLICATE = "hubDuplicate";
+    /** Exchange property: the broker acknowledged the canonical record of this exchange ({@link #confirm}). */
+    public static final String PUBLISHED = "hubPublished";
     /** Exchange property: the referral the event belongs to. */
     public static final String REFERRAL_ID = "hubReferralId";
     /** Exchange property: the de-duplication claim this exchange holds. */
@@ -100,6 +102,7 @@ public class ReferralIntake {
     public void confirm(Exchange exchange) {
         Claim claim = exchange.getProperty(CLAIM, Claim.class);
         ledger.confirm(claim.partnerId(), claim.partnerEventId(), claim.entry());
+        exchange.setProperty(PUBLISHED, true);
     }
 
     /** Body of the 202 answer. */
