@@ -182,6 +182,60 @@ class IntakeAcrossChannelsTest {
                 .doesNotHaveDuplicates();
     }
 
+    @Test
+    void shouldRefuseAnEventIdSentAgainWithOtherContentAndCountItRejected() throws Exception {
+        Map<String, Double> httpBefore = counters(FRANCE_TRAVAIL, IntakeChannel.HTTP_JSON);
+        Map<String, Double> csvBefore = counters(CFA, IntakeChannel.CSV_FILE);
+        Map<String, Double> xmlBefore = counters(LANDLORD, IntakeChannel.KAFKA_XML);
+
+        // HTTP: the same idEvenement with another salary is a conflict (409); the same content again a re-send.
+        String viaHttp = "CONFLICT-HTTP-" + run;
+        byte[] original = franceTravailEvent(viaHttp, LEA_NIR);
+        byte[] changed = new String(original, StandardCharsets.UTF_8).replace("1400.00", "1500.00")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(status(PartnerApi.post(port, original))).isEqualTo("ACCEPTED");
+        HttpResponse<String> conflict = PartnerApi.post(port, changed);
+        assertRefused(conflict, 409);
+        assertThat(JSON.readTree(conflict.body()).get("errors").get(0).get("reason").asText())
+                .contains("already received with other content");
+        assertThat(status(PartnerApi.post(port, original))).isEqualTo("ALREADY_RECEIVED");
+
+        // CSV: the second row reuses the first one's id with another salary: refused and dead-lettered.
+        String viaCsv = "CONFLICT-CSV-" + run;
+        String row = csvRow(viaCsv, "1 05 07 75 056 123 63");
+        String file = dropCsv(List.of(row, row.replace("1 050,45", "1 150,45")));
+        JsonNode report = reportOf(file);
+        assertThat(report.get("accepted").asInt()).isEqualTo(1);
+        assertThat(report.get("duplicates").asInt()).isZero();
+        assertThat(report.get("rejectedRows")).singleElement().satisfies(rejected -> {
+            assertThat(rejected.get("row").asInt()).isEqualTo(3);
+            assertThat(rejected.get("errors").get(0).get("reason").asText()).contains("other content");
+        });
+
+        // XML: once published, the same identifiant with other content is dead-lettered with the reason.
+        String viaXml = "CONFLICT-XML-" + run;
+        sendXml(List.of(Map.entry(viaXml, landlordDocument(viaXml, "191025935008727"))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> published(viaXml).size() == 1);
+        sendXml(List.of(Map.entry(viaXml, landlordDocument(viaXml, "191025935008727")
+                .replace("<besoin>MOBILITE</besoin>", ""))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !TopicReader.readToEnd(bootstrapServers, deadLettersTopic,
+                r -> viaXml.equals(r.key())).isEmpty());
+        assertThat(TopicReader.readToEnd(bootstrapServers, deadLettersTopic, r -> viaXml.equals(r.key())))
+                .singleElement().satisfies(r -> assertThat(TopicReader.header(r, DeadLetters.REASONS))
+                        .contains("already received with other content"));
+
+        for (String id : List.of(viaHttp, viaCsv, viaXml)) {
+            assertThat(published(id)).hasSize(1);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                delta(counters(LANDLORD, IntakeChannel.KAFKA_XML), xmlBefore).get("received") >= 2
+                        && delta(counters(FRANCE_TRAVAIL, IntakeChannel.HTTP_JSON), httpBefore).get("received") >= 3);
+        assertThat(delta(counters(FRANCE_TRAVAIL, IntakeChannel.HTTP_JSON), httpBefore))
+                .isEqualTo(accounting(3, 1, 1, 1));
+        assertThat(delta(counters(CFA, IntakeChannel.CSV_FILE), csvBefore)).isEqualTo(accounting(2, 1, 1, 0));
+        assertThat(delta(counters(LANDLORD, IntakeChannel.KAFKA_XML), xmlBefore)).isEqualTo(accounting(2, 1, 1, 0));
+    }
+
     private byte[] franceTravailEvent(String eventId, String nir) {
         return Samples.text("employment-agency/ft-orientation-mobili-jeune.json")
                 .replace("FT-93066-2026-11-000123", eventId)
