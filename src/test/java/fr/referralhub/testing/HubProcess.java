@@ -63,6 +63,8 @@ public final class HubProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
+            // Should the test JVM itself be stopped (surefire timeout, Ctrl-C), the child does not outlive it.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "hub-process-kill"));
             HubProcess hub = new HubProcess(process, log, port);
             hub.awaitReady(startupLimit);
             return hub;
