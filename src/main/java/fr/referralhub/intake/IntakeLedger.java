@@ -48,9 +48,19 @@ public class IntakeLedger implements SmartLifecycle {
     private static final Duration CLAIM_WAIT = Duration.ofSeconds(30);
     private static final Duration REBUILD_LIMIT = Duration.ofMinutes(2);
 
-    /** A published partner event. */
+    /**
+     * A published partner event.
+     *
+     * @param contentHash {@link RecordHeaders#CONTENT_HASH} of what was published; null for records written before
+     *                    the header existed
+     */
     public record Entry(String referralId, String personReference, PersonReferenceBasis personReferenceBasis,
-                        ReferralEventType type) {
+                        ReferralEventType type, String contentHash) {
+
+        public Entry(String referralId, String personReference, PersonReferenceBasis personReferenceBasis,
+                     ReferralEventType type) {
+            this(referralId, personReference, personReferenceBasis, type, null);
+        }
     }
 
     private final Map<String, Entry> published = new ConcurrentHashMap<>();
@@ -211,7 +221,7 @@ public class IntakeLedger implements SmartLifecycle {
         }
         PersonReferenceBasis basis = headerValue(record, RecordHeaders.PERSON_REFERENCE_BASIS, PersonReferenceBasis.class);
         remember(key(partnerId, partnerEventId), new Entry(referralId, record.key(),
-                basis == null ? PersonReferenceBasis.NONE : basis, eventType));
+                basis == null ? PersonReferenceBasis.NONE : basis, eventType, header(record, RecordHeaders.CONTENT_HASH)));
     }
 
     /** An enum header, or null (with a warning) when it is absent or unknown: one odd record must not stop the index. */

@@ -16,6 +16,8 @@ public class InvalidPartnerEventException extends RuntimeException {
         INVALID(422, "invalid-event", "Invalid partner event"),
         /** Valid, but refers to a referral the hub does not know. */
         UNKNOWN_REFERRAL(422, "unknown-referral", "Unknown referral"),
+        /** The event id was already received with other content: one event id names one event. */
+        CONFLICT(409, "conflicting-event", "Event id already used for another content"),
         /** Too large to be one event. */
         TOO_LARGE(413, "event-too-large", "Partner event too large");
 

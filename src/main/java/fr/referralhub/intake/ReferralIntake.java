@@ -1,7 +1,12 @@
 package fr.referralhub.intake;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +18,7 @@ import fr.referralhub.identity.PersonPseudonymizer;
 import fr.referralhub.identity.PersonPseudonymizer.PersonReference;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
 import fr.referralhub.topics.RecordHeaders;
+import org.apache.avro.SchemaNormalization;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -31,10 +37,15 @@ public class ReferralIntake {
 
     /** Exchange property: the partner event was already published; nothing is sent again. */
     public static final String DUPLICATE = "hubDuplicate";
+    /** Exchange property: the broker acknowledged the canonical record of this exchange ({@link #confirm}). */
+    public static final String PUBLISHED = "hubPublished";
     /** Exchange property: the referral the event belongs to. */
     public static final String REFERRAL_ID = "hubReferralId";
     /** Exchange property: the de-duplication claim this exchange holds. */
     private static final String CLAIM = "hubIntakeClaim";
+
+    /** Canonical schema version the content hashes are made with. */
+    private static final long SCHEMA_FINGERPRINT = SchemaNormalization.parsingFingerprint64(ReferralEvent.getClassSchema());
 
     private final IntakeLedger ledger;
     private final PersonPseudonymizer pseudonymizer;
@@ -58,8 +69,14 @@ public class ReferralIntake {
     public void prepare(PartnerEvent event, Exchange exchange) {
         String partnerId = event.partnerId();
         String partnerEventId = event.partnerEventId();
+        String contentHash = contentHash(event);
         var earlier = ledger.claim(partnerId, partnerEventId);
         if (earlier.isPresent()) {
+            if (contradicts(earlier.get().contentHash(), contentHash)) {
+                throw new InvalidPartnerEventException(Kind.CONFLICT, List.of(new FieldError("(partner event id)",
+                        "was already received with other content; an event id names one event: send the change as "
+                                + "an update with a new event id")));
+            }
             exchange.setProperty(DUPLICATE, true);
             exchange.setProperty(REFERRAL_ID, earlier.get().referralId());
             return;
@@ -69,7 +86,7 @@ public class ReferralIntake {
             ReferralEvent canonical = completed.canonical();
             String recordKey = completed.person().value();
             IntakeLedger.Entry entry = new IntakeLedger.Entry(canonical.getReferralId(), recordKey,
-                    completed.person().basis(), canonical.getEventType());
+                    completed.person().basis(), canonical.getEventType(), contentHash);
             exchange.setProperty(CLAIM, new Claim(partnerId, partnerEventId, entry));
             // Whatever happens next (published, refused, broker down), the claim is given back at the end of the
             // exchange unless confirm() recorded the publication first: a retry is then processed anew.
@@ -90,6 +107,7 @@ public class ReferralIntake {
             message.setHeader(RecordHeaders.EVENT_ID, canonical.getEventId());
             message.setHeader(RecordHeaders.EVENT_TYPE, canonical.getEventType().name());
             message.setHeader(RecordHeaders.PERSON_REFERENCE_BASIS, completed.person().basis().name());
+            message.setHeader(RecordHeaders.CONTENT_HASH, contentHash);
         } catch (RuntimeException | Error e) {
             ledger.release(partnerId, partnerEventId);
             throw e;
@@ -100,6 +118,7 @@ public class ReferralIntake {
     public void confirm(Exchange exchange) {
         Claim claim = exchange.getProperty(CLAIM, Claim.class);
         ledger.confirm(claim.partnerId(), claim.partnerEventId(), claim.entry());
+        exchange.setProperty(PUBLISHED, true);
     }
 
     /** Body of the 202 answer. */
@@ -161,6 +180,39 @@ public class ReferralIntake {
             return pseudonymizer.fromFranceTravailId(ids.franceTravailId().get(), ids.birthDate().get());
         }
         return pseudonymizer.forReferralOnly(referralId);
+    }
+
+    /**
+     * {@code <schema fingerprint>:<SHA-256>} of the event as the partner sent it, in canonical form: the draft (no
+     * hub ids, no reception time) and the person by keyed pseudonym, so the hash holds no NIR that could be guessed
+     * back. Comments and contact details are not carried, so a re-send differing only there is a plain re-send.
+     */
+    private String contentHash(PartnerEvent event) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            ByteBuffer draft = event.draft().toByteBuffer();
+            sha256.update(draft);
+            PartnerEvent.Identifiers ids = event.identifiers();
+            String person = ids.nir().map(nir -> pseudonymizer.fromNir(nir).value()).orElse("")
+                    + '|' + (ids.franceTravailId().isPresent() && ids.birthDate().isPresent()
+                    ? pseudonymizer.fromFranceTravailId(ids.franceTravailId().get(), ids.birthDate().get()).value()
+                    : "");
+            sha256.update(person.getBytes(StandardCharsets.UTF_8));
+            return Long.toHexString(SCHEMA_FINGERPRINT) + ':' + HexFormat.of().formatHex(sha256.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Cannot hash a partner event", e);
+        }
+    }
+
+    /**
+     * Whether a re-sent event's content differs from what was published. Hashes made with another version of the
+     * canonical schema (or none, before the header existed) cannot be compared: the event is taken as a re-send.
+     */
+    private static boolean contradicts(String published, String resent) {
+        if (published == null || !published.startsWith(Long.toHexString(SCHEMA_FINGERPRINT) + ':')) {
+            return false;
+        }
+        return !published.equals(resent);
     }
 
     private static InvalidPartnerEventException unknownReferral(String origin) {

@@ -45,16 +45,18 @@ public class SocialLandlordIntake {
     private final SocialLandlordXmlReader reader;
     private final ReferralIntake intake;
     private final DeadLetters deadLetters;
+    private final IntakeAccounting accounting;
     private final ProducerTemplate producer;
     private final String referralsTopic;
 
     public SocialLandlordIntake(PartnerRegistry partners, SocialLandlordXmlReader reader, ReferralIntake intake,
-                                DeadLetters deadLetters, ProducerTemplate producer,
+                                DeadLetters deadLetters, IntakeAccounting accounting, ProducerTemplate producer,
                                 @Value("${hub.topics.referrals}") String referralsTopic) {
         this.partners = partners;
         this.reader = reader;
         this.intake = intake;
         this.deadLetters = deadLetters;
+        this.accounting = accounting;
         this.producer = producer;
         this.referralsTopic = referralsTopic;
     }
@@ -71,12 +73,17 @@ public class SocialLandlordIntake {
         // Partner event ids taken in this batch: a second copy in the same batch is a duplicate (the ledger only
         // knows it once the first is confirmed, and would wait for our own claim).
         Set<String> inBatch = new HashSet<>();
+        // Each record's fate is counted once the batch is committed; a failed batch is consumed again and counted then.
+        IntakeAccounting.Tally tally = accounting.openTally(batch, IntakeChannel.KAFKA_XML);
         for (Exchange record : records) {
+            String accountedPartner = IntakeAccounting.UNKNOWN_PARTNER;
             try {
                 Partner partner = partnerOf(record);
+                accountedPartner = partner.id();
                 PartnerEvent event = reader.read(record.getMessage().getBody(byte[].class), partner);
                 String key = event.partnerId() + '\n' + event.partnerEventId();
                 if (!inBatch.add(key)) {
+                    tally.note(accountedPartner, IntakeAccounting.Outcome.DUPLICATE);
                     continue;
                 }
                 String origin = event.draft().getSource().getOriginPartnerEventId();
@@ -92,19 +99,25 @@ public class SocialLandlordIntake {
                 record.getMessage().removeHeaders("*", "kafka.*", KafkaConstants.MANUAL_COMMIT);
                 intake.prepare(event, record);
                 record.getExchangeExtension().handoverCompletions(batch);
-                if (!record.getProperty(ReferralIntake.DUPLICATE, false, Boolean.class)) {
+                if (record.getProperty(ReferralIntake.DUPLICATE, false, Boolean.class)) {
+                    tally.note(accountedPartner, IntakeAccounting.Outcome.DUPLICATE);
+                } else {
                     prepared.add(record);
+                    // Counted only if the batch completes, i.e. once the record is acknowledged and committed.
+                    tally.note(accountedPartner, IntakeAccounting.Outcome.PUBLISHED);
                 }
             } catch (InvalidPartnerEventException refused) {
                 record.getMessage().setHeader(DeadLetters.REASONS, refused.errors().stream()
                         .map(e -> e.field() + " " + e.reason()).collect(Collectors.joining("; ")));
                 deadLetters.send(record, batch.getFromRouteId(), refused);
+                tally.note(accountedPartner, IntakeAccounting.Outcome.REJECTED);
             } catch (RuntimeException e) {
                 if (Outages.isTransient(e)) {
                     // Broker or registry briefly unreachable: fail the batch so it is consumed again, intact.
                     throw e;
                 }
                 deadLetters.send(record, batch.getFromRouteId(), e);
+                tally.note(accountedPartner, IntakeAccounting.Outcome.REJECTED);
             }
         }
         batch.setProperty(PREPARED, List.copyOf(prepared));

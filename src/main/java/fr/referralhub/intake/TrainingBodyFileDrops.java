@@ -49,14 +49,17 @@ public class TrainingBodyFileDrops {
     private final PartnerRegistry partners;
     private final TrainingBodyCsvReader reader;
     private final DeadLetters deadLetters;
+    private final IntakeAccounting accounting;
     private final ObjectMapper json;
     private final Path root;
 
     public TrainingBodyFileDrops(PartnerRegistry partners, TrainingBodyCsvReader reader, DeadLetters deadLetters,
-                                 ObjectMapper json, @Value("${hub.intake.file-drops.root}") String root) {
+                                 IntakeAccounting accounting, ObjectMapper json,
+                                 @Value("${hub.intake.file-drops.root}") String root) {
         this.partners = partners;
         this.reader = reader;
         this.deadLetters = deadLetters;
+        this.accounting = accounting;
         this.json = json;
         this.root = Path.of(root);
     }
@@ -81,10 +84,13 @@ public class TrainingBodyFileDrops {
         String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         DropReport report = new DropReport(folder, fileName);
         exchange.setProperty(REPORT, report);
+        // Each row is an input; a file refused as a whole counts as one rejected input.
+        IntakeAccounting.Tally tally = accounting.openTally(exchange, IntakeChannel.CSV_FILE);
         Partner partner = partners.find(folder).filter(TrainingBodyFileDrops::acceptsFiles).orElse(null);
         if (partner == null) {
             report.refuse(List.of(new FieldError("(folder)", "is not the drop folder of an enabled partner sending "
                     + TrainingBodyCsvReader.FORMAT + " files")));
+            tally.note(IntakeAccounting.UNKNOWN_PARTNER, IntakeAccounting.Outcome.REJECTED);
             return List.of();
         }
         exchange.setProperty(PartnerAuthentication.PARTNER, partner);
@@ -94,6 +100,7 @@ public class TrainingBodyFileDrops {
             return file.rows();
         } catch (InvalidPartnerEventException e) {
             report.refuse(e.errors());
+            tally.note(partner.id(), IntakeAccounting.Outcome.REJECTED);
             return List.of();
         }
     }
@@ -106,12 +113,15 @@ public class TrainingBodyFileDrops {
     }
 
     /** Split step after a row went through intake: published now, or already published before. */
-    public void rowDone(Exchange exchange) {
+    public void rowDone(@ExchangeProperty(PartnerAuthentication.PARTNER) Partner partner, Exchange exchange) {
         DropReport report = exchange.getProperty(REPORT, DropReport.class);
+        IntakeAccounting.Tally tally = IntakeAccounting.tallyOf(exchange);
         if (exchange.getProperty(ReferralIntake.DUPLICATE, false, Boolean.class)) {
             report.duplicate();
+            tally.note(partner.id(), IntakeAccounting.Outcome.DUPLICATE);
         } else {
             report.accepted();
+            tally.note(partner.id(), IntakeAccounting.Outcome.PUBLISHED);
         }
     }
 
@@ -119,7 +129,7 @@ public class TrainingBodyFileDrops {
      * Split step for a refused row: dead-lettered with its original line (encrypted), file name, row number and
      * reasons. Returns once the dead letter is acknowledged; a failure fails the file, which is then read again.
      */
-    public void rowRefused(Exchange exchange) {
+    public void rowRefused(@ExchangeProperty(PartnerAuthentication.PARTNER) Partner partner, Exchange exchange) {
         InvalidPartnerEventException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                 InvalidPartnerEventException.class);
         Row row = exchange.getProperty(ROW, Row.class);
@@ -129,6 +139,7 @@ public class TrainingBodyFileDrops {
         deadLetters.sendFileRow(exchange.getFromRouteId(), report.folder() + "/" + report.file() + "#" + row.number(),
                 report.file(), row.number(), row.line().getBytes(StandardCharsets.UTF_8), refusal, reasons);
         report.rejected(row.number(), refusal.errors());
+        IntakeAccounting.tallyOf(exchange).note(partner.id(), IntakeAccounting.Outcome.REJECTED);
     }
 
     /**

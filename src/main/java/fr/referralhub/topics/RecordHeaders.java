@@ -14,6 +14,11 @@ public final class RecordHeaders {
     public static final String EVENT_TYPE = "hub.event-type";
     /** What the record key (the person reference) was derived from: NIR, FRANCE_TRAVAIL_ID_AND_BIRTH_DATE, NONE. */
     public static final String PERSON_REFERENCE_BASIS = "hub.person-reference-basis";
+    /**
+     * What the partner said in this event, as {@code <schema fingerprint>:<SHA-256>} of its canonical fields (the
+     * person by its keyed pseudonym, never a NIR): a re-sent event id with other content is told from a plain re-send.
+     */
+    public static final String CONTENT_HASH = "hub.content-hash";
 
     private RecordHeaders() {
     }

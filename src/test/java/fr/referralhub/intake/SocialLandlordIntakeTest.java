@@ -17,6 +17,7 @@ import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.partners.PartnerRegistryProperties;
 import fr.referralhub.testing.Samples;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -39,7 +40,8 @@ class SocialLandlordIntakeTest {
             new Partner("cfa", "A CFA", PartnerKind.TRAINING_BODY, IntakeChannel.CSV_FILE,
                     TrainingBodyCsvReader.FORMAT, true, List.of("13002526500013"), List.of()))));
     private final SocialLandlordIntake stage = new SocialLandlordIntake(registry, new SocialLandlordXmlReader(), intake,
-            deadLetters, mock(ProducerTemplate.class), "referrals.v1");
+            deadLetters, new IntakeAccounting(new SimpleMeterRegistry(), registry), mock(ProducerTemplate.class),
+            "referrals.v1");
 
     @Test
     void shouldDeadLetterRecordsOfTopicsOfNoEnabledLandlord() {
