@@ -1,10 +1,12 @@
 package fr.referralhub.intake;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import fr.referralhub.avro.IntakeChannel;
+import fr.referralhub.operations.PartnerActivity;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerAuthentication;
 import fr.referralhub.partners.PartnerRegistry;
@@ -52,10 +54,12 @@ public class IntakeAccounting {
 
     private final MeterRegistry meters;
     private final PartnerRegistry partners;
+    private final PartnerActivity activity;
 
-    public IntakeAccounting(MeterRegistry meters, PartnerRegistry partners) {
+    public IntakeAccounting(MeterRegistry meters, PartnerRegistry partners, PartnerActivity activity) {
         this.meters = meters;
         this.partners = partners;
+        this.activity = activity;
     }
 
     /** Every enabled partner's counters exist from the start at 0, so dashboards and alerts see them before traffic. */
@@ -144,6 +148,10 @@ public class IntakeAccounting {
     }
 
     private void count(String partnerId, IntakeChannel channel, Outcome outcome, long inputs) {
+        if (!UNKNOWN_PARTNER.equals(partnerId)) {
+            // Even a rejected input shows the partner's system is sending: it is not silent.
+            activity.seen(partnerId, Instant.now());
+        }
         received(partnerId, channel).increment(inputs);
         outcome(partnerId, channel, outcome).increment(inputs);
     }

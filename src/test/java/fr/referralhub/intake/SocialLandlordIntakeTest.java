@@ -8,11 +8,15 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import fr.referralhub.avro.IntakeChannel;
 import fr.referralhub.avro.PartnerKind;
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.operations.PartnerActivity;
+import fr.referralhub.operations.SilentPartnerProperties;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.partners.PartnerRegistryProperties;
@@ -40,7 +44,9 @@ class SocialLandlordIntakeTest {
             new Partner("cfa", "A CFA", PartnerKind.TRAINING_BODY, IntakeChannel.CSV_FILE,
                     TrainingBodyCsvReader.FORMAT, true, List.of("13002526500013"), List.of()))));
     private final SocialLandlordIntake stage = new SocialLandlordIntake(registry, new SocialLandlordXmlReader(), intake,
-            deadLetters, new IntakeAccounting(new SimpleMeterRegistry(), registry), mock(ProducerTemplate.class),
+            deadLetters, new IntakeAccounting(new SimpleMeterRegistry(), registry,
+                    new PartnerActivity(registry, new SilentPartnerProperties(Duration.ofDays(3), Map.of()),
+                            new SimpleMeterRegistry())), mock(ProducerTemplate.class),
             "referrals.v1");
 
     @Test
