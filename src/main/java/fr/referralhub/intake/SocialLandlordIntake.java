@@ -73,8 +73,7 @@ public class SocialLandlordIntake {
         Set<String> inBatch = new HashSet<>();
         for (Exchange record : records) {
             try {
-                Partner partner = partnerOf(record);
-                PartnerEvent event = reader.read(record.getMessage().getBody(byte[].class), partner);
+                PartnerEvent event = read(record);
                 String key = event.partnerId() + '\n' + event.partnerEventId();
                 if (!inBatch.add(key)) {
                     continue;
@@ -109,6 +108,18 @@ public class SocialLandlordIntake {
         }
         batch.setProperty(PREPARED, List.copyOf(prepared));
         return prepared;
+    }
+
+    /**
+     * Route step of {@code replay-social-landlord-record}: one record of a dead letter, read and prepared exactly as
+     * in a batch (same ids, same de-duplication). A refusal is thrown to the operator, not dead-lettered again.
+     */
+    public void prepareOne(Exchange record) {
+        intake.prepare(read(record), record);
+    }
+
+    private PartnerEvent read(Exchange record) {
+        return reader.read(record.getMessage().getBody(byte[].class), partnerOf(record));
     }
 
     /** Route step after the batch send was acknowledged: its records are now published (later copies: duplicates). */

@@ -91,7 +91,7 @@ class IntakeLedgerTest {
 
     private IntakeLedger startedLedger() {
         IntakeLedger ledger = new IntakeLedger(SharedKafka.bootstrapServers(),
-                new HubTopicProperties(topic, "unused-decisions", "unused-dead-letters", 1, (short) 1));
+                new HubTopicProperties(topic, "unused-decisions", "unused-dead-letters", "unused-audit", 1, (short) 1));
         ledger.start();
         return ledger;
     }
