@@ -84,9 +84,22 @@ public class OperatorAudit {
         write(new Entry(clock.instant(), actor, channel, INSPECTED, target(deadLetterId), null, null, null));
     }
 
+    /**
+     * Records a replay, which has happened by now: if the audit topic cannot store it, the log line (at ERROR) is
+     * its only record and the operator still gets the outcome, since answering "failed" would invite a replay that
+     * is not needed.
+     */
     public void replayed(String actor, String channel, String deadLetterId, String outcome, String referralId,
                          List<String> reasons) {
-        write(new Entry(clock.instant(), actor, channel, REPLAYED, target(deadLetterId), outcome, referralId, reasons));
+        Entry entry = new Entry(clock.instant(), actor, channel, REPLAYED, target(deadLetterId), outcome, referralId,
+                reasons);
+        try {
+            write(entry);
+        } catch (AuditUnavailable e) {
+            audit.error("{} {} {} via {}: {}{} (NOT stored on {}: {})", entry.actor(), entry.action(), entry.target(),
+                    entry.channel(), entry.outcome(), entry.referralId() == null ? "" : " referral " + entry.referralId(),
+                    topic, e.getCause().toString());
+        }
     }
 
     /** The audit key of a dead letter: the topic is in it, so ids stay unambiguous if the topic is ever renamed. */
