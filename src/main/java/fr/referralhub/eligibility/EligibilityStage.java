@@ -65,6 +65,15 @@ public class EligibilityStage {
         return decided;
     }
 
+    /**
+     * Route step of {@code replay-eligibility-record}: one record of a dead letter decided exactly as in a batch (its
+     * decision id derives from the event id, so it is the decision the record would have had). A failure is thrown
+     * to the operator, not dead-lettered again.
+     */
+    public EligibilityDecision decideOne(Exchange record) {
+        return decide(record);
+    }
+
     private EligibilityDecision decide(Exchange record) {
         String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
         Object decoded = deserializer.deserialize(topic, record.getMessage().getBody(byte[].class));

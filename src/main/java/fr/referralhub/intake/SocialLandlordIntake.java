@@ -124,6 +124,18 @@ public class SocialLandlordIntake {
         return prepared;
     }
 
+    /**
+     * Route step of {@code replay-social-landlord-record}: one record of a dead letter, read and prepared exactly as
+     * in a batch (same ids, same de-duplication). A refusal is thrown to the operator, not dead-lettered again.
+     */
+    public void prepareOne(Exchange record) {
+        intake.prepare(read(record), record);
+    }
+
+    private PartnerEvent read(Exchange record) {
+        return reader.read(record.getMessage().getBody(byte[].class), partnerOf(record));
+    }
+
     /** Route step after the batch send was acknowledged: its records are now published (later copies: duplicates). */
     @SuppressWarnings("unchecked")
     public void confirmBatch(Exchange batch) {

@@ -16,9 +16,12 @@ import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerAuthentication;
 import fr.referralhub.partners.PartnerRegistry;
+import fr.referralhub.topics.RecordHeaders;
 import jakarta.annotation.PostConstruct;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -112,6 +115,29 @@ public class TrainingBodyFileDrops {
         return reader.read(row, partner);
     }
 
+    /**
+     * Route step of {@code replay-training-body-row}: a refused row rebuilt from its dead letter (the original line,
+     * its row number, the file's header row) and read again exactly as in its file, for the partner whose folder it
+     * was dropped in.
+     *
+     * @throws InvalidPartnerEventException with the row's reasons, or when the partner no longer takes files
+     */
+    public PartnerEvent readReplayedRow(@Body String line, @Header(DeadLetters.FILE_HEADER) String headerLine,
+                                        @Header(DeadLetters.FILE_ROW) int rowNumber,
+                                        @Header(RecordHeaders.PARTNER_ID) String partnerId) {
+        Partner partner = partners.find(partnerId).filter(TrainingBodyFileDrops::acceptsFiles)
+                .orElseThrow(() -> new InvalidPartnerEventException(InvalidPartnerEventException.Kind.INVALID,
+                        List.of(new FieldError("(folder)", "is no longer the drop folder of an enabled partner sending "
+                                + TrainingBodyCsvReader.FORMAT + " files"))));
+        // The header row and the line make a one-row file: the same checks as when the file came in.
+        CsvFile file = reader.open((headerLine + "\n" + line).getBytes(StandardCharsets.UTF_8));
+        if (file.rows().size() != 1) {
+            throw new InvalidPartnerEventException(InvalidPartnerEventException.Kind.MALFORMED,
+                    List.of(new FieldError(TrainingBodyCsvReader.ROW, "is not one line of the file")));
+        }
+        return reader.read(new Row(rowNumber, file.rows().get(0).line(), file.columns()), partner);
+    }
+
     /** Split step after a row went through intake: published now, or already published before. */
     public void rowDone(@ExchangeProperty(PartnerAuthentication.PARTNER) Partner partner, Exchange exchange) {
         DropReport report = exchange.getProperty(REPORT, DropReport.class);
@@ -137,7 +163,8 @@ public class TrainingBodyFileDrops {
         String reasons = refusal.errors().stream().map(e -> e.field() + " " + e.reason())
                 .collect(Collectors.joining("; "));
         deadLetters.sendFileRow(exchange.getFromRouteId(), report.folder() + "/" + report.file() + "#" + row.number(),
-                report.file(), row.number(), row.line().getBytes(StandardCharsets.UTF_8), refusal, reasons);
+                report.folder(), report.file(), row.number(), String.join(";", row.columns()),
+                row.line().getBytes(StandardCharsets.UTF_8), refusal, reasons);
         report.rejected(row.number(), refusal.errors());
         IntakeAccounting.tallyOf(exchange).note(partner.id(), IntakeAccounting.Outcome.REJECTED);
     }

@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 
+import fr.referralhub.topics.RecordHeaders;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -31,8 +34,17 @@ public class DeadLetters {
     /** Header of a dead letter from a dropped file: the row number as a spreadsheet shows it (the header is row 1). */
     public static final String FILE_ROW = "__connect.errors.file.row";
 
+    /**
+     * Header of a dead letter from a dropped file: the file's header row (column names only, no personal data),
+     * without which the row cannot be read again when it is replayed.
+     */
+    public static final String FILE_HEADER = "__connect.errors.file.header";
+
     /** Header: every reason an input was refused (the exception message only has the first). */
     public static final String REASONS = "hub.dead-letter.reasons";
+
+    /** Counter of dead letters written, by route ({@code hub.dead.letters_total} on /actuator/prometheus). */
+    public static final String METRIC = "hub.dead.letters";
 
     /** Exchange property: the route whose processing failed. */
     static final String FAILED_ROUTE = "hubFailedRoute";
@@ -41,10 +53,12 @@ public class DeadLetters {
 
     private final ProducerTemplate producer;
     private final DeadLetterCipher cipher;
+    private final MeterRegistry meters;
 
-    public DeadLetters(ProducerTemplate producer, DeadLetterCipher cipher) {
+    public DeadLetters(ProducerTemplate producer, DeadLetterCipher cipher, MeterRegistry meters) {
         this.producer = producer;
         this.cipher = cipher;
+        this.meters = meters;
     }
 
     /**
@@ -63,17 +77,20 @@ public class DeadLetters {
             throw new IllegalStateException("Could not write a dead letter; the batch will be consumed again",
                     record.getException());
         }
+        counted(routeId);
     }
 
     /**
      * Dead-letters one row of a dropped file (a source that is not a Kafka record) and returns once it is
      * acknowledged; a failure is thrown so the file is not marked processed and is read again.
      *
-     * @param key    record key; must not hold personal data (e.g. partner id and file name)
-     * @param reasons why the row was refused, all of them; must not repeat cell values (a misplaced value may be a NIR)
+     * @param key        record key; must not hold personal data (e.g. partner id and file name)
+     * @param partnerId  the partner whose folder the file was dropped in (header {@link RecordHeaders#PARTNER_ID})
+     * @param headerLine the file's header row, kept so that the row can be read again on a replay
+     * @param reasons    why the row was refused, all of them; must not repeat cell values (a misplaced value may be a NIR)
      */
-    public void sendFileRow(String routeId, String key, String fileName, int row, byte[] original, Exception cause,
-                            String reasons) {
+    public void sendFileRow(String routeId, String key, String partnerId, String fileName, int row, String headerLine,
+                            byte[] original, Exception cause, String reasons) {
         log.warn("Dead-lettering row {} of file {} from route {}: {}", row, fileName, routeId, cause.getMessage());
         Exchange sent = producer.send(WRITER, exchange -> {
             Message message = exchange.getMessage();
@@ -81,6 +98,8 @@ public class DeadLetters {
             message.setHeader(KafkaConstants.KEY, key);
             message.setHeader(FILE_NAME, fileName);
             message.setHeader(FILE_ROW, String.valueOf(row));
+            message.setHeader(FILE_HEADER, headerLine);
+            message.setHeader(RecordHeaders.PARTNER_ID, partnerId);
             message.setHeader(REASONS, reasons);
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
             exchange.setProperty(FAILED_ROUTE, routeId);
@@ -89,6 +108,13 @@ public class DeadLetters {
             throw new IllegalStateException("Could not write the dead letter of row " + row + " of " + fileName,
                     sent.getException());
         }
+        counted(routeId);
+    }
+
+    /** Counted once acknowledged: the metric says what is really on the topic. */
+    private void counted(String routeId) {
+        Counter.builder(METRIC).description("Dead letters written, by the route whose processing failed")
+                .tag("route", String.valueOf(routeId)).register(meters).increment();
     }
 
     /**

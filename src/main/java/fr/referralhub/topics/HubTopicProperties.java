@@ -9,6 +9,7 @@ public record HubTopicProperties(
         @DefaultValue("referrals.v1") String referrals,
         @DefaultValue("eligibility-decisions.v1") String eligibilityDecisions,
         @DefaultValue("dead-letters.v1") String deadLetters,
+        @DefaultValue("operator-audit.v1") String operatorAudit,
         @DefaultValue("3") int partitions,
         @DefaultValue("1") short replicationFactor) {
 }

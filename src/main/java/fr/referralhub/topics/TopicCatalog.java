@@ -20,6 +20,7 @@ public class TopicCatalog {
     private final TopicSpec referrals;
     private final TopicSpec eligibilityDecisions;
     private final TopicSpec deadLetters;
+    private final TopicSpec operatorAudit;
 
     public TopicCatalog(HubTopicProperties names) {
         this.referrals = new TopicSpec(names.referrals(),
@@ -37,6 +38,13 @@ public class TopicCatalog {
                 null,
                 "Records the hub could not process: original bytes, reason in __connect.errors.* headers",
                 KEEP_FOREVER);
+        // Who looked at which dead letter's personal data and who replayed what: proof owed to the people concerned
+        // and to the data-protection officer, so kept as long as the dead letters themselves.
+        this.operatorAudit = new TopicSpec(names.operatorAudit(),
+                "what the operator acted on (string, e.g. dead-letter:dead-letters.v1/1-42): its records stay in order",
+                null,
+                "Operators' actions on personal data and replays (JSON: at, actor, action, target, outcome); no personal data",
+                KEEP_FOREVER);
     }
 
     public TopicSpec referrals() {
@@ -51,7 +59,11 @@ public class TopicCatalog {
         return deadLetters;
     }
 
+    public TopicSpec operatorAudit() {
+        return operatorAudit;
+    }
+
     public List<TopicSpec> all() {
-        return List.of(referrals, eligibilityDecisions, deadLetters);
+        return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit);
     }
 }

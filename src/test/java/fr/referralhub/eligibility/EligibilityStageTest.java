@@ -94,7 +94,7 @@ class EligibilityStageTest {
                 .withoutPerson().occurredAt(Instant.parse("2025-03-20T10:00:00Z")).build();
         cancellation.setCancellationReason("DOUBLON");
         // No record fails here, so nothing is dead-lettered: no producer needed.
-        EligibilityStage stage = new EligibilityStage(EligibilityEngine.withBundledRuleSets(), new DeadLetters(null, null),
+        EligibilityStage stage = new EligibilityStage(EligibilityEngine.withBundledRuleSets(), new DeadLetters(null, null, null),
                 "http://127.0.0.1:" + registry.getAddress().getPort());
 
         List<Exchange> out = stage.decideBatch(List.of(consumed(creation), consumed(cancellation)),

@@ -96,7 +96,7 @@ class IntakeLedgerTest {
 
     private IntakeLedger startedLedger() {
         IntakeLedger ledger = new IntakeLedger(SharedKafka.bootstrapServers(),
-                new HubTopicProperties(topic, "unused-decisions", "unused-dead-letters", 1, (short) 1),
+                new HubTopicProperties(topic, "unused-decisions", "unused-dead-letters", "unused-audit", 1, (short) 1),
                 new PartnerActivity(new PartnerRegistry(new PartnerRegistryProperties(List.of())),
                         new SilentPartnerProperties(Duration.ofDays(3), Map.of()), new SimpleMeterRegistry()));
         ledger.start();

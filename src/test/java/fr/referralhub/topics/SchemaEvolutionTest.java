@@ -26,7 +26,8 @@ class SchemaEvolutionTest {
     private static final Path HISTORY = Path.of("src/test/resources/schema-history");
 
     static List<TopicSpec> topicsWithSchemas() {
-        return new TopicCatalog(new HubTopicProperties("referrals.v1", "eligibility-decisions.v1", "dead-letters.v1", 3,
+        return new TopicCatalog(new HubTopicProperties("referrals.v1", "eligibility-decisions.v1", "dead-letters.v1",
+                "operator-audit.v1", 3,
                 (short) 1)).all().stream().filter(spec -> spec.valueSchema() != null).toList();
     }
 
