@@ -36,12 +36,17 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Every partner sample through every channel (HTTP JSON, CSV drop, XML on Kafka), valid and invalid, up to the
  * eligibility decisions, with everything logged (the hub's loggers at DEBUG, the rest at INFO, with MDC and full
  * stack traces): no line may hold a name, NIR, birth date, phone number or e-mail address of the samples.
  * The log of the run stays in target/log-scan/full-run.log.
+ *
+ * <p>It runs on a hub of its own (own broker, own drop folder): the other flow tests count what their partners
+ * published, and must not see this run's records.
  */
 @HubTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -69,6 +74,11 @@ class PersonalDataInLogsTest {
     String deadLettersTopic;
     @Value("${hub.intake.file-drops.root}")
     Path dropsRoot;
+
+    @DynamicPropertySource
+    static void ownDropFolder(DynamicPropertyRegistry registry) {
+        registry.add("hub.intake.file-drops.root", () -> "target/log-scan/drops");
+    }
 
     /** Unique per run: the samples are processed anew, not answered as duplicates of another test's. */
     private final String run = UUID.randomUUID().toString().substring(0, 8);
