@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.referralhub.testing.HubTest;
@@ -172,8 +173,10 @@ class PersonalDataInLogsTest {
                 .getBytes(StandardCharsets.UTF_8));
         Files.move(partial, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         Path report = folder.resolve("done").resolve(name + ".report.json");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(report));
-        assertThat(JSON.readTree(report.toFile()).get("rejected").asInt()).isEqualTo(1);
+        // The report is written in place: wait until it is complete, not only there.
+        JsonNode counts = await().atMost(Duration.ofSeconds(60)).until(() -> readable(report),
+                json -> json != null && json.has("rejected"));
+        assertThat(counts.get("rejected").asInt()).isEqualTo(1);
         return publishedReferrals("cfa-btp-lyon");
     }
 
@@ -200,6 +203,14 @@ class PersonalDataInLogsTest {
         List<String> published = publishedReferrals("logis-hdf");
         assertThat(published).hasSizeGreaterThanOrEqualTo(2);
         return published;
+    }
+
+    private static JsonNode readable(Path report) {
+        try {
+            return Files.exists(report) ? JSON.readTree(report.toFile()) : null;
+        } catch (java.io.IOException stillBeingWritten) {
+            return null;
+        }
     }
 
     private List<String> publishedReferrals(String partner) {
