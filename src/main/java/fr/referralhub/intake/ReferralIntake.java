@@ -22,6 +22,8 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -34,6 +36,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("referralIntake")
 public class ReferralIntake {
+
+    private static final Logger log = LoggerFactory.getLogger(ReferralIntake.class);
 
     /** Exchange property: the partner event was already published; nothing is sent again. */
     public static final String DUPLICATE = "hubDuplicate";
@@ -79,6 +83,8 @@ public class ReferralIntake {
             }
             exchange.setProperty(DUPLICATE, true);
             exchange.setProperty(REFERRAL_ID, earlier.get().referralId());
+            log.info("Partner event {} of {} already published (referral {}): not published again", partnerEventId,
+                    partnerId, earlier.get().referralId());
             return;
         }
         try {
@@ -119,6 +125,9 @@ public class ReferralIntake {
         Claim claim = exchange.getProperty(CLAIM, Claim.class);
         ledger.confirm(claim.partnerId(), claim.partnerEventId(), claim.entry());
         exchange.setProperty(PUBLISHED, true);
+        // Ids only (no personal data): the trail an operator follows from a partner's event to its referral.
+        log.info("Published partner event {} of {}: {} of referral {}", claim.partnerEventId(), claim.partnerId(),
+                claim.entry().type(), claim.entry().referralId());
     }
 
     /** Body of the 202 answer. */

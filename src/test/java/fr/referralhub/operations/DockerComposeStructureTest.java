@@ -1,0 +1,272 @@
+package fr.referralhub.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml cannot be started here (no Docker engine), so its structure is checked instead: the services
+ * an operator expects, every image pinned, a health check on every service and dependants waiting for it, data on
+ * named volumes, Prometheus scraping the hub where it serves its metrics, Grafana and the alert rules using only
+ * the hub's real metric names, and the hub's environment variables all read by application.yaml.
+ */
+class DockerComposeStructureTest {
+
+    private static final Path COMPOSE = Path.of("docker-compose.yml");
+    private static final Path DOCKERFILE = Path.of("Dockerfile");
+    private static final Path APPLICATION_YAML = Path.of("src/main/resources/application.yaml");
+    private static final List<String> SERVICES = List.of("kafka", "schema-registry", "hub", "kafka-ui", "prometheus",
+            "grafana");
+    /** What the hub cannot start without outside the dev profile, or without which it would start embedded Kafka. */
+    private static final List<String> REQUIRED_HUB_VARIABLES = List.of("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL",
+            "HUB_PSEUDONYMISATION_SECRET", "HUB_DEAD_LETTER_KEY");
+    private static final List<String> SECRETS = List.of("HUB_PSEUDONYMISATION_SECRET", "HUB_DEAD_LETTER_KEY");
+    private static final Pattern HUB_METRIC = Pattern.compile("\\bhub_[a-z0-9_]+");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, Object> compose = yaml(COMPOSE);
+
+    @Test
+    void shouldDeclareTheServicesOfTheStack() {
+        assertThat(services().keySet()).containsExactlyInAnyOrderElementsOf(SERVICES);
+    }
+
+    @Test
+    void shouldPinEveryImage() throws IOException {
+        List<String> images = new ArrayList<>();
+        services().forEach((name, service) -> {
+            if (service.containsKey("image")) {
+                images.add((String) service.get("image"));
+            } else {
+                assertThat(service).as("service %s has neither image nor build", name).containsKey("build");
+            }
+        });
+        // The hub is built: the Dockerfile's base images are pinned too.
+        for (String line : Files.readAllLines(DOCKERFILE)) {
+            if (line.startsWith("FROM ")) {
+                images.add(line.split("\\s+")[1]);
+            }
+        }
+        assertThat(images).hasSizeGreaterThanOrEqualTo(SERVICES.size()).allSatisfy(image -> {
+            String nameAndTag = image.substring(image.lastIndexOf('/') + 1);
+            assertThat(nameAndTag).as("image %s has a tag", image).contains(":");
+            String tag = nameAndTag.substring(nameAndTag.indexOf(':') + 1);
+            assertThat(tag).as("tag of %s", image).isNotBlank().isNotEqualToIgnoringCase("latest")
+                    .doesNotContain("${").matches(".*\\d.*");
+        });
+    }
+
+    @Test
+    void shouldCheckTheHealthOfEveryServiceAndMakeDependantsWaitForIt() {
+        services().forEach((name, service) -> {
+            Map<String, Object> healthcheck = map(service.get("healthcheck"));
+            assertThat(healthcheck).as("health check of %s", name).isNotNull().containsKey("test");
+            assertThat(String.valueOf(healthcheck.get("test"))).as("health check of %s", name).isNotBlank()
+                    .doesNotContain("NONE");
+        });
+        Map<String, List<String>> expectedWaits = Map.of(
+                "schema-registry", List.of("kafka"),
+                "hub", List.of("kafka", "schema-registry"),
+                "kafka-ui", List.of("kafka", "schema-registry"),
+                "prometheus", List.of("hub"),
+                "grafana", List.of("prometheus"));
+        expectedWaits.forEach((dependant, dependencies) -> {
+            Map<String, Object> dependsOn = map(services().get(dependant).get("depends_on"));
+            assertThat(dependsOn).as("%s depends_on (long form with conditions)", dependant).isNotNull()
+                    .containsKeys(dependencies.toArray(String[]::new));
+        });
+        services().forEach((name, service) -> {
+            Map<String, Object> dependsOn = map(service.get("depends_on"));
+            if (dependsOn != null) {
+                dependsOn.forEach((dependency, condition) -> assertThat(map(condition).get("condition"))
+                        .as("%s waits for %s to be healthy", name, dependency).isEqualTo("service_healthy"));
+            }
+        });
+    }
+
+    @Test
+    void shouldKeepDataOnDeclaredNamedVolumes() {
+        Map<String, Object> declared = map(compose.get("volumes"));
+        assertThat(declared).as("top-level volumes").isNotNull();
+        Set<String> used = new TreeSet<>();
+        services().forEach((name, service) -> mounts(service).forEach(mount -> {
+            if (!isBindMount(mount.source())) {
+                used.add(mount.source());
+            }
+        }));
+        assertThat(declared.keySet()).as("declared volumes are those used").containsExactlyInAnyOrderElementsOf(used);
+
+        Map<String, Object> kafka = services().get("kafka");
+        String logDirs = (String) map(kafka.get("environment")).get("KAFKA_LOG_DIRS");
+        assertThat(mounts(kafka)).as("Kafka's log on a named volume")
+                .anySatisfy(m -> assertThat(m.target()).isEqualTo(logDirs))
+                .allSatisfy(m -> assertThat(isBindMount(m.source())).isFalse());
+        assertThat(mounts(services().get("grafana"))).as("Grafana's data on a named volume")
+                .anySatisfy(m -> {
+                    assertThat(m.target()).isEqualTo("/var/lib/grafana");
+                    assertThat(isBindMount(m.source())).isFalse();
+                });
+    }
+
+    @Test
+    void shouldSetOnlyHubVariablesThatApplicationYamlReads() throws IOException {
+        Map<String, Object> environment = map(services().get("hub").get("environment"));
+        String applicationYaml = Files.readString(APPLICATION_YAML);
+        assertThat(environment.keySet()).as("hub variables").containsAll(REQUIRED_HUB_VARIABLES)
+                .allSatisfy(variable -> assertThat(applicationYaml)
+                        .as("%s is a placeholder ${%s...} of %s", variable, variable, APPLICATION_YAML)
+                        .containsPattern("\\$\\{" + Pattern.quote(variable) + "[:}]"));
+        // Secrets come from the operator's environment, never from this file.
+        for (String secret : SECRETS) {
+            assertThat(String.valueOf(environment.get(secret))).as(secret).startsWith("${" + secret + ":?");
+        }
+    }
+
+    @Test
+    void shouldScrapeTheHubsMetricsEndpointWithPrometheus() throws IOException {
+        Map<String, Object> prometheus = services().get("prometheus");
+        Map<String, Object> config = yaml(hostPath(prometheus, "/etc/prometheus/prometheus.yml"));
+        int hubPort = containerPort(services().get("hub"));
+        List<Map<String, Object>> jobs = list(config.get("scrape_configs"));
+        assertThat(jobs).as("a job scraping the hub").anySatisfy(job -> {
+            assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
+            List<Object> targets = list(job.get("static_configs")).stream()
+                    .flatMap(c -> list(map(c).get("targets")).stream()).toList();
+            assertThat(targets).contains("hub:" + hubPort);
+        });
+        List<String> ruleFiles = list(config.get("rule_files"));
+        assertThat(ruleFiles).isNotEmpty().allSatisfy(file -> assertThat(hostPath(prometheus, file)).isRegularFile());
+    }
+
+    @Test
+    void shouldAlertOnlyOnRealHubMetrics() throws IOException {
+        Map<String, Object> prometheus = services().get("prometheus");
+        Map<String, Object> config = yaml(hostPath(prometheus, "/etc/prometheus/prometheus.yml"));
+        List<String> expressions = new ArrayList<>();
+        for (String file : this.<String>list(config.get("rule_files"))) {
+            for (Object group : list(yaml(hostPath(prometheus, file)).get("groups"))) {
+                for (Object rule : list(map(group).get("rules"))) {
+                    assertThat(map(rule)).containsKeys("alert", "expr", "annotations");
+                    expressions.add(String.valueOf(map(rule).get("expr")));
+                }
+            }
+        }
+        assertThat(expressions).isNotEmpty();
+        assertThat(hubMetricsIn(expressions)).as("metrics of the alert rules")
+                .isSubsetOf(HubMetricNames.prometheusNames())
+                .contains("hub_dead_letters_total", "hub_consumer_lag", "hub_partner_silent");
+    }
+
+    @Test
+    void shouldProvisionGrafanaWithADashboardOfTheHubsMetrics() throws IOException {
+        Map<String, Object> grafana = services().get("grafana");
+        Path provisioning = hostPath(grafana, "/etc/grafana/provisioning");
+        Map<String, Object> datasources = yaml(provisioning.resolve("datasources/prometheus.yml"));
+        Map<String, Object> datasource = map(list(datasources.get("datasources")).get(0));
+        assertThat(datasource.get("url")).isEqualTo("http://prometheus:9090");
+        Map<String, Object> provider = map(list(yaml(provisioning.resolve("dashboards/referral-hub.yml"))
+                .get("providers")).get(0));
+        Path dashboards = hostPath(grafana, String.valueOf(map(provider.get("options")).get("path")));
+
+        List<String> expressions = new ArrayList<>();
+        try (var files = Files.list(dashboards)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                JsonNode dashboard = JSON.readTree(file.toFile());
+                assertThat(dashboard.get("panels")).as("panels of %s", file).isNotEmpty();
+                dashboard.findValues("expr").forEach(expr -> expressions.add(expr.asText()));
+                dashboard.findValues("datasource").forEach(ds -> {
+                    if (ds.isObject()) {
+                        assertThat(ds.get("uid").asText()).isEqualTo(datasource.get("uid"));
+                    }
+                });
+                dashboard.findValues("definition").forEach(query -> expressions.add(query.asText()));
+            }
+        }
+        // Every metric on the dashboard is one the hub publishes, and every one it publishes is on the dashboard.
+        assertThat(hubMetricsIn(expressions)).as("metrics of the dashboard")
+                .containsExactlyInAnyOrderElementsOf(HubMetricNames.prometheusNames());
+    }
+
+    private static Set<String> hubMetricsIn(List<String> expressions) {
+        Set<String> names = new TreeSet<>();
+        for (String expression : expressions) {
+            Matcher matcher = HUB_METRIC.matcher(expression);
+            while (matcher.find()) {
+                names.add(matcher.group());
+            }
+        }
+        return names;
+    }
+
+    private record Mount(String source, String target) {
+    }
+
+    private static List<Mount> mounts(Map<String, Object> service) {
+        List<Mount> mounts = new ArrayList<>();
+        for (Object volume : list(service.getOrDefault("volumes", List.of()))) {
+            String[] parts = String.valueOf(volume).split(":");
+            mounts.add(new Mount(parts[0], parts[1]));
+        }
+        return mounts;
+    }
+
+    private static boolean isBindMount(String source) {
+        return source.startsWith(".") || source.startsWith("/") || source.startsWith("~");
+    }
+
+    /** The file of this repository a container sees at containerPath, through the service's bind mounts. */
+    private static Path hostPath(Map<String, Object> service, String containerPath) {
+        for (Mount mount : mounts(service)) {
+            if (isBindMount(mount.source()) && (containerPath + "/").startsWith(mount.target() + "/")) {
+                Path path = Path.of(mount.source()).resolve(containerPath.substring(mount.target().length())
+                        .replaceFirst("^/", ""));
+                assertThat(path).as("%s seen by the container as %s", path, containerPath).exists();
+                return path;
+            }
+        }
+        throw new AssertionError("no bind mount of the repository gives the container " + containerPath);
+    }
+
+    private static int containerPort(Map<String, Object> service) {
+        String mapping = String.valueOf(list(service.get("ports")).get(0));
+        return Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1));
+    }
+
+    private Map<String, Map<String, Object>> services() {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        return services;
+    }
+
+    private static Map<String, Object> yaml(Path file) {
+        try {
+            return new Yaml().load(Files.readString(file));
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + file, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> list(Object value) {
+        return value == null ? List.of() : (List<T>) value;
+    }
+}

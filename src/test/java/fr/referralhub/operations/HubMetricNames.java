@@ -1,0 +1,35 @@
+package fr.referralhub.operations;
+
+import java.util.List;
+
+/**
+ * The hub's own metrics, as every part of the hub names them (Micrometer names and tags). Written once here for the
+ * checks of what watches them (Grafana dashboard, Prometheus alert rules): a panel or alert on a misspelt or renamed
+ * metric shows nothing and never fires, silently.
+ */
+final class HubMetricNames {
+
+    /** A Micrometer meter: its name, tags and kind; Prometheus turns dots into underscores and adds _total to counters. */
+    record Metric(String name, List<String> tags, boolean counter) {
+
+        String prometheusName() {
+            return name.replace('.', '_') + (counter ? "_total" : "");
+        }
+    }
+
+    static final List<Metric> ALL = List.of(
+            new Metric("hub.intake.received", List.of("partner", "channel"), true),
+            new Metric("hub.intake.outcomes", List.of("partner", "channel", "outcome"), true),
+            new Metric("hub.dead.letters", List.of("route"), true),
+            new Metric("hub.consumer.lag", List.of("group", "topic"), false),
+            new Metric("hub.eligibility.outcomes", List.of("programme", "outcome"), true),
+            new Metric("hub.subscription.deliveries", List.of("subscription", "result"), true),
+            new Metric("hub.partner.silent", List.of("partner"), false));
+
+    static List<String> prometheusNames() {
+        return ALL.stream().map(Metric::prometheusName).toList();
+    }
+
+    private HubMetricNames() {
+    }
+}
