@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -180,8 +181,11 @@ public class TrainingBodyFileDrops {
         String target = freeName(folder, report.file());
         try {
             Files.createDirectories(folder);
-            json.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(target + ".report.json").toFile(),
-                    report.toJson());
+            // Written aside, then renamed: a partner polling for the report never reads it half-written.
+            Path partial = folder.resolve(target + ".report.json.part");
+            json.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), report.toJson());
+            Files.move(partial, folder.resolve(target + ".report.json"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the report of " + report.file(), e);
         }

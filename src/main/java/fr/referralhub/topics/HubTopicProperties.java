@@ -1,9 +1,15 @@
 package fr.referralhub.topics;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** {@code hub.topics.*}: topic names and sizing. What each topic carries is in {@link TopicCatalog}. */
+/**
+ * {@code hub.topics.*}: topic names and sizing. What each topic carries is in {@link TopicCatalog}.
+ *
+ * @param counsellingPrefix prefix of each counselling service's topic ({@code counselling.<serviceId>})
+ * @param feedbackPrefix    prefix of each referring partner's feedback topic ({@code feedback.<partnerId>})
+ */
 @ConfigurationProperties("hub.topics")
 public record HubTopicProperties(
         @DefaultValue("referrals.v1") String referrals,
@@ -11,5 +17,27 @@ public record HubTopicProperties(
         @DefaultValue("dead-letters.v1") String deadLetters,
         @DefaultValue("operator-audit.v1") String operatorAudit,
         @DefaultValue("3") int partitions,
-        @DefaultValue("1") short replicationFactor) {
+        @DefaultValue("1") short replicationFactor,
+        @DefaultValue("subscriptions.v1") String subscriptions,
+        @DefaultValue("counselling-deliveries.v1") String counsellingDeliveries,
+        @DefaultValue("counselling.") String counsellingPrefix,
+        @DefaultValue("feedback.") String feedbackPrefix) {
+
+    /** The constructor Spring binds (a record with a second constructor must say which). */
+    @ConstructorBinding
+    public HubTopicProperties {
+    }
+
+    /** The names of the first topics, the later ones with their defaults (tests of the older topics). */
+    public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, int partitions,
+                              short replicationFactor) {
+        this(referrals, eligibilityDecisions, deadLetters, "operator-audit.v1", partitions, replicationFactor);
+    }
+
+    /** The names of the first topics and the audit topic, the counselling ones with their defaults. */
+    public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
+                              int partitions, short replicationFactor) {
+        this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor,
+                "subscriptions.v1", "counselling-deliveries.v1", "counselling.", "feedback.");
+    }
 }

@@ -3,8 +3,10 @@ package fr.referralhub.topics;
 import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.avro.CounsellingReferral;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralFeedback;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,10 +19,24 @@ public class TopicCatalog {
     /** Referral history is the source of truth (de-duplication is rebuilt from it): keep it until anonymised. */
     private static final Map<String, String> KEEP_FOREVER = Map.of("retention.ms", "-1");
 
+    /**
+     * Latest value per key only. Tombstones are kept ten years, not the default day: a deleted subscription's
+     * tombstone is what tells a restarting hub not to seed it again from its configuration.
+     */
+    private static final Map<String, String> LATEST_PER_KEY = Map.of("cleanup.policy", "compact",
+            "delete.retention.ms", String.valueOf(10L * 365 * 24 * 3600 * 1000));
+
+    /** A copy for a service or partner to consume, not an archive (referrals.v1 is): personal data leave in 30 days. */
+    private static final Map<String, String> THIRTY_DAYS = Map.of("retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
+
     private final TopicSpec referrals;
     private final TopicSpec eligibilityDecisions;
     private final TopicSpec deadLetters;
     private final TopicSpec operatorAudit;
+    private final TopicSpec subscriptions;
+    private final TopicSpec counsellingDeliveries;
+    private final TopicSpec counselling;
+    private final TopicSpec feedback;
 
     public TopicCatalog(HubTopicProperties names) {
         this.referrals = new TopicSpec(names.referrals(),
@@ -45,6 +61,30 @@ public class TopicCatalog {
                 null,
                 "Operators' actions on personal data and replays (JSON: at, actor, action, target, outcome); no personal data",
                 KEEP_FOREVER);
+        this.subscriptions = new TopicSpec(names.subscriptions(),
+                "subscription id (string)",
+                null,
+                "Counselling subscriptions (JSON, fr.referralhub.counselling.StoredSubscription), tombstone on delete; "
+                        + "every hub instance tails it",
+                LATEST_PER_KEY);
+        this.counsellingDeliveries = new TopicSpec(names.counsellingDeliveries(),
+                "referral id (string)",
+                null,
+                "Per referral: the subscriptions it was sent to and whether it is held (JSON, "
+                        + "fr.referralhub.counselling.ReferralRouting), so updates and cancellations follow it",
+                LATEST_PER_KEY);
+        this.counselling = new TopicSpec(names.counsellingPrefix() + "{serviceId}",
+                "referral id (string)",
+                CounsellingReferral.getClassSchema(),
+                "One counselling service's referrals, minimised to its subscription's profile; created with the "
+                        + "service's first subscription",
+                THIRTY_DAYS);
+        this.feedback = new TopicSpec(names.feedbackPrefix() + "{partnerId}",
+                "referral id (string)",
+                ReferralFeedback.getClassSchema(),
+                "What a referring partner is told about its referrals (held, and later delivered, statuses...); "
+                        + "created with the partner's first feedback",
+                THIRTY_DAYS);
     }
 
     public TopicSpec referrals() {
@@ -63,7 +103,27 @@ public class TopicCatalog {
         return operatorAudit;
     }
 
+    public TopicSpec subscriptions() {
+        return subscriptions;
+    }
+
+    public TopicSpec counsellingDeliveries() {
+        return counsellingDeliveries;
+    }
+
+    /** The family {@code counselling.{serviceId}}. */
+    public TopicSpec counselling() {
+        return counselling;
+    }
+
+    /** The family {@code feedback.{partnerId}}. */
+    public TopicSpec feedback() {
+        return feedback;
+    }
+
+    /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */
     public List<TopicSpec> all() {
-        return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit);
+        return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit, subscriptions, counsellingDeliveries, counselling,
+                feedback);
     }
 }

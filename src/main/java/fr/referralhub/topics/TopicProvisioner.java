@@ -56,7 +56,7 @@ public class TopicProvisioner implements SmartLifecycle {
     }
 
     private void createMissingTopics() {
-        createMissing(bootstrapServers, catalog.all().stream()
+        createMissing(bootstrapServers, catalog.all().stream().filter(spec -> !spec.isFamily())
                 .map(spec -> new NewTopic(spec.name(), properties.partitions(), properties.replicationFactor())
                         .configs(spec.configs()))
                 .toList(), "the hub's topics");
@@ -93,7 +93,8 @@ public class TopicProvisioner implements SmartLifecycle {
     private void governSchemas() {
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
         for (TopicSpec spec : catalog.all()) {
-            if (spec.valueSchema() == null) {
+            if (spec.valueSchema() == null || spec.isFamily()) {
+                // A family's schema is registered with each of its topics (fr.referralhub.counselling.CounsellingTopics).
                 continue;
             }
             int id = registerSchemas

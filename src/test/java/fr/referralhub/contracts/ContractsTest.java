@@ -180,8 +180,8 @@ class ContractsTest {
                 assertThat(map(kafka.get("key")).get("description")).as("key of %s", topic.name()).isEqualTo(topic.key());
                 Map<String, Object> payload = map(message.get("payload"));
                 if (topic.valueSchema() == null) {
-                    assertThat(payload).as("raw bytes on %s", topic.name()).containsEntry("type", "string")
-                            .containsEntry("format", "binary");
+                    // Raw bytes (dead letters) or JSON (the hub's own state topics): described, not registered.
+                    assertThat(payload).as("payload of %s", topic.name()).containsKey("type").containsKey("description");
                     continue;
                 }
                 assertThat((String) payload.get("schemaFormat")).startsWith("application/vnd.apache.avro");

@@ -1,0 +1,77 @@
+package fr.referralhub.counselling;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import fr.referralhub.schemaregistry.SchemaRegistryClient;
+import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.TopicCatalog;
+import fr.referralhub.topics.TopicProvisioner;
+import fr.referralhub.topics.TopicSpec;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the topics of the two families of {@link TopicCatalog} as their owners appear: {@code counselling.<serviceId>}
+ * when a subscription of the service appears, {@code feedback.<partnerId>} before a partner's first feedback. Each is
+ * created like the hub's other topics and gets its family's value schema registered under {@code <topic>-value}, since
+ * the hub's producers never register schemas themselves.
+ */
+@Component
+public class CounsellingTopics {
+
+    /** Legal in a Kafka topic name, and nothing else. */
+    private static final Pattern TOPIC_SAFE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
+    private final TopicCatalog catalog;
+    private final HubTopicProperties properties;
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final boolean registerSchemas;
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
+
+    public CounsellingTopics(TopicCatalog catalog, HubTopicProperties properties,
+                             @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                             @Value("${hub.schema-registry.url}") String registryUrl,
+                             @Value("${hub.schema-registry.register-on-startup:true}") boolean registerSchemas) {
+        this.catalog = catalog;
+        this.properties = properties;
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        this.registerSchemas = registerSchemas;
+    }
+
+    /** The topic of a counselling service, created if needed. */
+    public String counsellingTopic(String serviceId) {
+        return ensure(catalog.counselling(), serviceId);
+    }
+
+    /** The feedback topic of a referring partner, created if needed. */
+    public String feedbackTopic(String partnerId) {
+        return ensure(catalog.feedback(), partnerId);
+    }
+
+    private String ensure(TopicSpec family, String id) {
+        if (id == null || !TOPIC_SAFE.matcher(id).matches()) {
+            throw new IllegalArgumentException("'" + id + "' cannot name a topic of " + family.name());
+        }
+        String topic = family.member(id);
+        if (ready.contains(topic)) {
+            return topic;
+        }
+        TopicProvisioner.createMissing(bootstrapServers, List.of(new NewTopic(topic, properties.partitions(),
+                properties.replicationFactor()).configs(family.configs())), "topic " + topic);
+        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
+        String subject = topic + "-value";
+        if (registerSchemas) {
+            registry.register(subject, family.valueSchema());
+        } else {
+            registry.lookup(subject, family.valueSchema());
+        }
+        ready.add(topic);
+        return topic;
+    }
+}

@@ -1,0 +1,170 @@
+package fr.referralhub.counselling;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import fr.referralhub.intake.FieldError;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /ops/subscriptions}: operators list, read, create or replace ({@code PUT}, idempotent) and delete counselling
+ * subscriptions. A write returns once the subscription is stored on its topic and in force on this instance; the
+ * other instances follow it from the topic. Access (VIEWER reads, OPERATOR writes) is Spring Security's, on
+ * {@code /ops/**}. An operator API, not a referral flow: a plain Spring controller rather than a Camel route.
+ */
+@RestController
+@RequestMapping("/ops/subscriptions")
+public class SubscriptionsController {
+
+    static final String PROBLEM_BASE = "https://referral-hub.example/problems/";
+    private static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
+    private static final Logger log = LoggerFactory.getLogger(SubscriptionsController.class);
+
+    private final SubscriptionStore store;
+    private final boolean securityEnabled;
+
+    public SubscriptionsController(SubscriptionStore store,
+                                   @Value("${hub.security.enabled:true}") boolean securityEnabled) {
+        this.store = store;
+        this.securityEnabled = securityEnabled;
+    }
+
+    @GetMapping
+    public List<StoredSubscription> list() {
+        return store.all();
+    }
+
+    @GetMapping("/{id}")
+    public ResponseEntity<?> one(@PathVariable String id) {
+        return store.stored(id).<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> notFound(id));
+    }
+
+    @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<?> put(@PathVariable String id, @RequestBody String body, HttpServletRequest request) {
+        SubscriptionDeclaration declaration;
+        try {
+            declaration = SubscriptionStore.JSON.readValue(body, SubscriptionDeclaration.class);
+        } catch (JsonProcessingException e) {
+            return problem(400, "invalid-subscription", "Invalid subscription",
+                    "The body is not a subscription; nothing was stored.", List.of(reason(e)));
+        }
+        if (declaration == null) {
+            return problem(400, "invalid-subscription", "Invalid subscription", "The body is empty.", List.of());
+        }
+        if (declaration.id() != null && !declaration.id().equals(id)) {
+            return problem(422, "invalid-subscription", "Invalid subscription", "1 field is invalid; nothing was stored.",
+                    List.of(new FieldError("id", "must be the id of the path, '" + id + "' (or left out)")));
+        }
+        SubscriptionDeclaration withId = new SubscriptionDeclaration(id, declaration.serviceId(),
+                declaration.description(), declaration.match(), declaration.profile(), declaration.delivery());
+        boolean existed = store.stored(id).isPresent();
+        StoredSubscription stored;
+        try {
+            stored = store.put(withId, operator(request));
+        } catch (InvalidSubscriptionException e) {
+            return problem(422, "invalid-subscription", "Invalid subscription", e.errors().size() == 1
+                    ? "1 field is invalid; nothing was stored." : e.errors().size() + " fields are invalid; nothing was stored.",
+                    e.errors());
+        } catch (RuntimeException e) {
+            return unavailable(e);
+        }
+        log.info("Subscription {} {} by {}", id, existed ? "replaced" : "created", stored.updatedBy());
+        return existed ? ResponseEntity.ok(stored)
+                : ResponseEntity.created(URI.create("/ops/subscriptions/" + id)).body(stored);
+    }
+
+    @DeleteMapping("/{id}")
+    public ResponseEntity<?> delete(@PathVariable String id, HttpServletRequest request) {
+        try {
+            if (!store.delete(id, operator(request))) {
+                return notFound(id);
+            }
+        } catch (RuntimeException e) {
+            return unavailable(e);
+        }
+        log.info("Subscription {} deleted by {}", id, operator(request));
+        return ResponseEntity.noContent().build();
+    }
+
+    /** The shared security contract: the servlet principal, or "dev-anonymous" where security is off. */
+    private String operator(HttpServletRequest request) {
+        if (!securityEnabled) {
+            return "dev-anonymous";
+        }
+        return request.getUserPrincipal() == null ? "unknown" : request.getUserPrincipal().getName();
+    }
+
+    /** Jackson's complaint as a field-level reason, with the path as the operator wrote it. */
+    private static FieldError reason(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return new FieldError(path(unknown), "unknown field; expected one of " + unknown.getKnownPropertyIds()
+                    .stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+        }
+        if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+            String expected = mismatch.getTargetType() == null ? "another type"
+                    : mismatch.getTargetType().getSimpleName().replace("Integer", "a whole number")
+                            .replace("List", "a list").replace("String", "a string");
+            return new FieldError(path(mismatch), "wrong type: expected " + expected);
+        }
+        var location = e.getLocation();
+        return new FieldError("", "not valid JSON" + (location == null ? ""
+                : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        return path.toString();
+    }
+
+    private ResponseEntity<?> notFound(String id) {
+        return problem(404, "unknown-subscription", "Unknown subscription", "No subscription has the id '" + id + "'.",
+                List.of());
+    }
+
+    private ResponseEntity<?> unavailable(RuntimeException e) {
+        log.warn("Subscription not stored: {}", e.toString());
+        return problem(503, "hub-unavailable", "Hub temporarily unavailable",
+                "The subscriptions topic did not acknowledge the change in time; retry (PUT and DELETE are idempotent).",
+                List.of());
+    }
+
+    private static ResponseEntity<?> problem(int status, String type, String title, String detail,
+                                             List<FieldError> errors) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", PROBLEM_BASE + type);
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        List<Map<String, String>> reasons = new ArrayList<>();
+        errors.forEach(error -> reasons.add(Map.of("field", error.field(), "reason", error.reason())));
+        problem.put("errors", reasons);
+        return ResponseEntity.status(status).contentType(PROBLEM).body(problem);
+    }
+}

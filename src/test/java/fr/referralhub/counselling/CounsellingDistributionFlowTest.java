@@ -1,0 +1,266 @@
+package fr.referralhub.counselling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.CounsellingReferral;
+import fr.referralhub.avro.FeedbackKind;
+import fr.referralhub.avro.Need;
+import fr.referralhub.avro.PersonProfile;
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.avro.ReferralFeedback;
+import fr.referralhub.testing.HubTest;
+import fr.referralhub.testing.TopicReader;
+import fr.referralhub.topics.RecordHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The counselling route on the whole hub and a real broker: subscriptions made through the admin API take effect at
+ * once; each referral reaches the matching services only, minimised to their profile; a referral whose person was
+ * not informed is held (the referrer is told) until an update says otherwise; updates and cancellations follow the
+ * referral to every service that has it. Each test works in its own territory, so their subscriptions do not mix.
+ */
+@HubTest
+class CounsellingDistributionFlowTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    @Value("${hub.kafka.bootstrap-servers}")
+    String bootstrapServers;
+    @Value("${hub.schema-registry.url}")
+    String registryUrl;
+    @Value("${hub.topics.referrals}")
+    String referralsTopic;
+    @Autowired
+    MeterRegistry meters;
+
+    CounsellingHub hub;
+    /** Makes service and subscription ids unique to this run (the broker's topics outlive a test). */
+    String run;
+
+    @BeforeEach
+    void connect() {
+        hub = new CounsellingHub(port, bootstrapServers, registryUrl, referralsTopic);
+        run = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String subscription(String serviceId, String match, String profile) {
+        return """
+                {"serviceId": "%s", "description": "test service", "match": %s, "profile": %s,
+                 "delivery": {"mode": "KAFKA"}}""".formatted(serviceId, match, profile);
+    }
+
+    private static ReferralEvent in(String commune, String departement, ReferralEvent.Builder builder) {
+        ReferralEvent event = builder.build();
+        PersonProfile person = PersonProfile.newBuilder(event.getPerson()).setHomeCommune(commune)
+                .setHomeDepartement(departement).build();
+        event.setPerson(person);
+        return event;
+    }
+
+    private static String key(ReferralEvent creation) {
+        return creation.getPerson().getPersonReference();
+    }
+
+    @Test
+    void shouldSendAReferralOnlyToTheServicesWhoseSubscriptionMatchesMinimisedToTheirProfile() throws Exception {
+        String matchingNeeds = "needs-" + run;
+        String matchingEligibility = "visale-" + run;
+        hub.subscribe(matchingNeeds, subscription(matchingNeeds,
+                "{\"departements\": [\"2A\"], \"needs\": [\"LOGEMENT\"]}", "[\"HOME\", \"AGE\", \"NEEDS\"]"));
+        hub.subscribe(matchingEligibility, subscription(matchingEligibility,
+                "{\"communes\": [\"2A004\"], \"programmes\": [\"VISALE\"], \"minAge\": 18, \"maxAge\": 30,"
+                        + " \"eligibility\": [{\"programme\": \"VISALE\", \"outcome\": \"ELIGIBLE\"}]}",
+                "[\"REFERRER\", \"ELIGIBILITY\"]"));
+        List<String> notMatching = List.of("territory-" + run, "need-" + run, "programme-" + run, "outcome-" + run,
+                "age-" + run);
+        hub.subscribe(notMatching.get(0), subscription(notMatching.get(0), "{\"departements\": [\"2B\"]}", "[\"HOME\"]"));
+        hub.subscribe(notMatching.get(1), subscription(notMatching.get(1),
+                "{\"departements\": [\"2A\"], \"needs\": [\"EMPLOI\"]}", "[\"HOME\"]"));
+        hub.subscribe(notMatching.get(2), subscription(notMatching.get(2),
+                "{\"departements\": [\"2A\"], \"programmes\": [\"EMILE\"]}", "[\"HOME\"]"));
+        hub.subscribe(notMatching.get(3), subscription(notMatching.get(3),
+                "{\"departements\": [\"2A\"], \"eligibility\": [{\"programme\": \"VISALE\", \"outcome\": \"NOT_ELIGIBLE\"}]}",
+                "[\"HOME\"]"));
+        hub.subscribe(notMatching.get(4), subscription(notMatching.get(4),
+                "{\"departements\": [\"2A\"], \"minAge\": 28}", "[\"HOME\"]"));
+
+        ReferralEvent referral = Referrals.complete("france-travail-93").build();
+        RecordMetadata published = hub.publish(referral, key(referral));
+
+        CounsellingReferral byNeeds = hub.<CounsellingReferral>awaitRecords("counselling." + matchingNeeds,
+                referral.getReferralId(), 1).get(0);
+        assertThat(byNeeds.getEventType()).isEqualTo(ReferralEventType.CREATED);
+        assertThat(byNeeds.getSubscriptionId()).isEqualTo(matchingNeeds);
+        assertThat(byNeeds.getProfile()).containsExactly("AGE", "HOME", "NEEDS");
+        assertThat(byNeeds.getHomeCommune()).isEqualTo("2A004");
+        assertThat(byNeeds.getAge()).isEqualTo(27);
+        assertThat(byNeeds.getNeeds()).containsExactly(Need.LOGEMENT, Need.MOBILITE);
+        assertOnlyProfileFields(byNeeds);
+
+        CounsellingReferral byEligibility = hub.<CounsellingReferral>awaitRecords("counselling." + matchingEligibility,
+                referral.getReferralId(), 1).get(0);
+        assertThat(byEligibility.getReferrer().getStructureCode()).isEqualTo("FT-2A-AJACCIO");
+        assertThat(byEligibility.getEligibility()).anySatisfy(p ->
+                assertThat(p.getOutcome()).hasToString("ELIGIBLE"));
+        assertOnlyProfileFields(byEligibility);
+
+        ConsumerRecord<String, byte[]> raw = hub.recordsOf("counselling." + matchingNeeds, referral.getReferralId()).get(0);
+        assertThat(TopicReader.header(raw, RecordHeaders.REFERRAL_ID)).isEqualTo(referral.getReferralId());
+        assertThat(TopicReader.header(raw, RecordHeaders.EVENT_ID)).isEqualTo(referral.getEventId());
+        assertThat(TopicReader.header(raw, CounsellingDistribution.SUBSCRIPTION_ID)).isEqualTo(matchingNeeds);
+        assertThat(new String(raw.value(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("no person reference outside the PERSON_REFERENCE profile").doesNotContain("PSEUDO-");
+
+        // Everything the route produced for the referral is acknowledged once it commits past it.
+        hub.awaitProcessed(published);
+        for (String service : notMatching) {
+            assertThat(hub.recordsOf("counselling." + service, referral.getReferralId())).as(service).isEmpty();
+        }
+        assertThat(meters.counter("hub.subscription.deliveries", "subscription", matchingNeeds, "result", "delivered")
+                .count()).isEqualTo(1.0);
+    }
+
+    /** A field outside the record's profile is null: the service gets nothing it did not subscribe to see. */
+    private static void assertOnlyProfileFields(CounsellingReferral record) {
+        List<String> allowed = record.getProfile().stream()
+                .flatMap(group -> CounsellingField.valueOf(group).avroFields().stream()).toList();
+        for (var field : CounsellingReferral.getClassSchema().getFields()) {
+            if (!CounsellingField.ENVELOPE.contains(field.name()) && !allowed.contains(field.name())) {
+                assertThat(record.get(field.name())).as("%s outside the profile %s", field.name(), record.getProfile())
+                        .isNull();
+            }
+        }
+    }
+
+    @Test
+    void shouldHoldAReferralWhosePersonWasNotInformedTellTheReferrerAndReleaseItOnUpdate() throws Exception {
+        String service = "consent-" + run;
+        String partner = "partner-" + run;
+        hub.subscribe(service, subscription(service, "{\"departements\": [\"971\"]}", "[\"HOME\"]"));
+
+        ReferralEvent creation = in("97105", "971", Referrals.complete(partner).setPersonInformed(false)
+                .setPersonInformedOn(null));
+        RecordMetadata held = hub.publish(creation, key(creation));
+
+        ReferralFeedback feedback = hub.<ReferralFeedback>awaitRecords("feedback." + partner,
+                creation.getReferralId(), 1).get(0);
+        assertThat(feedback.getKind()).isEqualTo(FeedbackKind.HELD_NOT_INFORMED);
+        assertThat(feedback.getReferralId()).isEqualTo(creation.getReferralId());
+        assertThat(feedback.getPartnerEventId()).isEqualTo(creation.getSource().getPartnerEventId());
+        assertThat(feedback.getEventId()).isEqualTo(creation.getEventId());
+        assertThat(feedback.getReasonCode()).isEqualTo("PERSON_NOT_INFORMED");
+        assertThat(feedback.getReasonText()).contains("pas été informée");
+        hub.awaitProcessed(held);
+        assertThat(hub.recordsOf("counselling." + service, creation.getReferralId())).as("held").isEmpty();
+
+        ReferralEvent informed = Referrals.updateOf(creation).setPersonInformed(true)
+                .setPersonInformedOn(Referrals.APPLIED_ON).build();
+        hub.publish(informed, key(creation));
+
+        CounsellingReferral released = hub.<CounsellingReferral>awaitRecords("counselling." + service,
+                creation.getReferralId(), 1).get(0);
+        assertThat(released.getEventId()).isEqualTo(informed.getEventId());
+        assertThat(released.getEventType()).as("the service's first sight of the referral").isEqualTo(ReferralEventType.CREATED);
+        assertThat(hub.recordsOf("feedback." + partner, creation.getReferralId())).as("no second hold").hasSize(1);
+    }
+
+    @Test
+    void shouldSendUpdatesAndTheCancellationToEveryServiceThatHasTheReferralEvenWhenItNoLongerMatches() throws Exception {
+        String housing = "housing-" + run;
+        String territory = "territory-" + run;
+        String employment = "employment-" + run;
+        hub.subscribe(housing, subscription(housing, "{\"departements\": [\"972\"], \"needs\": [\"LOGEMENT\"]}",
+                "[\"NEEDS\"]"));
+        hub.subscribe(territory, subscription(territory, "{\"communes\": [\"97209\"]}", "[\"HOME\"]"));
+        hub.subscribe(employment, subscription(employment, "{\"departements\": [\"972\"], \"needs\": [\"EMPLOI\"]}",
+                "[\"NEEDS\"]"));
+
+        ReferralEvent creation = in("97209", "972", Referrals.complete("france-travail-93"));
+        hub.publish(creation, key(creation));
+        hub.awaitRecords("counselling." + housing, creation.getReferralId(), 1);
+        hub.awaitRecords("counselling." + territory, creation.getReferralId(), 1);
+
+        // Moved to another commune, and the need is now employment: only the employment service matches now.
+        ReferralEvent update = in("97213", "972", Referrals.updateOf(creation).setNeeds(List.of(Need.EMPLOI)));
+        hub.publish(update, key(creation));
+        ReferralEvent cancellation = Referrals.cancellationOf(creation);
+        hub.publish(cancellation, key(creation));
+
+        List<CounsellingReferral> toHousing = hub.awaitRecords("counselling." + housing, creation.getReferralId(), 3);
+        assertThat(toHousing).extracting(CounsellingReferral::getEventType).containsExactly(ReferralEventType.CREATED,
+                ReferralEventType.UPDATED, ReferralEventType.CANCELLED);
+        assertThat(toHousing.get(1).getNeeds()).containsExactly(Need.EMPLOI);
+        assertThat(toHousing.get(2).getCancellationReason()).isEqualTo("DOUBLON");
+        assertThat(toHousing.get(2).getNeeds()).as("a cancellation names the referral only").isNull();
+
+        List<CounsellingReferral> toTerritory = hub.awaitRecords("counselling." + territory, creation.getReferralId(), 3);
+        assertThat(toTerritory.get(1).getHomeCommune()).isEqualTo("97213");
+        assertThat(toTerritory.get(2).getEventType()).isEqualTo(ReferralEventType.CANCELLED);
+
+        List<CounsellingReferral> toEmployment = hub.awaitRecords("counselling." + employment, creation.getReferralId(), 2);
+        assertThat(toEmployment).extracting(CounsellingReferral::getEventType)
+                .as("first seen at the update, then cancelled")
+                .containsExactly(ReferralEventType.CREATED, ReferralEventType.CANCELLED);
+    }
+
+    @Test
+    void shouldManageSubscriptionsThroughTheAdminApiWithFieldLevelReasons() throws Exception {
+        String id = "api-" + run;
+
+        HttpResponse<String> invalid = hub.put(id, subscription("API Service",
+                "{\"departements\": [\"2A\", \"9A\"], \"needs\": [\"LOGMENT\"], \"minAge\": 30, \"maxAge\": 18}",
+                "[\"HOME\"]"));
+        assertThat(invalid.statusCode()).isEqualTo(422);
+        assertThat(invalid.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(invalid.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(422);
+        assertThat(problem.get("errors").findValuesAsText("field")).containsExactly("serviceId",
+                "match.departements[1]", "match.needs[0]", "match.maxAge");
+        assertThat(problem.get("errors").get(1).get("reason").asText()).contains("INSEE departement");
+        assertThat(hub.get(id).statusCode()).as("nothing stored").isEqualTo(404);
+
+        HttpResponse<String> unknownField = hub.put(id, "{\"serviceId\": \"svc\", \"match\": {\"departement\": [\"2A\"]},"
+                + " \"profile\": [\"HOME\"]}");
+        assertThat(unknownField.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unknownField.body()).get("errors").get(0).get("field").asText())
+                .isEqualTo("match.departement");
+
+        HttpResponse<String> otherId = hub.put(id, "{\"id\": \"another\", \"serviceId\": \"svc\"}");
+        assertThat(otherId.statusCode()).isEqualTo(422);
+
+        String valid = subscription(id, "{\"departements\": [\"974\"]}", "[\"HOME\"]");
+        assertThat(hub.put(id, valid).statusCode()).isEqualTo(201);
+        assertThat(hub.put(id, valid).statusCode()).as("replaced").isEqualTo(200);
+        JsonNode stored = JSON.readTree(hub.get(id).body());
+        assertThat(stored.at("/subscription/serviceId").asText()).isEqualTo(id);
+        assertThat(stored.get("origin").asText()).isEqualTo("OPERATOR");
+        assertThat(stored.get("updatedBy").asText()).isEqualTo("dev-anonymous");
+        assertThat(JSON.readTree(hub.get(null).body()).findValuesAsText("origin")).contains("CONFIGURATION");
+
+        assertThat(hub.delete(id).statusCode()).isEqualTo(204);
+        assertThat(hub.get(id).statusCode()).isEqualTo(404);
+        assertThat(hub.delete(id).statusCode()).isEqualTo(404);
+
+        // Deleted means out of force at once: a referral of its territory reaches no one.
+        ReferralEvent referral = in("97411", "974", Referrals.complete("france-travail-93"));
+        hub.awaitProcessed(hub.publish(referral, key(referral)));
+        assertThat(hub.recordsOf("counselling." + id, referral.getReferralId())).isEmpty();
+    }
+}
