@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import javax.management.MBeanServer;
 
@@ -298,7 +299,11 @@ class DeadLetterOperationsFlowTest {
             producer.send(new ProducerRecord<>(referralsTopic, poisonKey,
                     "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
         }
-        ConsumerRecord<String, byte[]> poison = awaitDeadLetter(r -> poisonKey.equals(r.key()));
+        // Every route consuming referrals.v1 dead-letters it (eligibility, counselling distribution): replay the
+        // eligibility route's.
+        Predicate<ConsumerRecord<String, byte[]>> poisonOfEligibility = r -> poisonKey.equals(r.key())
+                && "eligibility-decisions".equals(DeadLetter.route(r));
+        ConsumerRecord<String, byte[]> poison = awaitDeadLetter(poisonOfEligibility);
         String poisonId = poison.partition() + "-" + poison.offset();
         HttpResponse<String> refused = post("/ops/dead-letters/" + poisonId + "/replay");
         assertThat(refused.statusCode()).isEqualTo(422);
@@ -306,7 +311,7 @@ class DeadLetterOperationsFlowTest {
         String jmxRefused = (String) server.invoke(mbean.getObjectName(), "replay", new Object[] {poisonId},
                 new String[] {String.class.getName()});
         assertThat(JSON.readTree(jmxRefused).get("outcome").asText()).isEqualTo("REFUSED");
-        assertThat(deadLettersWhere(r -> poisonKey.equals(r.key()))).hasSize(1);
+        assertThat(deadLettersWhere(poisonOfEligibility)).hasSize(1);
 
         // Count and list through JMX: metadata only, newest first.
         long count = (Long) server.invoke(mbean.getObjectName(), "count", new Object[0], new String[0]);
