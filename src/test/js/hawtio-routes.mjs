@@ -134,6 +134,10 @@ try {
 
   step = `selecting the routes folder of the Camel context ${camelContext ?? '(first)'} in the tree`;
   const routesFolder = page.locator(routesFolderSelector).first();
+  // With several contexts, only the first one's branch starts expanded.
+  if (camelContext && !(await routesFolder.isVisible())) {
+    await page.getByRole('button', { name: 'Expand all' }).click();
+  }
   await routesFolder.locator(':scope > div button[class*="tree-view__node-text"]').first().click();
   await page.waitForFunction(
     selector => document.querySelector(selector)?.getAttribute('aria-selected') === 'true', routesFolderSelector);

@@ -108,8 +108,12 @@ class OperatorAccessTest {
                 .isEqualTo(200);
         // The exec calls a VIEWER may send, which change nothing: Hawtio asking its RBAC registry for the JMX tree,
         // and the route definitions behind the route diagram.
-        assertJolokiaOk(send(viewer("/actuator/jolokia").POST(json(
-                "{\"type\":\"exec\",\"mbean\":\"hawtio:type=security,name=RBACRegistry\",\"operation\":\"list()\"}"))));
+        HttpResponse<String> rbac = send(viewer("/actuator/jolokia").POST(json(
+                "{\"type\":\"exec\",\"mbean\":\"hawtio:type=security,name=RBACRegistry\",\"operation\":\"list()\"}")));
+        // It reaches Jolokia. Jolokia's own status may be 404: the MBean is JVM-wide and a test context closed
+        // earlier in this JVM unregisters it (a deployed hub runs one Hawtio).
+        assertThat(rbac.statusCode()).as(rbac.body()).isEqualTo(200);
+        assertThat(JSON.readTree(rbac.body()).get("status").asInt()).as(rbac.body()).isIn(200, 404);
         HttpResponse<String> definitions = send(viewer("/actuator/jolokia").POST(json(
                 "{\"type\":\"exec\",\"mbean\":\"" + mbean(PARTNER_ROUTE).replace("\"", "\\\"")
                         + "\",\"operation\":\"dumpRouteAsXml()\"}")));
