@@ -1,13 +1,19 @@
 // Opens the Hawtio console in a real headless Chromium, the way an operator would, and reads the Camel routes table.
 //
-//   node hawtio-routes.mjs <baseUrl> <screenshotPath> <routeId...> [--wait-exchanges=<routeId>]
+//   node hawtio-routes.mjs <baseUrl> <screenshotPath> <routeId...> [--wait-exchanges=<routeId>] [--login=<user>]
+//                          [--context=<camelContextName>]
 //
+// --context picks that Camel context's routes folder when the JVM runs several (tests keep more than one hub
+// context alive); without it, the first one in the tree.
+// With --login, the console must first show the hub's login form (security on): the script signs in as <user> with
+// the password in the environment variable HAWTIO_PASSWORD (not on the command line, which other processes can read),
+// and must land back on the console. Without it, a login form is a failure (dev profile: no login).
 // Path: <baseUrl>/actuator/hawtio -> Camel (left nav) -> the context's "routes" folder in the tree -> "Routes" tab.
 // Waits (on conditions, never fixed delays) for every <routeId> to be listed and, with --wait-exchanges, for that
 // route's exchange total to be above 0 (Hawtio refreshes its Jolokia reads every 5 s). Then takes a full-page
 // screenshot and prints one JSON line on stdout:
 //   {"routesFound":[...],"pageTitle":"...","url":"...","columns":[...],"routes":{"<id>":{"State":"Started",...}},
-//    "exchangesTotal":{"<id>":1,...},"screenshot":"..."}
+//    "exchangesTotal":{"<id>":1,...},"screenshot":"...","loginPage":"<url>"|null,"refused":["403 POST <url>",...]}
 // Exit 0 when everything was found; 1 with a message naming what was missing; 2 on bad arguments.
 // Uses Debian's /usr/bin/chromium (override: CHROMIUM_PATH); no Playwright browser download.
 import fs from 'node:fs';
@@ -20,6 +26,17 @@ const WAIT_MS = Number(process.env.HAWTIO_WAIT_MS || 60_000);
 const options = process.argv.slice(2).filter(a => a.startsWith('--'));
 const [baseUrl, screenshotPath, ...routeIds] = process.argv.slice(2).filter(a => !a.startsWith('--'));
 const waitExchanges = options.find(o => o.startsWith('--wait-exchanges='))?.split('=')[1];
+const loginUser = options.find(o => o.startsWith('--login='))?.split('=')[1];
+const camelContext = options.find(o => o.startsWith('--context='))?.split('=')[1];
+// Hawtio's tree ids are the path of names: ...-<context>-routes-folder.
+const routesFolderSelector = camelContext
+  ? `li[role=treeitem][id$="-${camelContext}-routes-folder"]`
+  : 'li[role=treeitem][id$="-routes-folder"]';
+const loginPassword = process.env.HAWTIO_PASSWORD;
+if (loginUser && !loginPassword) {
+  console.error('--login needs the password in the environment variable HAWTIO_PASSWORD');
+  process.exit(2);
+}
 if (!baseUrl || !screenshotPath || routeIds.length === 0) {
   console.error('usage: node hawtio-routes.mjs <baseUrl> <screenshotPath> <routeId...> [--wait-exchanges=<routeId>]');
   process.exit(2);
@@ -32,6 +49,8 @@ let context;
 let page;
 let step = 'launching Chromium';
 const browserErrors = [];
+/** Requests the hub refused (401/403): the access rules at work, or a console that lacks a permission. */
+const refused = [];
 
 /** Reads the routes table as {columns, rows: [{Name, State, Total, ...}]} (runs in the page). */
 function readRoutesTable() {
@@ -77,6 +96,11 @@ try {
   context.setDefaultTimeout(WAIT_MS);
   page = context.pages()[0] ?? await context.newPage();
   page.on('pageerror', e => browserErrors.push(String(e.message ?? e).slice(0, 300)));
+  // Refused requests (401/403 from the hub's access rules) explain an empty console.
+  page.on('response', r => {
+    if (r.status() >= 400) browserErrors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+    if (r.status() === 401 || r.status() === 403) refused.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+  });
 
   step = `opening ${consoleUrl}`;
   const response = await page.goto(consoleUrl, { waitUntil: 'domcontentloaded' });
@@ -89,18 +113,34 @@ try {
   const tree = page.locator('ul[role=tree]#camel-tree-view');
   const password = page.locator('input[type=password]');
   await tree.or(password).first().waitFor();
+  let loginPage = null;
   if (await password.isVisible()) {
-    await fail('Hawtio shows a login form: authentication is on (expected hawtio.authenticationEnabled=false in dev)');
+    if (!loginUser) {
+      await fail('the console shows a login form: authentication is on (expected none in the dev profile)');
+    }
+    step = `logging in as ${loginUser} on ${page.url()}`;
+    loginPage = page.url();
+    await page.locator('input[name=username]').fill(loginUser);
+    await password.fill(loginPassword);
+    await page.locator('button[type=submit]').click();
+    step = 'waiting for the Camel tree after login';
+    await tree.waitFor();
+  } else if (loginUser) {
+    await fail(`expected a login form before the console (--login=${loginUser}), got the console directly`);
   }
 
   step = 'opening the Camel plugin';
   await page.locator('a[href$="/actuator/hawtio/camel"]').first().click();
 
-  step = 'selecting the routes folder of the Camel context in the tree';
-  const routesFolder = page.locator('li[role=treeitem][id$="-routes-folder"]').first();
+  step = `selecting the routes folder of the Camel context ${camelContext ?? '(first)'} in the tree`;
+  const routesFolder = page.locator(routesFolderSelector).first();
+  // With several contexts, only the first one's branch starts expanded.
+  if (camelContext && !(await routesFolder.isVisible())) {
+    await page.getByRole('button', { name: 'Expand all' }).click();
+  }
   await routesFolder.locator(':scope > div button[class*="tree-view__node-text"]').first().click();
   await page.waitForFunction(
-    () => document.querySelector('li[role=treeitem][id$="-routes-folder"]')?.getAttribute('aria-selected') === 'true');
+    selector => document.querySelector(selector)?.getAttribute('aria-selected') === 'true', routesFolderSelector);
 
   step = 'opening the Routes tab';
   await page.locator('a[href$="/camel/routes"]').first().click();
@@ -147,6 +187,8 @@ try {
   const routes = Object.fromEntries(table.rows.map(r => [r.Name, r]));
   const result = {
     routesFound: routeIds.filter(id => routes[id]),
+    loginPage,
+    refused,
     pageTitle: await page.title(),
     url: page.url(),
     columns: table.columns,

@@ -25,12 +25,16 @@ class StartupSummary {
         log.info("""
                 Referral hub ready in {} ms (since JVM start)
                   Partner API       POST {}/api/v1/referrals
-                  Hawtio console    {}/actuator/hawtio
-                  Health            {}/actuator/health
+                  Hawtio console    {}/actuator/hawtio   (Jolokia {}/actuator/jolokia)
+                  Operator login    {}
+                  Health            {}/actuator/health   (probes: /liveness, /readiness)
                   Metrics           {}/actuator/prometheus
                   Kafka             {}{}
                   Schema registry   {}{}""",
-                ManagementFactory.getRuntimeMXBean().getUptime(), base, base, base, base,
+                ManagementFactory.getRuntimeMXBean().getUptime(), base, base, base,
+                env.getProperty("hub.security.enabled", Boolean.class, true)
+                        ? "on (" + base + "/login; roles VIEWER, OPERATOR)" : "OFF (dev profile: everything open)",
+                base, base,
                 env.getProperty("hub.kafka.bootstrap-servers"),
                 env.getProperty("hub.embedded.kafka.enabled", Boolean.class, false) ? " (embedded)" : "",
                 env.getProperty("hub.schema-registry.url"),

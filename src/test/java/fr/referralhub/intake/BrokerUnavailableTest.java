@@ -20,6 +20,7 @@ import fr.referralhub.kafka.DeadLetterCipher;
 import fr.referralhub.embedded.EmbeddedKafkaBroker;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.SharedKafka;
+import fr.referralhub.testing.TestOperators;
 import fr.referralhub.testing.TopicReader;
 import fr.referralhub.topics.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +45,11 @@ import org.springframework.test.context.DynamicPropertySource;
         "hub.pseudonymisation.secret=broker-unavailable-test-secret",
         "hub.dead-letters.encryption-key=" + DeadLetterCipher.DEVELOPMENT_KEY,
         "hub.intake.file-drops.root=" + BrokerUnavailableTest.DROPS,
-        "spring.config.import=classpath:partners-dev.yaml"
+        "spring.config.import=classpath:partners-dev.yaml",
+        // Not the dev profile: operator login is on and needs an operator.
+        "hub.security.users[0].name=" + TestOperators.OPERATOR,
+        "hub.security.users[0].password-hash=" + TestOperators.OPERATOR_HASH,
+        "hub.security.users[0].roles=OPERATOR"
 })
 @DirtiesContext
 class BrokerUnavailableTest {

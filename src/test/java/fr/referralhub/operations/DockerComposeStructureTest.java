@@ -126,7 +126,17 @@ class DockerComposeStructureTest {
     void shouldSetOnlyHubVariablesThatApplicationYamlReads() throws IOException {
         Map<String, Object> environment = map(services().get("hub").get("environment"));
         String applicationYaml = Files.readString(APPLICATION_YAML);
-        assertThat(environment.keySet()).as("hub variables").containsAll(REQUIRED_HUB_VARIABLES)
+        assertThat(environment.keySet()).as("hub variables").containsAll(REQUIRED_HUB_VARIABLES);
+        // Operator accounts are a list (hub.security.users[n]), bound by Spring from HUB_SECURITY_USERS_<n>_<FIELD>;
+        // application.yaml documents that form. Their password hashes come from the environment too.
+        Pattern operatorAccount = Pattern.compile("HUB_SECURITY_USERS_\\d+_(NAME|PASSWORD_HASH|ROLES)");
+        assertThat(applicationYaml).contains("HUB_SECURITY_USERS_0_PASSWORD_HASH");
+        environment.forEach((variable, value) -> {
+            if (variable.endsWith("_PASSWORD_HASH")) {
+                assertThat(String.valueOf(value)).as(variable).startsWith("${").contains(":?");
+            }
+        });
+        assertThat(environment.keySet()).filteredOn(variable -> !operatorAccount.matcher(variable).matches())
                 .allSatisfy(variable -> assertThat(applicationYaml)
                         .as("%s is a placeholder ${%s...} of %s", variable, variable, APPLICATION_YAML)
                         .containsPattern("\\$\\{" + Pattern.quote(variable) + "[:}]"));

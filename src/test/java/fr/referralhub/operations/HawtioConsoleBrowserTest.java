@@ -59,7 +59,7 @@ class HawtioConsoleBrowserTest {
     @Test
     void consoleAndItsJolokiaAnswerWithoutCredentialsInDev() throws Exception {
         HttpResponse<String> console = get("/actuator/hawtio/");
-        // With authentication on, this is a 302 to /actuator/hawtio/login instead.
+        // With security on (SecuredHubTest), a browser is sent to /login instead: HawtioLoginBrowserTest.
         assertThat(console.statusCode()).as(console.headers().map() + "\n" + console.body()).isEqualTo(200);
         assertThat(console.body()).contains("<title>Hawtio");
 
@@ -87,6 +87,8 @@ class HawtioConsoleBrowserTest {
         List<String> args = new ArrayList<>(List.of("http://localhost:" + port, SCREENSHOT.toAbsolutePath().toString()));
         args.addAll(routeIds);
         args.add("--wait-exchanges=" + INTAKE_ROUTE);
+        // Other hub contexts (SecuredHubTest) may live in this JVM: read this one's routes.
+        args.add("--context=" + camel.getManagementName());
         NodeScript.Result browser = NodeScript.run(Duration.ofSeconds(120), "hawtio-routes.mjs",
                 args.toArray(String[]::new));
 

@@ -1,0 +1,246 @@
+package fr.referralhub.security;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
+import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestHeaderRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.StringUtils;
+import org.springframework.web.accept.HeaderContentNegotiationStrategy;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The hub's access rules (the shared security contract, COMMON.md):
+ * <ul>
+ * <li>{@code /api/v1/**}: open to Spring Security; the Camel routes authenticate partners by API key and answer
+ * 401/403 as problem+json themselves. No CSRF there (no session, no cookie).</li>
+ * <li>{@code /actuator/health/**}, {@code /actuator/info}: open, for Kubernetes probes; health details only for
+ * VIEWER/OPERATOR (management.endpoint.health.show-details=when-authorized).</li>
+ * <li>{@code /actuator/prometheus}: VIEWER. The hub's one HTTP port also serves partners, so open metrics would show
+ * every partner the others' volumes and outcomes. Prometheus scrapes with HTTP Basic (scrape_config basic_auth) as a
+ * dedicated VIEWER account.</li>
+ * <li>the rest of {@code /actuator} (Hawtio console, Jolokia, metrics, partners): VIEWER or OPERATOR; Jolokia
+ * exec/write only for OPERATOR ({@link JolokiaOperationGuard}).</li>
+ * <li>{@code /ops/**}: GET (and HEAD) for VIEWER or OPERATOR, any other method for OPERATOR.</li>
+ * </ul>
+ * People log in on Spring Security's login form ({@code /login}), which sends them back to the page they asked for;
+ * scripts (Jolokia clients, Prometheus, /ops automation) send HTTP Basic credentials with each request.
+ *
+ * <p>Why not Hawtio's own login page ({@code hawtio.authenticationEnabled=true}): its bridge to Spring Security
+ * (io.hawt:hawtio-springboot-security) is not published on Maven Central for Hawtio 5.2.0, and without it Hawtio would
+ * authenticate against a JAAS realm of its own, a second user base that /ops and /actuator would not share. So Hawtio's
+ * authentication stays off and Spring Security guards its URLs; the price is that Hawtio's UI shows no user menu:
+ * operators log out with {@code /logout}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(HubSecurityProperties.class)
+public class SecurityConfiguration {
+
+    static final String DEV_ANONYMOUS = "dev-anonymous";
+
+    /**
+     * URL patterns in the rules below are path patterns on the whole path: Hawtio registers servlets of its own next to
+     * Spring MVC's, and Spring Security then cannot guess which servlet a bare pattern means.
+     */
+    @Bean
+    PathPatternRequestMatcher.Builder pathPatternRequestMatcherBuilder() {
+        return PathPatternRequestMatcher.withDefaults();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        // {bcrypt}... hashes; the prefix keeps room for a stronger scheme later without invalidating old hashes.
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    UserDetailsService operatorAccounts(HubSecurityProperties properties) {
+        // Also when disabled: a UserDetailsService of ours stops Spring Boot from creating (and logging) a
+        // generated default password.
+        return properties.enabled() ? OperatorAccounts.from(properties) : new InMemoryUserDetailsManager();
+    }
+
+    @Bean
+    SecurityFilterChain hubSecurity(HttpSecurity http, HubSecurityProperties properties,
+            @Value("${management.endpoints.web.base-path:/actuator}") String actuator) throws Exception {
+        if (!properties.enabled()) {
+            return devOpen(http);
+        }
+        AuthenticationEntryPoint problem401 = (request, response, e) -> SecurityProblems.write(response,
+                HttpServletResponse.SC_UNAUTHORIZED, "login-required", "Login required",
+                "Log in (form at /login, or HTTP Basic credentials) as an operator with role VIEWER or OPERATOR.");
+        // A browser navigating to a page goes to the login form (form login's own entry point); anything else
+        // (scripts, Hawtio's background requests) gets 401 problem+json WITHOUT a WWW-Authenticate: Basic challenge,
+        // so a browser never prompts for and caches Basic credentials. That makes an Authorization header a
+        // deliberate credential, never an ambient one (see CSRF below).
+        MediaTypeRequestMatcher html = new MediaTypeRequestMatcher(new HeaderContentNegotiationStrategy(),
+                MediaType.TEXT_HTML);
+        html.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+        RequestMatcher browserNavigation = new AndRequestMatcher(html,
+                new NegatedRequestMatcher(new RequestHeaderRequestMatcher("X-Requested-With", "XMLHttpRequest")));
+
+        http
+                .authorizeHttpRequests(authorize -> authorize
+                        .requestMatchers("/api/v1/**").permitAll()
+                        // The published contracts (OpenAPI, AsyncAPI, schemas) are for partners and services: no data in them.
+                        .requestMatchers(HttpMethod.GET, "/api/openapi.yaml", "/api/asyncapi.yaml", "/api/schemas/**").permitAll()
+                        .requestMatchers(actuator + "/health", actuator + "/health/**", actuator + "/info").permitAll()
+                        .requestMatchers("/login", "/error").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/ops/**").hasAnyRole(Roles.VIEWER, Roles.OPERATOR)
+                        .requestMatchers(HttpMethod.HEAD, "/ops/**").hasAnyRole(Roles.VIEWER, Roles.OPERATOR)
+                        .requestMatchers("/ops/**").hasRole(Roles.OPERATOR)
+                        .requestMatchers(actuator + "/prometheus").hasAnyRole(Roles.VIEWER, Roles.OPERATOR)
+                        .requestMatchers(actuator, actuator + "/**").hasAnyRole(Roles.VIEWER, Roles.OPERATOR)
+                        .anyRequest().authenticated())
+                .formLogin(form -> form.permitAll())
+                // After login, back to the page asked for, without Spring's "?continue" marker in the URL (Hawtio
+                // routes on the client side and would carry it along).
+                .requestCache(cache -> cache.requestCache(savedRequests(browserNavigation)))
+                .httpBasic(basic -> basic.authenticationEntryPoint(problem401))
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
+                .exceptionHandling(errors -> errors
+                        // Registered before form login's, so it is the default and wins for non-navigations.
+                        .defaultAuthenticationEntryPointFor(problem401, new NegatedRequestMatcher(browserNavigation))
+                        .accessDeniedHandler((request, response, e) -> {
+                            if (e instanceof CsrfException) {
+                                SecurityProblems.write(response, HttpServletResponse.SC_FORBIDDEN, "csrf-token-required",
+                                        "CSRF token missing or invalid", "A request riding on a login session must "
+                                                + "echo the XSRF-TOKEN cookie in the X-XSRF-TOKEN header (Hawtio "
+                                                + "does); scripts send HTTP Basic credentials instead.");
+                            } else {
+                                SecurityProblems.write(response, HttpServletResponse.SC_FORBIDDEN, "operator-required",
+                                        "Role not allowed", "Your role does not allow " + request.getMethod() + " "
+                                                + request.getRequestURI() + " (VIEWER reads; OPERATOR also changes).");
+                            }
+                        }))
+                // The console is a single-page app: Hawtio reads the XSRF-TOKEN cookie and sends it back as the
+                // X-XSRF-TOKEN header on its Jolokia POSTs. Exempt: the partner API (API keys, no cookies) and
+                // requests carrying their own Authorization header (scripts: never ambient, see the entry point).
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new SinglePageAppCsrfHandler())
+                        .ignoringRequestMatchers("/api/v1/**")
+                        .ignoringRequestMatchers(new RequestHeaderRequestMatcher("Authorization")))
+                .addFilterAfter(new CsrfCookieFilter(PathPatternRequestMatcher.withDefaults().matcher("/api/v1/**")),
+                        AuthorizationFilter.class)
+                .addFilterAfter(new JolokiaOperationGuard(List.of(actuator + "/jolokia", actuator + "/hawtio/jolokia")),
+                        AuthorizationFilter.class);
+        return http.build();
+    }
+
+    /** Only page navigations are remembered (not the favicon or a background request that was refused). */
+    private static HttpSessionRequestCache savedRequests(RequestMatcher browserNavigation) {
+        HttpSessionRequestCache cache = new HttpSessionRequestCache();
+        cache.setMatchingRequestParameterName(null);
+        cache.setRequestMatcher(new AndRequestMatcher(browserNavigation,
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.GET, "/**")));
+        return cache;
+    }
+
+    /** Dev profile: no login; every caller is "dev-anonymous" with both roles, so role checks in code still pass. */
+    private static SecurityFilterChain devOpen(HttpSecurity http) throws Exception {
+        http
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
+                .csrf(csrf -> csrf.disable())
+                .addFilterBefore(new OncePerRequestFilter() {
+                    @Override
+                    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                            FilterChain chain) throws ServletException, IOException {
+                        if (SecurityContextHolder.getContext().getAuthentication() == null) {
+                            SecurityContextHolder.setContext(new SecurityContextImpl(
+                                    UsernamePasswordAuthenticationToken.authenticated(DEV_ANONYMOUS, null,
+                                            AuthorityUtils.createAuthorityList("ROLE_" + Roles.VIEWER,
+                                                    "ROLE_" + Roles.OPERATOR))));
+                        }
+                        chain.doFilter(request, response);
+                    }
+                }, AnonymousAuthenticationFilter.class);
+        return http.build();
+    }
+
+    /**
+     * Spring Security's recipe for single-page apps: the header (sent by Hawtio) carries the raw cookie value; a form
+     * (the login and logout pages) carries the BREACH-safe masked value.
+     */
+    static final class SinglePageAppCsrfHandler extends CsrfTokenRequestAttributeHandler {
+
+        private final CsrfTokenRequestHandler masked = new XorCsrfTokenRequestAttributeHandler();
+
+        @Override
+        public void handle(HttpServletRequest request, HttpServletResponse response, Supplier<CsrfToken> token) {
+            masked.handle(request, response, token);
+        }
+
+        @Override
+        public String resolveCsrfTokenValue(HttpServletRequest request, CsrfToken token) {
+            if (StringUtils.hasText(request.getHeader(token.getHeaderName()))) {
+                return super.resolveCsrfTokenValue(request, token);
+            }
+            return masked.resolveCsrfTokenValue(request, token);
+        }
+    }
+
+    /**
+     * Loads the deferred token on every request so the XSRF-TOKEN cookie exists before Hawtio's first POST; not for
+     * the partner API, whose answers carry no cookie.
+     */
+    static final class CsrfCookieFilter extends OncePerRequestFilter {
+
+        private final RequestMatcher noCookie;
+
+        CsrfCookieFilter(RequestMatcher noCookie) {
+            this.noCookie = noCookie;
+        }
+
+        @Override
+        protected boolean shouldNotFilter(HttpServletRequest request) {
+            return noCookie.matches(request);
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+            if (token != null) {
+                token.getToken();
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}
