@@ -60,6 +60,8 @@ public class CounsellingDistribution {
             + "pas qu'elle l'a été.";
     /** Exchange property: the records of the batch, to count them once acknowledged. */
     private static final String OUTPUTS = "hubCounsellingOutputs";
+    /** Exchange property of an output bound for the webhook outbox. */
+    private static final String TO_WEBHOOK = "hubToWebhook";
     private static final Logger log = LoggerFactory.getLogger(CounsellingDistribution.class);
 
     private final SubscriptionStore subscriptions;
@@ -170,10 +172,19 @@ public class CounsellingDistribution {
     private Exchange counsellingRecord(Exchange batch, ReferralEvent event, String subscriptionId, String serviceId,
                                        ReferralEventType seenAs, Set<CounsellingField> profile,
                                        Supplier<EligibilityDecision> decision) {
-        Exchange out = output(batch, topics.counsellingTopic(serviceId), event,
+        // A WEBHOOK subscription's record goes to the outbox, keyed by subscription so its deliveries stay in order;
+        // the webhook sender POSTs it. A subscription gone since keeps its last mode's topic: its service's.
+        boolean webhook = subscriptions.find(subscriptionId)
+                .map(s -> s.deliveryMode() == Subscription.DeliveryMode.WEBHOOK).orElse(false);
+        Exchange out = output(batch, webhook ? topics.webhookOutbox() : topics.counsellingTopic(serviceId), event,
                 CounsellingProjection.project(event, subscriptionId, seenAs, profile, decision));
         out.getMessage().setHeader(RecordHeaders.EVENT_TYPE, seenAs.name());
         out.getMessage().setHeader(SUBSCRIPTION_ID, subscriptionId);
+        if (webhook) {
+            out.getMessage().setHeader(KafkaConstants.KEY, subscriptionId);
+            // In the outbox, not yet delivered: the webhook sender counts it once the receiver has it.
+            out.setProperty(TO_WEBHOOK, true);
+        }
         return out;
     }
 
@@ -227,7 +238,7 @@ public class CounsellingDistribution {
         }
         for (Exchange out : outputs) {
             String subscriptionId = out.getMessage().getHeader(SUBSCRIPTION_ID, String.class);
-            if (subscriptionId != null) {
+            if (subscriptionId != null && !Boolean.TRUE.equals(out.getProperty(TO_WEBHOOK, Boolean.class))) {
                 count(subscriptionId, result);
             }
         }

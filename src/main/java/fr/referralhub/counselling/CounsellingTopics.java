@@ -49,6 +49,11 @@ public class CounsellingTopics {
         return ensure(catalog.counselling(), serviceId);
     }
 
+    /** The outbox of WEBHOOK subscriptions (a topic of the catalogue, created at start-up). */
+    public String webhookOutbox() {
+        return properties.webhookDeliveries();
+    }
+
     /** The feedback topic of a referring partner, created if needed. */
     public String feedbackTopic(String partnerId) {
         return ensure(catalog.feedback(), partnerId);

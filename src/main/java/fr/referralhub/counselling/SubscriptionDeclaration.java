@@ -37,9 +37,13 @@ public record SubscriptionDeclaration(String id, String serviceId, String descri
     }
 
     /**
-     * @param mode KAFKA (the service's own topic). WEBHOOK comes later, with its URL and a reference to its secret
-     *             as further fields here.
+     * @param mode      KAFKA (the service's own topic) or WEBHOOK (signed HTTPS POSTs to {@code url})
+     * @param url       WEBHOOK: where the hub POSTs each referral; https (http only to localhost where
+     *                  {@code hub.webhooks.allow-http-localhost} is on: dev profile and tests)
+     * @param secretRef WEBHOOK: the NAME of the signing secret, whose value is the property
+     *                  {@code hub.webhook-secrets.<secretRef>} of every hub instance. Only the name is stored on the
+     *                  subscriptions topic and answered by the admin API, never the secret.
      */
-    public record Delivery(String mode) {
+    public record Delivery(String mode, String url, String secretRef) {
     }
 }

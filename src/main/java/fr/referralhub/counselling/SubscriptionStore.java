@@ -1,6 +1,7 @@
 package fr.referralhub.counselling;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -8,18 +9,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import fr.referralhub.counselling.StoredSubscription.Origin;
+import fr.referralhub.counselling.webhook.WebhookProperties;
+import fr.referralhub.counselling.webhook.WebhookSecrets;
+import fr.referralhub.intake.FieldError;
 import fr.referralhub.kafka.CompactedTopicView;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicProvisioner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -52,10 +58,28 @@ public class SubscriptionStore implements SmartLifecycle {
     /** Ids whose last record is a tombstone: deleted by an operator, not to be seeded again. */
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private volatile CompactedTopicView view;
+    private final boolean allowHttpLocalhost;
+    /** Whether this instance has the webhook secret of a name (checked when a subscription is written here). */
+    private final Predicate<String> secretExists;
 
+    /** A store whose webhooks are https only and whose secrets are not checked (tests of the topic alone). */
+    public SubscriptionStore(String bootstrapServers, HubTopicProperties topicNames, SubscriptionProperties properties,
+                             CounsellingTopics topics) {
+        this(bootstrapServers, topicNames, properties, topics, false, name -> true);
+    }
+
+    @Autowired
     public SubscriptionStore(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                              HubTopicProperties topicNames, SubscriptionProperties properties,
-                             CounsellingTopics topics) {
+                             CounsellingTopics topics, WebhookProperties webhooks, WebhookSecrets secrets) {
+        this(bootstrapServers, topicNames, properties, topics, webhooks.allowHttpLocalhost(),
+                name -> secrets.find(name).isPresent());
+    }
+
+    private SubscriptionStore(String bootstrapServers, HubTopicProperties topicNames, SubscriptionProperties properties,
+                              CounsellingTopics topics, boolean allowHttpLocalhost, Predicate<String> secretExists) {
+        this.allowHttpLocalhost = allowHttpLocalhost;
+        this.secretExists = secretExists;
         this.bootstrapServers = bootstrapServers;
         this.topic = topicNames.subscriptions();
         this.topics = topics;
@@ -63,7 +87,7 @@ public class SubscriptionStore implements SmartLifecycle {
         List<SubscriptionDeclaration> declarations = properties.subscriptions();
         this.declared = declarations.stream().map(declaration -> {
             try {
-                return SubscriptionValidator.validate(declaration);
+                return checkedHere(declaration);
             } catch (InvalidSubscriptionException e) {
                 throw new IllegalStateException("Invalid hub.subscriptions[" + declarations.indexOf(declaration)
                         + "]: " + e.getMessage(), e);
@@ -99,7 +123,7 @@ public class SubscriptionStore implements SmartLifecycle {
      * @throws InvalidSubscriptionException with one reason per wrong field
      */
     public StoredSubscription put(SubscriptionDeclaration declaration, String operator) {
-        Subscription subscription = SubscriptionValidator.validate(declaration);
+        Subscription subscription = checkedHere(declaration);
         // Before the subscription is in force: its first referral must find the topic ready.
         topics.counsellingTopic(subscription.serviceId());
         StoredSubscription written = new StoredSubscription(declaration, Origin.OPERATOR, operator,
@@ -125,6 +149,32 @@ public class SubscriptionStore implements SmartLifecycle {
         }
     }
 
+    /**
+     * The validator's checks, and for a webhook that this instance has its secret: a subscription written here
+     * with a secret name nobody configured would only fill the dead letters.
+     */
+    private Subscription checkedHere(SubscriptionDeclaration declaration) {
+        Subscription subscription;
+        try {
+            subscription = SubscriptionValidator.validate(declaration, allowHttpLocalhost);
+        } catch (InvalidSubscriptionException e) {
+            if (declaration != null && declaration.delivery() != null && declaration.delivery().secretRef() != null
+                    && e.errors().stream().noneMatch(error -> error.field().equals("delivery.secretRef"))
+                    && !secretExists.test(declaration.delivery().secretRef())) {
+                List<FieldError> errors = new ArrayList<>(e.errors());
+                errors.add(new FieldError("delivery.secretRef", WebhookSecrets.missing(declaration.delivery().secretRef())));
+                throw new InvalidSubscriptionException(errors);
+            }
+            throw e;
+        }
+        if (subscription.deliveryMode() == Subscription.DeliveryMode.WEBHOOK
+                && !secretExists.test(declaration.delivery().secretRef())) {
+            throw new InvalidSubscriptionException(List.of(new FieldError("delivery.secretRef",
+                    WebhookSecrets.missing(declaration.delivery().secretRef()))));
+        }
+        return subscription;
+    }
+
     /** Applies one record of the topic (tail thread). */
     private void apply(ConsumerRecord<String, String> record) {
         String id = record.key();
@@ -140,7 +190,9 @@ public class SubscriptionStore implements SmartLifecycle {
         Subscription subscription;
         try {
             value = JSON.readValue(record.value(), StoredSubscription.class);
-            subscription = SubscriptionValidator.validate(value.subscription());
+            // Not the secret: an instance without it dead-letters the deliveries with that reason, it does not
+            // drop the subscription.
+            subscription = SubscriptionValidator.validate(value.subscription(), allowHttpLocalhost);
         } catch (JsonProcessingException | InvalidSubscriptionException e) {
             // Only the admin API and the configuration write here, both validated: this is a record from elsewhere
             // or an older hub. Out of force rather than half-applied.

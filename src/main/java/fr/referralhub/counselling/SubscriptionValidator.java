@@ -1,11 +1,14 @@
 package fr.referralhub.counselling;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -29,11 +32,21 @@ public final class SubscriptionValidator {
     /** Ids become topic names ({@code counselling.<serviceId>}) and URL segments: keep them plain. */
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final int MAX_AGE = 120;
+    private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1");
 
     private SubscriptionValidator() {
     }
 
+    /** Validates with webhook URLs in https only (production rule). */
     public static Subscription validate(SubscriptionDeclaration declaration) {
+        return validate(declaration, false);
+    }
+
+    /**
+     * @param allowHttpLocalhost whether a webhook may be plain http to localhost / 127.0.0.1 (dev profile and
+     *                           tests only: a receiver on the developer's machine)
+     */
+    public static Subscription validate(SubscriptionDeclaration declaration, boolean allowHttpLocalhost) {
         List<FieldError> errors = new ArrayList<>();
         if (declaration == null) {
             throw new InvalidSubscriptionException(List.of(new FieldError("", "a subscription is required")));
@@ -45,7 +58,7 @@ public final class SubscriptionValidator {
         }
         Criteria criteria = criteria(declaration.match(), errors);
         Set<CounsellingField> profile = profile(declaration.profile(), errors);
-        DeliveryMode mode = deliveryMode(declaration.delivery(), errors);
+        DeliveryMode mode = deliveryMode(declaration.delivery(), allowHttpLocalhost, errors);
         if (!errors.isEmpty()) {
             throw new InvalidSubscriptionException(errors);
         }
@@ -121,15 +134,56 @@ public final class SubscriptionValidator {
         return enums(profile, "profile", CounsellingField.class, errors);
     }
 
-    private static DeliveryMode deliveryMode(SubscriptionDeclaration.Delivery delivery, List<FieldError> errors) {
+    private static DeliveryMode deliveryMode(SubscriptionDeclaration.Delivery delivery, boolean allowHttpLocalhost,
+                                             List<FieldError> errors) {
         if (delivery == null || delivery.mode() == null) {
+            if (delivery != null && (delivery.url() != null || delivery.secretRef() != null)) {
+                errors.add(new FieldError("delivery.mode", "required with a url or secretRef: WEBHOOK"));
+            }
             return DeliveryMode.KAFKA;
         }
         DeliveryMode mode = oneEnum(delivery.mode(), "delivery.mode", DeliveryMode.class, errors);
         if (mode == DeliveryMode.WEBHOOK) {
-            errors.add(new FieldError("delivery.mode", "WEBHOOK delivery is not available yet: use KAFKA"));
+            checkWebhookUrl(delivery.url(), allowHttpLocalhost, errors);
+            if (delivery.secretRef() == null || delivery.secretRef().isBlank()) {
+                errors.add(new FieldError("delivery.secretRef", "required: the name of the signing secret, configured "
+                        + "as hub.webhook-secrets.<name> on the hub (never the secret itself)"));
+            } else if (!ID.matcher(delivery.secretRef()).matches()) {
+                errors.add(new FieldError("delivery.secretRef", "the NAME of a secret (lower-case letters, digits and "
+                        + "dashes, at most 63, e.g. adil-93), not the secret itself"));
+            }
+        } else if (mode == DeliveryMode.KAFKA && (delivery.url() != null || delivery.secretRef() != null)) {
+            errors.add(new FieldError(delivery.url() != null ? "delivery.url" : "delivery.secretRef",
+                    "only for WEBHOOK delivery: a KAFKA subscription reads its topic"));
         }
         return mode;
+    }
+
+    private static void checkWebhookUrl(String url, boolean allowHttpLocalhost, List<FieldError> errors) {
+        if (url == null || url.isBlank()) {
+            errors.add(new FieldError("delivery.url", "required for WEBHOOK: the https URL the hub POSTs to"));
+            return;
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            errors.add(new FieldError("delivery.url", "not a URL: " + e.getReason()));
+            return;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost();
+        if (host == null || host.isBlank() || !(scheme.equals("https") || scheme.equals("http"))) {
+            errors.add(new FieldError("delivery.url", "an absolute https URL with a host, e.g. https://service.example/referrals"));
+        } else if (uri.getUserInfo() != null) {
+            // Credentials in the URL would be stored on the topic and answered by GET: the signature authenticates.
+            errors.add(new FieldError("delivery.url", "must not hold credentials (user:password@): the hub signs "
+                    + "each request with the subscription's secret instead"));
+        } else if (scheme.equals("http") && !(allowHttpLocalhost && LOCAL_HOSTS.contains(host.toLowerCase(Locale.ROOT)))) {
+            errors.add(new FieldError("delivery.url", allowHttpLocalhost
+                    ? "https required (plain http only to localhost or 127.0.0.1)"
+                    : "https required: referrals hold personal data and cross the network"));
+        }
     }
 
     private static Set<String> codes(List<String> codes, String field, Function<String, Boolean> valid, String reason,

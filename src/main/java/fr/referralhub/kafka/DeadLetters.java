@@ -11,6 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -78,6 +79,15 @@ public class DeadLetters {
                     record.getException());
         }
         counted(routeId);
+    }
+
+    /**
+     * An empty exchange for {@link #send}, for a caller outside Camel's routes that has a record to dead-letter
+     * (the webhook sender): such a caller does not depend on the CamelContext itself, which as a Spring lifecycle
+     * dependency would be started before its routes are loaded.
+     */
+    public Exchange newExchange() {
+        return new DefaultExchange(producer.getCamelContext());
     }
 
     /**

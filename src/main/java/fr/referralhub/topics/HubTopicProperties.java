@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param counsellingPrefix prefix of each counselling service's topic ({@code counselling.<serviceId>})
  * @param feedbackPrefix    prefix of each referring partner's feedback topic ({@code feedback.<partnerId>})
+ * @param webhookDeliveries outbox of webhook deliveries, keyed by subscription id, read by the webhook sender
  */
 @ConfigurationProperties("hub.topics")
 public record HubTopicProperties(
@@ -21,7 +22,8 @@ public record HubTopicProperties(
         @DefaultValue("subscriptions.v1") String subscriptions,
         @DefaultValue("counselling-deliveries.v1") String counsellingDeliveries,
         @DefaultValue("counselling.") String counsellingPrefix,
-        @DefaultValue("feedback.") String feedbackPrefix) {
+        @DefaultValue("feedback.") String feedbackPrefix,
+        @DefaultValue("webhook-deliveries.v1") String webhookDeliveries) {
 
     /** The constructor Spring binds (a record with a second constructor must say which). */
     @ConstructorBinding
@@ -38,6 +40,6 @@ public record HubTopicProperties(
     public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
                               int partitions, short replicationFactor) {
         this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor,
-                "subscriptions.v1", "counselling-deliveries.v1", "counselling.", "feedback.");
+                "subscriptions.v1", "counselling-deliveries.v1", "counselling.", "feedback.", "webhook-deliveries.v1");
     }
 }

@@ -37,6 +37,7 @@ public class TopicCatalog {
     private final TopicSpec counsellingDeliveries;
     private final TopicSpec counselling;
     private final TopicSpec feedback;
+    private final TopicSpec webhookDeliveries;
 
     public TopicCatalog(HubTopicProperties names) {
         this.referrals = new TopicSpec(names.referrals(),
@@ -85,6 +86,15 @@ public class TopicCatalog {
                 "What a referring partner is told about its referrals (held, and later delivered, statuses...); "
                         + "created with the partner's first feedback",
                 THIRTY_DAYS);
+        // Keyed by subscription: one subscription's deliveries stay in order on one partition. Retention is the
+        // longest a receiver may be down before its referrals leave the outbox unsent (dead letters keep failures).
+        this.webhookDeliveries = new TopicSpec(names.webhookDeliveries(),
+                "subscription id (string): one subscription's deliveries stay in order",
+                CounsellingReferral.getClassSchema(),
+                "Outbox of WEBHOOK subscriptions: each referral to POST, minimised to the subscription's profile "
+                        + "(header hub.subscription-id); the webhook sender reads it and commits once delivered or "
+                        + "dead-lettered",
+                THIRTY_DAYS);
     }
 
     public TopicSpec referrals() {
@@ -121,9 +131,13 @@ public class TopicCatalog {
         return feedback;
     }
 
+    public TopicSpec webhookDeliveries() {
+        return webhookDeliveries;
+    }
+
     /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */
     public List<TopicSpec> all() {
         return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit, subscriptions, counsellingDeliveries, counselling,
-                feedback);
+                feedback, webhookDeliveries);
     }
 }

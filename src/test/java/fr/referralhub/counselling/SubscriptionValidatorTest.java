@@ -43,7 +43,7 @@ class SubscriptionValidatorTest {
         SubscriptionDeclaration wrong = new SubscriptionDeclaration("ADIL 2A", null, null,
                 new Match(List.of("2A", "20", "99"), List.of("20004"), List.of("LOGMENT", "SANTE"), List.of("VISAL"),
                         List.of(new EligibilityMatch("VISALE", "OK")), 30, 18),
-                List.of("HOME", "NIR"), new Delivery("SMS"));
+                List.of("HOME", "NIR"), new Delivery("SMS", null, null));
 
         assertThatThrownBy(() -> SubscriptionValidator.validate(wrong))
                 .isInstanceOf(InvalidSubscriptionException.class)
@@ -67,14 +67,59 @@ class SubscriptionValidatorTest {
     }
 
     @Test
-    void shouldRequireATerritoryAProfileAndRefuseWebhooksForNow() {
+    void shouldRequireATerritoryAProfileAndAWebhookUrlAndSecretName() {
         InvalidSubscriptionException e = invalid(declaration(
                 new Match(List.of(), List.of(), List.of("LOGEMENT"), null, null, null, null), List.of(),
-                new Delivery("WEBHOOK")));
+                new Delivery("WEBHOOK", null, null)));
 
         assertThat(e.errors()).extracting(FieldError::field)
-                .containsExactly("match.departements", "profile", "delivery.mode");
-        assertThat(e.errors().get(2).reason()).contains("not available yet");
+                .containsExactly("match.departements", "profile", "delivery.url", "delivery.secretRef");
+        assertThat(e.errors().get(2).reason()).contains("https URL");
+    }
+
+    @Test
+    void shouldAcceptAnHttpsWebhookWithASecretNameAndHttpOnlyToLocalhostWhereAllowed() {
+        Match match = new Match(List.of("2A"), null, null, null, null, null, null);
+        Subscription webhook = SubscriptionValidator.validate(declaration(match, List.of("HOME"),
+                new Delivery("WEBHOOK", "https://adil.example/referrals", "adil-2a")));
+        assertThat(webhook.deliveryMode()).isEqualTo(Subscription.DeliveryMode.WEBHOOK);
+
+        Subscription local = SubscriptionValidator.validate(declaration(match, List.of("HOME"),
+                new Delivery("WEBHOOK", "http://127.0.0.1:8089/hook", "adil-2a")), true);
+        assertThat(local.deliveryMode()).isEqualTo(Subscription.DeliveryMode.WEBHOOK);
+
+        assertThat(invalid(declaration(match, List.of("HOME"),
+                new Delivery("WEBHOOK", "http://127.0.0.1:8089/hook", "adil-2a"))).errors())
+                .containsExactly(new FieldError("delivery.url", "https required: referrals hold personal data and cross the network"));
+    }
+
+    @Test
+    void shouldRefuseAPlainHttpRemoteWebhookCredentialsInTheUrlAndASecretInPlaceOfItsName() {
+        Match match = new Match(List.of("2A"), null, null, null, null, null, null);
+        InvalidSubscriptionException remote = assertThrowsInvalid(declaration(match, List.of("HOME"),
+                new Delivery("WEBHOOK", "http://adil.example/hook", "Zm9vYmFyYmF6cXV4IHNlY3JldA==")), true);
+        assertThat(remote.errors()).extracting(FieldError::field).containsExactly("delivery.url", "delivery.secretRef");
+        assertThat(remote.errors().get(0).reason()).contains("plain http only to localhost");
+        assertThat(remote.errors().get(1).reason()).contains("not the secret itself");
+
+        InvalidSubscriptionException credentials = assertThrowsInvalid(declaration(match, List.of("HOME"),
+                new Delivery("WEBHOOK", "https://user:pass@adil.example/hook", "adil-2a")), false);
+        assertThat(credentials.errors()).extracting(FieldError::reason).singleElement().asString()
+                .contains("must not hold credentials");
+
+        InvalidSubscriptionException kafkaWithUrl = assertThrowsInvalid(declaration(match, List.of("HOME"),
+                new Delivery("KAFKA", "https://adil.example/hook", null)), false);
+        assertThat(kafkaWithUrl.errors()).extracting(FieldError::field).containsExactly("delivery.url");
+    }
+
+    private static InvalidSubscriptionException assertThrowsInvalid(SubscriptionDeclaration declaration,
+                                                                    boolean allowHttpLocalhost) {
+        try {
+            SubscriptionValidator.validate(declaration, allowHttpLocalhost);
+        } catch (InvalidSubscriptionException e) {
+            return e;
+        }
+        throw new AssertionError("expected the subscription to be refused");
     }
 
     private static InvalidSubscriptionException invalid(SubscriptionDeclaration declaration) {

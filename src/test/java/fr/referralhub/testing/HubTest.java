@@ -21,7 +21,12 @@ import org.springframework.test.context.ActiveProfiles;
         "hub.embedded.data-dir=${java.io.tmpdir}/referral-hub-test-${random.uuid}",
         // A fixed folder (not random: the route and the tests must resolve the same one); tests use unique file names.
         "hub.intake.file-drops.root=target/test-file-drops",
-        "spring.jmx.enabled=true"
+        "spring.jmx.enabled=true",
+        // Webhook retries in milliseconds, not seconds: tests wait on the attempts, not on the backoff.
+        "hub.webhooks.initial-delay=PT0.05S",
+        "hub.webhooks.max-delay=PT0.2S",
+        "hub.webhooks.max-attempts=4",
+        "hub.webhooks.request-timeout=PT3S"
 })
 @ActiveProfiles("dev")
 public @interface HubTest {

@@ -1,0 +1,293 @@
+package fr.referralhub.counselling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.PersonProfile;
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.counselling.WebhookReceiver.Received;
+import fr.referralhub.counselling.webhook.WebhookSender;
+import fr.referralhub.counselling.webhook.WebhookSignature;
+import fr.referralhub.testing.HubTest;
+import fr.referralhub.testing.TopicReader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * WEBHOOK subscriptions on the whole hub and a real broker, with receivers on free ports: each referral is POSTed as
+ * signed JSON minimised to the profile; failures are retried with the same delivery id, then dead-lettered; a 4xx
+ * is dead-lettered at once; a slow receiver does not hold another subscription's delivery; the secret is never
+ * shown. The hub's test settings (HubTest) retry after 50 ms, doubling to 200 ms, 4 attempts at most. Each test
+ * works in a commune of its own, so other tests' referrals never reach its receivers.
+ */
+@HubTest
+class WebhookDeliveryFlowTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @LocalServerPort
+    int port;
+    @Value("${hub.kafka.bootstrap-servers}")
+    String bootstrapServers;
+    @Value("${hub.schema-registry.url}")
+    String registryUrl;
+    @Value("${hub.topics.referrals}")
+    String referralsTopic;
+    @Value("${hub.topics.dead-letters}")
+    String deadLettersTopic;
+    @Value("${hub.topics.subscriptions}")
+    String subscriptionsTopic;
+    @Value("${hub.topics.webhook-deliveries}")
+    String outboxTopic;
+    @Autowired
+    MeterRegistry meters;
+
+    CounsellingHub hub;
+    String run;
+    String commune;
+
+    @BeforeEach
+    void connect() {
+        hub = new CounsellingHub(port, bootstrapServers, registryUrl, referralsTopic);
+        run = UUID.randomUUID().toString().substring(0, 8);
+        // A commune of Ain (01) no other test uses: 01000-01999.
+        commune = "01" + (100 + ThreadLocalRandom.current().nextInt(900));
+    }
+
+    private String webhook(String url, String profile) {
+        return """
+                {"serviceId": "svc-%s", "description": "webhook test", "match": {"communes": ["%s"]},
+                 "profile": %s, "delivery": {"mode": "WEBHOOK", "url": "%s", "secretRef": "dev-webhook"}}"""
+                .formatted(run, commune, profile, url);
+    }
+
+    private ReferralEvent referralInTheCommune() throws Exception {
+        ReferralEvent event = Referrals.complete("france-travail-93").build();
+        event.setPerson(PersonProfile.newBuilder(event.getPerson()).setHomeCommune(commune).setHomeDepartement("01")
+                .build());
+        hub.awaitProcessed(hub.publish(event, event.getPerson().getPersonReference()));
+        // Written durably to the outbox, keyed by subscription, before any receiver is called.
+        assertThat(TopicReader.readToEnd(bootstrapServers, outboxTopic, r -> r.key() != null && r.key().endsWith(run)))
+                .as("outbox records of this test").isNotEmpty();
+        return event;
+    }
+
+    private double deliveries(String subscription, String result) {
+        Counter counter = meters.find("hub.subscription.deliveries").tag("subscription", subscription)
+                .tag("result", result).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private List<Received> awaitRequests(WebhookReceiver receiver, int count) {
+        return await().atMost(PATIENCE).until(receiver::received, received -> received.size() >= count);
+    }
+
+    private ConsumerRecord<String, byte[]> awaitDeadLetter(String subscription) {
+        return await().atMost(PATIENCE).until(() -> TopicReader.readToEnd(bootstrapServers, deadLettersTopic,
+                        r -> subscription.equals(TopicReader.header(r, CounsellingDistribution.SUBSCRIPTION_ID))),
+                found -> !found.isEmpty()).get(0);
+    }
+
+    /** Nothing lost: the outbox consumer commits past every record of the subscription only once it ended. */
+    private void awaitOutboxCommitted(String subscription) throws Exception {
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(bootstrapServers, outboxTopic,
+                r -> subscription.equals(r.key()));
+        assertThat(records).isNotEmpty();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(WebhookSender.GROUP)
+                        .partitionsToOffsetAndMetadata().get();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    OffsetAndMetadata offset = committed.get(new TopicPartition(record.topic(), record.partition()));
+                    assertThat(offset).isNotNull();
+                    assertThat(offset.offset()).isGreaterThan(record.offset());
+                }
+            });
+        }
+    }
+
+    @Test
+    void shouldPostTheReferralSignedAsJsonWithOnlyTheProfileFields() throws Exception {
+        String id = "hook-ok-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 200)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\", \"AGE\"]"));
+            ReferralEvent referral = referralInTheCommune();
+
+            Received request = awaitRequests(receiver, 1).get(0);
+            assertThat(request.signatureValid()).as("signature checked by the receiver").isTrue();
+            assertThat(request.header("Content-Type")).isEqualTo("application/json");
+            // The check is not a formality: one byte changed and the same headers are refused.
+            byte[] tampered = new String(request.body(), StandardCharsets.UTF_8).replace(commune, "01000")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(WebhookSignature.verify(WebhookReceiver.DEV_SECRET, request.header(WebhookSignature.TIMESTAMP),
+                    request.header(WebhookSignature.SIGNATURE), tampered, Instant.now())).isFalse();
+            // ... and so is the request replayed later than 5 minutes.
+            assertThat(WebhookSignature.verify(WebhookReceiver.DEV_SECRET, request.header(WebhookSignature.TIMESTAMP),
+                    request.header(WebhookSignature.SIGNATURE), request.body(), Instant.now().plusSeconds(301))).isFalse();
+
+            JsonNode body = JSON.readTree(request.body());
+            assertThat(body.get("referralId").asText()).isEqualTo(referral.getReferralId());
+            assertThat(body.get("deliveryId").asText()).isEqualTo(request.header(WebhookSignature.DELIVERY_ID));
+            assertThat(body.get("subscriptionId").asText()).isEqualTo(id);
+            assertThat(body.get("eventType").asText()).isEqualTo("CREATED");
+            assertThat(body.get("occurredAt").asText()).isEqualTo(referral.getOccurredAt().toString());
+            assertThat(body.get("homeCommune").asText()).isEqualTo(commune);
+            assertThat(body.get("age").asInt()).isEqualTo(27);
+            assertThat(body.get("profile")).extracting(JsonNode::asText).containsExactly("AGE", "HOME");
+            // Outside the profile: null, never the value.
+            for (String notShared : List.of("personReference", "referrer", "birthDate", "housingSituation",
+                    "employmentStatus", "grossMonthlySalaryCents", "needs", "eligibility", "targetHousingCommune")) {
+                assertThat(body.get(notShared).isNull()).as(notShared).isTrue();
+            }
+            assertThat(new String(request.body(), StandardCharsets.UTF_8)).doesNotContain("PSEUDO-", "FT-2A-AJACCIO");
+
+            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") == 1);
+            awaitOutboxCommitted(id);
+            assertThat(receiver.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldRetryAFailingReceiverWithTheSameDeliveryIdUntilItAccepts() throws Exception {
+        String id = "hook-retry-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> attempt <= 2 ? 503 : 200)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            referralInTheCommune();
+
+            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") == 1);
+            List<Received> requests = receiver.received();
+            assertThat(requests).hasSize(3).allMatch(Received::signatureValid);
+            assertThat(requests).extracting(r -> r.header(WebhookSignature.DELIVERY_ID)).containsOnly(
+                    requests.get(0).header(WebhookSignature.DELIVERY_ID));
+            assertThat(requests).extracting(r -> r.header(WebhookSignature.ATTEMPT)).containsExactly("1", "2", "3");
+            // Backoff: the second retry waited longer than the first (50 ms, then 100 ms).
+            assertThat(Duration.between(requests.get(0).at(), requests.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+            assertThat(Duration.between(requests.get(1).at(), requests.get(2).at())).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+            assertThat(deliveries(id, "failed")).isEqualTo(2);
+            assertThat(deliveries(id, "dead_lettered")).isZero();
+            awaitOutboxCommitted(id);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAfterTheLastAttemptWithTheReason() throws Exception {
+        String id = "hook-down-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 503)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            ReferralEvent referral = referralInTheCommune();
+
+            ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
+            assertThat(receiver.received()).hasSize(4);
+            assertThat(TopicReader.header(deadLetter, "__connect.errors.connector.name")).isEqualTo(WebhookSender.ROUTE);
+            assertThat(TopicReader.header(deadLetter, "__connect.errors.topic")).isEqualTo(outboxTopic);
+            assertThat(TopicReader.header(deadLetter, "__connect.errors.exception.message"))
+                    .contains("after 4 attempts").contains("HTTP 503");
+            assertThat(TopicReader.header(deadLetter, WebhookSender.ATTEMPTS)).isEqualTo("4");
+            assertThat(TopicReader.header(deadLetter, WebhookSender.LAST_STATUS)).isEqualTo("503");
+            assertThat(deadLetter.key()).isEqualTo(id);
+            // The original record, encrypted like every dead letter (the projection is personal data).
+            assertThat(new String(deadLetter.value(), StandardCharsets.ISO_8859_1)).doesNotContain(commune);
+            assertThat(TopicReader.header(deadLetter, "hub.referral-id")).isIn(referral.getReferralId(), null);
+
+            await().atMost(PATIENCE).until(() -> deliveries(id, "dead_lettered") == 1);
+            assertThat(deliveries(id, "failed")).isEqualTo(4);
+            assertThat(deliveries(id, "delivered")).isZero();
+            awaitOutboxCommitted(id);
+        }
+    }
+
+    @Test
+    void shouldDeadLetterARefusedRequestAtOnceWithoutRetrying() throws Exception {
+        String id = "hook-refused-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 400)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            referralInTheCommune();
+
+            ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
+            assertThat(receiver.received()).hasSize(1);
+            assertThat(TopicReader.header(deadLetter, "__connect.errors.exception.message"))
+                    .contains("HTTP 400").contains("not retried");
+            assertThat(TopicReader.header(deadLetter, WebhookSender.ATTEMPTS)).isEqualTo("1");
+            assertThat(TopicReader.header(deadLetter, WebhookSender.LAST_STATUS)).isEqualTo("400");
+            await().atMost(PATIENCE).until(() -> deliveries(id, "dead_lettered") == 1);
+            assertThat(deliveries(id, "failed")).isEqualTo(1);
+            awaitOutboxCommitted(id);
+        }
+    }
+
+    @Test
+    void shouldNotHoldAnotherSubscriptionBehindASlowReceiver() throws Exception {
+        String slowId = "hook-slow-" + run;
+        String fastId = "hook-fast-" + run;
+        try (WebhookReceiver slow = new WebhookReceiver(attempt -> 200, true);
+             WebhookReceiver fast = WebhookReceiver.answering(attempt -> 200)) {
+            hub.subscribe(slowId, webhook(slow.url(), "[\"HOME\"]"));
+            hub.subscribe(fastId, webhook(fast.url(), "[\"HOME\"]"));
+            ReferralEvent referral = referralInTheCommune();
+
+            // The slow receiver holds its request open...
+            awaitRequests(slow, 1);
+            // ... while the other subscription gets the same referral, delivered and counted.
+            await().atMost(PATIENCE).until(() -> deliveries(fastId, "delivered") == 1);
+            assertThat(JSON.readTree(fast.received().get(0).body()).get("referralId").asText())
+                    .isEqualTo(referral.getReferralId());
+            assertThat(deliveries(slowId, "delivered")).isZero();
+
+            slow.release();
+            await().atMost(PATIENCE).until(() -> deliveries(slowId, "delivered") == 1);
+            awaitOutboxCommitted(slowId);
+        }
+    }
+
+    @Test
+    void shouldNeverShowTheSecretAndRefuseAnUnknownSecretOrAPlainHttpRemoteUrl() throws Exception {
+        String id = "hook-secret-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 200)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+
+            HttpResponse<String> list = hub.get(null);
+            assertThat(list.body()).contains("\"secretRef\":\"dev-webhook\"").doesNotContain(WebhookReceiver.DEV_SECRET);
+            assertThat(hub.get(id).body()).contains(receiver.url()).doesNotContain(WebhookReceiver.DEV_SECRET);
+            List<ConsumerRecord<String, byte[]>> stored = TopicReader.readToEnd(bootstrapServers, subscriptionsTopic,
+                    r -> id.equals(r.key()));
+            assertThat(stored).isNotEmpty().allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                    .contains("dev-webhook").doesNotContain(WebhookReceiver.DEV_SECRET));
+
+            HttpResponse<String> unknownSecret = hub.put("hook-nosecret-" + run,
+                    webhook(receiver.url(), "[\"HOME\"]").replace("\"dev-webhook\"", "\"nobody-configured-it\""));
+            assertThat(unknownSecret.statusCode()).isEqualTo(422);
+            JsonNode problem = JSON.readTree(unknownSecret.body());
+            assertThat(problem.get("errors").get(0).get("field").asText()).isEqualTo("delivery.secretRef");
+            assertThat(problem.get("errors").get(0).get("reason").asText())
+                    .contains("hub.webhook-secrets.nobody-configured-it");
+
+            HttpResponse<String> plainHttp = hub.put("hook-http-" + run,
+                    webhook("http://service.example/hook", "[\"HOME\"]"));
+            assertThat(plainHttp.statusCode()).isEqualTo(422);
+            assertThat(JSON.readTree(plainHttp.body()).get("errors").get(0).get("field").asText())
+                    .isEqualTo("delivery.url");
+        }
+    }
+}
