@@ -46,10 +46,11 @@ public class DeadLettersMBean implements SelfNaming {
         this.json = json;
         // Another hub in the same JVM (tests) already has the name: this one gets its context's id added.
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        ObjectName plain = new ObjectName(NAME);
-        this.name = server.isRegistered(plain)
-                ? new ObjectName(NAME + ",context=" + ObjectName.quote(context.getId()))
-                : plain;
+        ObjectName candidate = new ObjectName(NAME);
+        for (int instance = 2; server.isRegistered(candidate); instance++) {
+            candidate = new ObjectName(NAME + ",context=" + ObjectName.quote(context.getId() + "-" + instance));
+        }
+        this.name = candidate;
     }
 
     @Override
