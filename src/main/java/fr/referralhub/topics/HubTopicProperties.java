@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param counsellingPrefix prefix of each counselling service's topic ({@code counselling.<serviceId>})
  * @param feedbackPrefix    prefix of each referring partner's feedback topic ({@code feedback.<partnerId>})
+ * @param referralStatusChanges accepted status changes reported by counselling services (the status state)
  */
 @ConfigurationProperties("hub.topics")
 public record HubTopicProperties(
@@ -21,7 +22,8 @@ public record HubTopicProperties(
         @DefaultValue("subscriptions.v1") String subscriptions,
         @DefaultValue("counselling-deliveries.v1") String counsellingDeliveries,
         @DefaultValue("counselling.") String counsellingPrefix,
-        @DefaultValue("feedback.") String feedbackPrefix) {
+        @DefaultValue("feedback.") String feedbackPrefix,
+        @DefaultValue("referral-status-changes.v1") String referralStatusChanges) {
 
     /** The constructor Spring binds (a record with a second constructor must say which). */
     @ConstructorBinding
@@ -38,6 +40,14 @@ public record HubTopicProperties(
     public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
                               int partitions, short replicationFactor) {
         this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor,
-                "subscriptions.v1", "counselling-deliveries.v1", "counselling.", "feedback.");
+                "subscriptions.v1", "counselling-deliveries.v1", "counselling.", "feedback.", "referral-status-changes.v1");
+    }
+
+    /** Every name but the status changes topic's (tests written before it existed). */
+    public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
+                              int partitions, short replicationFactor, String subscriptions,
+                              String counsellingDeliveries, String counsellingPrefix, String feedbackPrefix) {
+        this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor, subscriptions,
+                counsellingDeliveries, counsellingPrefix, feedbackPrefix, "referral-status-changes.v1");
     }
 }
