@@ -1,6 +1,7 @@
 package fr.referralhub.status;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,6 +56,10 @@ public class ServiceRegistry {
             return Optional.empty();
         }
         return Optional.ofNullable(byKeyHash.get(PartnerRegistry.sha256(apiKey.strip()))).filter(CounsellingService::enabled);
+    }
+
+    public List<CounsellingService> all() {
+        return List.copyOf(byId.values());
     }
 
     public Optional<CounsellingService> find(String serviceId) {

@@ -18,6 +18,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.ReferralRoutings;
@@ -26,6 +27,7 @@ import fr.referralhub.intake.IntakeLedger;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.status.StatusReportRefusedException.Kind;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -43,6 +45,8 @@ public class StatusReports {
 
     /** Exchange property: the authenticated {@link CounsellingService}. */
     public static final String SERVICE = "hubCounsellingService";
+    /** Each service's own topic for status reports: {@code status.<serviceId>}. */
+    public static final String TOPIC_PREFIX = "status.";
     private static final Logger log = LoggerFactory.getLogger(StatusReports.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("status", "reasonCode", "comment", "occurredAt", "statusEventId");
@@ -96,6 +100,33 @@ public class StatusReports {
 
     /** Reads and checks a report's fields, every problem at once. */
     StatusReport read(byte[] body) {
+        checkSize(body);
+        return read(parse(body));
+    }
+
+    /**
+     * A report published by a service on its topic {@code status.<serviceId>}: the same JSON as over HTTP plus the
+     * {@code referralId} (which the HTTP path carries). The service is the topic's: who may write a topic is what the
+     * broker's ACLs decide, as for the landlords' intake topics.
+     */
+    public void reportOverKafka(Exchange record) {
+        String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+        String serviceId = topic == null || !topic.startsWith(TOPIC_PREFIX) ? null : topic.substring(TOPIC_PREFIX.length());
+        if (serviceId == null || services.find(serviceId).filter(CounsellingService::enabled).isEmpty()) {
+            throw StatusReportRefusedException.of(Kind.UNAUTHENTICATED, "(topic)", "'" + topic
+                    + "' is the topic of no enabled counselling service of hub.services");
+        }
+        byte[] body = record.getMessage().getBody(byte[].class);
+        checkSize(body);
+        ObjectNode json = parse(body);
+        JsonNode referralId = json.remove("referralId");
+        if (referralId == null || !referralId.isTextual() || referralId.asText().isBlank()) {
+            throw StatusReportRefusedException.of(Kind.INVALID, "referralId", "required on Kafka: the referral's id");
+        }
+        report(serviceId, referralId.asText(), read(json), "KAFKA");
+    }
+
+    private static void checkSize(byte[] body) {
         if (body == null || body.length == 0) {
             throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "a JSON object is expected");
         }
@@ -103,6 +134,9 @@ public class StatusReports {
             throw StatusReportRefusedException.of(Kind.TOO_LARGE, "body", "more than " + MAX_BODY + " bytes; a status "
                     + "report is a few hundred");
         }
+    }
+
+    private static ObjectNode parse(byte[] body) {
         JsonNode json;
         try {
             json = JSON.readTree(new String(body, StandardCharsets.UTF_8));
@@ -112,6 +146,10 @@ public class StatusReports {
         if (json == null || !json.isObject()) {
             throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "a JSON object is expected");
         }
+        return (ObjectNode) json;
+    }
+
+    private StatusReport read(ObjectNode json) {
         List<FieldError> errors = new ArrayList<>();
         json.fieldNames().forEachRemaining(name -> {
             if (!FIELDS.contains(name)) {

@@ -230,6 +230,37 @@ class StatusReportsFlowTest {
         }
     }
 
+    @Test
+    void shouldTakeReportsPublishedOnTheServicesTopicAndDeadLetterTheRefusedOnes() throws Exception {
+        List<String> lifeCycle = List.of("RECEIVED", "ACCEPTED", "IN_PROGRESS", "COMPLETED");
+        for (String status : lifeCycle) {
+            publishStatus("{\"referralId\": \"" + referralId + "\", \"statusEventId\": \"k-" + UUID.randomUUID()
+                    + "\", \"status\": \"" + status + "\"}");
+        }
+        String impossibleId = "k-impossible-" + UUID.randomUUID();
+        publishStatus("{\"referralId\": \"" + referralId + "\", \"statusEventId\": \"" + impossibleId
+                + "\", \"status\": \"ACCEPTED\"}");
+
+        List<ReferralFeedback> feedback = awaitFeedback(FeedbackKind.STATUS_CHANGED, 4);
+        assertThat(feedback).extracting(ReferralFeedback::getStatus).containsExactlyElementsOf(lifeCycle);
+        assertThat(changes()).extracting(ReferralStatusChange::getChannel).containsOnly("KAFKA");
+
+        ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(30)).until(
+                () -> TopicReader.readToEnd(bootstrapServers, topics.deadLetters(), r -> referralId.equals(r.key()))
+                        .stream().findFirst(), java.util.Optional::isPresent).orElseThrow();
+        assertThat(TopicReader.header(deadLetter, "hub.dead-letter.reasons")).contains("COMPLETED -> ACCEPTED");
+        assertThat(changes()).as("the refused report changed nothing").hasSize(4);
+    }
+
+    private void publishStatus(String json) throws Exception {
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.<String, Object>of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("status.adil-93", referralId, json)).get();
+        }
+    }
+
     private HttpResponse<String> report(String apiKey, String referral, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/referrals/"
                         + referral + "/status"))
