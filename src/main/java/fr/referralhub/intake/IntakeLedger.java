@@ -65,6 +65,8 @@ public class IntakeLedger implements SmartLifecycle {
 
     private final Map<String, Entry> published = new ConcurrentHashMap<>();
     private final Set<String> cancelledReferrals = ConcurrentHashMap.newKeySet();
+    /** Referral id to who referred it (its first event): who is told about the referral's statuses. */
+    private final Map<String, Referrer> referrers = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final String bootstrapServers;
     private final String topic;
@@ -121,6 +123,7 @@ public class IntakeLedger implements SmartLifecycle {
 
     public void confirm(String partnerId, String partnerEventId, Entry entry) {
         remember(key(partnerId, partnerEventId), entry);
+        referrers.putIfAbsent(entry.referralId(), new Referrer(partnerId, partnerEventId));
         CompletableFuture<Void> claim = inFlight.remove(key(partnerId, partnerEventId));
         if (claim != null) {
             claim.complete(null);
@@ -138,6 +141,18 @@ public class IntakeLedger implements SmartLifecycle {
     public Optional<Entry> creation(String partnerId, String creationEventId) {
         return Optional.ofNullable(published.get(key(partnerId, creationEventId)))
                 .filter(entry -> entry.type() == ReferralEventType.CREATED);
+    }
+
+    /**
+     * Who referred a referral: its partner and the partner's id of the referral's first event (the id the referrer
+     * knows it by).
+     */
+    public record Referrer(String partnerId, String partnerEventId) {
+    }
+
+    /** Who referred a referral, if it came through intake. */
+    public Optional<Referrer> referrerOf(String referralId) {
+        return Optional.ofNullable(referrers.get(referralId));
     }
 
     public boolean isCancelled(String referralId) {
@@ -215,6 +230,7 @@ public class IntakeLedger implements SmartLifecycle {
         }
         // The history also tells who used to send: silent-partner detection survives a restart.
         partnerActivity.seen(partnerId, Instant.ofEpochMilli(record.timestamp()));
+        referrers.putIfAbsent(referralId, new Referrer(partnerId, partnerEventId));
         ReferralEventType eventType = headerValue(record, RecordHeaders.EVENT_TYPE, ReferralEventType.class);
         if (eventType == null) {
             return;

@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param counsellingPrefix prefix of each counselling service's topic ({@code counselling.<serviceId>})
  * @param feedbackPrefix    prefix of each referring partner's feedback topic ({@code feedback.<partnerId>})
  * @param webhookDeliveries outbox of webhook deliveries, keyed by subscription id, read by the webhook sender
+ * @param referralStatusChanges accepted status changes reported by counselling services (the status state)
  */
 @ConfigurationProperties("hub.topics")
 public record HubTopicProperties(
@@ -23,7 +24,8 @@ public record HubTopicProperties(
         @DefaultValue("counselling-deliveries.v1") String counsellingDeliveries,
         @DefaultValue("counselling.") String counsellingPrefix,
         @DefaultValue("feedback.") String feedbackPrefix,
-        @DefaultValue("webhook-deliveries.v1") String webhookDeliveries) {
+        @DefaultValue("webhook-deliveries.v1") String webhookDeliveries,
+        @DefaultValue("referral-status-changes.v1") String referralStatusChanges) {
 
     /** The constructor Spring binds (a record with a second constructor must say which). */
     @ConstructorBinding
@@ -40,6 +42,15 @@ public record HubTopicProperties(
     public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
                               int partitions, short replicationFactor) {
         this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor,
-                "subscriptions.v1", "counselling-deliveries.v1", "counselling.", "feedback.", "webhook-deliveries.v1");
+                "subscriptions.v1", "counselling-deliveries.v1", "counselling.", "feedback.");
+    }
+
+    /** Every name but the webhook outbox's and the status changes topic's (tests written before they existed). */
+    public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
+                              int partitions, short replicationFactor, String subscriptions,
+                              String counsellingDeliveries, String counsellingPrefix, String feedbackPrefix) {
+        this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor, subscriptions,
+                counsellingDeliveries, counsellingPrefix, feedbackPrefix, "webhook-deliveries.v1",
+                "referral-status-changes.v1");
     }
 }

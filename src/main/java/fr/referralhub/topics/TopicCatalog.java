@@ -7,6 +7,7 @@ import fr.referralhub.avro.CounsellingReferral;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralFeedback;
+import fr.referralhub.avro.ReferralStatusChange;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,6 +39,7 @@ public class TopicCatalog {
     private final TopicSpec counselling;
     private final TopicSpec feedback;
     private final TopicSpec webhookDeliveries;
+    private final TopicSpec referralStatusChanges;
 
     public TopicCatalog(HubTopicProperties names) {
         this.referrals = new TopicSpec(names.referrals(),
@@ -95,6 +97,14 @@ public class TopicCatalog {
                         + "(header hub.subscription-id); the webhook sender reads it and commits once delivered or "
                         + "dead-lettered",
                 THIRTY_DAYS);
+        // Not compacted: the history of a referral's statuses is part of its record (and what rebuilds the state
+        // and the idempotency of status reports), kept like the referral events themselves.
+        this.referralStatusChanges = new TopicSpec(names.referralStatusChanges(),
+                "referral id (string): one referral's changes stay in order",
+                ReferralStatusChange.getClassSchema(),
+                "Status changes of referrals at counselling services (received, accepted, rejected with a reason...), "
+                        + "as the hub accepted them; the status state is rebuilt from it",
+                KEEP_FOREVER);
     }
 
     public TopicSpec referrals() {
@@ -135,9 +145,13 @@ public class TopicCatalog {
         return webhookDeliveries;
     }
 
+    public TopicSpec referralStatusChanges() {
+        return referralStatusChanges;
+    }
+
     /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */
     public List<TopicSpec> all() {
         return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit, subscriptions, counsellingDeliveries, counselling,
-                feedback, webhookDeliveries);
+                feedback, webhookDeliveries, referralStatusChanges);
     }
 }

@@ -1,0 +1,159 @@
+package fr.referralhub.status;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import fr.referralhub.avro.DecisionKind;
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.FeedbackKind;
+import fr.referralhub.avro.ReferralFeedback;
+import fr.referralhub.avro.ReferralStatusChange;
+import fr.referralhub.counselling.CounsellingTopics;
+import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.kafka.Outages;
+import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.topics.RecordHeaders;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Route steps of {@code routes/status-feedback.camel.yaml} and {@code routes/decision-feedback.camel.yaml}: the referrer
+ * learns every accepted status change (STATUS_CHANGED: the service, the status, the reason code and its French text)
+ * and every eligibility decision on its referrals (DECISION), on its topic {@code feedback.<partnerId>}, keyed by
+ * referral id. A feedback's id derives from what it answers, so a batch consumed again sends the same ids (referrers
+ * de-duplicate on feedbackId).
+ */
+@Component("statusFeedback")
+public class StatusFeedback {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusFeedback.class);
+
+    private final CounsellingTopics topics;
+    private final DeadLetters deadLetters;
+    private final AvroDeserializer deserializer = new AvroDeserializer();
+    private final Clock clock = Clock.systemUTC();
+
+    public StatusFeedback(CounsellingTopics topics, DeadLetters deadLetters,
+                          @Value("${hub.schema-registry.url}") String registryUrl) {
+        this.topics = topics;
+        this.deadLetters = deadLetters;
+        deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+    }
+
+    /** @return one STATUS_CHANGED feedback per status change whose referrer is known */
+    public List<Exchange> statusChangesBatch(List<Exchange> records, Exchange batch) {
+        List<Exchange> outputs = new ArrayList<>();
+        for (Exchange record : records) {
+            try {
+                ReferralStatusChange change = decode(record, ReferralStatusChange.class);
+                if (change.getReferrerPartnerId() == null) {
+                    log.warn("Status change {} of referral {}: no referrer known, nobody to tell", change.getChangeId(),
+                            change.getReferralId());
+                    continue;
+                }
+                ReferralFeedback feedback = ReferralFeedback.newBuilder()
+                        .setFeedbackId(feedbackId(change.getChangeId(), FeedbackKind.STATUS_CHANGED))
+                        .setReferralId(change.getReferralId())
+                        .setPartnerEventId(change.getReferrerPartnerEventId() == null ? ""
+                                : change.getReferrerPartnerEventId())
+                        .setEventId(change.getChangeId())
+                        .setKind(FeedbackKind.STATUS_CHANGED)
+                        .setServiceId(change.getServiceId())
+                        .setStatus(change.getStatus().name())
+                        .setReasonCode(change.getReasonCode())
+                        .setReasonText(StatusReasons.text(change.getStatus(), change.getReasonCode()).orElse(null))
+                        .setOccurredAt(change.getRecordedAt())
+                        .build();
+                outputs.add(output(batch, change.getReferrerPartnerId(), change.getReferrerPartnerEventId(), feedback));
+            } catch (RuntimeException e) {
+                deadLetterOrRethrow(record, batch, e);
+            }
+        }
+        return outputs;
+    }
+
+    /** @return one DECISION feedback per eligibility decision (withdrawals are the referrer's own doing: none) */
+    public List<Exchange> decisionsBatch(List<Exchange> records, Exchange batch) {
+        List<Exchange> outputs = new ArrayList<>();
+        for (Exchange record : records) {
+            try {
+                EligibilityDecision decision = decode(record, EligibilityDecision.class);
+                // The decision keeps the tracing headers of the referral event it decides (eligibility-decisions route).
+                String partnerId = header(record, RecordHeaders.PARTNER_ID);
+                String partnerEventId = header(record, RecordHeaders.PARTNER_EVENT_ID);
+                if (decision.getKind() == DecisionKind.WITHDRAWAL || partnerId == null) {
+                    continue;
+                }
+                ReferralFeedback feedback = ReferralFeedback.newBuilder()
+                        .setFeedbackId(feedbackId(decision.getDecisionId(), FeedbackKind.DECISION))
+                        .setReferralId(decision.getReferralId())
+                        .setPartnerEventId(partnerEventId == null ? "" : partnerEventId)
+                        .setEventId(decision.getReferralEventId())
+                        .setKind(FeedbackKind.DECISION)
+                        .setReasonText(decision.getProgrammes().stream()
+                                .map(p -> p.getProgramme() + " : " + p.getOutcome() + ". " + p.getSummary())
+                                .collect(Collectors.joining("\n")))
+                        .setOccurredAt(clock.instant())
+                        .build();
+                outputs.add(output(batch, partnerId, partnerEventId, feedback));
+            } catch (RuntimeException e) {
+                deadLetterOrRethrow(record, batch, e);
+            }
+        }
+        return outputs;
+    }
+
+    private void deadLetterOrRethrow(Exchange record, Exchange batch, RuntimeException e) {
+        if (Outages.isTransient(e)) {
+            throw e;
+        }
+        deadLetters.send(record, batch.getFromRouteId(), e);
+    }
+
+    private <T> T decode(Exchange record, Class<T> type) {
+        String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
+        Object decoded = deserializer.deserialize(topic, record.getMessage().getBody(byte[].class));
+        if (!type.isInstance(decoded)) {
+            throw new IllegalArgumentException("Expected a " + type.getSimpleName() + " on " + topic + ", got "
+                    + (decoded == null ? "an empty record" : decoded.getClass().getName()));
+        }
+        return type.cast(decoded);
+    }
+
+    private Exchange output(Exchange batch, String partnerId, String partnerEventId, ReferralFeedback feedback) {
+        Exchange out = new DefaultExchange(batch.getContext());
+        Message message = out.getMessage();
+        message.setBody(feedback);
+        message.setHeader(KafkaConstants.OVERRIDE_TOPIC, topics.feedbackTopic(partnerId));
+        message.setHeader(KafkaConstants.KEY, feedback.getReferralId());
+        message.setHeader(RecordHeaders.REFERRAL_ID, feedback.getReferralId());
+        message.setHeader(RecordHeaders.PARTNER_ID, partnerId);
+        if (partnerEventId != null) {
+            message.setHeader(RecordHeaders.PARTNER_EVENT_ID, partnerEventId);
+        }
+        return out;
+    }
+
+    private static String feedbackId(String answered, FeedbackKind kind) {
+        return UUID.nameUUIDFromBytes(("feedback:" + answered + ":" + kind).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static String header(Exchange record, String name) {
+        Object value = record.getMessage().getHeader(name);
+        if (value instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return value == null ? null : value.toString();
+    }
+}
