@@ -12,19 +12,16 @@ import java.util.concurrent.TimeoutException;
 
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
+import fr.referralhub.kafka.TopicFollower;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicProvisioner;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,7 +35,8 @@ import org.springframework.stereotype.Component;
 /**
  * The current status of every (referral, service) pair and the status event ids already accepted: a view of
  * {@code referral-status-changes.v1}, read to its end at start-up and then followed (the IntakeLedger pattern: no
- * second store to drift from what was really written; changes accepted by other instances are seen too).
+ * second store to drift from what was really written; changes accepted by other instances are seen too), through a
+ * {@link TopicFollower}.
  *
  * <p>Not {@link fr.referralhub.kafka.CompactedTopicView}: that one reads text values of a compacted topic, this topic
  * keeps every change (the history is the record, and retries must be recognised long after) in Avro.
@@ -52,7 +50,6 @@ public class StatusBook implements SmartLifecycle {
     /** Header of status change records: the service concerned (no personal data). */
     public static final String SERVICE_ID = "hub.service-id";
     private static final Logger log = LoggerFactory.getLogger(StatusBook.class);
-    private static final Duration REBUILD_LIMIT = Duration.ofMinutes(2);
     private static final Duration WRITE_LIMIT = Duration.ofSeconds(15);
 
     private final String bootstrapServers;
@@ -62,10 +59,8 @@ public class StatusBook implements SmartLifecycle {
     private final Map<String, ReferralStatusChange> current = new ConcurrentHashMap<>();
     /** (service, statusEventId) to the change it made. */
     private final Map<String, ReferralStatusChange> byStatusEvent = new ConcurrentHashMap<>();
-    private volatile KafkaConsumer<String, byte[]> tail;
+    private volatile TopicFollower<String, byte[]> follower;
     private volatile KafkaProducer<String, Object> producer;
-    private volatile Thread tailThread;
-    private volatile boolean running;
     private AvroDeserializer deserializer;
 
     public StatusBook(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
@@ -112,14 +107,9 @@ public class StatusBook implements SmartLifecycle {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
-        try {
-            if (deserializer.deserialize(record.topic(), record.value()) instanceof ReferralStatusChange change) {
-                apply(change);
-            }
-        } catch (RuntimeException e) {
-            // One unreadable record must not blind the hub to every later change.
-            log.error("Status book: ignoring unreadable record {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+        // An unreadable record throws: the follower logs and skips it.
+        if (deserializer.deserialize(record.topic(), record.value()) instanceof ReferralStatusChange change) {
+            apply(change);
         }
     }
 
@@ -138,59 +128,17 @@ public class StatusBook implements SmartLifecycle {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-status-writer"),
                 new StringSerializer(), serializer);
-        tail = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-status-book-tail"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = tail.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
-        tail.assign(partitions);
-        tail.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = tail.endOffsets(partitions);
-        long deadline = System.nanoTime() + REBUILD_LIMIT.toNanos();
-        while (end.entrySet().stream().anyMatch(e -> tail.position(e.getKey()) < e.getValue())) {
-            if (System.nanoTime() > deadline) {
-                // Judging transitions from half a history would accept impossible changes: refuse to start instead.
-                throw new IllegalStateException("Status book could not read " + topic + " to its end within "
-                        + REBUILD_LIMIT.toSeconds() + " s");
-            }
-            tail.poll(Duration.ofMillis(200)).forEach(this::apply);
-        }
+        // Judging transitions from half a history would accept impossible changes: the follower refuses to start.
+        follower = new TopicFollower<>("status-book", bootstrapServers, List.of(topic), new StringDeserializer(),
+                new ByteArrayDeserializer(), this::apply);
+        follower.start();
         log.info("Status book rebuilt from {}: {} (referral, service) statuses", topic, current.size());
-        running = true;
-        tailThread = new Thread(this::keepTailing, topic + "-tail");
-        tailThread.setDaemon(true);
-        tailThread.start();
-    }
-
-    private void keepTailing() {
-        try {
-            while (running) {
-                tail.poll(Duration.ofSeconds(1)).forEach(this::apply);
-            }
-        } catch (WakeupException e) {
-            // stop() woke us up
-        } catch (Exception e) {
-            log.error("Status book stopped following {}: changes from other instances are no longer seen", topic, e);
-        } finally {
-            tail.close();
-        }
     }
 
     @Override
     public void stop() {
-        running = false;
-        if (tail != null) {
-            tail.wakeup();
-        }
-        if (tailThread != null) {
-            try {
-                tailThread.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (follower != null) {
+            follower.close();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
@@ -199,7 +147,7 @@ public class StatusBook implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return follower != null && follower.isRunning();
     }
 
     /** After the topics exist, before the routes start. */
