@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,8 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.counselling.WebhookReceiver.Received;
 import fr.referralhub.counselling.webhook.WebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSignature;
@@ -169,6 +172,42 @@ class WebhookDeliveryFlowTest {
         }
     }
 
+    /** DELIVERED feedback of this test's service, on the referrer's topic (other services may also get the referral). */
+    private List<ReferralFeedback> deliveredFeedback(ReferralEvent referral) {
+        return hub.recordsOf("feedback." + referral.getSource().getPartnerId(), referral.getReferralId()).stream()
+                .map(r -> hub.<ReferralFeedback>decode(r.topic(), r.value()))
+                .filter(f -> f.getKind() == FeedbackKind.DELIVERED && ("svc-" + run).equals(f.getServiceId()))
+                .toList();
+    }
+
+    @Test
+    void shouldTellTheReferrerDeliveredOnceTheReceiverAcceptedTheFirstDeliveryOnly() throws Exception {
+        String id = "hook-told-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> attempt == 1 ? 503 : 200)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            ReferralEvent creation = referralInTheCommune();
+            List<Received> accepted = awaitRequests(receiver, 2);
+            // The update reaches the service too, after the creation (same lane), and is no news for the referrer.
+            hub.awaitProcessed(hub.publish(Referrals.updateOf(creation).build(),
+                    creation.getPerson().getPersonReference()));
+            awaitRequests(receiver, 3);
+            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") == 2);
+            awaitOutboxCommitted(id);
+
+            List<ReferralFeedback> told = deliveredFeedback(creation);
+            assertThat(told).hasSize(1);
+            ReferralFeedback feedback = told.get(0);
+            assertThat(feedback.getReferralId()).isEqualTo(creation.getReferralId());
+            assertThat(feedback.getEventId()).isEqualTo(creation.getEventId());
+            assertThat(feedback.getPartnerEventId()).isEqualTo(creation.getSource().getPartnerEventId());
+            assertThat(feedback.getReasonText()).contains("svc-" + run);
+            assertThat(feedback.getFeedbackId()).isEqualTo(DeliveredFeedback.feedbackId(
+                    accepted.get(1).header(WebhookSignature.DELIVERY_ID)));
+            // Written once the receiver answered 2xx, not when the refused first attempt was made.
+            assertThat(feedback.getOccurredAt()).isAfterOrEqualTo(accepted.get(1).at().truncatedTo(ChronoUnit.MILLIS));
+        }
+    }
+
     @Test
     void shouldRetryAFailingReceiverWithTheSameDeliveryIdUntilItAccepts() throws Exception {
         String id = "hook-retry-" + run;
@@ -223,7 +262,7 @@ class WebhookDeliveryFlowTest {
         String id = "hook-refused-" + run;
         try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 400)) {
             hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
-            referralInTheCommune();
+            ReferralEvent referral = referralInTheCommune();
 
             ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
             assertThat(receiver.received()).hasSize(1);
@@ -234,6 +273,8 @@ class WebhookDeliveryFlowTest {
             await().atMost(PATIENCE).until(() -> deliveries(id, "dead_lettered") == 1);
             assertThat(deliveries(id, "failed")).isEqualTo(1);
             awaitOutboxCommitted(id);
+            // Ended without reaching the service: the referrer is not told DELIVERED.
+            assertThat(deliveredFeedback(referral)).isEmpty();
         }
     }
 

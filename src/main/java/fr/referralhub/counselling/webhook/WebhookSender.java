@@ -24,13 +24,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import fr.referralhub.avro.CounsellingReferral;
+import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.counselling.CounsellingDistribution;
+import fr.referralhub.counselling.CounsellingTopics;
+import fr.referralhub.counselling.DeliveredFeedback;
 import fr.referralhub.counselling.Subscription;
 import fr.referralhub.counselling.Subscription.DeliveryMode;
 import fr.referralhub.counselling.SubscriptionStore;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicProvisioner;
 import io.micrometer.core.instrument.Counter;
@@ -43,11 +49,15 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -72,7 +82,9 @@ import org.springframework.stereotype.Component;
  * <li>past {@code hub.webhooks.max-in-flight} records not ended, the consumer pauses its partitions (it keeps
  * polling, so it stays in its group) and resumes once lanes drain.</li>
  * </ul>
- * 2xx is delivered; 4xx other than 408 and 429 (and 3xx: redirects are not followed) is refused by the receiver and
+ * 2xx is delivered; the first delivery of a referral to the subscription (CREATED) then tells its referrer, a
+ * DELIVERED feedback on {@code feedback.<partnerId>} ({@link DeliveredFeedback}), before the delivery ends (so a
+ * crash in between sends both again, with the same ids). 4xx other than 408 and 429 (and 3xx: redirects are not followed) is refused by the receiver and
  * dead-lettered at once; anything else (5xx, 408, 429, timeout, connection refused) is retried with exponential
  * backoff, then dead-lettered. Dead letters go to the shared dead-letter topic like every other route's (original
  * record encrypted, {@code __connect.errors.*}, connector name {@value #ROUTE}, header {@code hub.subscription-id}),
@@ -99,6 +111,9 @@ public class WebhookSender implements SmartLifecycle {
     private final WebhookProperties properties;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
+    private final CounsellingTopics feedbackTopics;
+    private final DeliveredFeedback deliveredFeedback;
+    private final String registryUrl;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -108,13 +123,16 @@ public class WebhookSender implements SmartLifecycle {
     /** Timers of retries, and the end of each attempt (dead-letter writes): never the HTTP wait itself. */
     private ScheduledExecutorService scheduler;
     private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Writes DELIVERED feedback. */
+    private KafkaProducer<String, Object> producer;
     private volatile boolean running;
     private Thread poller;
 
     public WebhookSender(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                          @Value("${hub.schema-registry.url}") String registryUrl, HubTopicProperties topics,
                          SubscriptionStore subscriptions, WebhookSecrets secrets, WebhookProperties properties,
-                         DeadLetters deadLetters, MeterRegistry meters) {
+                         DeadLetters deadLetters, MeterRegistry meters, CounsellingTopics feedbackTopics,
+                         DeliveredFeedback deliveredFeedback) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topics.webhookDeliveries();
         this.subscriptions = subscriptions;
@@ -122,6 +140,9 @@ public class WebhookSender implements SmartLifecycle {
         this.properties = properties;
         this.deadLetters = deadLetters;
         this.meters = meters;
+        this.feedbackTopics = feedbackTopics;
+        this.deliveredFeedback = deliveredFeedback;
+        this.registryUrl = registryUrl;
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     }
 
@@ -244,6 +265,9 @@ public class WebhookSender implements SmartLifecycle {
         final Progress progress;
         final String subscriptionId;
         String deliveryId;
+        /** The decoded record, and its subscription's service (for the DELIVERED feedback). */
+        CounsellingReferral referral;
+        String serviceId;
         byte[] body;
         int attempts;
         Integer lastStatus;
@@ -307,6 +331,7 @@ public class WebhookSender implements SmartLifecycle {
                     + " is no longer a WEBHOOK subscription in force: nothing to send it to");
             return;
         }
+        delivery.serviceId = subscription.get().serviceId();
         String secretRef = subscription.get().declaration().delivery().secretRef();
         Optional<String> secret = secrets.find(secretRef);
         if (secret.isEmpty()) {
@@ -321,6 +346,7 @@ public class WebhookSender implements SmartLifecycle {
                             + (decoded == null ? "an empty record" : decoded.getClass().getName()));
                 }
                 delivery.deliveryId = referral.getDeliveryId();
+                delivery.referral = referral;
                 delivery.body = WebhookJson.toJson(referral);
             } catch (RuntimeException e) {
                 if (Outages.isTransient(e)) {
@@ -357,7 +383,7 @@ public class WebhookSender implements SmartLifecycle {
                 count(delivery.subscriptionId, "delivered");
                 log.info("Webhook delivery {} of subscription {} delivered (attempt {})", delivery.deliveryId,
                         delivery.subscriptionId, delivery.attempts);
-                lane.ended(delivery);
+                tellReferrerThenEnd(lane, delivery);
                 return;
             }
             count(delivery.subscriptionId, "failed");
@@ -375,6 +401,61 @@ public class WebhookSender implements SmartLifecycle {
         String why = cause instanceof HttpTimeoutException ? "no answer in time (" + cause.getMessage() + ")"
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         retryOrDeadLetter(lane, delivery, receiver + ": " + why);
+    }
+
+    /**
+     * A first delivery (CREATED) tells the referrer DELIVERED, then ends; updates and cancellations just end. If the
+     * feedback cannot be written the delivery does not end (its offset waits) and the write is tried again later.
+     */
+    private void tellReferrerThenEnd(Lane lane, Delivery delivery) {
+        CounsellingReferral referral = delivery.referral;
+        String partnerId = header(delivery.record, RecordHeaders.PARTNER_ID);
+        if (!running) {
+            return; // not ended, not committed: sent again after the restart, feedback included
+        }
+        if (referral.getEventType() != ReferralEventType.CREATED) {
+            lane.ended(delivery);
+            return;
+        }
+        if (partnerId == null) {
+            // Written to the outbox before outbox records named their referrer: nobody known to tell.
+            log.warn("Webhook delivery {}: no referrer on the outbox record, no DELIVERED feedback", delivery.deliveryId);
+            lane.ended(delivery);
+            return;
+        }
+        try {
+            ReferralFeedback feedback = deliveredFeedback.of(referral.getReferralId(),
+                    header(delivery.record, RecordHeaders.PARTNER_EVENT_ID), referral.getEventId(),
+                    delivery.deliveryId, delivery.serviceId);
+            ProducerRecord<String, Object> record = new ProducerRecord<>(feedbackTopics.feedbackTopic(partnerId),
+                    referral.getReferralId(), feedback);
+            record.headers().add(RecordHeaders.REFERRAL_ID, utf8(referral.getReferralId()))
+                    .add(RecordHeaders.EVENT_ID, utf8(referral.getEventId()))
+                    .add(RecordHeaders.PARTNER_ID, utf8(partnerId));
+            String partnerEventId = header(delivery.record, RecordHeaders.PARTNER_EVENT_ID);
+            if (partnerEventId != null) {
+                record.headers().add(RecordHeaders.PARTNER_EVENT_ID, utf8(partnerEventId));
+            }
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    lane.ended(delivery);
+                } else {
+                    feedbackNotWritten(lane, delivery, error);
+                }
+            });
+        } catch (RuntimeException e) {
+            feedbackNotWritten(lane, delivery, e);
+        }
+    }
+
+    private void feedbackNotWritten(Lane lane, Delivery delivery, Throwable error) {
+        log.error("DELIVERED feedback of webhook delivery {} not written; trying again", delivery.deliveryId, error);
+        scheduler.schedule(() -> tellReferrerThenEnd(lane, delivery), properties.maxDelay().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     private void retryOrDeadLetter(Lane lane, Delivery delivery, String why) {
@@ -457,6 +538,15 @@ public class WebhookSender implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
+        AvroSerializer serializer = new AvroSerializer();
+        serializer.configure(Map.of("schema.registry.url", registryUrl, "auto.register.schemas", false), false);
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
+                ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-webhook-feedback"),
+                new StringSerializer(), serializer);
         running = true;
         log.info("Webhook sender reading {} (group {}): {} attempts, backoff {} to {}", topic, GROUP,
                 properties.maxAttempts(), properties.initialDelay(), properties.maxDelay());
@@ -477,6 +567,7 @@ public class WebhookSender implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
+        producer.close(Duration.ofSeconds(5));
         // (HttpClient has no shutdown before Java 21: its threads end with the client.)
         http = null;
     }
