@@ -22,6 +22,8 @@ import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.counselling.WebhookReceiver.Received;
 import fr.referralhub.counselling.webhook.WebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSignature;
+import fr.referralhub.operations.DeadLetter;
+import fr.referralhub.operations.OperatorAudit;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
 import io.micrometer.core.instrument.Counter;
@@ -64,6 +66,8 @@ class WebhookDeliveryFlowTest {
     String subscriptionsTopic;
     @Value("${hub.topics.webhook-deliveries}")
     String outboxTopic;
+    @Value("${hub.topics.operator-audit}")
+    String auditTopic;
     @Autowired
     MeterRegistry meters;
 
@@ -276,6 +280,79 @@ class WebhookDeliveryFlowTest {
             // Ended without reaching the service: the referrer is not told DELIVERED.
             assertThat(deliveredFeedback(referral)).isEmpty();
         }
+    }
+
+    @Test
+    void shouldDeliverAReplayedDeadLetterAgainWithTheSameDeliveryIdAndFreshRetries() throws Exception {
+        String id = "hook-replay-" + run;
+        // Refuses the first request (dead-lettered at once), then fails once more and accepts: the replay retries.
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> attempt == 1 ? 400 : attempt == 2 ? 503 : 200)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            ReferralEvent referral = referralInTheCommune();
+            ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
+            awaitOutboxCommitted(id);
+            assertThat(deliveredFeedback(referral)).as("not delivered yet").isEmpty();
+
+            String deadLetterId = DeadLetter.idOf(deadLetter.partition(), deadLetter.offset());
+            HttpResponse<String> replayed = hub.replayDeadLetter(deadLetterId);
+            assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+            JsonNode result = JSON.readTree(replayed.body());
+            assertThat(result.get("outcome").asText()).isEqualTo("PUBLISHED");
+            assertThat(result.get("route").asText()).isEqualTo(WebhookSender.ROUTE);
+            assertThat(result.get("referralId").asText()).isEqualTo(referral.getReferralId());
+
+            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") == 1);
+            List<Received> requests = receiver.received();
+            assertThat(requests).hasSize(3).allMatch(Received::signatureValid);
+            // Same delivery (the receiver de-duplicates on its id), with attempts counted afresh.
+            assertThat(requests).extracting(r -> r.header(WebhookSignature.DELIVERY_ID))
+                    .containsOnly(requests.get(0).header(WebhookSignature.DELIVERY_ID));
+            assertThat(requests).extracting(r -> r.header(WebhookSignature.ATTEMPT)).containsExactly("1", "1", "2");
+            assertThat(requests.get(2).body()).isEqualTo(requests.get(0).body());
+            // Back on the outbox under the subscription's key, with its headers; the referrer now learns DELIVERED.
+            List<ConsumerRecord<String, byte[]>> outbox = TopicReader.readToEnd(bootstrapServers, outboxTopic,
+                    r -> id.equals(r.key()));
+            assertThat(outbox).hasSize(2);
+            assertThat(TopicReader.header(outbox.get(1), CounsellingDistribution.SUBSCRIPTION_ID)).isEqualTo(id);
+            assertThat(TopicReader.header(outbox.get(1), "hub.partner-id")).isEqualTo("france-travail-93");
+            awaitOutboxCommitted(id);
+            assertThat(deliveredFeedback(referral)).hasSize(1);
+            assertThat(auditOf(deadLetterId)).extracting(entry -> entry.get("action").asText() + " "
+                    + entry.path("outcome").asText()).containsExactly(OperatorAudit.REPLAYED + " PUBLISHED");
+        }
+    }
+
+    @Test
+    void shouldRefuseToReplayADeadLetterWhoseSubscriptionWasDeleted() throws Exception {
+        String id = "hook-gone-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 400)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            referralInTheCommune();
+            ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
+            assertThat(hub.delete(id).statusCode()).isIn(200, 204);
+
+            HttpResponse<String> replayed = hub.replayDeadLetter(DeadLetter.idOf(deadLetter.partition(),
+                    deadLetter.offset()));
+            assertThat(replayed.statusCode()).isEqualTo(409);
+            assertThat(replayed.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(JSON.readTree(replayed.body()).get("detail").asText())
+                    .contains("Subscription " + id + " was deleted").contains("nowhere to deliver it");
+            assertThat(TopicReader.readToEnd(bootstrapServers, outboxTopic, r -> id.equals(r.key())))
+                    .as("nothing put back on the outbox").hasSize(1);
+        }
+    }
+
+    private List<JsonNode> auditOf(String deadLetterId) {
+        String target = "dead-letter:" + deadLettersTopic + "/" + deadLetterId;
+        return TopicReader.readToEnd(bootstrapServers, auditTopic, r -> target.equals(r.key())).stream()
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.value());
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }).toList();
     }
 
     @Test
