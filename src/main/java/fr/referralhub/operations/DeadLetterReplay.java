@@ -10,7 +10,10 @@ import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.counselling.CounsellingDistribution;
 import fr.referralhub.counselling.Subscription;
 import fr.referralhub.counselling.SubscriptionStore;
+import fr.referralhub.counselling.webhook.FeedbackWebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSender;
+import fr.referralhub.partners.Partner;
+import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.intake.InvalidPartnerEventException;
 import fr.referralhub.intake.ReferralIntake;
 import fr.referralhub.kafka.DeadLetterCipher;
@@ -36,6 +39,8 @@ import org.springframework.stereotype.Component;
  * <p>The webhook sender's dead letters are the exception: their "processing" is the outbox itself, so a replay puts
  * the original outbox record back on {@code webhook-deliveries.v1} (same key, headers and deliveryId: the receiver
  * de-duplicates), and the sender delivers it again with fresh retries. Its subscription must still be a WEBHOOK one.
+ * Likewise a feedback webhook's dead letter goes back on the partner's {@code feedback.<partnerId>} (same feedbackId),
+ * which its feedback webhook reads; the partner must still declare one.
  */
 @Component
 public class DeadLetterReplay {
@@ -45,10 +50,12 @@ public class DeadLetterReplay {
             "social-landlord-intake", "direct:replay-social-landlord-intake",
             "training-body-file-intake", "direct:replay-training-body-file-intake",
             "eligibility-decisions", "direct:replay-eligibility-decisions",
-            WebhookSender.ROUTE, "direct:replay-webhook-delivery");
+            WebhookSender.ROUTE, "direct:replay-webhook-delivery",
+            FeedbackWebhookSender.ROUTE, "direct:replay-feedback-webhook-delivery");
     private static final String ELIGIBILITY = "eligibility-decisions";
     private static final String TRAINING_BODY = "training-body-file-intake";
     private static final String WEBHOOK = WebhookSender.ROUTE;
+    private static final String FEEDBACK_WEBHOOK = FeedbackWebhookSender.ROUTE;
     /** Headers of a webhook outbox record, kept by its dead letter and put back with it. */
     private static final List<String> OUTBOX_HEADERS = List.of(CounsellingDistribution.SUBSCRIPTION_ID,
             RecordHeaders.REFERRAL_ID, RecordHeaders.EVENT_ID, RecordHeaders.EVENT_TYPE, RecordHeaders.PARTNER_ID,
@@ -101,9 +108,11 @@ public class DeadLetterReplay {
     private final OperatorAudit audit;
     private final ProducerTemplate producer;
     private final SubscriptionStore subscriptions;
+    private final PartnerRegistry partners;
 
     public DeadLetterReplay(DeadLetterStore store, DeadLetterCipher cipher, OperatorAudit audit,
-                            ProducerTemplate producer, SubscriptionStore subscriptions) {
+                            ProducerTemplate producer, SubscriptionStore subscriptions, PartnerRegistry partners) {
+        this.partners = partners;
         this.store = store;
         this.cipher = cipher;
         this.audit = audit;
@@ -177,6 +186,14 @@ public class DeadLetterReplay {
                         + "/ops/subscriptions/" + id + ") to replay it, or leave the dead letter";
             }
         }
+        if (FEEDBACK_WEBHOOK.equals(route)) {
+            String partnerId = DeadLetter.header(deadLetter, RecordHeaders.PARTNER_ID);
+            if (partnerId == null || partners.find(partnerId).map(Partner::feedbackWebhook).isEmpty()) {
+                return "Partner " + partnerId + " has no feedback webhook any more (removed from its registry entry "
+                        + "since this dead letter was written): there is nowhere to deliver it; its feedback topic "
+                        + "already holds the feedback";
+            }
+        }
         return null;
     }
 
@@ -196,7 +213,12 @@ public class DeadLetterReplay {
             return;
         }
         message.setBody(original);
-        if (WEBHOOK.equals(route)) {
+        if (FEEDBACK_WEBHOOK.equals(route)) {
+            // Back on the partner's feedback topic, same key, headers and feedbackId: the feedback webhook sends it
+            // again, and Kafka readers of the topic de-duplicate it on feedbackId as any feedback sent again.
+            message.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
+        }
+        if (WEBHOOK.equals(route) || FEEDBACK_WEBHOOK.equals(route)) {
             // Back to the outbox as it was: same key (the subscription's lane), same deliveryId in the record.
             OUTBOX_HEADERS.forEach(name -> {
                 String value = DeadLetter.header(deadLetter, name);
@@ -227,7 +249,7 @@ public class DeadLetterReplay {
                     Instant.now());
         }
         Message message = sent.getMessage();
-        if (WEBHOOK.equals(route)) {
+        if (WEBHOOK.equals(route) || FEEDBACK_WEBHOOK.equals(route)) {
             // On the outbox again: the webhook sender delivers it with fresh retries (or dead-letters it again).
             return new Result(id, Outcome.PUBLISHED, route, DeadLetter.header(deadLetter, RecordHeaders.REFERRAL_ID),
                     partnerEventId, DeadLetter.header(deadLetter, RecordHeaders.EVENT_ID), null, null, actor,
