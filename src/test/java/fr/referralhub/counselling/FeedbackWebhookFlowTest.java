@@ -35,16 +35,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Feedback webhooks on the whole hub and a real broker: the dev partner mission-locale-marseille declares one
  * (partners-dev.yaml) whose URL the test points at its receiver (HUB_DEV_FEEDBACK_WEBHOOK_URL, so this class runs a
- * hub of its own). Every feedback on feedback.mission-locale-marseille is POSTed signed, retried, dead-lettered after
+ * hub of its own, closed after the class). Every feedback on feedback.mission-locale-marseille is POSTed signed, retried, dead-lettered after
  * the last attempt and replayable; partners without a webhook are not read at all. The referral events are held ones
  * (person not informed): the hub answers them with a feedback at once, no subscription needed.
  */
 @HubTest
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class FeedbackWebhookFlowTest {
 
     private static final String PARTNER = "mission-locale-marseille";
@@ -65,6 +67,8 @@ class FeedbackWebhookFlowTest {
     @DynamicPropertySource
     static void feedbackWebhook(DynamicPropertyRegistry registry) {
         registry.add("HUB_DEV_FEEDBACK_WEBHOOK_URL", () -> RECEIVER.url());
+        // This hub is a second one in the test JVM: its file-drop route must not take the files of the others'.
+        registry.add("hub.intake.file-drops.root", () -> "target/test-file-drops-feedback-webhook");
     }
 
     @AfterAll
