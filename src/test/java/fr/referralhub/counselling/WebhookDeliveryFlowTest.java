@@ -24,6 +24,7 @@ import fr.referralhub.counselling.webhook.WebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSignature;
 import fr.referralhub.operations.DeadLetter;
 import fr.referralhub.operations.OperatorAudit;
+import fr.referralhub.testing.DeadLetterAudit;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
 import io.micrometer.core.instrument.Counter;
@@ -344,15 +345,7 @@ class WebhookDeliveryFlowTest {
     }
 
     private List<JsonNode> auditOf(String deadLetterId) {
-        String target = "dead-letter:" + deadLettersTopic + "/" + deadLetterId;
-        return TopicReader.readToEnd(bootstrapServers, auditTopic, r -> target.equals(r.key())).stream()
-                .map(r -> {
-                    try {
-                        return JSON.readTree(r.value());
-                    } catch (java.io.IOException e) {
-                        throw new AssertionError(e);
-                    }
-                }).toList();
+        return DeadLetterAudit.of(bootstrapServers, auditTopic, deadLettersTopic, deadLetterId);
     }
 
     @Test
