@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import fr.referralhub.avro.CounsellingReferral;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
@@ -39,7 +40,9 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>A creation or update whose person was informed goes, minimised to each subscription's profile, to every
  * subscription it matches and to every subscription it was sent to before (an update that no longer matches still
- * reaches the services that have the referral), on {@code counselling.<serviceId>}.</li>
+ * reaches the services that have the referral), on {@code counselling.<serviceId>}. The first delivery to a KAFKA
+ * subscription (CREATED as the service sees it) also tells the referrer, DELIVERED on {@code feedback.<partnerId>}
+ * ({@link DeliveredFeedback}); for a WEBHOOK subscription the webhook sender does, once the receiver accepted it.</li>
  * <li>One whose person was not informed ({@code personInformed} not true) is held: no service gets it, and the
  * referrer gets a HELD_NOT_INFORMED feedback on {@code feedback.<partnerId>}. A later update with the person
  * informed releases it (it is then routed like any event).</li>
@@ -70,18 +73,21 @@ public class CounsellingDistribution {
     private final EligibilityEngine engine;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
+    private final DeliveredFeedback delivered;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Clock clock = Clock.systemUTC();
 
     public CounsellingDistribution(SubscriptionStore subscriptions, ReferralRoutings routings,
                                    CounsellingTopics topics, EligibilityEngine engine, DeadLetters deadLetters,
-                                   MeterRegistry meters, @Value("${hub.schema-registry.url}") String registryUrl) {
+                                   MeterRegistry meters, DeliveredFeedback delivered,
+                                   @Value("${hub.schema-registry.url}") String registryUrl) {
         this.subscriptions = subscriptions;
         this.routings = routings;
         this.topics = topics;
         this.engine = engine;
         this.deadLetters = deadLetters;
         this.meters = meters;
+        this.delivered = delivered;
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     }
 
@@ -145,8 +151,12 @@ public class CounsellingDistribution {
         for (Subscription subscription : subscriptions.active()) {
             boolean hadIt = before.sentTo().containsKey(subscription.id());
             if (hadIt || subscription.criteria().matches(event, decision)) {
-                produced.add(counsellingRecord(batch, event, subscription.id(), subscription.serviceId(),
-                        hadIt ? ReferralEventType.UPDATED : ReferralEventType.CREATED, subscription.profile(), decision));
+                Exchange record = counsellingRecord(batch, event, subscription.id(), subscription.serviceId(),
+                        hadIt ? ReferralEventType.UPDATED : ReferralEventType.CREATED, subscription.profile(), decision);
+                produced.add(record);
+                if (!hadIt && !Boolean.TRUE.equals(record.getProperty(TO_WEBHOOK, Boolean.class))) {
+                    produced.add(deliveredFeedback(batch, event, record, subscription.serviceId()));
+                }
                 after = after.sentAlsoTo(subscription);
             }
         }
@@ -182,9 +192,30 @@ public class CounsellingDistribution {
         out.getMessage().setHeader(SUBSCRIPTION_ID, subscriptionId);
         if (webhook) {
             out.getMessage().setHeader(KafkaConstants.KEY, subscriptionId);
-            // In the outbox, not yet delivered: the webhook sender counts it once the receiver has it.
+            // In the outbox, not yet delivered: the webhook sender counts it once the receiver has it, and tells the
+            // referrer (DELIVERED) then. Its referrer travels in headers of the outbox only, never on a service's topic
+            // (the REFERRER profile decides whether a service sees it).
+            out.getMessage().setHeader(RecordHeaders.PARTNER_ID, event.getSource().getPartnerId());
+            out.getMessage().setHeader(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId());
             out.setProperty(TO_WEBHOOK, true);
         }
+        return out;
+    }
+
+    /**
+     * The DELIVERED feedback of a first delivery to a KAFKA subscription: in the same batch as the counselling record,
+     * so the referrer is told once the broker acknowledged both (a failed batch is consumed again: same feedbackId).
+     */
+    private Exchange deliveredFeedback(Exchange batch, ReferralEvent event, Exchange counsellingRecord,
+                                       String serviceId) {
+        String partnerId = event.getSource().getPartnerId();
+        String deliveryId = counsellingRecord.getMessage().getBody(CounsellingReferral.class)
+                .getDeliveryId();
+        ReferralFeedback feedback = delivered.of(event.getReferralId(), event.getSource().getPartnerEventId(),
+                event.getEventId(), deliveryId, serviceId);
+        Exchange out = output(batch, topics.feedbackTopic(partnerId), event, feedback);
+        out.getMessage().setHeader(RecordHeaders.PARTNER_ID, partnerId);
+        out.getMessage().setHeader(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId());
         return out;
     }
 

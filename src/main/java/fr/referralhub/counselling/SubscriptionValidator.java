@@ -160,30 +160,40 @@ public final class SubscriptionValidator {
     }
 
     private static void checkWebhookUrl(String url, boolean allowHttpLocalhost, List<FieldError> errors) {
+        String problem = webhookUrlProblem(url, allowHttpLocalhost);
+        if (problem != null) {
+            errors.add(new FieldError("delivery.url", problem));
+        }
+    }
+
+    /**
+     * Why a URL cannot be a webhook the hub POSTs to (also partners' feedback webhooks); null when it can.
+     *
+     * @param allowHttpLocalhost whether plain http to localhost / 127.0.0.1 is allowed (dev profile and tests)
+     */
+    public static String webhookUrlProblem(String url, boolean allowHttpLocalhost) {
         if (url == null || url.isBlank()) {
-            errors.add(new FieldError("delivery.url", "required for WEBHOOK: the https URL the hub POSTs to"));
-            return;
+            return "required for WEBHOOK: the https URL the hub POSTs to";
         }
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            errors.add(new FieldError("delivery.url", "not a URL: " + e.getReason()));
-            return;
+            return "not a URL: " + e.getReason();
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost();
         if (host == null || host.isBlank() || !(scheme.equals("https") || scheme.equals("http"))) {
-            errors.add(new FieldError("delivery.url", "an absolute https URL with a host, e.g. https://service.example/referrals"));
+            return "an absolute https URL with a host, e.g. https://service.example/referrals";
         } else if (uri.getUserInfo() != null) {
             // Credentials in the URL would be stored on the topic and answered by GET: the signature authenticates.
-            errors.add(new FieldError("delivery.url", "must not hold credentials (user:password@): the hub signs "
-                    + "each request with the subscription's secret instead"));
+            return "must not hold credentials (user:password@): the hub signs each request with the webhook's "
+                    + "secret instead";
         } else if (scheme.equals("http") && !(allowHttpLocalhost && LOCAL_HOSTS.contains(host.toLowerCase(Locale.ROOT)))) {
-            errors.add(new FieldError("delivery.url", allowHttpLocalhost
-                    ? "https required (plain http only to localhost or 127.0.0.1)"
-                    : "https required: referrals hold personal data and cross the network"));
+            return allowHttpLocalhost ? "https required (plain http only to localhost or 127.0.0.1)"
+                    : "https required: referrals hold personal data and cross the network";
         }
+        return null;
     }
 
     private static Set<String> codes(List<String> codes, String field, Function<String, Boolean> valid, String reason,

@@ -7,6 +7,13 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.counselling.CounsellingDistribution;
+import fr.referralhub.counselling.Subscription;
+import fr.referralhub.counselling.SubscriptionStore;
+import fr.referralhub.counselling.webhook.FeedbackWebhookSender;
+import fr.referralhub.counselling.webhook.WebhookSender;
+import fr.referralhub.partners.Partner;
+import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.intake.InvalidPartnerEventException;
 import fr.referralhub.intake.ReferralIntake;
 import fr.referralhub.kafka.DeadLetterCipher;
@@ -28,6 +35,12 @@ import org.springframework.stereotype.Component;
  * intake ledger), an eligibility record its referral and event ids (its decision id derives from them; a second
  * replay of a published one answers DUPLICATE from the audit). A replay that is refused again writes no new dead
  * letter: the operator gets the reasons. Every replay is audited.
+ *
+ * <p>The webhook sender's dead letters are the exception: their "processing" is the outbox itself, so a replay puts
+ * the original outbox record back on {@code webhook-deliveries.v1} (same key, headers and deliveryId: the receiver
+ * de-duplicates), and the sender delivers it again with fresh retries. Its subscription must still be a WEBHOOK one.
+ * Likewise a feedback webhook's dead letter goes back on the partner's {@code feedback.<partnerId>} (same feedbackId),
+ * which its feedback webhook reads; the partner must still declare one.
  */
 @Component
 public class DeadLetterReplay {
@@ -36,9 +49,17 @@ public class DeadLetterReplay {
     static final Map<String, String> ENTRIES = Map.of(
             "social-landlord-intake", "direct:replay-social-landlord-intake",
             "training-body-file-intake", "direct:replay-training-body-file-intake",
-            "eligibility-decisions", "direct:replay-eligibility-decisions");
+            "eligibility-decisions", "direct:replay-eligibility-decisions",
+            WebhookSender.ROUTE, "direct:replay-webhook-delivery",
+            FeedbackWebhookSender.ROUTE, "direct:replay-feedback-webhook-delivery");
     private static final String ELIGIBILITY = "eligibility-decisions";
     private static final String TRAINING_BODY = "training-body-file-intake";
+    private static final String WEBHOOK = WebhookSender.ROUTE;
+    private static final String FEEDBACK_WEBHOOK = FeedbackWebhookSender.ROUTE;
+    /** Headers of a webhook outbox record, kept by its dead letter and put back with it. */
+    private static final List<String> OUTBOX_HEADERS = List.of(CounsellingDistribution.SUBSCRIPTION_ID,
+            RecordHeaders.REFERRAL_ID, RecordHeaders.EVENT_ID, RecordHeaders.EVENT_TYPE, RecordHeaders.PARTNER_ID,
+            RecordHeaders.PARTNER_EVENT_ID);
     /** Tracing headers a decision carries, as the eligibility route would have kept them from its record. */
     private static final List<String> TRACING_HEADERS = List.of(RecordHeaders.PARTNER_ID, RecordHeaders.PARTNER_EVENT_ID,
             RecordHeaders.REFERRAL_ID, RecordHeaders.EVENT_ID, RecordHeaders.EVENT_TYPE,
@@ -86,13 +107,17 @@ public class DeadLetterReplay {
     private final DeadLetterCipher cipher;
     private final OperatorAudit audit;
     private final ProducerTemplate producer;
+    private final SubscriptionStore subscriptions;
+    private final PartnerRegistry partners;
 
     public DeadLetterReplay(DeadLetterStore store, DeadLetterCipher cipher, OperatorAudit audit,
-                            ProducerTemplate producer) {
+                            ProducerTemplate producer, SubscriptionStore subscriptions, PartnerRegistry partners) {
+        this.partners = partners;
         this.store = store;
         this.cipher = cipher;
         this.audit = audit;
         this.producer = producer;
+        this.subscriptions = subscriptions;
     }
 
     /** Whether {@link #replay} can re-submit this dead letter (it may still be refused again). */
@@ -150,6 +175,25 @@ public class DeadLetterReplay {
             return "Written before file rows kept their file's header row and partner: the row cannot be read alone; "
                     + "ask the partner to drop it again";
         }
+        if (WEBHOOK.equals(route)) {
+            String subscriptionId = DeadLetter.header(deadLetter, CounsellingDistribution.SUBSCRIPTION_ID);
+            String id = subscriptionId == null ? deadLetter.key() : subscriptionId;
+            boolean inForce = id != null && subscriptions.find(id)
+                    .filter(s -> s.deliveryMode() == Subscription.DeliveryMode.WEBHOOK).isPresent();
+            if (!inForce) {
+                return "Subscription " + id + " was deleted, or no longer delivers by WEBHOOK, since this dead letter "
+                        + "was written: there is nowhere to deliver it. Declare the subscription again (PUT "
+                        + "/ops/subscriptions/" + id + ") to replay it, or leave the dead letter";
+            }
+        }
+        if (FEEDBACK_WEBHOOK.equals(route)) {
+            String partnerId = DeadLetter.header(deadLetter, RecordHeaders.PARTNER_ID);
+            if (partnerId == null || partners.find(partnerId).map(Partner::feedbackWebhook).isEmpty()) {
+                return "Partner " + partnerId + " has no feedback webhook any more (removed from its registry entry "
+                        + "since this dead letter was written): there is nowhere to deliver it; its feedback topic "
+                        + "already holds the feedback";
+            }
+        }
         return null;
     }
 
@@ -169,6 +213,20 @@ public class DeadLetterReplay {
             return;
         }
         message.setBody(original);
+        if (FEEDBACK_WEBHOOK.equals(route)) {
+            // Back on the partner's feedback topic, same key, headers and feedbackId: the feedback webhook sends it
+            // again, and Kafka readers of the topic de-duplicate it on feedbackId as any feedback sent again.
+            message.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
+        }
+        if (WEBHOOK.equals(route) || FEEDBACK_WEBHOOK.equals(route)) {
+            // Back to the outbox as it was: same key (the subscription's lane), same deliveryId in the record.
+            OUTBOX_HEADERS.forEach(name -> {
+                String value = DeadLetter.header(deadLetter, name);
+                if (value != null) {
+                    message.setHeader(name, value);
+                }
+            });
+        }
         if (ELIGIBILITY.equals(route)) {
             for (String name : TRACING_HEADERS) {
                 String value = DeadLetter.header(deadLetter, name);
@@ -191,6 +249,12 @@ public class DeadLetterReplay {
                     Instant.now());
         }
         Message message = sent.getMessage();
+        if (WEBHOOK.equals(route) || FEEDBACK_WEBHOOK.equals(route)) {
+            // On the outbox again: the webhook sender delivers it with fresh retries (or dead-letters it again).
+            return new Result(id, Outcome.PUBLISHED, route, DeadLetter.header(deadLetter, RecordHeaders.REFERRAL_ID),
+                    partnerEventId, DeadLetter.header(deadLetter, RecordHeaders.EVENT_ID), null, null, actor,
+                    Instant.now());
+        }
         if (ELIGIBILITY.equals(route)) {
             EligibilityDecision decision = message.getBody(EligibilityDecision.class);
             return new Result(id, Outcome.PUBLISHED, route,

@@ -177,7 +177,10 @@ class CounsellingDistributionFlowTest {
                 creation.getReferralId(), 1).get(0);
         assertThat(released.getEventId()).isEqualTo(informed.getEventId());
         assertThat(released.getEventType()).as("the service's first sight of the referral").isEqualTo(ReferralEventType.CREATED);
-        assertThat(hub.recordsOf("feedback." + partner, creation.getReferralId())).as("no second hold").hasSize(1);
+        // No second hold; the release is the service's first delivery: the referrer learns where it went.
+        assertThat(hub.<ReferralFeedback>awaitRecords("feedback." + partner, creation.getReferralId(), 2))
+                .extracting(ReferralFeedback::getKind)
+                .containsExactly(FeedbackKind.HELD_NOT_INFORMED, FeedbackKind.DELIVERED);
     }
 
     @Test
@@ -217,6 +220,45 @@ class CounsellingDistributionFlowTest {
         assertThat(toEmployment).extracting(CounsellingReferral::getEventType)
                 .as("first seen at the update, then cancelled")
                 .containsExactly(ReferralEventType.CREATED, ReferralEventType.CANCELLED);
+    }
+
+    @Test
+    void shouldTellTheReferrerOnceWhereItsReferralWentAtEachServicesFirstDelivery() throws Exception {
+        String partner = "referrer-" + run;
+        String first = "first-" + run;
+        String later = "later-" + run;
+        hub.subscribe(first, subscription(first, "{\"communes\": [\"97411\"]}", "[\"HOME\"]"));
+        hub.subscribe(later, subscription(later, "{\"communes\": [\"97422\"]}", "[\"HOME\"]"));
+
+        ReferralEvent creation = in("97411", "974", Referrals.complete(partner));
+        hub.publish(creation, key(creation));
+        ReferralFeedback delivered = hub.<ReferralFeedback>awaitRecords("feedback." + partner,
+                creation.getReferralId(), 1).get(0);
+        assertThat(delivered.getKind()).isEqualTo(FeedbackKind.DELIVERED);
+        assertThat(delivered.getServiceId()).isEqualTo(first);
+        assertThat(delivered.getReasonText()).startsWith("Orientation transmise au service d'accompagnement")
+                .contains(first);
+        assertThat(delivered.getPartnerEventId()).isEqualTo(creation.getSource().getPartnerEventId());
+        assertThat(delivered.getEventId()).isEqualTo(creation.getEventId());
+        // Derived from the delivery (event and subscription): a batch consumed again sends the same id.
+        assertThat(delivered.getFeedbackId()).isEqualTo(DeliveredFeedback.feedbackId(
+                CounsellingProjection.deliveryIdFor(creation.getEventId(), first)));
+
+        // Moved: the second service gets it first at the update (CREATED for it), the first one an UPDATED; then
+        // both get the cancellation. Only the second service's first delivery is news for the referrer.
+        ReferralEvent update = in("97422", "974", Referrals.updateOf(creation));
+        hub.publish(update, key(creation));
+        RecordMetadata cancelled = hub.publish(Referrals.cancellationOf(creation), key(creation));
+        hub.awaitRecords("counselling." + first, creation.getReferralId(), 3);
+        hub.awaitProcessed(cancelled);
+
+        List<ReferralFeedback> feedback = hub.awaitRecords("feedback." + partner, creation.getReferralId(), 2);
+        assertThat(feedback).extracting(ReferralFeedback::getKind).containsOnly(FeedbackKind.DELIVERED);
+        assertThat(feedback).extracting(ReferralFeedback::getServiceId).containsExactly(first, later);
+        assertThat(feedback.get(1).getEventId()).isEqualTo(update.getEventId());
+        assertThat(feedback.get(1).getPartnerEventId()).isEqualTo(update.getSource().getPartnerEventId());
+        ConsumerRecord<String, byte[]> raw = hub.recordsOf("feedback." + partner, creation.getReferralId()).get(1);
+        assertThat(TopicReader.header(raw, RecordHeaders.PARTNER_ID)).isEqualTo(partner);
     }
 
     @Test

@@ -87,6 +87,13 @@ final class CounsellingHub {
         return HTTP.send(HttpRequest.newBuilder(uri(id)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POST /ops/dead-letters/{id}/replay, as an operator (the test hub runs the dev profile: no login). */
+    HttpResponse<String> replayDeadLetter(String deadLetterId) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ops/dead-letters/"
+                        + deadLetterId + "/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private URI uri(String id) {
         return URI.create("http://localhost:" + port + "/ops/subscriptions" + (id == null ? "" : "/" + id));
     }

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,11 +15,16 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.counselling.WebhookReceiver.Received;
 import fr.referralhub.counselling.webhook.WebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSignature;
+import fr.referralhub.operations.DeadLetter;
+import fr.referralhub.operations.OperatorAudit;
+import fr.referralhub.testing.DeadLetterAudit;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
 import io.micrometer.core.instrument.Counter;
@@ -61,6 +67,8 @@ class WebhookDeliveryFlowTest {
     String subscriptionsTopic;
     @Value("${hub.topics.webhook-deliveries}")
     String outboxTopic;
+    @Value("${hub.topics.operator-audit}")
+    String auditTopic;
     @Autowired
     MeterRegistry meters;
 
@@ -169,6 +177,42 @@ class WebhookDeliveryFlowTest {
         }
     }
 
+    /** DELIVERED feedback of this test's service, on the referrer's topic (other services may also get the referral). */
+    private List<ReferralFeedback> deliveredFeedback(ReferralEvent referral) {
+        return hub.recordsOf("feedback." + referral.getSource().getPartnerId(), referral.getReferralId()).stream()
+                .map(r -> hub.<ReferralFeedback>decode(r.topic(), r.value()))
+                .filter(f -> f.getKind() == FeedbackKind.DELIVERED && ("svc-" + run).equals(f.getServiceId()))
+                .toList();
+    }
+
+    @Test
+    void shouldTellTheReferrerDeliveredOnceTheReceiverAcceptedTheFirstDeliveryOnly() throws Exception {
+        String id = "hook-told-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> attempt == 1 ? 503 : 200)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            ReferralEvent creation = referralInTheCommune();
+            List<Received> accepted = awaitRequests(receiver, 2);
+            // The update reaches the service too, after the creation (same lane), and is no news for the referrer.
+            hub.awaitProcessed(hub.publish(Referrals.updateOf(creation).build(),
+                    creation.getPerson().getPersonReference()));
+            awaitRequests(receiver, 3);
+            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") == 2);
+            awaitOutboxCommitted(id);
+
+            List<ReferralFeedback> told = deliveredFeedback(creation);
+            assertThat(told).hasSize(1);
+            ReferralFeedback feedback = told.get(0);
+            assertThat(feedback.getReferralId()).isEqualTo(creation.getReferralId());
+            assertThat(feedback.getEventId()).isEqualTo(creation.getEventId());
+            assertThat(feedback.getPartnerEventId()).isEqualTo(creation.getSource().getPartnerEventId());
+            assertThat(feedback.getReasonText()).contains("svc-" + run);
+            assertThat(feedback.getFeedbackId()).isEqualTo(DeliveredFeedback.feedbackId(
+                    accepted.get(1).header(WebhookSignature.DELIVERY_ID)));
+            // Written once the receiver answered 2xx, not when the refused first attempt was made.
+            assertThat(feedback.getOccurredAt()).isAfterOrEqualTo(accepted.get(1).at().truncatedTo(ChronoUnit.MILLIS));
+        }
+    }
+
     @Test
     void shouldRetryAFailingReceiverWithTheSameDeliveryIdUntilItAccepts() throws Exception {
         String id = "hook-retry-" + run;
@@ -223,7 +267,7 @@ class WebhookDeliveryFlowTest {
         String id = "hook-refused-" + run;
         try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 400)) {
             hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
-            referralInTheCommune();
+            ReferralEvent referral = referralInTheCommune();
 
             ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
             assertThat(receiver.received()).hasSize(1);
@@ -234,7 +278,74 @@ class WebhookDeliveryFlowTest {
             await().atMost(PATIENCE).until(() -> deliveries(id, "dead_lettered") == 1);
             assertThat(deliveries(id, "failed")).isEqualTo(1);
             awaitOutboxCommitted(id);
+            // Ended without reaching the service: the referrer is not told DELIVERED.
+            assertThat(deliveredFeedback(referral)).isEmpty();
         }
+    }
+
+    @Test
+    void shouldDeliverAReplayedDeadLetterAgainWithTheSameDeliveryIdAndFreshRetries() throws Exception {
+        String id = "hook-replay-" + run;
+        // Refuses the first request (dead-lettered at once), then fails once more and accepts: the replay retries.
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> attempt == 1 ? 400 : attempt == 2 ? 503 : 200)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            ReferralEvent referral = referralInTheCommune();
+            ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
+            awaitOutboxCommitted(id);
+            assertThat(deliveredFeedback(referral)).as("not delivered yet").isEmpty();
+
+            String deadLetterId = DeadLetter.idOf(deadLetter.partition(), deadLetter.offset());
+            HttpResponse<String> replayed = hub.replayDeadLetter(deadLetterId);
+            assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+            JsonNode result = JSON.readTree(replayed.body());
+            assertThat(result.get("outcome").asText()).isEqualTo("PUBLISHED");
+            assertThat(result.get("route").asText()).isEqualTo(WebhookSender.ROUTE);
+            assertThat(result.get("referralId").asText()).isEqualTo(referral.getReferralId());
+
+            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") == 1);
+            List<Received> requests = receiver.received();
+            assertThat(requests).hasSize(3).allMatch(Received::signatureValid);
+            // Same delivery (the receiver de-duplicates on its id), with attempts counted afresh.
+            assertThat(requests).extracting(r -> r.header(WebhookSignature.DELIVERY_ID))
+                    .containsOnly(requests.get(0).header(WebhookSignature.DELIVERY_ID));
+            assertThat(requests).extracting(r -> r.header(WebhookSignature.ATTEMPT)).containsExactly("1", "1", "2");
+            assertThat(requests.get(2).body()).isEqualTo(requests.get(0).body());
+            // Back on the outbox under the subscription's key, with its headers; the referrer now learns DELIVERED.
+            List<ConsumerRecord<String, byte[]>> outbox = TopicReader.readToEnd(bootstrapServers, outboxTopic,
+                    r -> id.equals(r.key()));
+            assertThat(outbox).hasSize(2);
+            assertThat(TopicReader.header(outbox.get(1), CounsellingDistribution.SUBSCRIPTION_ID)).isEqualTo(id);
+            assertThat(TopicReader.header(outbox.get(1), "hub.partner-id")).isEqualTo("france-travail-93");
+            awaitOutboxCommitted(id);
+            assertThat(deliveredFeedback(referral)).hasSize(1);
+            assertThat(auditOf(deadLetterId)).extracting(entry -> entry.get("action").asText() + " "
+                    + entry.path("outcome").asText()).containsExactly(OperatorAudit.REPLAYED + " PUBLISHED");
+        }
+    }
+
+    @Test
+    void shouldRefuseToReplayADeadLetterWhoseSubscriptionWasDeleted() throws Exception {
+        String id = "hook-gone-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 400)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            referralInTheCommune();
+            ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
+            assertThat(hub.delete(id).statusCode()).isIn(200, 204);
+
+            HttpResponse<String> replayed = hub.replayDeadLetter(DeadLetter.idOf(deadLetter.partition(),
+                    deadLetter.offset()));
+            assertThat(replayed.statusCode()).isEqualTo(409);
+            assertThat(replayed.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(JSON.readTree(replayed.body()).get("detail").asText())
+                    .contains("Subscription " + id + " was deleted").contains("nowhere to deliver it");
+            assertThat(TopicReader.readToEnd(bootstrapServers, outboxTopic, r -> id.equals(r.key())))
+                    .as("nothing put back on the outbox").hasSize(1);
+        }
+    }
+
+    private List<JsonNode> auditOf(String deadLetterId) {
+        return DeadLetterAudit.of(bootstrapServers, auditTopic, deadLettersTopic, deadLetterId);
     }
 
     @Test

@@ -25,6 +25,7 @@ import javax.management.MBeanServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.testing.DeadLetterAudit;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.TopicReader;
@@ -386,15 +387,7 @@ class DeadLetterOperationsFlowTest {
     }
 
     private List<JsonNode> auditOf(String deadLetterId) {
-        String target = "dead-letter:" + deadLettersTopic + "/" + deadLetterId;
-        return TopicReader.readToEnd(bootstrapServers, auditTopic, r -> target.equals(r.key())).stream()
-                .map(r -> {
-                    try {
-                        return JSON.readTree(r.value());
-                    } catch (java.io.IOException e) {
-                        throw new AssertionError(e);
-                    }
-                }).toList();
+        return DeadLetterAudit.of(bootstrapServers, auditTopic, deadLettersTopic, deadLetterId);
     }
 
     private List<ConsumerRecord<String, byte[]>> publishedByLandlord(String partnerEventId) {
