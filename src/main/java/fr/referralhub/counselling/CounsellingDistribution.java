@@ -72,10 +72,17 @@ public class CounsellingDistribution {
     private final MeterRegistry meters;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Clock clock = Clock.systemUTC();
+    /**
+     * Dates deliveries: the hub's clock (fr.referralhub.expiry.ExpiryConfiguration) that expiry counts from. Eligibility
+     * keeps the system clock, as the eligibility route does, so both decide the same.
+     */
+    private final Clock deliveryClock;
 
     public CounsellingDistribution(SubscriptionStore subscriptions, ReferralRoutings routings,
                                    CounsellingTopics topics, EligibilityEngine engine, DeadLetters deadLetters,
-                                   MeterRegistry meters, @Value("${hub.schema-registry.url}") String registryUrl) {
+                                   MeterRegistry meters, @Value("${hub.schema-registry.url}") String registryUrl,
+                                   Clock deliveryClock) {
+        this.deliveryClock = deliveryClock;
         this.subscriptions = subscriptions;
         this.routings = routings;
         this.topics = topics;
@@ -147,7 +154,7 @@ public class CounsellingDistribution {
             if (hadIt || subscription.criteria().matches(event, decision)) {
                 produced.add(counsellingRecord(batch, event, subscription.id(), subscription.serviceId(),
                         hadIt ? ReferralEventType.UPDATED : ReferralEventType.CREATED, subscription.profile(), decision));
-                after = after.sentAlsoTo(subscription);
+                after = after.sentAlsoTo(subscription, deliveryClock.instant());
             }
         }
         // A subscription deleted since the referral was sent: no profile any more says what the service may see of
