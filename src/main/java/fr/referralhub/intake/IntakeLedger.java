@@ -3,7 +3,6 @@ package fr.referralhub.intake;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,15 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.kafka.TopicFollower;
 import fr.referralhub.operations.PartnerActivity;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicProvisioner;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,7 +42,6 @@ public class IntakeLedger implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeLedger.class);
     private static final Duration CLAIM_WAIT = Duration.ofSeconds(30);
-    private static final Duration REBUILD_LIMIT = Duration.ofMinutes(2);
 
     /**
      * A published partner event.
@@ -71,9 +66,7 @@ public class IntakeLedger implements SmartLifecycle {
     private final String bootstrapServers;
     private final String topic;
     private final PartnerActivity partnerActivity;
-    private volatile KafkaConsumer<String, byte[]> tail;
-    private volatile Thread tailThread;
-    private volatile boolean running;
+    private volatile TopicFollower<String, byte[]> follower;
 
     public IntakeLedger(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics,
                         PartnerActivity partnerActivity) {
@@ -166,59 +159,14 @@ public class IntakeLedger implements SmartLifecycle {
         }
     }
 
-    /** Reads the whole topic before routes start, then keeps tailing it in the background. */
+    /** Reads the whole topic before routes start, then keeps following it in the background. */
     @Override
     public void start() {
-        tail = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-ledger"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        try {
-            rebuild();
-        } catch (RuntimeException e) {
-            tail.close();
-            throw e;
-        }
-        running = true;
-        tailThread = new Thread(this::keepTailing, "intake-ledger-tail");
-        tailThread.setDaemon(true);
-        tailThread.start();
-    }
-
-    private void rebuild() {
-        List<TopicPartition> partitions = tail.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
-        tail.assign(partitions);
-        tail.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = new HashMap<>(tail.endOffsets(partitions));
-        long started = System.nanoTime();
-        long deadline = started + REBUILD_LIMIT.toNanos();
-        while (end.entrySet().stream().anyMatch(e -> tail.position(e.getKey()) < e.getValue())) {
-            if (System.nanoTime() > deadline) {
-                // Accepting events with half an index would let duplicates through: refuse to start instead.
-                throw new IllegalStateException("Intake ledger could not read " + topic + " to its end within "
-                        + REBUILD_LIMIT.toSeconds() + " s");
-            }
-            tail.poll(Duration.ofMillis(200)).forEach(this::index);
-        }
-        log.info("Intake ledger rebuilt from {}: {} partner events in {} ms", topic, published.size(),
-                (System.nanoTime() - started) / 1_000_000);
-    }
-
-    private void keepTailing() {
-        try {
-            while (running) {
-                tail.poll(Duration.ofSeconds(1)).forEach(this::index);
-            }
-        } catch (WakeupException e) {
-            // stop() woke us up
-        } catch (Exception e) {
-            log.error("Intake ledger stopped following {}: duplicates from other instances may be missed", topic, e);
-        } finally {
-            tail.close();
-        }
+        // Accepting events with half an index would let duplicates through: the follower refuses to start instead.
+        follower = new TopicFollower<>("intake-ledger", bootstrapServers, List.of(topic), new StringDeserializer(),
+                new ByteArrayDeserializer(), this::index);
+        follower.start();
+        log.info("Intake ledger rebuilt from {}: {} partner events", topic, published.size());
     }
 
     private void index(ConsumerRecord<String, byte[]> record) {
@@ -262,22 +210,14 @@ public class IntakeLedger implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
-        if (tail != null) {
-            tail.wakeup();
-        }
-        if (tailThread != null) {
-            try {
-                tailThread.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (follower != null) {
+            follower.close();
         }
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return follower != null && follower.isRunning();
     }
 
     /** After the topics exist. */

@@ -3,7 +3,6 @@ package fr.referralhub.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -12,20 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A compacted topic of JSON (or any text) values, read as a table: {@link #start} reads it from the beginning to its
@@ -33,37 +27,27 @@ import org.slf4j.LoggerFactory;
  * the owner's handler in topic order. Every hub instance does the same, so a write by one instance reaches all of
  * them, and a restarted one rebuilds its table from the topic.
  *
- * <p>{@link #write} returns once the broker acknowledged the record AND this instance's own tail applied it: a caller
- * reads its own writes, and a concurrent write from another instance is applied in the one order the topic gives.
+ * <p>{@link #write} returns once the broker acknowledged the record AND this instance's own follower applied it: a
+ * caller reads its own writes, and a concurrent write from another instance is applied in the one order the topic
+ * gives. The reading is {@link TopicFollower}'s.
  */
 public final class CompactedTopicView implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(CompactedTopicView.class);
-    private static final Duration REBUILD_LIMIT = Duration.ofMinutes(2);
     private static final Duration WRITE_LIMIT = Duration.ofSeconds(30);
 
     private final String topic;
-    private final Consumer<ConsumerRecord<String, String>> handler;
-    private final KafkaConsumer<String, String> tail;
+    private final TopicFollower<String, String> follower;
     private final KafkaProducer<String, String> producer;
-    /** Next offset to apply, per partition: what {@link #write} waits on. Guarded by itself. */
-    private final Map<TopicPartition, Long> applied = new HashMap<>();
-    private volatile boolean running;
-    private Thread tailThread;
 
     /**
      * @param name    for logs and client ids, e.g. "subscriptions"
-     * @param handler applies one record to the owner's table; called on the tail thread only, in topic order
+     * @param handler applies one record to the owner's table; called on the follower thread only, in topic order
      */
     public CompactedTopicView(String bootstrapServers, String topic, String name,
                               Consumer<ConsumerRecord<String, String>> handler) {
         this.topic = topic;
-        this.handler = handler;
-        this.tail = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-" + name + "-tail"),
-                new StringDeserializer(), new StringDeserializer());
+        this.follower = new TopicFollower<>(name + "-view", bootstrapServers, List.of(topic), new StringDeserializer(),
+                new StringDeserializer(), handler);
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -77,31 +61,13 @@ public final class CompactedTopicView implements AutoCloseable {
 
     /** Reads the topic to its end (the table is complete when this returns), then follows it in the background. */
     public void start() {
-        List<TopicPartition> partitions = tail.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
-        tail.assign(partitions);
-        tail.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = tail.endOffsets(partitions);
-        long deadline = System.nanoTime() + REBUILD_LIMIT.toNanos();
-        while (end.entrySet().stream().anyMatch(e -> tail.position(e.getKey()) < e.getValue())) {
-            if (System.nanoTime() > deadline) {
-                // Working from half a table would route referrals to the wrong services: refuse to start instead.
-                throw new IllegalStateException("Could not read " + topic + " to its end within "
-                        + REBUILD_LIMIT.toSeconds() + " s");
-            }
-            apply(tail.poll(Duration.ofMillis(200)));
-        }
-        markPositions(partitions);
-        running = true;
-        tailThread = new Thread(this::keepTailing, topic + "-tail");
-        tailThread.setDaemon(true);
-        tailThread.start();
+        follower.start();
     }
 
     /**
      * Writes one record (null value = tombstone) and returns once it is acknowledged and applied here.
      *
-     * @throws IllegalStateException when the broker does not acknowledge or the tail does not get there in time
+     * @throws IllegalStateException when the broker does not acknowledge or the follower does not get there in time
      */
     public void write(String key, String value, Map<String, String> headers) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
@@ -129,85 +95,18 @@ public final class CompactedTopicView implements AutoCloseable {
             } catch (ExecutionException | TimeoutException e) {
                 throw new IllegalStateException("Kafka did not acknowledge the write to " + topic, e);
             }
-            awaitApplied(new TopicPartition(written.topic(), written.partition()), written.offset());
-        }
-    }
-
-    private void awaitApplied(TopicPartition partition, long offset) {
-        long deadline = System.nanoTime() + WRITE_LIMIT.toNanos();
-        synchronized (applied) {
-            while (applied.getOrDefault(partition, 0L) <= offset) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0 || !running) {
-                    throw new IllegalStateException("The write to " + topic + " is stored but not yet applied here");
-                }
-                try {
-                    applied.wait(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while waiting for " + topic, e);
-                }
-            }
-        }
-    }
-
-    private void keepTailing() {
-        try {
-            while (running) {
-                apply(tail.poll(Duration.ofSeconds(1)));
-                markPositions(tail.assignment());
-            }
-        } catch (WakeupException e) {
-            // close() woke us up
-        } catch (Exception e) {
-            running = false;
-            log.error("Stopped following {}: changes made by other instances are no longer seen", topic, e);
-        } finally {
-            tail.close();
-            synchronized (applied) {
-                applied.notifyAll();
-            }
-        }
-    }
-
-    private void apply(Iterable<ConsumerRecord<String, String>> records) {
-        for (ConsumerRecord<String, String> record : records) {
-            try {
-                handler.accept(record);
-            } catch (RuntimeException e) {
-                // One bad record must not blind the instance to every later change: it is logged and skipped.
-                log.error("Ignoring record {}-{}@{} of {} (key {}): {}", record.topic(), record.partition(),
-                        record.offset(), topic, record.key(), e.getMessage());
-            }
-        }
-    }
-
-    private void markPositions(Iterable<TopicPartition> partitions) {
-        synchronized (applied) {
-            for (TopicPartition partition : partitions) {
-                applied.put(partition, tail.position(partition));
-            }
-            applied.notifyAll();
+            follower.awaitApplied(new TopicPartition(written.topic(), written.partition()), written.offset(),
+                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         }
     }
 
     public boolean isRunning() {
-        return running;
+        return follower.isRunning();
     }
 
     @Override
     public void close() {
-        running = false;
-        tail.wakeup();
-        if (tailThread != null) {
-            try {
-                tailThread.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            tail.close();
-        }
+        follower.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -12,19 +12,18 @@ import java.util.concurrent.TimeoutException;
 
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
+import fr.referralhub.kafka.TopicFollower;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicProvisioner;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,13 +37,15 @@ import org.springframework.stereotype.Component;
 /**
  * The current status of every (referral, service) pair and the status event ids already accepted: a view of
  * {@code referral-status-changes.v1}, read to its end at start-up and then followed (the IntakeLedger pattern: no
- * second store to drift from what was really written; changes accepted by other instances are seen too).
+ * second store to drift from what was really written; changes accepted by other instances are seen too), through a
+ * {@link TopicFollower}.
  *
- * <p>Not {@link fr.referralhub.kafka.CompactedTopicView}: that one reads text values of a compacted topic, this topic
- * keeps every change (the history is the record, and retries must be recognised long after) in Avro.
- *
- * <p>A change is applied here once the broker acknowledged it ({@link #record}); applying the same change again from
- * the tail changes nothing, since changes are keyed by their change id.
+ * <p>The topic's order decides. Each change names the status it was judged from ({@code previousStatus}); applied in
+ * topic order, a change whose previous status is no longer the pair's status lost a race: two instances judged two
+ * reports on the same pair at the same moment, or a service's report met the hub's expiry. Every instance applies
+ * the same records in the same order, so all agree on the winner without a lock between them; the loser stays in
+ * the topic as a record nobody applies and nobody is told of. {@link #record} waits until this instance has applied
+ * its own write, so the writer learns whether it won.
  */
 @Component
 public class StatusBook implements SmartLifecycle {
@@ -52,7 +53,6 @@ public class StatusBook implements SmartLifecycle {
     /** Header of status change records: the service concerned (no personal data). */
     public static final String SERVICE_ID = "hub.service-id";
     private static final Logger log = LoggerFactory.getLogger(StatusBook.class);
-    private static final Duration REBUILD_LIMIT = Duration.ofMinutes(2);
     private static final Duration WRITE_LIMIT = Duration.ofSeconds(15);
 
     private final String bootstrapServers;
@@ -60,12 +60,10 @@ public class StatusBook implements SmartLifecycle {
     private final String topic;
     /** (referral, service) to its latest change. */
     private final Map<String, ReferralStatusChange> current = new ConcurrentHashMap<>();
-    /** (service, statusEventId) to the change it made. */
-    private final Map<String, ReferralStatusChange> byStatusEvent = new ConcurrentHashMap<>();
-    private volatile KafkaConsumer<String, byte[]> tail;
+    /** (service, statusEventId) to the change it made and where that change is in the topic. */
+    private final Map<String, Applied> byStatusEvent = new ConcurrentHashMap<>();
+    private volatile TopicFollower<String, byte[]> follower;
     private volatile KafkaProducer<String, Object> producer;
-    private volatile Thread tailThread;
-    private volatile boolean running;
     private AvroDeserializer deserializer;
 
     public StatusBook(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
@@ -83,16 +81,37 @@ public class StatusBook implements SmartLifecycle {
 
     /** The change a service's status event made, if it was accepted before. */
     public Optional<ReferralStatusChange> byStatusEvent(String serviceId, String statusEventId) {
-        return Optional.ofNullable(byStatusEvent.get(pair(serviceId, statusEventId)));
+        return Optional.ofNullable(byStatusEvent.get(pair(serviceId, statusEventId))).map(Applied::change);
     }
 
-    /** Writes a change and returns once the broker acknowledged it; it is then applied here. */
-    public void record(ReferralStatusChange change) {
+    /**
+     * Whether the record at this position is the change in force for its status event (not one that lost a race or
+     * repeated an accepted report): what consumers of the topic, such as the referrer's feedback, must check before
+     * acting on a record. Waits until this instance has applied the record.
+     */
+    public boolean isInForce(ReferralStatusChange change, int partition, long offset) {
+        follower.awaitApplied(new TopicPartition(topic, partition), offset, WRITE_LIMIT);
+        Applied applied = byStatusEvent.get(pair(change.getServiceId(), change.getStatusEventId()));
+        return applied != null && applied.partition() == partition && applied.offset() == offset;
+    }
+
+    /** A change in force and its position in the topic. */
+    private record Applied(ReferralStatusChange change, int partition, long offset) {
+    }
+
+    /**
+     * Writes a change and returns once the broker acknowledged it and this instance applied it.
+     *
+     * @return the change in force for its status event: this one, or the one an earlier record of the same status
+     *         event made; empty when another change of the same (referral, service) came first (see the class comment)
+     */
+    public Optional<ReferralStatusChange> record(ReferralStatusChange change) {
         ProducerRecord<String, Object> record = new ProducerRecord<>(topic, change.getReferralId(), change);
         record.headers().add(new RecordHeader(RecordHeaders.REFERRAL_ID, bytes(change.getReferralId())));
         record.headers().add(new RecordHeader(SERVICE_ID, bytes(change.getServiceId())));
+        RecordMetadata written;
         try {
-            producer.send(record).get(WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            written = producer.send(record).get(WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while writing a status change", e);
@@ -102,25 +121,29 @@ public class StatusBook implements SmartLifecycle {
         } catch (TimeoutException e) {
             throw new org.apache.kafka.common.errors.TimeoutException("Kafka did not acknowledge the status change in time", e);
         }
-        apply(change);
+        follower.awaitApplied(new TopicPartition(written.topic(), written.partition()), written.offset(), WRITE_LIMIT);
+        return byStatusEvent(change.getServiceId(), change.getStatusEventId());
     }
 
-    private void apply(ReferralStatusChange change) {
-        if (byStatusEvent.putIfAbsent(pair(change.getServiceId(), change.getStatusEventId()), change) == null) {
-            current.put(pair(change.getReferralId(), change.getServiceId()), change);
-        }
-    }
-
+    /** Applies one record, in topic order (the follower's thread only). */
     private void apply(ConsumerRecord<String, byte[]> record) {
-        try {
-            if (deserializer.deserialize(record.topic(), record.value()) instanceof ReferralStatusChange change) {
-                apply(change);
-            }
-        } catch (RuntimeException e) {
-            // One unreadable record must not blind the hub to every later change.
-            log.error("Status book: ignoring unreadable record {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+        // An unreadable record throws: the follower logs and skips it.
+        if (!(deserializer.deserialize(record.topic(), record.value()) instanceof ReferralStatusChange change)) {
+            return;
         }
+        String statusEvent = pair(change.getServiceId(), change.getStatusEventId());
+        if (byStatusEvent.containsKey(statusEvent)) {
+            return; // the same report written again (a retry): its first record stands
+        }
+        ReferralStatus now = statusOf(change.getReferralId(), change.getServiceId());
+        if (now != change.getPreviousStatus()) {
+            log.warn("Status change {} of referral {} at service {} ({} -> {}) came after a concurrent change (status "
+                    + "already {}): not applied", change.getChangeId(), change.getReferralId(), change.getServiceId(),
+                    change.getPreviousStatus(), change.getStatus(), now);
+            return;
+        }
+        byStatusEvent.put(statusEvent, new Applied(change, record.partition(), record.offset()));
+        current.put(pair(change.getReferralId(), change.getServiceId()), change);
     }
 
     @Override
@@ -138,59 +161,17 @@ public class StatusBook implements SmartLifecycle {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-status-writer"),
                 new StringSerializer(), serializer);
-        tail = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-status-book-tail"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = tail.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
-        tail.assign(partitions);
-        tail.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = tail.endOffsets(partitions);
-        long deadline = System.nanoTime() + REBUILD_LIMIT.toNanos();
-        while (end.entrySet().stream().anyMatch(e -> tail.position(e.getKey()) < e.getValue())) {
-            if (System.nanoTime() > deadline) {
-                // Judging transitions from half a history would accept impossible changes: refuse to start instead.
-                throw new IllegalStateException("Status book could not read " + topic + " to its end within "
-                        + REBUILD_LIMIT.toSeconds() + " s");
-            }
-            tail.poll(Duration.ofMillis(200)).forEach(this::apply);
-        }
+        // Judging transitions from half a history would accept impossible changes: the follower refuses to start.
+        follower = new TopicFollower<>("status-book", bootstrapServers, List.of(topic), new StringDeserializer(),
+                new ByteArrayDeserializer(), this::apply);
+        follower.start();
         log.info("Status book rebuilt from {}: {} (referral, service) statuses", topic, current.size());
-        running = true;
-        tailThread = new Thread(this::keepTailing, topic + "-tail");
-        tailThread.setDaemon(true);
-        tailThread.start();
-    }
-
-    private void keepTailing() {
-        try {
-            while (running) {
-                tail.poll(Duration.ofSeconds(1)).forEach(this::apply);
-            }
-        } catch (WakeupException e) {
-            // stop() woke us up
-        } catch (Exception e) {
-            log.error("Status book stopped following {}: changes from other instances are no longer seen", topic, e);
-        } finally {
-            tail.close();
-        }
     }
 
     @Override
     public void stop() {
-        running = false;
-        if (tail != null) {
-            tail.wakeup();
-        }
-        if (tailThread != null) {
-            try {
-                tailThread.join(Duration.ofSeconds(10).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (follower != null) {
+            follower.close();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
@@ -199,7 +180,7 @@ public class StatusBook implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return follower != null && follower.isRunning();
     }
 
     /** After the topics exist, before the routes start. */

@@ -271,9 +271,14 @@ public class StatusReports {
                     .setOccurredAt(report.occurredAt() == null ? now : report.occurredAt())
                     .setRecordedAt(now)
                     .build();
-            book.record(change);
+            ReferralStatusChange inForce = book.record(change).orElseThrow(() -> concurrentChange(from));
+            if (!inForce.getChangeId().equals(change.getChangeId()) || inForce.getStatus() != change.getStatus()
+                    || !Objects.equals(inForce.getReasonCode(), change.getReasonCode())) {
+                // The same statusEventId, with other content, won a race on another instance.
+                throw concurrentChange(from);
+            }
             log.info("Referral {} at service {}: {} -> {}", referralId, serviceId, from, report.status());
-            return answer(change);
+            return answer(inForce);
         }
     }
 
@@ -286,9 +291,10 @@ public class StatusReports {
      * The hub's own change: the referral becomes EXPIRED at this service, if it is still waiting there and the referrer
      * has not cancelled it. Judged under the same lock as the service's reports, so a report accepted meanwhile wins.
      * Its statusEventId {@code expiry:<referralId>:<serviceId>} makes it once only: a second sweep, or a second
-     * instance, finds it already made and changes nothing.
+     * instance, finds it already made and changes nothing; between instances the topic's order decides, as for reports
+     * ({@link StatusBook}).
      *
-     * @return the change, if this call made it
+     * @return the change, if this call made it and it is in force
      */
     public Optional<ReferralStatusChange> expire(String referralId, String serviceId, Instant now) {
         String statusEventId = "expiry:" + referralId + ":" + serviceId;
@@ -313,10 +319,23 @@ public class StatusReports {
                     .setOccurredAt(now)
                     .setRecordedAt(now)
                     .build();
-            book.record(change);
-            log.info("Referral {} at service {}: {} -> EXPIRED (nobody acted in time)", referralId, serviceId, from);
-            return Optional.of(change);
+            // Empty when a service's report on another instance came first in the topic: the report wins.
+            Optional<ReferralStatusChange> inForce = book.record(change)
+                    .filter(recorded -> recorded.getChangeId().equals(change.getChangeId()));
+            inForce.ifPresent(expired -> log.info("Referral {} at service {}: {} -> EXPIRED (nobody acted in time)",
+                    referralId, serviceId, from));
+            return inForce;
         }
+    }
+
+    /**
+     * Another change of the same referral at the same service was recorded first, by another hub instance at the same
+     * moment: this report was judged against a status that no longer holds. The service re-reads and reports again.
+     */
+    private static StatusReportRefusedException concurrentChange(ReferralStatus judgedFrom) {
+        return StatusReportRefusedException.of(Kind.CONCURRENT_CHANGE, "status", "another status change of this "
+                + "referral at this service was recorded at the same moment (it was " + judgedFrom + " when this "
+                + "report was judged); read GET /api/v1/referrals/{referralId} and report again if still relevant");
     }
 
     private static Map<String, Object> answer(ReferralStatusChange change) {
