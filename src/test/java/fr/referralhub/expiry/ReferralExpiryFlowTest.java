@@ -44,22 +44,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Expiry on the whole hub, a real broker and a clock the test moves forward (a context of its own: moving time ages
- * every referral of the hub, which no other test must see). The sweep is started by the test through the route's
+ * Expiry on the whole hub, a real broker and a clock the test moves forward (a hub of its own, shared only with the
+ * other expiry tests: moving time ages every referral of the hub, which no other test must see). Assertions are on
+ * this test's referrals only, and delays count from their own delivery, whatever the clock showed before. The sweep is started by the test through the route's
  * direct endpoint (the timer is set to an hour, so it never races the test). France Travail 93's sample referral goes
  * to adil-93 (subscription adil-93-logement) and to action-logement-idf (action-logement-idf-visale: the person is
  * eligible to Visale).
  */
 @HubTest
-@Import(ReferralExpiryFlowTest.Clocks.class)
+@Import(MovableClock.AsHubClock.class)
 @TestPropertySource(properties = "hub.expiry.sweep-interval=1h")
 class ReferralExpiryFlowTest {
 
@@ -69,15 +67,6 @@ class ReferralExpiryFlowTest {
     private static final String ACTION_LOGEMENT = "action-logement-idf";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        MovableClock movableClock() {
-            return new MovableClock();
-        }
-    }
 
     @LocalServerPort
     int port;

@@ -7,11 +7,26 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
 /**
  * The hub's clock in tests of delays counted in days (expiry): the system time plus an offset the test moves forward,
- * so ten days pass in one call, without sleeping. A test declares it as the {@code @Primary} {@link Clock} bean.
+ * so ten days pass in one call, without sleeping. A test imports {@link AsHubClock} to make it the hub's clock (test
+ * classes with the same imports and properties share one hub, whose clock they all move).
  */
 public final class MovableClock extends Clock {
+
+    /** Makes a movable clock the hub's clock ({@code @Import(MovableClock.AsHubClock.class)}). */
+    @TestConfiguration
+    public static class AsHubClock {
+        @Bean
+        @Primary
+        MovableClock movableClock() {
+            return new MovableClock();
+        }
+    }
 
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
