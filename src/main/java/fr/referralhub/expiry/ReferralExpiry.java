@@ -53,7 +53,9 @@ import org.springframework.stereotype.Component;
  * changes (routes/status-feedback).</li>
  * </ul>
  * Records are sent before the fact is stored, so a failure in between sends them again at the next sweep, with the
- * same ids (consumers de-duplicate on deliveryId and feedbackId): at least once, never lost.
+ * same ids (consumers de-duplicate on deliveryId and feedbackId): at least once, never lost. The price: a service
+ * whose report is accepted between the notice and the EXPIRED change (a window of one acknowledgement) has the
+ * EXPIRED notice but its own status stands, and the referrer hears of that status, not of an expiry.
  */
 @Component("referralExpiry")
 public class ReferralExpiry {
