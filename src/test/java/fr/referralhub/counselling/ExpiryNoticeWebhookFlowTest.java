@@ -13,25 +13,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.counselling.WebhookReceiver.Received;
-import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.MovableClock;
+import fr.referralhub.testing.MovedClockHubTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Expiry notices reach WEBHOOK subscriptions through the existing outbox: signed like any delivery, with the notice
  * and no referral content. Same hub and moved clock as expiry/ReferralExpiryFlowTest; delays count from this test's
  * own delivery.
  */
-@HubTest
-@Import(MovableClock.AsHubClock.class)
-@TestPropertySource(properties = "hub.expiry.sweep-interval=1h")
+@MovedClockHubTest
 class ExpiryNoticeWebhookFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -27,8 +27,8 @@ import fr.referralhub.intake.IntakeLedger;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.status.StatusBook;
 import fr.referralhub.status.StatusReports;
-import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.MovableClock;
+import fr.referralhub.testing.MovedClockHubTest;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.TopicReader;
@@ -45,20 +45,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 
 /**
- * Expiry on the whole hub, a real broker and a clock the test moves forward (a hub of its own, shared only with the
- * other expiry tests: moving time ages every referral of the hub, which no other test must see). Assertions are on
- * this test's referrals only, and delays count from their own delivery, whatever the clock showed before. The sweep is started by the test through the route's
- * direct endpoint (the timer is set to an hour, so it never races the test). France Travail 93's sample referral goes
- * to adil-93 (subscription adil-93-logement) and to action-logement-idf (action-logement-idf-visale: the person is
- * eligible to Visale).
+ * Expiry on the whole hub, a real broker and a clock the test moves forward ({@link MovedClockHubTest}: a hub shared
+ * only with the other expiry tests, since moving time ages every referral of the hub). Assertions are on this test's
+ * referrals only, and delays count from their own delivery, whatever the clock showed before. The test starts the
+ * sweep through the route's direct endpoint (the timer waits an hour, so it never races the test). France Travail 93's
+ * sample referral goes to adil-93 (subscription adil-93-logement) and to action-logement-idf
+ * (action-logement-idf-visale: the person is eligible to Visale).
  */
-@HubTest
-@Import(MovableClock.AsHubClock.class)
-@TestPropertySource(properties = "hub.expiry.sweep-interval=1h")
+@MovedClockHubTest
 class ReferralExpiryFlowTest {
 
     private static final String SAMPLE_EVENT_ID = "FT-93066-2026-11-000123";
