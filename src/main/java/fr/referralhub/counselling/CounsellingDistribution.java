@@ -76,11 +76,17 @@ public class CounsellingDistribution {
     private final DeliveredFeedback delivered;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Clock clock = Clock.systemUTC();
+    /**
+     * Dates deliveries: the hub's clock (fr.referralhub.expiry.ExpiryConfiguration) that expiry counts from. Eligibility
+     * keeps the system clock, as the eligibility route does, so both decide the same.
+     */
+    private final Clock deliveryClock;
 
     public CounsellingDistribution(SubscriptionStore subscriptions, ReferralRoutings routings,
                                    CounsellingTopics topics, EligibilityEngine engine, DeadLetters deadLetters,
                                    MeterRegistry meters, DeliveredFeedback delivered,
-                                   @Value("${hub.schema-registry.url}") String registryUrl) {
+                                   @Value("${hub.schema-registry.url}") String registryUrl, Clock deliveryClock) {
+        this.deliveryClock = deliveryClock;
         this.subscriptions = subscriptions;
         this.routings = routings;
         this.topics = topics;
@@ -157,7 +163,7 @@ public class CounsellingDistribution {
                 if (!hadIt && !Boolean.TRUE.equals(record.getProperty(TO_WEBHOOK, Boolean.class))) {
                     produced.add(deliveredFeedback(batch, event, record, subscription.serviceId()));
                 }
-                after = after.sentAlsoTo(subscription);
+                after = after.sentAlsoTo(subscription, deliveryClock.instant());
             }
         }
         // A subscription deleted since the referral was sent: no profile any more says what the service may see of

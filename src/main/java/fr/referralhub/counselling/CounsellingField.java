@@ -31,7 +31,7 @@ public enum CounsellingField {
 
     /** Fields of every record whatever the profile: ids, what happened and when, and which groups are shared. */
     public static final List<String> ENVELOPE = List.of("deliveryId", "subscriptionId", "referralId", "eventId",
-            "eventType", "occurredAt", "profile", "cancellationReason");
+            "eventType", "occurredAt", "profile", "cancellationReason", "notice");
 
     private final List<String> avroFields;
 

@@ -1,7 +1,10 @@
 package fr.referralhub.counselling;
 
+import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where one referral went: the value of the counselling deliveries topic, keyed by referral id.
@@ -10,23 +13,55 @@ import java.util.Map;
  * creation, even when the referral no longer matches (moved out of the territory, need removed) or the subscription
  * changed since. Recomputing would need the referral's whole history and the subscriptions as they were then.
  *
- * @param sentTo subscription id to service id of every subscription the referral was sent to; the service is kept
- *               so a cancellation still reaches it after its subscription is deleted
- * @param held   the last event was held because the person was not informed
+ * @param sentTo      subscription id to service id of every subscription the referral was sent to; the service is
+ *                    kept so a cancellation still reaches it after its subscription is deleted
+ * @param held        the last event was held because the person was not informed
+ * @param deliveredAt subscription id to when the hub first routed the referral to it (the hub's clock); expiry
+ *                    counts from the earliest. Routings written before it existed get their record's timestamp when
+ *                    read ({@link ReferralRoutings})
+ * @param remindedAt  when the referrer and the services were reminded that nobody acted (once); null before
  */
-public record ReferralRouting(String referralId, Map<String, String> sentTo, boolean held) {
+public record ReferralRouting(String referralId, Map<String, String> sentTo, boolean held,
+                              Map<String, Instant> deliveredAt, Instant remindedAt) {
 
-    public static ReferralRouting none(String referralId) {
-        return new ReferralRouting(referralId, Map.of(), false);
+    public ReferralRouting {
+        sentTo = sentTo == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sentTo));
+        deliveredAt = deliveredAt == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(deliveredAt));
     }
 
-    public ReferralRouting sentAlsoTo(Subscription subscription) {
+    public static ReferralRouting none(String referralId) {
+        return new ReferralRouting(referralId, Map.of(), false, Map.of(), null);
+    }
+
+    /** Sent (again) to this subscription at {@code now}: its first delivery time is kept. */
+    public ReferralRouting sentAlsoTo(Subscription subscription, Instant now) {
         Map<String, String> more = new LinkedHashMap<>(sentTo);
         more.put(subscription.id(), subscription.serviceId());
-        return new ReferralRouting(referralId, more, false);
+        Map<String, Instant> times = new LinkedHashMap<>(deliveredAt);
+        times.putIfAbsent(subscription.id(), now);
+        return new ReferralRouting(referralId, more, false, times, remindedAt);
     }
 
     public ReferralRouting held(boolean isHeld) {
-        return new ReferralRouting(referralId, sentTo, isHeld);
+        return new ReferralRouting(referralId, sentTo, isHeld, deliveredAt, remindedAt);
+    }
+
+    public ReferralRouting reminded(Instant at) {
+        return new ReferralRouting(referralId, sentTo, held, deliveredAt, at);
+    }
+
+    /** When the referral first reached a service; empty if it never did. */
+    public Optional<Instant> firstDeliveredAt() {
+        return deliveredAt.values().stream().min(Instant::compareTo);
+    }
+
+    /** Each subscription sent to without a delivery time gets {@code at} (routings written before deliveredAt). */
+    ReferralRouting withDeliveryTimesDefaultingTo(Instant at) {
+        if (deliveredAt.keySet().containsAll(sentTo.keySet())) {
+            return this;
+        }
+        Map<String, Instant> times = new LinkedHashMap<>(deliveredAt);
+        sentTo.keySet().forEach(subscriptionId -> times.putIfAbsent(subscriptionId, at));
+        return new ReferralRouting(referralId, sentTo, held, times, remindedAt);
     }
 }

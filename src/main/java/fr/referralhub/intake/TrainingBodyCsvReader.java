@@ -61,6 +61,12 @@ public class TrainingBodyCsvReader {
             "loyer_mensuel", "besoins", "dispositifs", "beneficiaire_informe");
     /** Columns that may be left out: the hub does not use them. */
     static final List<String> OPTIONAL_COLUMNS = List.of("nom", "prenom");
+    /**
+     * Columns of a cancellation (or an update), which this format does not carry: every row is a creation. A file with
+     * them is refused as a whole rather than read as new referrals, which is what a row meant to cancel one would
+     * otherwise become (and a cancellation needs its reason code, which a file cannot give today).
+     */
+    static final List<String> NOT_IN_THIS_FORMAT = List.of("type_evenement", "id_evenement_origine", "motif");
 
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
     /** The file only gives the day of the event: noon in Paris keeps it on that day in every time zone of France. */
@@ -241,6 +247,13 @@ public class TrainingBodyCsvReader {
         for (String required : REQUIRED_COLUMNS) {
             if (!seen.containsKey(required)) {
                 problems.add(new FieldError(required, "required column is missing from the header row"));
+            }
+        }
+        for (String column : NOT_IN_THIS_FORMAT) {
+            if (seen.containsKey(column)) {
+                problems.add(new FieldError(column, "is not a column of " + FORMAT + ": every row creates a referral, so "
+                        + "a row meant to cancel one (with its mandatory reason code) or to update one would create "
+                        + "another instead; the format has no cancellation or update yet"));
             }
         }
         if (!problems.isEmpty()) {

@@ -12,6 +12,7 @@ import fr.referralhub.avro.DecisionKind;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralFeedback;
+import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.kafka.DeadLetters;
@@ -29,7 +30,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Route steps of {@code routes/status-feedback.camel.yaml} and {@code routes/decision-feedback.camel.yaml}: the referrer
- * learns every accepted status change (STATUS_CHANGED: the service, the status, the reason code and its French text)
+ * learns every accepted status change (STATUS_CHANGED: the service, the status, the reason code and its French text;
+ * EXPIRED when the hub expired the referral at a service because nobody acted in time)
  * and every eligibility decision on its referrals (DECISION), on its topic {@code feedback.<partnerId>}, keyed by
  * referral id. A feedback's id derives from what it answers, so a batch consumed again sends the same ids (referrers
  * de-duplicate on feedbackId).
@@ -53,7 +55,7 @@ public class StatusFeedback {
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     }
 
-    /** @return one STATUS_CHANGED feedback per status change whose referrer is known */
+    /** @return one STATUS_CHANGED (EXPIRED for the hub's expiry) feedback per status change whose referrer is known */
     public List<Exchange> statusChangesBatch(List<Exchange> records, Exchange batch) {
         List<Exchange> outputs = new ArrayList<>();
         for (Exchange record : records) {
@@ -68,13 +70,17 @@ public class StatusFeedback {
                             change.getReferralId());
                     continue;
                 }
+                // The hub's own EXPIRED (nobody acted in time) is news of its own kind, not a service's decision.
+                FeedbackKind kind = change.getStatus() == ReferralStatus.EXPIRED
+                        && StatusReports.HUB_CHANNEL.equals(change.getChannel())
+                        ? FeedbackKind.EXPIRED : FeedbackKind.STATUS_CHANGED;
                 ReferralFeedback feedback = ReferralFeedback.newBuilder()
-                        .setFeedbackId(feedbackId(change.getChangeId(), FeedbackKind.STATUS_CHANGED))
+                        .setFeedbackId(feedbackId(change.getChangeId(), kind))
                         .setReferralId(change.getReferralId())
                         .setPartnerEventId(change.getReferrerPartnerEventId() == null ? ""
                                 : change.getReferrerPartnerEventId())
                         .setEventId(change.getChangeId())
-                        .setKind(FeedbackKind.STATUS_CHANGED)
+                        .setKind(kind)
                         .setServiceId(change.getServiceId())
                         .setStatus(change.getStatus().name())
                         .setReasonCode(change.getReasonCode())

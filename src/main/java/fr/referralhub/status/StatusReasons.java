@@ -32,7 +32,9 @@ public final class StatusReasons {
             ReferralStatus.RECEIVED, "Reçue par le service.",
             ReferralStatus.ACCEPTED, "Acceptée par le service.",
             ReferralStatus.IN_PROGRESS, "Accompagnement en cours.",
-            ReferralStatus.COMPLETED, "Accompagnement terminé.");
+            ReferralStatus.COMPLETED, "Accompagnement terminé.",
+            ReferralStatus.EXPIRED, "Expirée : le service n'a pas donné suite à l'orientation dans le délai prévu. "
+                    + "Elle est close pour ce service ; vous pouvez orienter la personne à nouveau si besoin.");
 
     private StatusReasons() {
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -278,6 +279,52 @@ public class StatusReports {
             }
             log.info("Referral {} at service {}: {} -> {}", referralId, serviceId, from, report.status());
             return answer(inForce);
+        }
+    }
+
+    /** Channel of the changes the hub makes itself (expiry). */
+    public static final String HUB_CHANNEL = "HUB";
+    /** What the hub may expire: no service decision yet (RECEIVED only says the service has the referral). */
+    public static final Set<ReferralStatus> WAITING = Set.of(ReferralStatus.REQUESTED, ReferralStatus.RECEIVED);
+
+    /**
+     * The hub's own change: the referral becomes EXPIRED at this service, if it is still waiting there and the referrer
+     * has not cancelled it. Judged under the same lock as the service's reports, so a report accepted meanwhile wins.
+     * Its statusEventId {@code expiry:<referralId>:<serviceId>} makes it once only: a second sweep, or a second
+     * instance, finds it already made and changes nothing; between instances the topic's order decides, as for reports
+     * ({@link StatusBook}).
+     *
+     * @return the change, if this call made it and it is in force
+     */
+    public Optional<ReferralStatusChange> expire(String referralId, String serviceId, Instant now) {
+        String statusEventId = "expiry:" + referralId + ":" + serviceId;
+        synchronized (locks[Math.floorMod(Objects.hash(referralId, serviceId), locks.length)]) {
+            ReferralStatus from = book.statusOf(referralId, serviceId);
+            if (book.byStatusEvent(serviceId, statusEventId).isPresent() || ledger.isCancelled(referralId)
+                    || !WAITING.contains(from)) {
+                return Optional.empty();
+            }
+            IntakeLedger.Referrer referrer = ledger.referrerOf(referralId).orElse(null);
+            ReferralStatusChange change = ReferralStatusChange.newBuilder()
+                    .setChangeId(UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + statusEventId)
+                            .getBytes(StandardCharsets.UTF_8)).toString())
+                    .setReferralId(referralId)
+                    .setServiceId(serviceId)
+                    .setReferrerPartnerId(referrer == null ? null : referrer.partnerId())
+                    .setReferrerPartnerEventId(referrer == null ? null : referrer.partnerEventId())
+                    .setStatusEventId(statusEventId)
+                    .setPreviousStatus(from)
+                    .setStatus(ReferralStatus.EXPIRED)
+                    .setChannel(HUB_CHANNEL)
+                    .setOccurredAt(now)
+                    .setRecordedAt(now)
+                    .build();
+            // Empty when a service's report on another instance came first in the topic: the report wins.
+            Optional<ReferralStatusChange> inForce = book.record(change)
+                    .filter(recorded -> recorded.getChangeId().equals(change.getChangeId()));
+            inForce.ifPresent(expired -> log.info("Referral {} at service {}: {} -> EXPIRED (nobody acted in time)",
+                    referralId, serviceId, from));
+            return inForce;
         }
     }
 

@@ -81,14 +81,17 @@ public class TopicCatalog {
         this.counsellingDeliveries = new TopicSpec(names.counsellingDeliveries(),
                 "referral id (string)",
                 null,
-                "Per referral: the subscriptions it was sent to and whether it is held (JSON, "
-                        + "fr.referralhub.counselling.ReferralRouting), so updates and cancellations follow it",
+                "Per referral: the subscriptions it was sent to, when each first got it (deliveredAt), whether it is "
+                        + "held, and when the expiry sweep reminded it (remindedAt) (JSON, "
+                        + "fr.referralhub.counselling.ReferralRouting), so updates and cancellations follow it and a "
+                        + "reminder is sent once",
                 LATEST_PER_KEY);
         this.counselling = new TopicSpec(names.counsellingPrefix() + "{serviceId}",
                 "referral id (string)",
                 CounsellingReferral.getClassSchema(),
-                "One counselling service's referrals, minimised to its subscription's profile; created with the "
-                        + "service's first subscription",
+                "One counselling service's referrals, minimised to its subscription's profile, and the hub's notices "
+                        + "about them (field notice: REMINDER when nobody acted yet, EXPIRED when nobody acted in time; "
+                        + "a notice carries no referral content); created with the service's first subscription",
                 THIRTY_DAYS);
         this.feedback = new TopicSpec(names.feedbackPrefix() + "{partnerId}",
                 "referral id (string)",
@@ -112,7 +115,8 @@ public class TopicCatalog {
                 "referral id (string): one referral's changes stay in order",
                 ReferralStatusChange.getClassSchema(),
                 "Status changes of referrals at counselling services (received, accepted, rejected with a reason...), "
-                        + "as the hub accepted them; the status state is rebuilt from it",
+                        + "as the hub accepted them, and the hub's own EXPIRED changes (channel HUB, statusEventId "
+                        + "expiry:<referralId>:<serviceId>); the status state is rebuilt from it",
                 REFERRAL_RECORD);
     }
 

@@ -165,6 +165,30 @@ class SocialLandlordXmlReaderTest {
     }
 
     @Test
+    void shouldRefuseACancellationWithoutItsReasonCode() {
+        String withoutReason = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <orientation xmlns="urn:fr:hlm:orientation:1" version="1">
+                  <identifiant>HDF-LOGIS-2026-000951</identifiant>
+                  <dateEmission>2026-11-21T09:00:00+01:00</dateEmission>
+                  <nature>ANNULATION</nature>
+                  <identifiantOrigine>HDF-LOGIS-2026-000871</identifiantOrigine>
+                  %s
+                  <bailleur siren="457504694"/>
+                </orientation>
+                """;
+        assertThat(refusal(withoutReason.formatted("").strip()).errors()).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("orientation/motif");
+            assertThat(e.reason()).contains("required for an ANNULATION");
+        });
+        // The schema declares <motif> optional (a CREATION has none) but not empty: a blank one is no reason code.
+        for (String blank : List.of("<motif></motif>", "<motif>   </motif>", "<motif>doublon</motif>")) {
+            assertThat(refusal(withoutReason.formatted(blank).strip()).errors()).as(blank)
+                    .isNotEmpty().extracting(FieldError::field).containsOnly("orientation/motif");
+        }
+    }
+
+    @Test
     void shouldRefuseAModificationWithoutItsOrigin() {
         String update = Samples.text(SAMPLE_871).replace("<nature>CREATION</nature>", "<nature>MODIFICATION</nature>");
         assertThat(refusal(update).errors()).extracting(FieldError::field)

@@ -97,6 +97,20 @@ class TrainingBodyCsvReaderTest {
     }
 
     @Test
+    void shouldRefuseAFileWithCancellationColumnsRatherThanCreateReferralsFromIt() {
+        String[] lines = Samples.text(SAMPLE).split("\n", 2);
+        String cancelling = lines[0].strip() + ";type_evenement;id_evenement_origine;motif\n"
+                + lines[1].lines().map(row -> row + ";ANNULATION;CFA-BTP-2026-0001;").reduce("", (a, b) -> a + b + "\n");
+
+        InvalidPartnerEventException refusal = catchThrowableOfType(InvalidPartnerEventException.class,
+                () -> reader.open(cancelling.getBytes(StandardCharsets.UTF_8)));
+        assertThat(refusal.kind()).isEqualTo(Kind.MALFORMED);
+        assertThat(refusal.errors()).extracting(FieldError::field)
+                .containsExactly("type_evenement", "id_evenement_origine", "motif");
+        assertThat(refusal.errors().get(2).reason()).contains("every row creates a referral").contains("reason code");
+    }
+
+    @Test
     void shouldRefuseOnlyTheRowWithAnExtraSeparator() {
         String text = Samples.text(SAMPLE).replace("MARTIN;Hugo", "MARTIN;;Hugo");
         CsvFile file = reader.open(text.getBytes(StandardCharsets.UTF_8));

@@ -24,7 +24,9 @@ final class HubMetricNames {
             new Metric("hub.consumer.lag", List.of("group", "topic"), false),
             new Metric("hub.eligibility.outcomes", List.of("programme", "outcome"), true),
             new Metric("hub.subscription.deliveries", List.of("subscription", "result"), true),
-            new Metric("hub.partner.silent", List.of("partner"), false));
+            new Metric("hub.partner.silent", List.of("partner"), false),
+            new Metric("hub.expiry.reminders", List.of("partner"), true),
+            new Metric("hub.expiry.expirations", List.of("service"), true));
 
     static List<String> prometheusNames() {
         return ALL.stream().map(Metric::prometheusName).toList();

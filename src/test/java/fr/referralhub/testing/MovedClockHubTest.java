@@ -1,0 +1,26 @@
+package fr.referralhub.testing;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The whole hub ({@link HubTest}) on a {@link MovableClock}: a hub of its own, shared by the test classes with this
+ * annotation only, since moving its clock ages every referral it holds. Its file drops have a folder of their own
+ * (two hubs polling one folder would each take the other's files), and its expiry timer waits an hour: tests start
+ * the sweep themselves.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@HubTest
+@Import(MovableClock.AsHubClock.class)
+@TestPropertySource(properties = {
+        "hub.intake.file-drops.root=target/moved-clock-test-file-drops",
+        "hub.expiry.sweep-interval=1h"
+})
+public @interface MovedClockHubTest {
+}
