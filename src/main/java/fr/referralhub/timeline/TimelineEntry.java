@@ -1,7 +1,7 @@
 package fr.referralhub.timeline;
 
 /**
- * One line of a referral's history, as compact as the answer allows: two longs and references to strings that are
+ * One line of a referral's history, as compact as the answer allows: three longs and references to strings that are
  * mostly shared (kinds, statuses, service and partner ids, reason codes and the closed list of French reason texts
  * are interned by {@link ReferralTimelines}). The only per-line strings of their own are the referrer's event id
  * (referral events) and the eligibility summary (DECISION). No personal data is ever copied here.
