@@ -21,7 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-const WAIT_MS = Number(process.env.HAWTIO_WAIT_MS || 60_000);
+// An upper bound, not a pause: every step waits for what it needs. Hawtio loads slowly on a busy 2-core machine.
+const WAIT_MS = Number(process.env.HAWTIO_WAIT_MS || 120_000);
 
 const options = process.argv.slice(2).filter(a => a.startsWith('--'));
 const [baseUrl, screenshotPath, ...routeIds] = process.argv.slice(2).filter(a => !a.startsWith('--'));

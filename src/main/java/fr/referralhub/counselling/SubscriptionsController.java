@@ -1,8 +1,6 @@
 package fr.referralhub.counselling;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -11,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.intake.FieldError;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -36,7 +35,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/ops/subscriptions")
 public class SubscriptionsController {
 
-    static final String PROBLEM_BASE = "https://referral-hub.example/problems/";
     private static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
     private static final Logger log = LoggerFactory.getLogger(SubscriptionsController.class);
 
@@ -157,14 +155,7 @@ public class SubscriptionsController {
 
     private static ResponseEntity<?> problem(int status, String type, String title, String detail,
                                              List<FieldError> errors) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", PROBLEM_BASE + type);
-        problem.put("title", title);
-        problem.put("status", status);
-        problem.put("detail", detail);
-        List<Map<String, String>> reasons = new ArrayList<>();
-        errors.forEach(error -> reasons.add(Map.of("field", error.field(), "reason", error.reason())));
-        problem.put("errors", reasons);
-        return ResponseEntity.status(status).contentType(PROBLEM).body(problem);
+        return ResponseEntity.status(status).contentType(PROBLEM)
+                .body(ProblemDetails.body(status, type, title, detail, errors));
     }
 }

@@ -10,6 +10,7 @@ import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
+import fr.referralhub.logging.ReferralLogContext;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -48,19 +49,19 @@ public class EligibilityStage {
     public List<Exchange> decideBatch(List<Exchange> records, Exchange batch) {
         List<Exchange> decided = new ArrayList<>(records.size());
         for (Exchange record : records) {
-            EligibilityDecision decision;
-            try {
-                decision = decide(record);
-            } catch (RuntimeException e) {
-                if (Outages.isTransient(e)) {
-                    // Registry or broker briefly unreachable: fail the batch so it is consumed again, intact.
-                    throw e;
+            // What is logged about this record (a dead letter, a rule failure) names its referral.
+            try (ReferralLogContext.Scope ids = ReferralLogContext.forRecord(record)) {
+                try {
+                    record.getMessage().setBody(decide(record));
+                    decided.add(record);
+                } catch (RuntimeException e) {
+                    if (Outages.isTransient(e)) {
+                        // Registry or broker briefly unreachable: fail the batch so it is consumed again, intact.
+                        throw e;
+                    }
+                    deadLetters.send(record, batch.getFromRouteId(), e);
                 }
-                deadLetters.send(record, batch.getFromRouteId(), e);
-                continue;
             }
-            record.getMessage().setBody(decision);
-            decided.add(record);
         }
         return decided;
     }

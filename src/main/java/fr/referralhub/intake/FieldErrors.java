@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import fr.referralhub.identity.Nir;
+import fr.referralhub.api.ProblemKind;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
 
 /**
@@ -34,7 +35,7 @@ abstract class FieldErrors {
     }
 
     /** Refuses the event with every problem found so far, if any. */
-    void throwIfAny(Kind kind) {
+    void throwIfAny(ProblemKind kind) {
         if (!errors.isEmpty()) {
             throw new InvalidPartnerEventException(kind, errors);
         }

@@ -2,63 +2,38 @@ package fr.referralhub.intake;
 
 import java.util.List;
 
+import fr.referralhub.api.ProblemKind;
+import fr.referralhub.api.RefusedRequestException;
+
 /**
  * A partner event the hub refuses, with every field-level reason at once so the partner can fix them together.
  * Messages never quote personal data (a NIR is described, not repeated).
  */
-public class InvalidPartnerEventException extends RuntimeException {
+public class InvalidPartnerEventException extends RefusedRequestException {
 
-    /** The kind of refusal, which decides the HTTP status and the problem type. */
-    public enum Kind {
+    /** The kinds of refusal, which decide the HTTP status and the problem type. */
+    public static final class Kind {
         /** Not readable at all: not JSON, truncated, invalid UTF-8, wrong types. */
-        MALFORMED(400, "malformed-event", "Malformed partner event"),
+        public static final ProblemKind MALFORMED = new ProblemKind(400, "malformed-event", "Malformed partner event");
         /** Readable, but values break the contract: missing fields, bad codes, impossible dates. */
-        INVALID(422, "invalid-event", "Invalid partner event"),
+        public static final ProblemKind INVALID = new ProblemKind(422, "invalid-event", "Invalid partner event");
         /** Valid, but refers to a referral the hub does not know. */
-        UNKNOWN_REFERRAL(422, "unknown-referral", "Unknown referral"),
+        public static final ProblemKind UNKNOWN_REFERRAL = new ProblemKind(422, "unknown-referral", "Unknown referral");
         /** The event id was already received with other content: one event id names one event. */
-        CONFLICT(409, "conflicting-event", "Event id already used for another content"),
+        public static final ProblemKind CONFLICT = new ProblemKind(409, "conflicting-event",
+                "Event id already used for another content");
         /** Too large to be one event. */
-        TOO_LARGE(413, "event-too-large", "Partner event too large");
+        public static final ProblemKind TOO_LARGE = new ProblemKind(413, "event-too-large", "Partner event too large");
 
-        private final int status;
-        private final String type;
-        private final String title;
+        /** Every kind, for the published contract. */
+        public static final List<ProblemKind> ALL = List.of(MALFORMED, INVALID, UNKNOWN_REFERRAL, CONFLICT, TOO_LARGE);
 
-        Kind(int status, String type, String title) {
-            this.status = status;
-            this.type = type;
-            this.title = title;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String type() {
-            return type;
-        }
-
-        public String title() {
-            return title;
+        private Kind() {
         }
     }
 
-    private final Kind kind;
-    private final transient List<FieldError> errors;
-
-    public InvalidPartnerEventException(Kind kind, List<FieldError> errors) {
+    public InvalidPartnerEventException(ProblemKind kind, List<FieldError> errors) {
         super(kind.title() + ": " + errors.size() + " problem(s), first: " + errors.get(0).field() + " "
-                + errors.get(0).reason());
-        this.kind = kind;
-        this.errors = List.copyOf(errors);
-    }
-
-    public Kind kind() {
-        return kind;
-    }
-
-    public List<FieldError> errors() {
-        return errors;
+                + errors.get(0).reason(), kind, errors);
     }
 }

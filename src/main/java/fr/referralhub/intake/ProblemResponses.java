@@ -1,9 +1,9 @@
 package fr.referralhub.intake;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.partners.PartnerAccessDeniedException;
 import org.apache.camel.Exchange;
@@ -18,33 +18,24 @@ import org.springframework.stereotype.Component;
 @Component("problemResponses")
 public class ProblemResponses {
 
-    static final String TYPE_BASE = "https://referral-hub.example/problems/";
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
     /** The event was refused: 400, 413 or 422 with field-level reasons. */
     public Map<String, Object> refused(Exchange exchange) {
         InvalidPartnerEventException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidPartnerEventException.class);
         log.info("Refused partner event ({}): {}", exchange.getExchangeId(), refusal.getMessage());
-        Map<String, Object> problem = problem(exchange, refusal.kind().status(), refusal.kind().type(),
-                refusal.kind().title(), refusal.errors().size() == 1
-                        ? "1 field is invalid; nothing was published."
-                        : refusal.errors().size() + " fields are invalid; nothing was published.");
-        problem.put("errors", refusal.errors().stream()
-                .map(e -> Map.of("field", e.field(), "reason", e.reason())).toList());
-        return problem;
+        return ProblemDetails.answer(exchange, refusal, refusal.errors().size() == 1
+                ? "1 field is invalid; nothing was published."
+                : refusal.errors().size() + " fields are invalid; nothing was published.");
     }
 
     /** 401 for an unknown or disabled API key, 403 for a structure that is not the partner's. */
     public Map<String, Object> accessDenied(Exchange exchange) {
         PartnerAccessDeniedException denial = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PartnerAccessDeniedException.class);
         log.info("Partner request denied ({}): {}", exchange.getExchangeId(), denial.status());
-        Map<String, Object> problem = denial.status() == 401
+        return denial.status() == 401
                 ? problem(exchange, 401, "unauthenticated", "Unknown partner", denial.getMessage())
                 : problem(exchange, 403, "forbidden-structure", "Structure not allowed", denial.getMessage());
-        if (denial.status() == 401) {
-            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
-        }
-        return problem;
     }
 
     /**
@@ -74,15 +65,6 @@ public class ProblemResponses {
     }
 
     private static Map<String, Object> problem(Exchange exchange, int status, String type, String title, String detail) {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", TYPE_BASE + type);
-        problem.put("title", title);
-        problem.put("status", status);
-        problem.put("detail", detail);
-        problem.put("errors", List.of());
-        return problem;
+        return ProblemDetails.answer(exchange, status, type, title, detail, List.of());
     }
 }

@@ -13,6 +13,7 @@ import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
+import fr.referralhub.logging.ReferralLogContext;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
 import org.apache.camel.Exchange;
@@ -77,47 +78,52 @@ public class SocialLandlordIntake {
         IntakeAccounting.Tally tally = accounting.openTally(batch, IntakeChannel.KAFKA_XML);
         for (Exchange record : records) {
             String accountedPartner = IntakeAccounting.UNKNOWN_PARTNER;
-            try {
-                Partner partner = partnerOf(record);
-                accountedPartner = partner.id();
-                PartnerEvent event = reader.read(record.getMessage().getBody(byte[].class), partner);
-                String key = event.partnerId() + '\n' + event.partnerEventId();
-                if (!inBatch.add(key)) {
-                    tally.note(accountedPartner, IntakeAccounting.Outcome.DUPLICATE);
-                    continue;
+            // What is logged about this record (its publication, a refusal, a dead letter) names the landlord's event.
+            try (ReferralLogContext.Scope ids = ReferralLogContext.forRecord(record)) {
+                try {
+                    Partner partner = partnerOf(record);
+                    accountedPartner = partner.id();
+                    ids.partnerEvent(partner.id(), null);
+                    PartnerEvent event = reader.read(record.getMessage().getBody(byte[].class), partner);
+                    ids.partnerEvent(event.partnerId(), event.partnerEventId());
+                    String key = event.partnerId() + '\n' + event.partnerEventId();
+                    if (!inBatch.add(key)) {
+                        tally.note(accountedPartner, IntakeAccounting.Outcome.DUPLICATE);
+                        continue;
+                    }
+                    String origin = event.draft().getSource().getOriginPartnerEventId();
+                    if (event.draft().getEventType() != ReferralEventType.CREATED && origin != null
+                            && inBatch.contains(event.partnerId() + '\n' + origin)) {
+                        // Its creation is in this batch and not yet acknowledged: publish what is prepared first, so the
+                        // update finds its referral (and comes after it).
+                        publish(prepared, batch);
+                        prepared.clear();
+                    }
+                    // Foreign headers of the landlord's record must not travel to the canonical topic; the consumer's own
+                    // (kafka.*: topic, partition, offset; the manual commit) stay for the commit step.
+                    record.getMessage().removeHeaders("*", "kafka.*", KafkaConstants.MANUAL_COMMIT);
+                    intake.prepare(event, record);
+                    record.getExchangeExtension().handoverCompletions(batch);
+                    if (record.getProperty(ReferralIntake.DUPLICATE, false, Boolean.class)) {
+                        tally.note(accountedPartner, IntakeAccounting.Outcome.DUPLICATE);
+                    } else {
+                        prepared.add(record);
+                        // Counted only if the batch completes, i.e. once the record is acknowledged and committed.
+                        tally.note(accountedPartner, IntakeAccounting.Outcome.PUBLISHED);
+                    }
+                } catch (InvalidPartnerEventException refused) {
+                    record.getMessage().setHeader(DeadLetters.REASONS, refused.errors().stream()
+                            .map(e -> e.field() + " " + e.reason()).collect(Collectors.joining("; ")));
+                    deadLetters.send(record, batch.getFromRouteId(), refused);
+                    tally.note(accountedPartner, IntakeAccounting.Outcome.REJECTED);
+                } catch (RuntimeException e) {
+                    if (Outages.isTransient(e)) {
+                        // Broker or registry briefly unreachable: fail the batch so it is consumed again, intact.
+                        throw e;
+                    }
+                    deadLetters.send(record, batch.getFromRouteId(), e);
+                    tally.note(accountedPartner, IntakeAccounting.Outcome.REJECTED);
                 }
-                String origin = event.draft().getSource().getOriginPartnerEventId();
-                if (event.draft().getEventType() != ReferralEventType.CREATED && origin != null
-                        && inBatch.contains(event.partnerId() + '\n' + origin)) {
-                    // Its creation is in this batch and not yet acknowledged: publish what is prepared first, so the
-                    // update finds its referral (and comes after it).
-                    publish(prepared, batch);
-                    prepared.clear();
-                }
-                // Foreign headers of the landlord's record must not travel to the canonical topic; the consumer's own
-                // (kafka.*: topic, partition, offset; the manual commit) stay for the commit step.
-                record.getMessage().removeHeaders("*", "kafka.*", KafkaConstants.MANUAL_COMMIT);
-                intake.prepare(event, record);
-                record.getExchangeExtension().handoverCompletions(batch);
-                if (record.getProperty(ReferralIntake.DUPLICATE, false, Boolean.class)) {
-                    tally.note(accountedPartner, IntakeAccounting.Outcome.DUPLICATE);
-                } else {
-                    prepared.add(record);
-                    // Counted only if the batch completes, i.e. once the record is acknowledged and committed.
-                    tally.note(accountedPartner, IntakeAccounting.Outcome.PUBLISHED);
-                }
-            } catch (InvalidPartnerEventException refused) {
-                record.getMessage().setHeader(DeadLetters.REASONS, refused.errors().stream()
-                        .map(e -> e.field() + " " + e.reason()).collect(Collectors.joining("; ")));
-                deadLetters.send(record, batch.getFromRouteId(), refused);
-                tally.note(accountedPartner, IntakeAccounting.Outcome.REJECTED);
-            } catch (RuntimeException e) {
-                if (Outages.isTransient(e)) {
-                    // Broker or registry briefly unreachable: fail the batch so it is consumed again, intact.
-                    throw e;
-                }
-                deadLetters.send(record, batch.getFromRouteId(), e);
-                tally.note(accountedPartner, IntakeAccounting.Outcome.REJECTED);
             }
         }
         batch.setProperty(PREPARED, List.copyOf(prepared));

@@ -65,6 +65,46 @@ public class ReferralLogContext implements InterceptStrategy {
         };
     }
 
+    /**
+     * For batch steps, which handle many records in one step: the ids of one record in the MDC until closed, the
+     * previous values put back then. Starts with what the record's headers say (canonical topics carry them);
+     * {@link Scope#partnerEvent} adds what is learnt while reading it (a landlord's raw XML carries none).
+     */
+    public static Scope forRecord(Exchange record) {
+        Scope scope = new Scope();
+        idsOf(record).forEach(scope::put);
+        return scope;
+    }
+
+    /** The ids of one record in the MDC; see {@link #forRecord}. */
+    public static final class Scope implements AutoCloseable {
+
+        private final Map<String, String> previous = new LinkedHashMap<>();
+
+        private Scope() {
+        }
+
+        /** The partner and its event id, once the record is read. */
+        public Scope partnerEvent(String partnerId, String partnerEventId) {
+            put(PARTNER_ID, partnerId);
+            put(PARTNER_EVENT_ID, partnerEventId);
+            return this;
+        }
+
+        private void put(String key, String value) {
+            if (value == null || !ID.matcher(value).matches()) {
+                return;
+            }
+            previous.putIfAbsent(key, MDC.get(key));
+            MDC.put(key, value);
+        }
+
+        @Override
+        public void close() {
+            leave(previous);
+        }
+    }
+
     /** The ids of the referral this exchange is about, as far as they are known yet. */
     static Map<String, String> idsOf(Exchange exchange) {
         Map<String, String> ids = new LinkedHashMap<>();

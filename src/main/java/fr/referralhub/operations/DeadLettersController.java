@@ -1,7 +1,6 @@
 package fr.referralhub.operations;
 
-import java.net.URI;
-
+import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.operations.Callers.AccessDenied;
 import fr.referralhub.operations.Callers.Caller;
 import fr.referralhub.operations.DeadLetterOperations.Filter;
@@ -37,7 +36,6 @@ import org.springframework.web.bind.annotation.RestController;
 class DeadLettersController {
 
     static final String CHANNEL = "HTTP";
-    private static final String TYPE_BASE = "https://referral-hub.example/problems/";
     private static final Logger log = LoggerFactory.getLogger(DeadLettersController.class);
 
     private final DeadLetterOperations operations;
@@ -120,7 +118,7 @@ class DeadLettersController {
 
     private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_BASE + type));
+        problem.setType(ProblemDetails.type(type));
         problem.setTitle(title);
         return problem;
     }

@@ -5,17 +5,13 @@ import java.util.stream.Collectors;
 
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
-import fr.referralhub.topics.HubTopicProperties;
-import fr.referralhub.topics.TopicProvisioner;
 import org.apache.camel.Exchange;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Status reports on Kafka ({@code routes/service-status-intake.camel.yaml}): each enabled service of
- * {@code hub.services} gets its topic {@code status.<serviceId>}, created before the routes start.
+ * {@code hub.services} gets its topic {@code status.<serviceId>}, created before the routes start
+ * ({@link ServiceStatusTopics}).
  *
  * <p>Why one topic per service rather than one shared topic with a serviceId field: on a shared topic any service
  * allowed to write could report in another's name, and the hub could not tell; on its own topic the service's identity
@@ -27,22 +23,14 @@ import org.springframework.stereotype.Component;
  * an outage fails the batch, which is consumed again (a re-sent statusEventId is recognised, nothing is doubled).
  */
 @Component("serviceStatusIntake")
-public class ServiceStatusIntake implements SmartLifecycle {
+public class ServiceStatusIntake {
 
     private final StatusReports reports;
     private final DeadLetters deadLetters;
-    private final ServiceRegistry services;
-    private final HubTopicProperties properties;
-    private final String bootstrapServers;
-    private volatile boolean running;
 
-    public ServiceStatusIntake(StatusReports reports, DeadLetters deadLetters, ServiceRegistry services,
-                               HubTopicProperties properties, @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+    public ServiceStatusIntake(StatusReports reports, DeadLetters deadLetters) {
         this.reports = reports;
         this.deadLetters = deadLetters;
-        this.services = services;
-        this.properties = properties;
-        this.bootstrapServers = bootstrapServers;
     }
 
     /** Route step: judges and records every report of the batch; the refused ones are dead-lettered. */
@@ -61,30 +49,5 @@ public class ServiceStatusIntake implements SmartLifecycle {
                 deadLetters.send(record, batch.getFromRouteId(), e);
             }
         }
-    }
-
-    @Override
-    public void start() {
-        TopicProvisioner.createMissing(bootstrapServers, services.all().stream().filter(CounsellingService::enabled)
-                .map(service -> new NewTopic(StatusReports.TOPIC_PREFIX + service.id(), properties.partitions(),
-                        properties.replicationFactor()))
-                .toList(), "the counselling services' status topics");
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** With the hub's other topics, before Camel. */
-    @Override
-    public int getPhase() {
-        return TopicProvisioner.PHASE;
     }
 }

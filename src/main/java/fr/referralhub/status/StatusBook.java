@@ -22,6 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -38,11 +40,12 @@ import org.springframework.stereotype.Component;
  * second store to drift from what was really written; changes accepted by other instances are seen too), through a
  * {@link TopicFollower}.
  *
- * <p>Not {@link fr.referralhub.kafka.CompactedTopicView}: that one reads text values of a compacted topic, this topic
- * keeps every change (the history is the record, and retries must be recognised long after) in Avro.
- *
- * <p>A change is applied here once the broker acknowledged it ({@link #record}); applying the same change again from
- * the tail changes nothing, since changes are keyed by their change id.
+ * <p>The topic's order decides. Each change names the status it was judged from ({@code previousStatus}); applied in
+ * topic order, a change whose previous status is no longer the pair's status lost a race: two instances judged two
+ * reports on the same pair at the same moment, or a service's report met the hub's expiry. Every instance applies
+ * the same records in the same order, so all agree on the winner without a lock between them; the loser stays in
+ * the topic as a record nobody applies and nobody is told of. {@link #record} waits until this instance has applied
+ * its own write, so the writer learns whether it won.
  */
 @Component
 public class StatusBook implements SmartLifecycle {
@@ -57,8 +60,8 @@ public class StatusBook implements SmartLifecycle {
     private final String topic;
     /** (referral, service) to its latest change. */
     private final Map<String, ReferralStatusChange> current = new ConcurrentHashMap<>();
-    /** (service, statusEventId) to the change it made. */
-    private final Map<String, ReferralStatusChange> byStatusEvent = new ConcurrentHashMap<>();
+    /** (service, statusEventId) to the change it made and where that change is in the topic. */
+    private final Map<String, Applied> byStatusEvent = new ConcurrentHashMap<>();
     private volatile TopicFollower<String, byte[]> follower;
     private volatile KafkaProducer<String, Object> producer;
     private AvroDeserializer deserializer;
@@ -78,16 +81,37 @@ public class StatusBook implements SmartLifecycle {
 
     /** The change a service's status event made, if it was accepted before. */
     public Optional<ReferralStatusChange> byStatusEvent(String serviceId, String statusEventId) {
-        return Optional.ofNullable(byStatusEvent.get(pair(serviceId, statusEventId)));
+        return Optional.ofNullable(byStatusEvent.get(pair(serviceId, statusEventId))).map(Applied::change);
     }
 
-    /** Writes a change and returns once the broker acknowledged it; it is then applied here. */
-    public void record(ReferralStatusChange change) {
+    /**
+     * Whether the record at this position is the change in force for its status event (not one that lost a race or
+     * repeated an accepted report): what consumers of the topic, such as the referrer's feedback, must check before
+     * acting on a record. Waits until this instance has applied the record.
+     */
+    public boolean isInForce(ReferralStatusChange change, int partition, long offset) {
+        follower.awaitApplied(new TopicPartition(topic, partition), offset, WRITE_LIMIT);
+        Applied applied = byStatusEvent.get(pair(change.getServiceId(), change.getStatusEventId()));
+        return applied != null && applied.partition() == partition && applied.offset() == offset;
+    }
+
+    /** A change in force and its position in the topic. */
+    private record Applied(ReferralStatusChange change, int partition, long offset) {
+    }
+
+    /**
+     * Writes a change and returns once the broker acknowledged it and this instance applied it.
+     *
+     * @return the change in force for its status event: this one, or the one an earlier record of the same status
+     *         event made; empty when another change of the same (referral, service) came first (see the class comment)
+     */
+    public Optional<ReferralStatusChange> record(ReferralStatusChange change) {
         ProducerRecord<String, Object> record = new ProducerRecord<>(topic, change.getReferralId(), change);
         record.headers().add(new RecordHeader(RecordHeaders.REFERRAL_ID, bytes(change.getReferralId())));
         record.headers().add(new RecordHeader(SERVICE_ID, bytes(change.getServiceId())));
+        RecordMetadata written;
         try {
-            producer.send(record).get(WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            written = producer.send(record).get(WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while writing a status change", e);
@@ -97,20 +121,29 @@ public class StatusBook implements SmartLifecycle {
         } catch (TimeoutException e) {
             throw new org.apache.kafka.common.errors.TimeoutException("Kafka did not acknowledge the status change in time", e);
         }
-        apply(change);
+        follower.awaitApplied(new TopicPartition(written.topic(), written.partition()), written.offset(), WRITE_LIMIT);
+        return byStatusEvent(change.getServiceId(), change.getStatusEventId());
     }
 
-    private void apply(ReferralStatusChange change) {
-        if (byStatusEvent.putIfAbsent(pair(change.getServiceId(), change.getStatusEventId()), change) == null) {
-            current.put(pair(change.getReferralId(), change.getServiceId()), change);
-        }
-    }
-
+    /** Applies one record, in topic order (the follower's thread only). */
     private void apply(ConsumerRecord<String, byte[]> record) {
         // An unreadable record throws: the follower logs and skips it.
-        if (deserializer.deserialize(record.topic(), record.value()) instanceof ReferralStatusChange change) {
-            apply(change);
+        if (!(deserializer.deserialize(record.topic(), record.value()) instanceof ReferralStatusChange change)) {
+            return;
         }
+        String statusEvent = pair(change.getServiceId(), change.getStatusEventId());
+        if (byStatusEvent.containsKey(statusEvent)) {
+            return; // the same report written again (a retry): its first record stands
+        }
+        ReferralStatus now = statusOf(change.getReferralId(), change.getServiceId());
+        if (now != change.getPreviousStatus()) {
+            log.warn("Status change {} of referral {} at service {} ({} -> {}) came after a concurrent change (status "
+                    + "already {}): not applied", change.getChangeId(), change.getReferralId(), change.getServiceId(),
+                    change.getPreviousStatus(), change.getStatus(), now);
+            return;
+        }
+        byStatusEvent.put(statusEvent, new Applied(change, record.partition(), record.offset()));
+        current.put(pair(change.getReferralId(), change.getServiceId()), change);
     }
 
     @Override

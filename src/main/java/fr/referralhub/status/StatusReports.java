@@ -270,10 +270,25 @@ public class StatusReports {
                     .setOccurredAt(report.occurredAt() == null ? now : report.occurredAt())
                     .setRecordedAt(now)
                     .build();
-            book.record(change);
+            ReferralStatusChange inForce = book.record(change).orElseThrow(() -> concurrentChange(from));
+            if (!inForce.getChangeId().equals(change.getChangeId()) || inForce.getStatus() != change.getStatus()
+                    || !Objects.equals(inForce.getReasonCode(), change.getReasonCode())) {
+                // The same statusEventId, with other content, won a race on another instance.
+                throw concurrentChange(from);
+            }
             log.info("Referral {} at service {}: {} -> {}", referralId, serviceId, from, report.status());
-            return answer(change);
+            return answer(inForce);
         }
+    }
+
+    /**
+     * Another change of the same referral at the same service was recorded first, by another hub instance at the same
+     * moment: this report was judged against a status that no longer holds. The service re-reads and reports again.
+     */
+    private static StatusReportRefusedException concurrentChange(ReferralStatus judgedFrom) {
+        return StatusReportRefusedException.of(Kind.CONCURRENT_CHANGE, "status", "another status change of this "
+                + "referral at this service was recorded at the same moment (it was " + judgedFrom + " when this "
+                + "report was judged); read GET /api/v1/referrals/{referralId} and report again if still relevant");
     }
 
     private static Map<String, Object> answer(ReferralStatusChange change) {

@@ -1,5 +1,6 @@
 package fr.referralhub.topics;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +18,15 @@ import org.springframework.stereotype.Component;
 @Component
 public class TopicCatalog {
 
-    /** Referral history is the source of truth (de-duplication is rebuilt from it): keep it until anonymised. */
-    private static final Map<String, String> KEEP_FOREVER = Map.of("retention.ms", "-1");
+    /**
+     * A referral's record (its events, statuses, what its referrer was told, what failed about it, who looked):
+     * peers keep inactive records two years and then anonymise (DOMAIN.md), so each record leaves 730 days after it
+     * was written. The views rebuilt from these topics (de-duplication, statuses, timelines) forget with them: an
+     * update to a referral whose creation is gone is refused as an unknown referral and must come as a new one.
+     */
+    public static final Duration RECORD_LIFE = Duration.ofDays(730);
+    private static final Map<String, String> REFERRAL_RECORD = Map.of("retention.ms",
+            String.valueOf(RECORD_LIFE.toMillis()));
 
     /**
      * Latest value per key only. Tombstones are kept ten years, not the default day: a deleted subscription's
@@ -46,7 +54,7 @@ public class TopicCatalog {
                 "person reference (string): one person's events stay in order",
                 ReferralEvent.getClassSchema(),
                 "Canonical referral events (created, updated, cancelled) from every partner channel",
-                KEEP_FOREVER);
+                REFERRAL_RECORD);
         this.eligibilityDecisions = new TopicSpec(names.eligibilityDecisions(),
                 "person reference (string)",
                 EligibilityDecision.getClassSchema(),
@@ -56,14 +64,14 @@ public class TopicCatalog {
                 "original key (bytes)",
                 null,
                 "Records the hub could not process: original bytes, reason in __connect.errors.* headers",
-                KEEP_FOREVER);
+                REFERRAL_RECORD);
         // Who looked at which dead letter's personal data and who replayed what: proof owed to the people concerned
         // and to the data-protection officer, so kept as long as the dead letters themselves.
         this.operatorAudit = new TopicSpec(names.operatorAudit(),
                 "what the operator acted on (string, e.g. dead-letter:dead-letters.v1/1-42): its records stay in order",
                 null,
                 "Operators' actions on personal data and replays (JSON: at, actor, action, target, outcome); no personal data",
-                KEEP_FOREVER);
+                REFERRAL_RECORD);
         this.subscriptions = new TopicSpec(names.subscriptions(),
                 "subscription id (string)",
                 null,
@@ -87,7 +95,8 @@ public class TopicCatalog {
                 ReferralFeedback.getClassSchema(),
                 "What a referring partner is told about its referrals (held, and later delivered, statuses...); "
                         + "created with the partner's first feedback",
-                THIRTY_DAYS);
+                // Part of the referral's record, not only a copy to consume: its timeline is rebuilt from it.
+                REFERRAL_RECORD);
         // Keyed by subscription: one subscription's deliveries stay in order on one partition. Retention is the
         // longest a receiver may be down before its referrals leave the outbox unsent (dead letters keep failures).
         this.webhookDeliveries = new TopicSpec(names.webhookDeliveries(),
@@ -104,7 +113,7 @@ public class TopicCatalog {
                 ReferralStatusChange.getClassSchema(),
                 "Status changes of referrals at counselling services (received, accepted, rejected with a reason...), "
                         + "as the hub accepted them; the status state is rebuilt from it",
-                KEEP_FOREVER);
+                REFERRAL_RECORD);
     }
 
     public TopicSpec referrals() {

@@ -1,10 +1,13 @@
 package fr.referralhub.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +15,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.boot.logging.logback.StructuredLogEncoder;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,6 +40,8 @@ class StructuredLogCorrelationTest {
 
     @LocalServerPort
     int port;
+    @Value("${hub.kafka.bootstrap-servers}")
+    String bootstrapServers;
 
     @Test
     void shouldLogJsonLinesCarryingThePartnerEventAndReferralIdsOfAnAcceptedEvent() throws Exception {
@@ -73,6 +84,35 @@ class StructuredLogCorrelationTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no refusal line for " + eventId + " in " + lines));
         assertThat(field(refused, "hub.partner-id")).isEqualTo("france-travail-93");
         assertThat(field(refused, "hub.referral-id")).isNull();
+    }
+
+    @Test
+    void shouldNameTheLandlordAndItsEventOnTheDeadLetterLineOfARecordRefusedInABatch() throws Exception {
+        // Batch routes handle many records in one step: each record's lines must still name that record.
+        String eventId = "HDF-LOG-" + UUID.randomUUID();
+        byte[] cancellationOfUnknownReferral = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <orientation xmlns="urn:fr:hlm:orientation:1" version="1">
+                  <identifiant>%s</identifiant>
+                  <dateEmission>2026-11-21T09:00:00+01:00</dateEmission>
+                  <nature>ANNULATION</nature>
+                  <identifiantOrigine>HDF-LOG-NEVER-SENT</identifiantOrigine>
+                  <motif>DOUBLON</motif>
+                  <bailleur siren="457504694"/>
+                </orientation>""".formatted(eventId).getBytes(StandardCharsets.UTF_8);
+        try (LogCapture capture = ecsCapture();
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("intake.logis-hdf", eventId, cancellationOfUnknownReferral)).get();
+
+            JsonNode deadLettered = await().atMost(Duration.ofSeconds(60)).until(() -> json(capture).stream()
+                    .filter(line -> line.path("message").asText().startsWith("Dead-lettering record")
+                            && eventId.equals(field(line, "hub.partner-event-id")))
+                    .findFirst(), Optional::isPresent).orElseThrow();
+            assertThat(field(deadLettered, "hub.partner-id")).isEqualTo("logis-hdf");
+            assertThat(field(deadLettered, "camel.routeId")).isEqualTo("social-landlord-intake");
+        }
     }
 
     @Test

@@ -89,7 +89,7 @@ class HawtioConsoleBrowserTest {
         args.add("--wait-exchanges=" + INTAKE_ROUTE);
         // Other hub contexts (SecuredHubTest) may live in this JVM: read this one's routes.
         args.add("--context=" + camel.getManagementName());
-        NodeScript.Result browser = NodeScript.run(Duration.ofSeconds(120), "hawtio-routes.mjs",
+        NodeScript.Result browser = NodeScript.run(Duration.ofSeconds(300), "hawtio-routes.mjs",
                 args.toArray(String[]::new));
 
         assertThat(browser.succeeded()).as(browser.describe()).isTrue();

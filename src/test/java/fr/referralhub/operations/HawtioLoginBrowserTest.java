@@ -56,7 +56,7 @@ class HawtioLoginBrowserTest {
             args.addAll(routeIds);
             args.add("--login=" + TestOperators.VIEWER);
             args.add("--context=referral-hub");
-            NodeScript.Result browser = NodeScript.run(Duration.ofSeconds(120),
+            NodeScript.Result browser = NodeScript.run(Duration.ofSeconds(300),
                     Map.of("HAWTIO_PASSWORD", TestOperators.VIEWER_PASSWORD), "hawtio-routes.mjs",
                     args.toArray(String[]::new));
 

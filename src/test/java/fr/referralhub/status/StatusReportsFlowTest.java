@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,6 +55,8 @@ class StatusReportsFlowTest {
     String registryUrl;
     @Autowired
     HubTopicProperties topics;
+    @Autowired
+    StatusBook statusBook;
 
     String referralId;
     String creationEventId;
@@ -228,6 +231,55 @@ class StatusReportsFlowTest {
         } finally {
             restarted.stop();
         }
+    }
+
+    @Test
+    void shouldLetTheFirstOfTwoConcurrentChangesStandOnEveryInstanceAndTellTheReferrerOnlyThatOne() throws Exception {
+        // Two instances judged two reports on the same (referral, service) at the same moment: both from REQUESTED.
+        // The second book is the other instance; the topic's order decides, the same way on both.
+        StatusBook otherInstance = new StatusBook(bootstrapServers, registryUrl, topics);
+        otherInstance.start();
+        try {
+            ReferralStatusChange accepted = change("race-a-" + UUID.randomUUID(), ReferralStatus.ACCEPTED, null);
+            ReferralStatusChange rejected = change("race-r-" + UUID.randomUUID(), ReferralStatus.REJECTED,
+                    "HORS_TERRITOIRE");
+
+            assertThat(otherInstance.record(accepted)).hasValueSatisfying(
+                    inForce -> assertThat(inForce.getChangeId()).isEqualTo(accepted.getChangeId()));
+            assertThat(statusBook.record(rejected)).as("judged from a status that no longer held").isEmpty();
+
+            assertThat(statusBook.statusOf(referralId, "adil-93")).isEqualTo(ReferralStatus.ACCEPTED);
+            assertThat(otherInstance.statusOf(referralId, "adil-93")).isEqualTo(ReferralStatus.ACCEPTED);
+            assertThat(changes()).extracting(ReferralStatusChange::getStatus)
+                    .containsExactly(ReferralStatus.ACCEPTED, ReferralStatus.REJECTED);
+        } finally {
+            otherInstance.stop();
+        }
+        // The service goes on from the status that stood; the referrer never hears of the change that lost.
+        HttpResponse<String> inProgress = report(ADIL_93, referralId,
+                "{\"statusEventId\": \"" + UUID.randomUUID() + "\", \"status\": \"IN_PROGRESS\"}");
+        assertThat(inProgress.statusCode()).as(inProgress.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> feedbackOf(FeedbackKind.STATUS_CHANGED).size() >= 2);
+        assertThat(feedbackOf(FeedbackKind.STATUS_CHANGED)).extracting(ReferralFeedback::getStatus)
+                .containsExactly("ACCEPTED", "IN_PROGRESS");
+    }
+
+    private ReferralStatusChange change(String statusEventId, ReferralStatus status, String reasonCode) {
+        Instant now = Instant.now();
+        return ReferralStatusChange.newBuilder()
+                .setChangeId(UUID.randomUUID().toString())
+                .setReferralId(referralId)
+                .setServiceId("adil-93")
+                .setReferrerPartnerId("france-travail-93")
+                .setReferrerPartnerEventId(creationEventId)
+                .setStatusEventId(statusEventId)
+                .setPreviousStatus(ReferralStatus.REQUESTED)
+                .setStatus(status)
+                .setReasonCode(reasonCode)
+                .setChannel("HTTP")
+                .setOccurredAt(now)
+                .setRecordedAt(now)
+                .build();
     }
 
     @Test

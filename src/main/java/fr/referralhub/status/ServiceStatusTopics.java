@@ -1,0 +1,31 @@
+package fr.referralhub.status;
+
+import java.util.List;
+
+import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.PerActorTopics;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates, before routes start, the status topic {@code status.<serviceId>} of every enabled counselling service of
+ * {@code hub.services}, which {@code routes/service-status-intake.camel.yaml} consumes by pattern (see
+ * {@link ServiceStatusIntake} for why one topic per service).
+ */
+@Component
+public class ServiceStatusTopics extends PerActorTopics {
+
+    private final ServiceRegistry services;
+
+    public ServiceStatusTopics(ServiceRegistry services, HubTopicProperties properties,
+                               @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+        super(properties, bootstrapServers, "the counselling services' status topics");
+        this.services = services;
+    }
+
+    @Override
+    public List<String> topicNames() {
+        return services.all().stream().filter(CounsellingService::enabled)
+                .map(service -> StatusReports.TOPIC_PREFIX + service.id()).toList();
+    }
+}
