@@ -1,9 +1,9 @@
 package fr.referralhub.timeline;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.counselling.ReferralRoutings;
 import fr.referralhub.intake.IntakeLedger;
 import fr.referralhub.partners.PartnerRegistry;
@@ -29,7 +29,6 @@ public class TimelineReads {
 
     /** Exchange property: the authenticated {@link Reader}. */
     public static final String READER = "hubTimelineReader";
-    private static final String TYPE_BASE = "https://referral-hub.example/problems/";
     private static final Logger log = LoggerFactory.getLogger(TimelineReads.class);
 
     private final PartnerRegistry partners;
@@ -54,7 +53,7 @@ public class TimelineReads {
                 ? authorization.substring(7) : exchange.getMessage().getHeader("X-API-Key", String.class);
         Reader reader = partners.authenticate(key).map(partner -> Reader.partner(partner.id()))
                 .or(() -> services.authenticate(key).map(service -> Reader.service(service.id())))
-                .orElseThrow(() -> new TimelineRefusedException(Kind.UNAUTHENTICATED));
+                .orElseThrow(() -> TimelineRefusedException.unauthenticated());
         exchange.setProperty(READER, reader);
     }
 
@@ -73,7 +72,7 @@ public class TimelineReads {
     public Map<String, Object> read(String referralId, Reader reader) {
         IntakeLedger.Referrer referrer = referralId == null ? null : ledger.referrerOf(referralId).orElse(null);
         if (referrer == null) {
-            throw new TimelineRefusedException(Kind.UNKNOWN_REFERRAL);
+            throw TimelineRefusedException.unknownReferral();
         }
         List<String> deliveredTo = routings.of(referralId).sentTo().values().stream().distinct().toList();
         boolean allowed = switch (reader.type()) {
@@ -81,10 +80,10 @@ public class TimelineReads {
             case SERVICE -> deliveredTo.contains(reader.id());
         };
         if (!allowed) {
-            throw new TimelineRefusedException(Kind.UNKNOWN_REFERRAL);
+            throw TimelineRefusedException.unknownReferral();
         }
         if (!timelines.isRunning()) {
-            throw new TimelineRefusedException(Kind.UNAVAILABLE);
+            throw TimelineRefusedException.unavailable();
         }
         return TimelineView.answer(referralId, referrer.partnerId(), referrer.partnerEventId(), deliveredTo,
                 timelines.historyOf(referralId), reader);
@@ -93,23 +92,11 @@ public class TimelineReads {
     /** Error step of {@code http-problem-responses}: the application/problem+json answer of a refused request. */
     public Map<String, Object> refused(Exchange exchange) {
         TimelineRefusedException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, TimelineRefusedException.class);
-        Kind kind = refusal.kind();
-        log.info("Timeline request refused ({}): {}", exchange.getExchangeId(), kind);
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, kind.status());
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
-        if (kind == Kind.UNAUTHENTICATED) {
-            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
-        }
-        if (kind == Kind.UNAVAILABLE) {
+        log.info("Timeline request refused ({}): {}", exchange.getExchangeId(), refusal.kind().type());
+        Map<String, Object> problem = ProblemDetails.answer(exchange, refusal, refusal.detail());
+        if (refusal.kind().equals(Kind.UNAVAILABLE)) {
             exchange.getMessage().setHeader("Retry-After", "30");
         }
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", TYPE_BASE + kind.type());
-        problem.put("title", kind.title());
-        problem.put("status", kind.status());
-        problem.put("detail", kind.detail());
-        problem.put("errors", List.of());
         return problem;
     }
 }

@@ -1,56 +1,53 @@
 package fr.referralhub.timeline;
 
-/** A timeline request the hub does not answer: unauthenticated (401), not the caller's referral (404), not ready (503). */
-public class TimelineRefusedException extends RuntimeException {
+import java.util.List;
+
+import fr.referralhub.api.ProblemKind;
+import fr.referralhub.api.RefusedRequestException;
+
+/**
+ * A timeline request the hub does not answer: unauthenticated (401), not the caller's referral (404), not ready (503).
+ * Answered as application/problem+json by {@link TimelineReads#refused}, with the kind's fixed detail: the answer
+ * never depends on whether the id exists.
+ */
+public class TimelineRefusedException extends RefusedRequestException {
 
     /** Why, which decides the HTTP status and the problem type. */
-    public enum Kind {
-        UNAUTHENTICATED(401, "unauthenticated", "Unknown partner or service",
-                "Send your partner's or counselling service's API key as 'Authorization: Bearer <key>' (or 'X-API-Key: <key>')."),
+    public static final class Kind {
+        public static final ProblemKind UNAUTHENTICATED = new ProblemKind(401, "unauthenticated",
+                "Unknown partner or service");
         /** Unknown, or neither referred by the caller nor delivered to it: one answer, so ids cannot be probed. */
-        UNKNOWN_REFERRAL(404, "unknown-referral", "Unknown referral",
-                "No referral with this id was referred by you or delivered to you."),
+        public static final ProblemKind UNKNOWN_REFERRAL = new ProblemKind(404, "unknown-referral", "Unknown referral");
         /** The timelines stopped following Kafka: an answer could miss what happened since. */
-        UNAVAILABLE(503, "hub-unavailable", "Hub temporarily unavailable",
+        public static final ProblemKind UNAVAILABLE = new ProblemKind(503, "hub-unavailable", "Hub temporarily unavailable");
+
+        private Kind() {
+        }
+    }
+
+    private final String detail;
+
+    private TimelineRefusedException(ProblemKind kind, String detail) {
+        super(kind.title(), kind, List.of());
+        this.detail = detail;
+    }
+
+    public static TimelineRefusedException unauthenticated() {
+        return new TimelineRefusedException(Kind.UNAUTHENTICATED, "Send your partner's or counselling service's API key "
+                + "as 'Authorization: Bearer <key>' (or 'X-API-Key: <key>').");
+    }
+
+    public static TimelineRefusedException unknownReferral() {
+        return new TimelineRefusedException(Kind.UNKNOWN_REFERRAL,
+                "No referral with this id was referred by you or delivered to you.");
+    }
+
+    public static TimelineRefusedException unavailable() {
+        return new TimelineRefusedException(Kind.UNAVAILABLE,
                 "The referral timelines are not following Kafka at the moment. Retry later.");
-
-        private final int status;
-        private final String type;
-        private final String title;
-        private final String detail;
-
-        Kind(int status, String type, String title, String detail) {
-            this.status = status;
-            this.type = type;
-            this.title = title;
-            this.detail = detail;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String type() {
-            return type;
-        }
-
-        public String title() {
-            return title;
-        }
-
-        public String detail() {
-            return detail;
-        }
     }
 
-    private final Kind kind;
-
-    public TimelineRefusedException(Kind kind) {
-        super(kind.title());
-        this.kind = kind;
-    }
-
-    public Kind kind() {
-        return kind;
+    public String detail() {
+        return detail;
     }
 }
