@@ -173,6 +173,11 @@ class ReferralTimelineFlowTest {
         }
         assertThat(get(PartnerApi.FRANCE_TRAVAIL_93, referralId).statusCode()).isEqualTo(200);
         assertThat(get(ADIL_93, referralId).statusCode()).isEqualTo(200);
+        HttpResponse<String> byHeader = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/v1/referrals/" + referralId)).header("X-API-Key", ADIL_93).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(byHeader.statusCode()).as("the key in X-API-Key, as on the other endpoints").isEqualTo(200);
+        assertThat(byHeader.headers().firstValue("X-API-Key")).as("request headers are not echoed").isEmpty();
     }
 
     @Test
