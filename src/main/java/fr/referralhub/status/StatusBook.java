@@ -90,7 +90,7 @@ public class StatusBook implements SmartLifecycle {
      * acting on a record. Waits until this instance has applied the record.
      */
     public boolean isInForce(ReferralStatusChange change, int partition, long offset) {
-        follower.awaitApplied(new TopicPartition(topic, partition), offset, WRITE_LIMIT);
+        awaitApplied(new TopicPartition(topic, partition), offset);
         Applied applied = byStatusEvent.get(pair(change.getServiceId(), change.getStatusEventId()));
         return applied != null && applied.partition() == partition && applied.offset() == offset;
     }
@@ -121,8 +121,20 @@ public class StatusBook implements SmartLifecycle {
         } catch (TimeoutException e) {
             throw new org.apache.kafka.common.errors.TimeoutException("Kafka did not acknowledge the status change in time", e);
         }
-        follower.awaitApplied(new TopicPartition(written.topic(), written.partition()), written.offset(), WRITE_LIMIT);
+        awaitApplied(new TopicPartition(written.topic(), written.partition()), written.offset());
         return byStatusEvent(change.getServiceId(), change.getStatusEventId());
+    }
+
+    /**
+     * Until this instance applied the record. Not there in time is an outage (the caller retries: the change is
+     * stored, and a report sent again is recognised), not a fault of the record.
+     */
+    private void awaitApplied(TopicPartition partition, long offset) {
+        try {
+            follower.awaitApplied(partition, offset, WRITE_LIMIT);
+        } catch (IllegalStateException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException(e.getMessage(), e);
+        }
     }
 
     /** Applies one record, in topic order (the follower's thread only). */
