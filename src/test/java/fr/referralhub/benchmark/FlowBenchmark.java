@@ -24,6 +24,7 @@ import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import fr.referralhub.schemaregistry.SubjectNaming;
+import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -82,6 +83,14 @@ public final class FlowBenchmark {
     private static final String JSON_BASELINE = "baseline json->avro";
     private static final String DECIDE_BASELINE = "baseline decide";
     private static final String HUB_ROUTE = "hub eligibility route";
+    /** The same route while every other consumer of referrals.v1 works on the same records beside it. */
+    private static final String HUB_ALL = "hub eligibility, all routes on";
+    /**
+     * The routes that also read every referral event and decision (counselling matches and re-decides each one,
+     * decision feedback writes one record per decision). On 2 cores they take CPU from the eligibility route, so the
+     * route is measured once beside them (the hub's capacity here) and once alone (what Camel costs over the loop).
+     */
+    private static final List<String> NEIGHBOUR_ROUTES = List.of("counselling-distribution", "decision-feedback");
     private static final String MAX_RATE = " (max rate)";
 
     private final int records = Integer.getInteger("benchmark.records", 20_000);
@@ -170,6 +179,7 @@ public final class FlowBenchmark {
                 List<Subject> subjects = List.of(
                         new Subject(JSON_BASELINE, json, data::partnerJsonInputs),
                         new Subject(DECIDE_BASELINE, decide, data::canonicalInputs),
+                        new Subject(HUB_ALL, route, data::canonicalInputs),
                         new Subject(HUB_ROUTE, route, data::canonicalInputs));
                 String httpLabel = "hub http intake (" + httpClients + " clients)";
 
@@ -185,6 +195,9 @@ public final class FlowBenchmark {
                 http.run(httpLabel + " warm-up", bodies(data, "BENCH-" + run + "-HTTPW-", warmup(httpRecords)));
 
                 for (Subject subject : subjects) {
+                    if (subject.name().equals(HUB_ROUTE)) {
+                        stopNeighbourRoutes(hub.getBean(CamelContext.class));
+                    }
                     measure(subject);
                 }
                 progress(jsonBaseline.describe());
@@ -212,9 +225,19 @@ public final class FlowBenchmark {
         }
         System.out.printf(Locale.ROOT, "hub eligibility stage / json->avro baseline = %.2f (for reference only)%n",
                 hubMax.perSecond() / jsonMax.perSecond());
+        System.out.printf(Locale.ROOT, "hub eligibility, all routes on / baseline = %.2f (full speed; %s share the"
+                + " cores with it: the hub's capacity on this machine, not the route's overhead)%n",
+                result(HUB_ALL + MAX_RATE).perSecond() / decideMax.perSecond(), NEIGHBOUR_ROUTES);
         double ratio = hubMax.perSecond() / decideMax.perSecond();
         System.out.printf(Locale.ROOT, "hub eligibility stage / baseline = %.2f (full-speed throughput, %s vs %s;"
                 + " target 0.80 %s)%n", ratio, HUB_ROUTE, DECIDE_BASELINE, ratio >= 0.8 ? "met" : "NOT met");
+    }
+
+    private static void stopNeighbourRoutes(CamelContext camel) throws Exception {
+        for (String routeId : NEIGHBOUR_ROUTES) {
+            progress("stopping route " + routeId + " (the eligibility route is measured alone next; the HTTP intake too)");
+            camel.getRouteController().stopRoute(routeId);
+        }
     }
 
     /** A Kafka-to-Kafka stage under test: what drives it and what it is fed (inputs for an id prefix and a count). */
