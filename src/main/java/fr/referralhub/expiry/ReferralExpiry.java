@@ -20,7 +20,7 @@ import fr.referralhub.counselling.CounsellingNotices;
 import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.counselling.ReferralRouting;
 import fr.referralhub.counselling.ReferralRoutings;
-import fr.referralhub.intake.IntakeLedger;
+import fr.referralhub.intake.ReferrerIndex;
 import fr.referralhub.status.StatusBook;
 import fr.referralhub.status.StatusReports;
 import fr.referralhub.topics.RecordHeaders;
@@ -69,20 +69,20 @@ public class ReferralExpiry {
     private final ReferralRoutings routings;
     private final StatusBook book;
     private final StatusReports reports;
-    private final IntakeLedger ledger;
+    private final ReferrerIndex referrers;
     private final CounsellingNotices notices;
     private final CounsellingTopics topics;
     private final MeterRegistry meters;
 
     public ReferralExpiry(ExpiryProperties properties, Clock clock, ReferralRoutings routings, StatusBook book,
-                          StatusReports reports, IntakeLedger ledger, CounsellingNotices notices,
+                          StatusReports reports, ReferrerIndex referrers, CounsellingNotices notices,
                           CounsellingTopics topics, MeterRegistry meters) {
         this.properties = properties;
         this.clock = clock;
         this.routings = routings;
         this.book = book;
         this.reports = reports;
-        this.ledger = ledger;
+        this.referrers = referrers;
         this.notices = notices;
         this.topics = topics;
         this.meters = meters;
@@ -102,7 +102,7 @@ public class ReferralExpiry {
         List<Exchange> outputs = new ArrayList<>();
         for (ReferralRouting routing : routings.all()) {
             Optional<Instant> first = routing.firstDeliveredAt();
-            if (first.isEmpty() || ledger.isCancelled(routing.referralId())) {
+            if (first.isEmpty() || referrers.isCancelled(routing.referralId())) {
                 continue;
             }
             Set<String> services = new LinkedHashSet<>(routing.sentTo().values());
@@ -138,7 +138,7 @@ public class ReferralExpiry {
             routings.update(reminded.referralId(), routing -> routing.remindedAt() == null
                     ? routing.reminded(plan.now()) : routing);
             count("hub.expiry.reminders", "Referrals reminded because no counselling service acted on them",
-                    "partner", ledger.referrerOf(reminded.referralId()).map(IntakeLedger.Referrer::partnerId)
+                    "partner", referrers.referrerOf(reminded.referralId()).map(ReferrerIndex.Referrer::partnerId)
                             .orElse("unknown"));
         }
         plan.toExpire().forEach((referralId, services) -> services.forEach(service ->
@@ -147,7 +147,7 @@ public class ReferralExpiry {
     }
 
     private Optional<Exchange> reminderFeedback(Exchange exchange, ReferralRouting routing, Instant now) {
-        Optional<IntakeLedger.Referrer> referrer = ledger.referrerOf(routing.referralId());
+        Optional<ReferrerIndex.Referrer> referrer = referrers.referrerOf(routing.referralId());
         if (referrer.isEmpty()) {
             log.warn("Referral {} is reminded to its services only: no referrer known", routing.referralId());
             return Optional.empty();

@@ -10,29 +10,34 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import fr.referralhub.avro.PersonProfile;
+import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.identity.PersonPseudonymizer;
 import fr.referralhub.identity.PersonPseudonymizer.PersonReference;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
-import fr.referralhub.topics.RecordHeaders;
+import fr.referralhub.state.IntakeSubmissions;
+import fr.referralhub.state.LedgerDecision;
 import org.apache.avro.SchemaNormalization;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns a validated partner event into the canonical record to publish: gives it its ids, replaces identifiers by
- * the person reference, and holds the de-duplication claim until the broker acknowledged the write.
+ * Turns a validated partner event into the canonical record to publish, gives it its ids, replaces identifiers by
+ * the person reference, and has the referral ledger ({@link IntakeSubmissions}) publish it once: the ledger, shared
+ * by every hub instance, decides whether the event is new, a re-send or refused, and publishes new events to
+ * {@code referrals.v1} in the same transaction.
  *
  * <p>Ids are derived from the partner's own ids, so a partner event always maps to the same referral and event id,
- * even if the hub crashed after the broker acknowledged it and before it could answer.
+ * whichever instance receives it and even if the hub crashed after the ledger published it and before it answered.
+ * An update or a cancellation names its referral by the partner's id of the creation event, so it is derived the same
+ * way and every event of one referral reaches the same ledger partition, in order.
  */
 @Component("referralIntake")
 public class ReferralIntake {
@@ -41,93 +46,81 @@ public class ReferralIntake {
 
     /** Exchange property: the partner event was already published; nothing is sent again. */
     public static final String DUPLICATE = "hubDuplicate";
-    /** Exchange property: the broker acknowledged the canonical record of this exchange ({@link #confirm}). */
+    /** Exchange property: the ledger published the canonical record of this exchange. */
     public static final String PUBLISHED = "hubPublished";
     /** Exchange property: the referral the event belongs to. */
     public static final String REFERRAL_ID = "hubReferralId";
-    /** Exchange property: the de-duplication claim this exchange holds. */
-    private static final String CLAIM = "hubIntakeClaim";
 
     /** Canonical schema version the content hashes are made with. */
     private static final long SCHEMA_FINGERPRINT = SchemaNormalization.parsingFingerprint64(ReferralEvent.getClassSchema());
 
-    private final IntakeLedger ledger;
+    private final IntakeSubmissions ledger;
     private final PersonPseudonymizer pseudonymizer;
     private final Clock clock;
 
     @Autowired
-    public ReferralIntake(IntakeLedger ledger, PersonPseudonymizer pseudonymizer) {
+    public ReferralIntake(IntakeSubmissions ledger, PersonPseudonymizer pseudonymizer) {
         this(ledger, pseudonymizer, Clock.systemUTC());
     }
 
-    ReferralIntake(IntakeLedger ledger, PersonPseudonymizer pseudonymizer, Clock clock) {
+    ReferralIntake(IntakeSubmissions ledger, PersonPseudonymizer pseudonymizer, Clock clock) {
         this.ledger = ledger;
         this.pseudonymizer = pseudonymizer;
         this.clock = clock;
     }
 
-    /**
-     * Prepares the exchange for publication: body becomes the canonical {@link ReferralEvent}, headers carry the
-     * record key and tracing headers, or property {@link #DUPLICATE} is set when the event was seen before.
-     */
-    public void prepare(PartnerEvent event, Exchange exchange) {
-        String partnerId = event.partnerId();
-        String partnerEventId = event.partnerEventId();
-        String contentHash = contentHash(event);
-        var earlier = ledger.claim(partnerId, partnerEventId);
-        if (earlier.isPresent()) {
-            if (contradicts(earlier.get().contentHash(), contentHash)) {
-                throw new InvalidPartnerEventException(Kind.CONFLICT, List.of(new FieldError("(partner event id)",
-                        "was already received with other content; an event id names one event: send the change as "
-                                + "an update with a new event id")));
-            }
-            exchange.setProperty(DUPLICATE, true);
-            exchange.setProperty(REFERRAL_ID, earlier.get().referralId());
-            log.info("Partner event {} of {} already published (referral {}): not published again", partnerEventId,
-                    partnerId, earlier.get().referralId());
-            return;
-        }
-        try {
-            Completed completed = complete(event);
-            ReferralEvent canonical = completed.canonical();
-            String recordKey = completed.person().value();
-            IntakeLedger.Entry entry = new IntakeLedger.Entry(canonical.getReferralId(), recordKey,
-                    completed.person().basis(), canonical.getEventType(), contentHash);
-            exchange.setProperty(CLAIM, new Claim(partnerId, partnerEventId, entry));
-            // Whatever happens next (published, refused, broker down), the claim is given back at the end of the
-            // exchange unless confirm() recorded the publication first: a retry is then processed anew.
-            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange done) {
-                    ledger.release(partnerId, partnerEventId);
-                }
-            });
-            var message = exchange.getMessage();
-            message.setBody(canonical);
-            exchange.setProperty(DUPLICATE, false);
-            exchange.setProperty(REFERRAL_ID, canonical.getReferralId());
-            message.setHeader(KafkaConstants.KEY, recordKey);
-            message.setHeader(RecordHeaders.PARTNER_ID, partnerId);
-            message.setHeader(RecordHeaders.PARTNER_EVENT_ID, partnerEventId);
-            message.setHeader(RecordHeaders.REFERRAL_ID, canonical.getReferralId());
-            message.setHeader(RecordHeaders.EVENT_ID, canonical.getEventId());
-            message.setHeader(RecordHeaders.EVENT_TYPE, canonical.getEventType().name());
-            message.setHeader(RecordHeaders.PERSON_REFERENCE_BASIS, completed.person().basis().name());
-            message.setHeader(RecordHeaders.CONTENT_HASH, contentHash);
-        } catch (RuntimeException | Error e) {
-            ledger.release(partnerId, partnerEventId);
-            throw e;
-        }
+    /** A partner event sent to the ledger, and its decision to come. */
+    public record Pending(PartnerEvent event, CompletableFuture<LedgerDecision> decision) {
     }
 
-    /** Route step right after the broker acknowledged the record: from now on the event is a duplicate. */
-    public void confirm(Exchange exchange) {
-        Claim claim = exchange.getProperty(CLAIM, Claim.class);
-        ledger.confirm(claim.partnerId(), claim.partnerEventId(), claim.entry());
-        exchange.setProperty(PUBLISHED, true);
-        // Ids only (no personal data): the trail an operator follows from a partner's event to its referral.
-        log.info("Published partner event {} of {}: {} of referral {}", claim.partnerEventId(), claim.partnerId(),
-                claim.entry().type(), claim.entry().referralId());
+    /**
+     * Publishes the event through the ledger and waits for its decision: afterwards property {@link #REFERRAL_ID} is
+     * set, and {@link #PUBLISHED} or {@link #DUPLICATE}.
+     *
+     * @throws InvalidPartnerEventException when the ledger refuses it (conflicting re-use of an event id, unknown or
+     *                                      cancelled referral)
+     */
+    public void prepare(PartnerEvent event, Exchange exchange) {
+        settle(submit(event), exchange);
+    }
+
+    /** Sends the event to the ledger without waiting: a batch sends all its events, then {@link #settle}s each. */
+    public Pending submit(PartnerEvent event) {
+        Completed completed = complete(event);
+        ReferralEvent canonical = completed.canonical();
+        PersonReference person = completed.person();
+        return new Pending(event, ledger.submit(new IntakeSubmissions.Submission(canonical.getReferralId(),
+                event.partnerId(), event.partnerEventId(), canonical.getEventId(), canonical.getEventType().name(),
+                person == null ? null : person.value(), person == null ? null : person.basis().name(),
+                contentHash(event), canonical)));
+    }
+
+    /** Waits for the decision of a {@link #submit}ted event and records it on the exchange, as {@link #prepare}. */
+    public void settle(Pending pending, Exchange exchange) {
+        PartnerEvent event = pending.event();
+        LedgerDecision decision = ledger.await(pending.decision());
+        exchange.setProperty(REFERRAL_ID, decision.referralId());
+        switch (decision.outcome()) {
+            case ACCEPTED -> {
+                exchange.setProperty(DUPLICATE, false);
+                exchange.setProperty(PUBLISHED, true);
+                // Ids only (no personal data): the trail an operator follows from a partner's event to its referral.
+                log.info("Published partner event {} of {}: {} of referral {}", event.partnerEventId(),
+                        event.partnerId(), event.draft().getEventType(), decision.referralId());
+            }
+            case DUPLICATE -> {
+                exchange.setProperty(DUPLICATE, true);
+                log.info("Partner event {} of {} already published (referral {}): not published again",
+                        event.partnerEventId(), event.partnerId(), decision.referralId());
+            }
+            case CONFLICT -> throw new InvalidPartnerEventException(Kind.CONFLICT, List.of(new FieldError(
+                    "(partner event id)", decision.reason())));
+            case UNKNOWN_REFERRAL -> throw unknownReferral(event.draft().getSource().getOriginPartnerEventId());
+            case CANCELLED_REFERRAL -> throw new InvalidPartnerEventException(Kind.UNKNOWN_REFERRAL, List.of(
+                    new FieldError("idEvenementOrigine", decision.reason())));
+            default -> throw new IllegalStateException("The referral ledger could not record partner event "
+                    + event.partnerEventId() + " of " + event.partnerId() + ": " + decision.reason());
+        }
     }
 
     /** Body of the 202 answer. */
@@ -144,41 +137,42 @@ public class ReferralIntake {
     private record Completed(ReferralEvent canonical, PersonReference person) {
     }
 
+    /**
+     * The canonical record. A creation gets its person reference here; an update or a cancellation gets none (null):
+     * the ledger gives it the reference of its creation.
+     */
     private Completed complete(PartnerEvent event) {
         ReferralEvent draft = event.draft();
         String partnerId = event.partnerId();
         String referralId;
         PersonReference person;
         if (draft.getEventType() == ReferralEventType.CREATED) {
-            referralId = derivedId("referral", partnerId, event.partnerEventId());
+            referralId = referralId(partnerId, event.partnerEventId());
             person = personReference(event.identifiers(), referralId);
         } else {
-            IntakeLedger.Entry creation = referralCreatedBy(partnerId, draft.getSource().getOriginPartnerEventId());
-            referralId = creation.referralId();
-            // One referral, one person: an update keeps the reference its creation got, whatever identifiers it
-            // carries, so its events share a key and consumers never see the referral split in two people.
-            person = new PersonReference(creation.personReference(), creation.personReferenceBasis());
+            referralId = referralId(partnerId, draft.getSource().getOriginPartnerEventId());
+            person = null;
         }
         ReferralEvent.Builder canonical = ReferralEvent.newBuilder(draft)
                 .setEventId(derivedId("event", partnerId, event.partnerEventId()))
                 .setReferralId(referralId)
                 .setReceivedAt(clock.instant());
         if (draft.getPerson() != null) {
-            canonical.setPerson(PersonProfile.newBuilder(draft.getPerson())
-                    .setPersonReference(person.value())
-                    .setPersonReferenceBasis(person.basis())
-                    .build());
+            PersonProfile.Builder profile = PersonProfile.newBuilder(draft.getPerson());
+            if (person != null) {
+                profile.setPersonReference(person.value()).setPersonReferenceBasis(person.basis());
+            } else {
+                // Overwritten by the ledger with the creation's reference before anything is published.
+                profile.setPersonReference("").setPersonReferenceBasis(PersonReferenceBasis.NONE);
+            }
+            canonical.setPerson(profile.build());
         }
         return new Completed(canonical.build(), person);
     }
 
-    private IntakeLedger.Entry referralCreatedBy(String partnerId, String origin) {
-        IntakeLedger.Entry creation = ledger.creation(partnerId, origin).orElseThrow(() -> unknownReferral(origin));
-        if (ledger.isCancelled(creation.referralId())) {
-            throw new InvalidPartnerEventException(Kind.UNKNOWN_REFERRAL, List.of(new FieldError(
-                    "idEvenementOrigine", "the referral created by '" + origin + "' was cancelled; send a new creation")));
-        }
-        return creation;
+    /** The referral a partner's creation event makes (and its updates name, by that event's id). */
+    static String referralId(String partnerId, String creationEventId) {
+        return derivedId("referral", partnerId, creationEventId);
     }
 
     private PersonReference personReference(PartnerEvent.Identifiers ids, String referralId) {
@@ -213,17 +207,6 @@ public class ReferralIntake {
         }
     }
 
-    /**
-     * Whether a re-sent event's content differs from what was published. Hashes made with another version of the
-     * canonical schema (or none, before the header existed) cannot be compared: the event is taken as a re-send.
-     */
-    private static boolean contradicts(String published, String resent) {
-        if (published == null || !published.startsWith(Long.toHexString(SCHEMA_FINGERPRINT) + ':')) {
-            return false;
-        }
-        return !published.equals(resent);
-    }
-
     private static InvalidPartnerEventException unknownReferral(String origin) {
         return new InvalidPartnerEventException(Kind.UNKNOWN_REFERRAL, List.of(new FieldError("idEvenementOrigine",
                 "no referral was created by event '" + origin + "' of this structure")));
@@ -232,9 +215,5 @@ public class ReferralIntake {
     private static String derivedId(String kind, String partnerId, String partnerEventId) {
         return UUID.nameUUIDFromBytes((kind + ':' + partnerId + ':' + partnerEventId).getBytes(StandardCharsets.UTF_8))
                 .toString();
-    }
-
-    /** A partner event this exchange is publishing, and what the ledger records once it is. */
-    private record Claim(String partnerId, String partnerEventId, IntakeLedger.Entry entry) {
     }
 }

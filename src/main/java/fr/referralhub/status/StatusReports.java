@@ -24,7 +24,7 @@ import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.ReferralRoutings;
 import fr.referralhub.intake.FieldError;
-import fr.referralhub.intake.IntakeLedger;
+import fr.referralhub.intake.ReferrerIndex;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.status.StatusReportRefusedException.Kind;
 import org.apache.camel.Exchange;
@@ -58,18 +58,18 @@ public class StatusReports {
     private final ServiceRegistry services;
     private final PartnerRegistry partners;
     private final ReferralRoutings routings;
-    private final IntakeLedger ledger;
+    private final ReferrerIndex referrers;
     private final StatusBook book;
     private final Clock clock = Clock.systemUTC();
     /** Reports on the same (referral, service) are judged one at a time (striped, so the table stays small). */
     private final Object[] locks = new Object[64];
 
     public StatusReports(ServiceRegistry services, PartnerRegistry partners, ReferralRoutings routings,
-                         IntakeLedger ledger, StatusBook book) {
+                         ReferrerIndex referrers, StatusBook book) {
         this.services = services;
         this.partners = partners;
         this.routings = routings;
-        this.ledger = ledger;
+        this.referrers = referrers;
         this.book = book;
         Arrays.setAll(locks, i -> new Object());
     }
@@ -248,13 +248,13 @@ public class StatusReports {
                         + "' already reported " + change.getStatus() + " on another or the same referral: one id names "
                         + "one report; send a change under a new id");
             }
-            ReferralStatus from = ledger.isCancelled(referralId) ? ReferralStatus.CANCELLED
+            ReferralStatus from = referrers.isCancelled(referralId) ? ReferralStatus.CANCELLED
                     : book.statusOf(referralId, serviceId);
             StatusMachine.refusal(from, report.status()).ifPresent(why -> {
                 throw StatusReportRefusedException.of(Kind.IMPOSSIBLE_TRANSITION, "status", why);
             });
             Instant now = clock.instant();
-            IntakeLedger.Referrer referrer = ledger.referrerOf(referralId).orElse(null);
+            ReferrerIndex.Referrer referrer = referrers.referrerOf(referralId).orElse(null);
             ReferralStatusChange change = ReferralStatusChange.newBuilder()
                     .setChangeId(UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + report.statusEventId())
                             .getBytes(StandardCharsets.UTF_8)).toString())
@@ -300,11 +300,11 @@ public class StatusReports {
         String statusEventId = "expiry:" + referralId + ":" + serviceId;
         synchronized (locks[Math.floorMod(Objects.hash(referralId, serviceId), locks.length)]) {
             ReferralStatus from = book.statusOf(referralId, serviceId);
-            if (book.byStatusEvent(serviceId, statusEventId).isPresent() || ledger.isCancelled(referralId)
+            if (book.byStatusEvent(serviceId, statusEventId).isPresent() || referrers.isCancelled(referralId)
                     || !WAITING.contains(from)) {
                 return Optional.empty();
             }
-            IntakeLedger.Referrer referrer = ledger.referrerOf(referralId).orElse(null);
+            ReferrerIndex.Referrer referrer = referrers.referrerOf(referralId).orElse(null);
             ReferralStatusChange change = ReferralStatusChange.newBuilder()
                     .setChangeId(UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + statusEventId)
                             .getBytes(StandardCharsets.UTF_8)).toString())

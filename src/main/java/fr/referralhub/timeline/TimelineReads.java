@@ -5,7 +5,7 @@ import java.util.Map;
 
 import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.counselling.ReferralRoutings;
-import fr.referralhub.intake.IntakeLedger;
+import fr.referralhub.intake.ReferrerIndex;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.status.ServiceRegistry;
 import fr.referralhub.timeline.TimelineRefusedException.Kind;
@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * Route steps of {@code routes/referral-timeline.camel.yaml}: who is asking (a partner's or a counselling service's
  * API key, 401 otherwise), whether the referral is theirs to read, and the answer.
  *
- * <p>Who may read: the partner that created the referral ({@link IntakeLedger#referrerOf}) and the services it was
+ * <p>Who may read: the partner that created the referral ({@link ReferrerIndex#referrerOf}) and the services it was
  * delivered to ({@link ReferralRoutings}). Anyone else gets exactly the answer of an unknown id (404 unknown-referral),
  * so nobody learns which ids exist. The keys are read from the headers, never stored or logged, and every request
  * header is dropped before the answer.
@@ -33,15 +33,15 @@ public class TimelineReads {
 
     private final PartnerRegistry partners;
     private final ServiceRegistry services;
-    private final IntakeLedger ledger;
+    private final ReferrerIndex referrers;
     private final ReferralRoutings routings;
     private final ReferralTimelines timelines;
 
-    public TimelineReads(PartnerRegistry partners, ServiceRegistry services, IntakeLedger ledger,
+    public TimelineReads(PartnerRegistry partners, ServiceRegistry services, ReferrerIndex referrers,
                          ReferralRoutings routings, ReferralTimelines timelines) {
         this.partners = partners;
         this.services = services;
-        this.ledger = ledger;
+        this.referrers = referrers;
         this.routings = routings;
         this.timelines = timelines;
     }
@@ -70,7 +70,7 @@ public class TimelineReads {
 
     /** The timeline of a referral for a reader; 404 (as for an unknown id) when it is not the reader's to see. */
     public Map<String, Object> read(String referralId, Reader reader) {
-        IntakeLedger.Referrer referrer = referralId == null ? null : ledger.referrerOf(referralId).orElse(null);
+        ReferrerIndex.Referrer referrer = referralId == null ? null : referrers.referrerOf(referralId).orElse(null);
         if (referrer == null) {
             throw TimelineRefusedException.unknownReferral();
         }

@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param feedbackPrefix    prefix of each referring partner's feedback topic ({@code feedback.<partnerId>})
  * @param webhookDeliveries outbox of webhook deliveries, keyed by subscription id, read by the webhook sender
  * @param referralStatusChanges accepted status changes reported by counselling services (the status state)
+ * @param intakeSubmissions     partner events on their way to the referral ledger, keyed by referral id
+ * @param intakeDecisions       the ledger's answers to intake, keyed by the asking hub instance
  */
 @ConfigurationProperties("hub.topics")
 public record HubTopicProperties(
@@ -25,7 +27,9 @@ public record HubTopicProperties(
         @DefaultValue("counselling.") String counsellingPrefix,
         @DefaultValue("feedback.") String feedbackPrefix,
         @DefaultValue("webhook-deliveries.v1") String webhookDeliveries,
-        @DefaultValue("referral-status-changes.v1") String referralStatusChanges) {
+        @DefaultValue("referral-status-changes.v1") String referralStatusChanges,
+        @DefaultValue("intake-submissions.v1") String intakeSubmissions,
+        @DefaultValue("intake-decisions.v1") String intakeDecisions) {
 
     /** The constructor Spring binds (a record with a second constructor must say which). */
     @ConstructorBinding
@@ -51,6 +55,6 @@ public record HubTopicProperties(
                               String counsellingDeliveries, String counsellingPrefix, String feedbackPrefix) {
         this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor, subscriptions,
                 counsellingDeliveries, counsellingPrefix, feedbackPrefix, "webhook-deliveries.v1",
-                "referral-status-changes.v1");
+                "referral-status-changes.v1", "intake-submissions.v1", "intake-decisions.v1");
     }
 }

@@ -48,6 +48,8 @@ public class TopicCatalog {
     private final TopicSpec feedback;
     private final TopicSpec webhookDeliveries;
     private final TopicSpec referralStatusChanges;
+    private final TopicSpec intakeSubmissions;
+    private final TopicSpec intakeDecisions;
 
     public TopicCatalog(HubTopicProperties names) {
         this.referrals = new TopicSpec(names.referrals(),
@@ -118,6 +120,23 @@ public class TopicCatalog {
                         + "as the hub accepted them, and the hub's own EXPIRED changes (channel HUB, statusEventId "
                         + "expiry:<referralId>:<serviceId>); the status state is rebuilt from it",
                 REFERRAL_RECORD);
+        // The two halves of intake's question to the referral ledger (fr.referralhub.state): internal to the hub.
+        // A submission is read once by the ledger, so a week covers any outage of the ledger without keeping the
+        // personal data it holds longer than needed; an answer is only useful while its caller still waits.
+        this.intakeSubmissions = new TopicSpec(names.intakeSubmissions(),
+                "referral id (string): every event of one referral reaches the same ledger partition, in order",
+                null,
+                "Internal. Partner events intake accepted, on their way to the referral ledger, which publishes each "
+                        + "one once to " + names.referrals() + " or refuses it: the ReferralEvent exactly as it will be "
+                        + "published (wire format of " + names.referrals() + "-value), headers hub.partner-id, "
+                        + "hub.partner-event-id, hub.content-hash, hub.reply-to, hub.correlation-id",
+                Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+        this.intakeDecisions = new TopicSpec(names.intakeDecisions(),
+                "hub instance id (string): each instance reads only its own partition",
+                null,
+                "Internal. The referral ledger's answer to each submission (JSON: correlation id, referral id, "
+                        + "ACCEPTED, DUPLICATE, CONFLICT, UNKNOWN_REFERRAL or CANCELLED_REFERRAL); no personal data",
+                Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis())));
     }
 
     public TopicSpec referrals() {
@@ -162,9 +181,17 @@ public class TopicCatalog {
         return referralStatusChanges;
     }
 
+    public TopicSpec intakeSubmissions() {
+        return intakeSubmissions;
+    }
+
+    public TopicSpec intakeDecisions() {
+        return intakeDecisions;
+    }
+
     /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */
     public List<TopicSpec> all() {
         return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit, subscriptions, counsellingDeliveries, counselling,
-                feedback, webhookDeliveries, referralStatusChanges);
+                feedback, webhookDeliveries, referralStatusChanges, intakeSubmissions, intakeDecisions);
     }
 }

@@ -36,7 +36,8 @@ class SubscriptionStoreRestartTest {
     void ownTopic() {
         topics = new HubTopicProperties("referrals.v1", "eligibility-decisions.v1", "dead-letters.v1", "operator-audit.v1", 1, (short) 1,
                 "subscriptions.restart-test-" + UUID.randomUUID(), "counselling-deliveries.v1", "counselling.",
-                "feedback.", "webhook-deliveries.v1", "referral-status-changes.v1");
+                "feedback.", "webhook-deliveries.v1", "referral-status-changes.v1", "intake-submissions.v1",
+                "intake-decisions.v1");
         TopicProvisioner.createMissing(bootstrapServers, List.of(new NewTopic(topics.subscriptions(), 1, (short) 1)
                 .configs(new TopicCatalog(topics).subscriptions().configs())), "a test subscriptions topic");
     }

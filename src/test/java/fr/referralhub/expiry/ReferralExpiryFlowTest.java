@@ -23,7 +23,7 @@ import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.CounsellingNotices;
 import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.counselling.ReferralRoutings;
-import fr.referralhub.intake.IntakeLedger;
+import fr.referralhub.intake.ReferrerIndex;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.status.StatusBook;
 import fr.referralhub.status.StatusReports;
@@ -81,7 +81,7 @@ class ReferralExpiryFlowTest {
     @Autowired
     StatusBook book;
     @Autowired
-    IntakeLedger ledger;
+    ReferrerIndex referrers;
     @Autowired
     ExpiryProperties properties;
     @Autowired
@@ -199,12 +199,12 @@ class ReferralExpiryFlowTest {
     }
 
     private void cancel(String referralId) throws Exception {
-        String creationEventId = ledger.referrerOf(referralId).orElseThrow().partnerEventId();
+        String creationEventId = referrers.referrerOf(referralId).orElseThrow().partnerEventId();
         HttpResponse<String> answer = PartnerApi.post(port, Samples.text("employment-agency/ft-orientation-annulee.json")
                 .replace("FT-93066-2026-11-000131", "FT-EXPIRY-CANCEL-" + UUID.randomUUID())
                 .replace(SAMPLE_EVENT_ID, creationEventId));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> ledger.isCancelled(referralId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> referrers.isCancelled(referralId));
     }
 
     /** One sweep, as the timer starts it; returns once its records are acknowledged and its facts stored. */
@@ -224,7 +224,7 @@ class ReferralExpiryFlowTest {
         rebuiltBook.start();
         try {
             assertThat(rebuiltRoutings.of(referralId).remindedAt()).isNotNull();
-            ReferralExpiry restarted = new ReferralExpiry(properties, clock, rebuiltRoutings, rebuiltBook, reports, ledger,
+            ReferralExpiry restarted = new ReferralExpiry(properties, clock, rebuiltRoutings, rebuiltBook, reports, referrers,
                     notices, counsellingTopics, meters);
             return restarted.sweep(new DefaultExchange(camel)).stream()
                     .filter(out -> referralId.equals(out.getMessage().getHeader(RecordHeaders.REFERRAL_ID))).toList();

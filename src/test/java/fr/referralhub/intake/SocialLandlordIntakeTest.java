@@ -7,6 +7,8 @@ import static org.mockito.ArgumentMatchers.same;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
+import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +26,6 @@ import fr.referralhub.testing.Samples;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -46,15 +47,14 @@ class SocialLandlordIntakeTest {
     private final SocialLandlordIntake stage = new SocialLandlordIntake(registry, new SocialLandlordXmlReader(), intake,
             deadLetters, new IntakeAccounting(new SimpleMeterRegistry(), registry,
                     new PartnerActivity(registry, new SilentPartnerProperties(Duration.ofDays(3), Map.of()),
-                            new SimpleMeterRegistry())), mock(ProducerTemplate.class),
-            "referrals.v1");
+                            new SimpleMeterRegistry())));
 
     @Test
     void shouldDeadLetterRecordsOfTopicsOfNoEnabledLandlord() {
         for (String topic : List.of("intake.unknown", "intake.closed-landlord", "intake.cfa")) {
             Exchange record = record(topic);
             Exchange batch = new DefaultExchange(camel);
-            assertThat(stage.prepareBatch(List.of(record), batch)).isEmpty();
+            stage.intakeBatch(List.of(record), batch);
 
             ArgumentCaptor<Exception> cause = ArgumentCaptor.forClass(Exception.class);
             verify(deadLetters).send(same(record), any(), cause.capture());
@@ -69,17 +69,20 @@ class SocialLandlordIntakeTest {
     }
 
     @Test
-    void shouldDeadLetterAnInvalidDocumentAndPrepareTheValidOne() {
+    void shouldDeadLetterAnInvalidDocumentAndSubmitTheValidOne() {
         Exchange invalid = record("intake.logis-hdf");
         invalid.getMessage().setBody("<orientation/>".getBytes());
         Exchange valid = record("intake.logis-hdf");
         Exchange batch = new DefaultExchange(camel);
 
-        List<Exchange> prepared = stage.prepareBatch(List.of(invalid, valid), batch);
+        ReferralIntake.Pending pending = new ReferralIntake.Pending(null, null);
+        when(intake.submit(any(PartnerEvent.class))).thenReturn(pending);
+
+        stage.intakeBatch(List.of(invalid, valid), batch);
 
         verify(deadLetters).send(same(invalid), any(), any(InvalidPartnerEventException.class));
-        verify(intake).prepare(any(PartnerEvent.class), eq(valid));
-        assertThat(prepared).containsExactly(valid);
+        verify(intake).settle(same(pending), eq(valid));
+        verifyNoMoreInteractions(deadLetters);
     }
 
     private Exchange record(String topic) {

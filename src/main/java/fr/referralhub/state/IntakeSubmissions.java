@@ -1,0 +1,256 @@
+package fr.referralhub.state;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.schemaregistry.AvroSerdeConfig;
+import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.RecordHeaders;
+import fr.referralhub.topics.TopicProvisioner;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Intake's side of the referral ledger: sends a partner event to {@code intake-submissions.v1} under its referral id
+ * and waits for the ledger's answer on this instance's partition of {@code intake-decisions.v1}.
+ *
+ * <p>The answer comes after the ledger's transaction committed: an ACCEPTED event is then on {@code referrals.v1}. If
+ * no answer comes in time, the caller is told to retry; the submission stays recorded and is decided all the same,
+ * and the retry is recognised as a re-send. Many callers share one producer, so concurrent requests are batched.
+ */
+@Component
+public class IntakeSubmissions implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(IntakeSubmissions.class);
+
+    /**
+     * A partner event ready to publish.
+     *
+     * @param personReference the person reference of a creation; null for an update or a cancellation (the ledger
+     *                        gives it its creation's)
+     */
+    public record Submission(String referralId, String partnerId, String partnerEventId, String eventId,
+                             String eventType, String personReference, String personReferenceBasis,
+                             String contentHash, ReferralEvent event) {
+    }
+
+    private final HubTopicProperties topics;
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final ReferralStateProperties properties;
+    private final Map<String, Object> producerLimits;
+    /** This process: the key of its answers, so it reads one partition of intake-decisions.v1 only. */
+    private final String instanceId = UUID.randomUUID().toString();
+    private final Map<String, CompletableFuture<LedgerDecision>> waiting = new ConcurrentHashMap<>();
+    private volatile KafkaProducer<String, byte[]> producer;
+    private volatile KafkaConsumer<String, byte[]> answers;
+    private AvroSerializer serializer;
+    private volatile boolean running;
+    private Thread reader;
+
+    public IntakeSubmissions(HubTopicProperties topics, ReferralStateProperties properties,
+                             @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                             @Value("${hub.schema-registry.url}") String registryUrl,
+                             @Value("${camel.component.kafka.max-block-ms:5000}") int maxBlockMs,
+                             @Value("${camel.component.kafka.delivery-timeout-ms:10000}") int deliveryTimeoutMs,
+                             @Value("${camel.component.kafka.request-timeout-ms:5000}") int requestTimeoutMs) {
+        this.topics = topics;
+        this.properties = properties;
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        // A partner waits on this write: fail fast (503) when the broker is unreachable, as the other intake writes.
+        this.producerLimits = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMs,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
+    }
+
+    /** Sends the event to the ledger; the future completes with its decision, or fails if it cannot be sent. */
+    public CompletableFuture<LedgerDecision> submit(Submission submission) {
+        String correlationId = UUID.randomUUID().toString();
+        CompletableFuture<LedgerDecision> decision = new CompletableFuture<>();
+        waiting.put(correlationId, decision);
+        decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
+        try {
+            // In the wire format of referrals.v1 (its subject, its schema id): the ledger publishes these bytes as
+            // they are, and a reader of the submission topic decodes them like a referral event.
+            byte[] value = serializer.serialize(topics.referrals(), submission.event());
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.intakeSubmissions(),
+                    submission.referralId(), value);
+            Headers headers = record.headers();
+            add(headers, RecordHeaders.PARTNER_ID, submission.partnerId());
+            add(headers, RecordHeaders.PARTNER_EVENT_ID, submission.partnerEventId());
+            add(headers, RecordHeaders.EVENT_ID, submission.eventId());
+            add(headers, RecordHeaders.EVENT_TYPE, submission.eventType());
+            add(headers, RecordHeaders.PERSON_REFERENCE_BASIS, submission.personReferenceBasis());
+            add(headers, RecordHeaders.CONTENT_HASH, submission.contentHash());
+            add(headers, SubmissionHeaders.PERSON_REFERENCE, submission.personReference());
+            add(headers, SubmissionHeaders.REPLY_TO, instanceId);
+            add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
+            producer.send(record, (metadata, failure) -> {
+                if (failure != null) {
+                    decision.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            decision.completeExceptionally(e);
+        }
+        return decision;
+    }
+
+    /**
+     * Submits and waits for the decision.
+     *
+     * @throws KafkaException when the event could not be recorded, or no decision came within the answer timeout
+     *                        (a {@link TimeoutException}: retriable, the partner gets 503 and re-sends)
+     */
+    public LedgerDecision decide(Submission submission) {
+        return await(submit(submission));
+    }
+
+    /** Waits for a decision of {@link #submit}, as {@link #decide} does. */
+    public LedgerDecision await(CompletableFuture<LedgerDecision> decision) {
+        try {
+            return decision.get(properties.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            decision.cancel(false);
+            throw new TimeoutException("The referral ledger did not decide within " + properties.answerTimeout()
+                    + "; the event is recorded and will be decided: send it again, it will be recognised");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("Interrupted while waiting for the referral ledger");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KafkaException kafka) {
+                throw kafka;
+            }
+            throw new KafkaException("Could not submit the event to the referral ledger: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        if (value != null) {
+            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
+    public void start() {
+        serializer = new AvroSerializer();
+        serializer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+        Map<String, Object> producerConfig = new java.util.HashMap<>(producerLimits);
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-submissions");
+        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        answers = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                // Only answers of committed ledger transactions: an ACCEPTED answer means the event is published.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-decisions"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        TopicPartition mine = ownPartition();
+        answers.assign(List.of(mine));
+        answers.seekToEnd(List.of(mine));
+        // Resolves the seek now: answers to submissions made after start() returns are all read.
+        answers.position(mine, Duration.ofSeconds(30));
+        running = true;
+        reader = new Thread(this::readAnswers, "intake-decisions-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The partition the ledger writes this instance's answers to: the producer's default partitioner on its id. */
+    private TopicPartition ownPartition() {
+        int partitions = answers.partitionsFor(topics.intakeDecisions(), Duration.ofSeconds(30)).size();
+        byte[] key = instanceId.getBytes(StandardCharsets.UTF_8);
+        return new TopicPartition(topics.intakeDecisions(), Utils.toPositive(Utils.murmur2(key)) % partitions);
+    }
+
+    private void readAnswers() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : answers.poll(Duration.ofSeconds(1))) {
+                    if (!instanceId.equals(record.key()) || record.value() == null) {
+                        continue;
+                    }
+                    try {
+                        LedgerDecision decision = LedgerDecision.fromJson(record.value());
+                        CompletableFuture<LedgerDecision> caller = waiting.get(decision.correlationId());
+                        if (caller != null) {
+                            caller.complete(decision);
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("Ignoring an unreadable ledger decision at {}-{}@{}: {}", record.topic(),
+                                record.partition(), record.offset(), e.getMessage());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // stop() woke us up
+        } catch (RuntimeException e) {
+            log.error("Stopped reading the referral ledger's decisions: intake answers 503 until restarted", e);
+        } finally {
+            running = false;
+            answers.close();
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (answers != null) {
+            answers.wakeup();
+        }
+        if (reader != null) {
+            try {
+                reader.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
+        waiting.values().forEach(caller -> caller.completeExceptionally(
+                new TimeoutException("The hub is stopping; send the event again")));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the topics exist; stopped after the routes that submit. */
+    @Override
+    public int getPhase() {
+        return TopicProvisioner.PHASE + 1;
+    }
+}

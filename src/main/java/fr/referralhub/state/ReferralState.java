@@ -1,0 +1,190 @@
+package fr.referralhub.state;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import fr.referralhub.avro.PersonProfile;
+import fr.referralhub.avro.PersonReferenceBasis;
+import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.AvroSerdeConfig;
+import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.TopicCatalog;
+import fr.referralhub.topics.TopicProvisioner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The referral-state Kafka Streams application of this hub instance: all instances with the same
+ * {@link ReferralStateProperties#applicationId} form one consumer group and share the partitions of
+ * {@code intake-submissions.v1}; each keeps the stores of its partitions in RocksDB under its state directory, backed
+ * by changelog topics, with exactly_once_v2.
+ *
+ * <p>Also {@code referralState} in /actuator/health/readiness: an instance whose state cannot run is not ready.
+ */
+@Component("referralState")
+public class ReferralState implements SmartLifecycle, HealthIndicator {
+
+    private static final Logger log = LoggerFactory.getLogger(ReferralState.class);
+
+    private final ReferralStateProperties properties;
+    private final HubTopicProperties topics;
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final int httpPort;
+    private volatile KafkaStreams streams;
+    private KafkaStreamsMetrics metrics;
+
+    public ReferralState(ReferralStateProperties properties, HubTopicProperties topics,
+                         @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                         @Value("${hub.schema-registry.url}") String registryUrl, Clock clock, MeterRegistry meters,
+                         @Value("${server.port:8080}") int httpPort) {
+        this.properties = properties;
+        this.topics = topics;
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        this.clock = clock;
+        this.meters = meters;
+        this.httpPort = httpPort;
+    }
+
+    Topology topology() {
+        return ReferralStateTopology.build(topics.intakeSubmissions(), topics.referrals(), topics.intakeDecisions(),
+                clock, TopicCatalog.RECORD_LIFE, properties.forgetSweep(), avroPersonReferences());
+    }
+
+    /** Decodes and re-encodes an update with the registry's serdes, under the subject of referrals.v1. */
+    private PersonReferenceWriter avroPersonReferences() {
+        Map<String, Object> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl,
+                AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        AvroDeserializer reader = new AvroDeserializer();
+        reader.configure(config, false);
+        AvroSerializer writer = new AvroSerializer();
+        writer.configure(config, false);
+        String topic = topics.referrals();
+        return (bytes, personReference, basis) -> {
+            ReferralEvent event = (ReferralEvent) reader.deserialize(topic, bytes);
+            if (event.getPerson() == null) {
+                return bytes;
+            }
+            event.setPerson(PersonProfile.newBuilder(event.getPerson()).setPersonReference(personReference)
+                    .setPersonReferenceBasis(basis == null ? PersonReferenceBasis.NONE : PersonReferenceBasis.valueOf(basis))
+                    .build());
+            return writer.serialize(topic, event);
+        };
+    }
+
+    private Properties streamsConfig() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
+        config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + httpPort);
+        config.put(StreamsConfig.CLIENT_ID_CONFIG, "referral-hub-state");
+        return config;
+    }
+
+    private String advertisedHost() {
+        if (!properties.advertisedHost().isBlank()) {
+            return properties.advertisedHost();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Starts the Streams application and waits until its stores are restored and it runs: intake can then be answered. */
+    @Override
+    public void start() {
+        Topology topology = topology();
+        log.info("Referral state topology:\n{}", topology.describe());
+        KafkaStreams started = new KafkaStreams(topology, streamsConfig());
+        // A failing stream thread (a broker outage longer than its retries) is replaced, not left dead: the
+        // partitions it owned would otherwise never be decided again on this instance.
+        started.setUncaughtExceptionHandler(e -> {
+            log.error("Referral state: stream thread failed, replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        started.setStateListener((now, before) -> log.info("Referral state: {} -> {}", before, now));
+        metrics = new KafkaStreamsMetrics(started);
+        metrics.bindTo(meters);
+        started.start();
+        streams = started;
+        long deadline = System.nanoTime() + properties.startupTimeout().toNanos();
+        while (started.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || !started.state().isRunningOrRebalancing()) {
+                throw new IllegalStateException("The referral state did not start within " + properties.startupTimeout()
+                        + " (state " + started.state() + ")");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while the referral state started", e);
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        KafkaStreams running = streams;
+        if (running != null) {
+            running.close(java.time.Duration.ofSeconds(20));
+            if (metrics != null) {
+                metrics.close();
+            }
+            streams = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return streams != null;
+    }
+
+    /** After the topics exist, before the routes start. */
+    @Override
+    public int getPhase() {
+        return TopicProvisioner.PHASE + 1;
+    }
+
+    @Override
+    public Health health() {
+        KafkaStreams running = streams;
+        if (running == null) {
+            return Health.down().withDetail("state", "NOT_STARTED").build();
+        }
+        KafkaStreams.State state = running.state();
+        Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
+        return health.withDetail("state", state.name())
+                .withDetail("applicationId", properties.applicationId())
+                .withDetail("activeTasks", running.metadataForLocalThreads().stream()
+                        .mapToInt(thread -> thread.activeTasks().size()).sum())
+                .build();
+    }
+}

@@ -1,0 +1,27 @@
+package fr.referralhub.state;
+
+import java.util.List;
+
+import fr.referralhub.topics.RecordHeaders;
+
+/**
+ * Headers of a submission on {@code intake-submissions.v1}: the tracing headers the published record will carry
+ * ({@link RecordHeaders}), and three that only the ledger reads.
+ */
+final class SubmissionHeaders {
+
+    /** The hub instance waiting for the answer: the key of the answer on {@code intake-decisions.v1}. */
+    static final String REPLY_TO = "hub.reply-to";
+    /** Which of that instance's questions this is. */
+    static final String CORRELATION_ID = "hub.correlation-id";
+    /** The person reference (a keyed pseudonym) of a creation: the key of its record on referrals.v1. */
+    static final String PERSON_REFERENCE = "hub.person-reference";
+
+    /** Copied onto the published record. */
+    static final List<String> PUBLISHED = List.of(RecordHeaders.PARTNER_ID, RecordHeaders.PARTNER_EVENT_ID,
+            RecordHeaders.EVENT_ID, RecordHeaders.EVENT_TYPE, RecordHeaders.PERSON_REFERENCE_BASIS,
+            RecordHeaders.CONTENT_HASH);
+
+    private SubmissionHeaders() {
+    }
+}
