@@ -19,12 +19,14 @@ import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.identity.PersonPseudonymizer;
 import fr.referralhub.identity.PersonPseudonymizer.PersonReference;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
+import fr.referralhub.logging.ReferralLogContext;
 import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.state.LedgerDecision;
 import org.apache.avro.SchemaNormalization;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -50,6 +52,10 @@ public class ReferralIntake {
     public static final String PUBLISHED = "hubPublished";
     /** Exchange property: the referral the event belongs to. */
     public static final String REFERRAL_ID = "hubReferralId";
+    /** Exchange property: the partner's id of the event. */
+    public static final String PARTNER_EVENT_ID = "hubPartnerEventId";
+    /** Exchange property: the hub's id of the canonical event (derived from the partner's). */
+    public static final String EVENT_ID = "hubEventId";
 
     /** Canonical schema version the content hashes are made with. */
     private static final long SCHEMA_FINGERPRINT = SchemaNormalization.parsingFingerprint64(ReferralEvent.getClassSchema());
@@ -70,7 +76,7 @@ public class ReferralIntake {
     }
 
     /** A partner event sent to the ledger, and its decision to come. */
-    public record Pending(PartnerEvent event, CompletableFuture<LedgerDecision> decision) {
+    public record Pending(PartnerEvent event, String eventId, CompletableFuture<LedgerDecision> decision) {
     }
 
     /**
@@ -89,7 +95,7 @@ public class ReferralIntake {
         Completed completed = complete(event);
         ReferralEvent canonical = completed.canonical();
         PersonReference person = completed.person();
-        return new Pending(event, ledger.submit(new IntakeSubmissions.Submission(canonical.getReferralId(),
+        return new Pending(event, canonical.getEventId(), ledger.submit(new IntakeSubmissions.Submission(canonical.getReferralId(),
                 event.partnerId(), event.partnerEventId(), canonical.getEventId(), canonical.getEventType().name(),
                 person == null ? null : person.value(), person == null ? null : person.basis().name(),
                 contentHash(event), canonical)));
@@ -99,19 +105,26 @@ public class ReferralIntake {
     public void settle(Pending pending, Exchange exchange) {
         PartnerEvent event = pending.event();
         LedgerDecision decision = ledger.await(pending.decision());
-        exchange.setProperty(REFERRAL_ID, decision.referralId());
+        exchange.setProperty(PARTNER_EVENT_ID, event.partnerEventId());
+        exchange.setProperty(EVENT_ID, pending.eventId());
         switch (decision.outcome()) {
             case ACCEPTED -> {
+                exchange.setProperty(REFERRAL_ID, decision.referralId());
                 exchange.setProperty(DUPLICATE, false);
                 exchange.setProperty(PUBLISHED, true);
                 // Ids only (no personal data): the trail an operator follows from a partner's event to its referral.
-                log.info("Published partner event {} of {}: {} of referral {}", event.partnerEventId(),
-                        event.partnerId(), event.draft().getEventType(), decision.referralId());
+                try (var referral = MDC.putCloseable(ReferralLogContext.REFERRAL_ID, decision.referralId())) {
+                    log.info("Published partner event {} of {}: {} of referral {}", event.partnerEventId(),
+                            event.partnerId(), event.draft().getEventType(), decision.referralId());
+                }
             }
             case DUPLICATE -> {
+                exchange.setProperty(REFERRAL_ID, decision.referralId());
                 exchange.setProperty(DUPLICATE, true);
-                log.info("Partner event {} of {} already published (referral {}): not published again",
-                        event.partnerEventId(), event.partnerId(), decision.referralId());
+                try (var referral = MDC.putCloseable(ReferralLogContext.REFERRAL_ID, decision.referralId())) {
+                    log.info("Partner event {} of {} already published (referral {}): not published again",
+                            event.partnerEventId(), event.partnerId(), decision.referralId());
+                }
             }
             case CONFLICT -> throw new InvalidPartnerEventException(Kind.CONFLICT, List.of(new FieldError(
                     "(partner event id)", decision.reason())));

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -48,6 +49,8 @@ public class TrainingBodyFileDrops {
     public static final String ERROR = "error";
     private static final String REPORT = "hubDropReport";
     private static final String ROW = "hubCsvRow";
+    /** Exchange property of the file: its rows sent to the referral ledger, in file order, awaiting their decisions. */
+    static final String SUBMITTED = "hubSubmittedRows";
     private static final Logger log = LoggerFactory.getLogger(TrainingBodyFileDrops.class);
 
     private final PartnerRegistry partners;
@@ -57,9 +60,12 @@ public class TrainingBodyFileDrops {
     private final ObjectMapper json;
     private final Path root;
 
+    private final ReferralIntake intake;
+
     public TrainingBodyFileDrops(PartnerRegistry partners, TrainingBodyCsvReader reader, DeadLetters deadLetters,
-                                 IntakeAccounting accounting, ObjectMapper json,
+                                 IntakeAccounting accounting, ObjectMapper json, ReferralIntake intake,
                                  @Value("${hub.intake.file-drops.root}") String root) {
+        this.intake = intake;
         this.partners = partners;
         this.reader = reader;
         this.deadLetters = deadLetters;
@@ -88,6 +94,8 @@ public class TrainingBodyFileDrops {
         String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         DropReport report = new DropReport(folder, fileName);
         exchange.setProperty(REPORT, report);
+        // Shared with the row exchanges of the split (properties are copied by reference).
+        exchange.setProperty(SUBMITTED, new ArrayList<SubmittedRow>());
         // Each row is an input; a file refused as a whole counts as one rejected input.
         IntakeAccounting.Tally tally = accounting.openTally(exchange, IntakeChannel.CSV_FILE);
         Partner partner = partners.find(folder).filter(TrainingBodyFileDrops::acceptsFiles).orElse(null);
@@ -137,6 +145,27 @@ public class TrainingBodyFileDrops {
                     List.of(new FieldError(TrainingBodyCsvReader.ROW, "is not one line of the file")));
         }
         return reader.read(new Row(rowNumber, file.rows().get(0).line(), file.columns()), partner);
+    }
+
+    /** A row sent to the referral ledger, and its decision to come. */
+    public record SubmittedRow(Row row, ReferralIntake.Pending pending) {
+    }
+
+    /**
+     * Split step after a row was read: sends it to the referral ledger without waiting. Rows are sent in file order, so
+     * the ledger decides them in that order (a second row re-using an event id is the one refused); the decisions are
+     * awaited afterwards ({@link #settleRow}), so a file of thousands of rows costs seconds, not a ledger commit each.
+     */
+    @SuppressWarnings("unchecked")
+    public void submitRow(PartnerEvent event, Exchange exchange) {
+        Row row = exchange.getProperty(ROW, Row.class);
+        exchange.getProperty(SUBMITTED, List.class).add(new SubmittedRow(row, intake.submit(event)));
+    }
+
+    /** Second split step: waits for a row's decision ({@link ReferralIntake#settle}); a refusal is thrown. */
+    public void settleRow(SubmittedRow submitted, Exchange exchange) {
+        exchange.setProperty(ROW, submitted.row());
+        intake.settle(submitted.pending(), exchange);
     }
 
     /** Split step after a row went through intake: published now, or already published before. */

@@ -46,6 +46,8 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     private final String groupPrefix;
     private final Duration refresh;
     private final MeterRegistry meters;
+    /** Topics written in Kafka transactions (by the referral state): see {@link #lagOf}. */
+    private final String transactionalTopic;
     private final Map<GroupTopic, Long> lag = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
     private volatile Admin admin;
@@ -57,7 +59,8 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     public ConsumerLagMetrics(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                               @Value("${hub.operations.consumer-lag.group-prefix:referral-hub}") String groupPrefix,
                               @Value("${hub.operations.consumer-lag.refresh:PT15S}") Duration refresh,
-                              MeterRegistry meters) {
+                              MeterRegistry meters, @Value("${hub.topics.referrals}") String transactionalTopic) {
+        this.transactionalTopic = transactionalTopic;
         this.bootstrapServers = bootstrapServers;
         this.groupPrefix = groupPrefix;
         this.refresh = refresh;
@@ -110,7 +113,13 @@ public class ConsumerLagMetrics implements SmartLifecycle {
         Map<GroupTopic, Long> perTopic = new HashMap<>();
         committed.forEach((partition, offset) -> {
             long end = ends.get(partition).offset();
-            perTopic.merge(new GroupTopic(group, partition.topic()), Math.max(0, end - offset.offset()), Long::sum);
+            // On a topic written in transactions each commit leaves a marker after its records, which takes an offset
+            // but is never delivered, so a consumer that read everything commits one short of the end: a partition
+            // whose only unread offset is that marker has nothing left to read. (A lower bound: several pending
+            // transactions count one marker each as a record.)
+            long markers = partition.topic().equals(transactionalTopic) ? 1 : 0;
+            perTopic.merge(new GroupTopic(group, partition.topic()), Math.max(0, end - offset.offset() - markers),
+                    Long::sum);
         });
         return perTopic;
     }

@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  * Re-submits a dead letter, once its cause is fixed, into the processing of the route that failed (the entries of
  * {@code routes/dead-letter-replay.camel.yaml}), never onto its original topic. The original ids are kept, so a
  * replay is safe to repeat: an intake record keeps its partner event id (a second replay is a duplicate for the
- * intake ledger), an eligibility record its referral and event ids (its decision id derives from them; a second
+ * referral ledger), an eligibility record its referral and event ids (its decision id derives from them; a second
  * replay of a published one answers DUPLICATE from the audit). A replay that is refused again writes no new dead
  * letter: the operator gets the reasons. Every replay is audited.
  *
@@ -265,8 +265,8 @@ public class DeadLetterReplay {
         boolean duplicate = sent.getProperty(ReferralIntake.DUPLICATE, false, Boolean.class);
         return new Result(id, duplicate ? Outcome.DUPLICATE : Outcome.PUBLISHED, route,
                 sent.getProperty(ReferralIntake.REFERRAL_ID, String.class),
-                message.getHeader(RecordHeaders.PARTNER_EVENT_ID, partnerEventId, String.class),
-                duplicate ? null : message.getHeader(RecordHeaders.EVENT_ID, String.class), null, null, actor,
+                sent.getProperty(ReferralIntake.PARTNER_EVENT_ID, partnerEventId, String.class),
+                duplicate ? null : sent.getProperty(ReferralIntake.EVENT_ID, String.class), null, null, actor,
                 Instant.now());
     }
 

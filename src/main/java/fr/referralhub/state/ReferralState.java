@@ -18,6 +18,7 @@ import fr.referralhub.topics.TopicCatalog;
 import fr.referralhub.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -104,6 +105,10 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + httpPort);
         config.put(StreamsConfig.CLIENT_ID_CONFIG, "referral-hub-state");
+        // An instance that died (kill -9, lost host) gives its partitions up after 10 s rather than the default 45 s:
+        // until then, intake for the referrals of those partitions waits and answers 503.
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
         return config;
     }
 

@@ -1,7 +1,7 @@
 package fr.referralhub.topics;
 
 /**
- * Kafka headers the hub writes on canonical records. They let the intake ledger rebuild its de-duplication index
+ * Kafka headers the hub writes on canonical records. They let the referrer index (intake.ReferrerIndex) rebuild itself
  * from {@code referrals.v1} without decoding values, and let operators trace a record back to the partner event.
  * None of them holds personal data.
  */

@@ -200,6 +200,9 @@ class CrashRecoveryTest {
         properties.put("hub.topics.referrals", referralsTopic);
         properties.put("hub.topics.eligibility-decisions", "eligibility-decisions.crash-" + run);
         properties.put("hub.topics.dead-letters", deadLettersTopic);
+        properties.put("hub.topics.intake-submissions", "intake-submissions.crash-" + run);
+        properties.put("hub.topics.intake-decisions", "intake-decisions.crash-" + run);
+        properties.put("hub.referral-state.application-id", "referral-hub-state-crash-" + run);
         // A killed consumer leaves the group only when its session expires: keep that short so the next hub gets the
         // partitions within seconds.
         properties.put("camel.component.kafka.session-timeout-ms", "6000");

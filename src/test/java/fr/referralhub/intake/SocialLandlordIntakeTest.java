@@ -75,7 +75,7 @@ class SocialLandlordIntakeTest {
         Exchange valid = record("intake.logis-hdf");
         Exchange batch = new DefaultExchange(camel);
 
-        ReferralIntake.Pending pending = new ReferralIntake.Pending(null, null);
+        ReferralIntake.Pending pending = new ReferralIntake.Pending(null, null, null);
         when(intake.submit(any(PartnerEvent.class))).thenReturn(pending);
 
         stage.intakeBatch(List.of(invalid, valid), batch);

@@ -166,7 +166,7 @@ class DeadLetterOperationsFlowTest {
             assertThat(published.key()).isEqualTo(created.key());
         });
 
-        // A second replay: the intake ledger knows the partner event id, nothing is published twice.
+        // A second replay: the referral ledger knows the partner event id, nothing is published twice.
         HttpResponse<String> again = post("/ops/dead-letters/" + id + "/replay");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(again.body()).get("outcome").asText()).isEqualTo("DUPLICATE");

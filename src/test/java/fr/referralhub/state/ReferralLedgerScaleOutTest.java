@@ -1,0 +1,173 @@
+package fr.referralhub.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.testing.HubProcess;
+import fr.referralhub.testing.PartnerApi;
+import fr.referralhub.testing.Samples;
+import fr.referralhub.testing.SharedKafka;
+import fr.referralhub.testing.TopicReader;
+import fr.referralhub.topics.RecordHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * De-duplication across hub instances, on a real broker: two hub processes of one referral-state application receive
+ * the same partner events at the same instant, one of them is killed with SIGKILL while partners keep sending to the
+ * other, and comes back. Each partner event must give exactly one record on the referrals topic, and both callers of
+ * a pair must learn the same referral id, one told ACCEPTED and the other ALREADY_RECEIVED.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReferralLedgerScaleOutTest {
+
+    private static final int PAIRS = 30;
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String bootstrapServers = SharedKafka.bootstrapServers();
+    private final String referralsTopic = "referrals.scale-" + run;
+    private final Path workDir = Path.of("target", "scale-out", run);
+    private final int registryPort = SharedKafka.freePort();
+    private final String sample = Samples.text("employment-agency/ft-orientation-mobili-jeune.json");
+    private final List<HubProcess> hubs = new ArrayList<>();
+
+    @AfterAll
+    void stopHubs() {
+        hubs.forEach(HubProcess::kill);
+    }
+
+    @Test
+    void shouldPublishEachPartnerEventOnceWhateverInstanceReceivesItAndWhenOneIsKilled() throws Exception {
+        HubProcess a = startHub("a", true);
+        HubProcess b = startHub("b", false);
+
+        List<String> sent = new ArrayList<>();
+        sent.addAll(postPairs(a, b, "first"));
+
+        b.kill();
+        // Partners keep sending to the instance left; until the group gives it the dead one's partitions they are
+        // told to retry (503), as a partner's client would.
+        sent.addAll(postUntilAccepted(a, "alone", PAIRS));
+
+        HubProcess b2 = startHub("b2", false);
+        sent.addAll(postPairs(a, b2, "again"));
+        // Re-sends of the first events after the restart are still recognised, on either instance.
+        for (int i = 0; i < 5; i++) {
+            JsonNode answer = accepted(post(i % 2 == 0 ? a : b2, eventId("first", i)));
+            assertThat(answer.get("status").asText()).isEqualTo("ALREADY_RECEIVED");
+        }
+
+        Map<String, Long> published = TopicReader.readToEnd(bootstrapServers, referralsTopic).stream()
+                .map(r -> TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertThat(published.keySet()).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(published).allSatisfy((eventId, copies) -> assertThat(copies).as(eventId).isEqualTo(1L));
+    }
+
+    /** The same event to both instances at once, for each pair; returns the partner event ids. */
+    private List<String> postPairs(HubProcess one, HubProcess other, String phase) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < PAIRS; i++) {
+            String eventId = eventId(phase, i);
+            ids.add(eventId);
+            CompletableFuture<HttpResponse<String>> first = postAsync(one, eventId);
+            CompletableFuture<HttpResponse<String>> second = postAsync(other, eventId);
+            JsonNode answerOne = accepted(first.join());
+            JsonNode answerOther = accepted(second.join());
+            assertThat(answerOther.get("referralId").asText()).as(eventId)
+                    .isEqualTo(answerOne.get("referralId").asText());
+            assertThat(List.of(answerOne.get("status").asText(), answerOther.get("status").asText())).as(eventId)
+                    .containsExactlyInAnyOrder("ACCEPTED", "ALREADY_RECEIVED");
+        }
+        return ids;
+    }
+
+    private List<String> postUntilAccepted(HubProcess hub, String phase, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String eventId = eventId(phase, i);
+            ids.add(eventId);
+            await(eventId + " accepted by the instance left").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> post(hub, eventId).statusCode() == 202);
+        }
+        return ids;
+    }
+
+    private String eventId(String phase, int i) {
+        return "SCALE-" + run + "-" + phase + "-" + i;
+    }
+
+    private HttpResponse<String> post(HubProcess hub, String eventId) {
+        return postAsync(hub, eventId).join();
+    }
+
+    private CompletableFuture<HttpResponse<String>> postAsync(HubProcess hub, String eventId) {
+        String body = sample.replace("FT-93066-2026-11-000123", eventId);
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/api/v1/referrals"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + PartnerApi.FRANCE_TRAVAIL_93)
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode accepted(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        try {
+            return JSON.readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError(response.body(), e);
+        }
+    }
+
+    /** One hub of the group; the first runs the schema registry the others use. */
+    private HubProcess startHub(String name, boolean runsRegistry) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("hub.kafka.bootstrap-servers", bootstrapServers);
+        if (runsRegistry) {
+            properties.put("hub.embedded.schema-registry.port", String.valueOf(registryPort));
+            properties.put("hub.embedded.schema-registry.host", "127.0.0.1");
+            properties.put("hub.embedded.schema-registry.topic", "_schemas-scale-" + run);
+        } else {
+            properties.put("hub.schema-registry.url", "http://127.0.0.1:" + registryPort);
+        }
+        // Each instance its own data (state stores, drops); one application id, one set of topics for the group.
+        properties.put("hub.embedded.data-dir", workDir.resolve(name).toAbsolutePath().toString());
+        properties.put("hub.intake.file-drops.root", workDir.resolve(name).resolve("drops").toAbsolutePath().toString());
+        properties.put("hub.topics.referrals", referralsTopic);
+        properties.put("hub.topics.eligibility-decisions", "eligibility-decisions.scale-" + run);
+        properties.put("hub.topics.dead-letters", "dead-letters.scale-" + run);
+        properties.put("hub.topics.intake-submissions", "intake-submissions.scale-" + run);
+        properties.put("hub.topics.intake-decisions", "intake-decisions.scale-" + run);
+        properties.put("hub.referral-state.application-id", "referral-hub-state-scale-" + run);
+        properties.put("camel.component.kafka.session-timeout-ms", "6000");
+        properties.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+        properties.put("spring.jmx.enabled", "false");
+        properties.put("camel.main.jmx-enabled", "false");
+        HubProcess hub = HubProcess.start(properties, workDir.resolve("hub-" + name + ".log"), STARTUP_LIMIT);
+        hubs.add(hub);
+        return hub;
+    }
+}

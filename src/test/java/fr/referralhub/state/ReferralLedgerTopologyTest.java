@@ -1,0 +1,225 @@
+package fr.referralhub.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+
+import fr.referralhub.state.LedgerDecision.Outcome;
+import fr.referralhub.topics.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The referral ledger's decisions, one submission at a time, on Kafka Streams' test driver (the same topology and
+ * store as in the hub; the multi-instance guarantees are proved on a real broker by ReferralLedgerScaleOutTest).
+ */
+class ReferralLedgerTopologyTest {
+
+    private static final String HASH_A = "fp1:aaaa";
+    private static final String HASH_B = "fp1:bbbb";
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-02T09:00:00Z"));
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> submissions;
+    private TestOutputTopic<String, byte[]> referrals;
+    private TestOutputTopic<String, byte[]> decisions;
+
+    @BeforeEach
+    void driver() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // An update's person reference is written by the ledger: here as a readable suffix instead of Avro.
+        PersonReferenceWriter writer = (bytes, person, basis) ->
+                (new String(bytes, StandardCharsets.UTF_8) + "|person=" + person).getBytes(StandardCharsets.UTF_8);
+        driver = new TopologyTestDriver(ReferralStateTopology.build("submissions", "referrals", "decisions", clock,
+                Duration.ofDays(730), Duration.ofHours(1), writer), config, Instant.parse("2026-11-02T09:00:00Z"));
+        submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
+        referrals = driver.createOutputTopic("referrals", new StringDeserializer(), new ByteArrayDeserializer());
+        decisions = driver.createOutputTopic("decisions", new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void shouldPublishANewCreationOnceUnderItsPersonReferenceWithTracingHeadersOnly() {
+        submit("referral-1", "CREATED", "EVT-1", HASH_A, "person-1", "instance-a", "q1");
+
+        TestRecord<String, byte[]> published = referrals.readRecord();
+        assertThat(published.key()).isEqualTo("person-1");
+        assertThat(new String(published.value(), StandardCharsets.UTF_8)).isEqualTo("event EVT-1");
+        assertThat(header(published.headers(), RecordHeaders.REFERRAL_ID)).isEqualTo("referral-1");
+        assertThat(header(published.headers(), RecordHeaders.PARTNER_EVENT_ID)).isEqualTo("EVT-1");
+        assertThat(header(published.headers(), RecordHeaders.PERSON_REFERENCE_BASIS)).isEqualTo("NIR");
+        assertThat(published.headers().lastHeader(SubmissionHeaders.REPLY_TO)).isNull();
+        assertThat(published.headers().lastHeader(SubmissionHeaders.CORRELATION_ID)).isNull();
+        assertThat(referrals.isEmpty()).isTrue();
+
+        TestRecord<String, byte[]> answer = decisions.readRecord();
+        assertThat(answer.key()).as("the asking instance").isEqualTo("instance-a");
+        assertThat(LedgerDecision.fromJson(answer.value()))
+                .isEqualTo(new LedgerDecision("q1", "referral-1", Outcome.ACCEPTED, null));
+    }
+
+    @Test
+    void shouldAnswerTheSameReferralToASecondInstanceSendingTheSameEventAndPublishNothingMore() {
+        submit("referral-1", "CREATED", "EVT-1", HASH_A, "person-1", "instance-a", "q1");
+        submit("referral-1", "CREATED", "EVT-1", HASH_A, "person-1", "instance-b", "q2");
+
+        assertThat(referrals.readRecordsToList()).hasSize(1);
+        List<TestRecord<String, byte[]>> answers = decisions.readRecordsToList();
+        assertThat(answers).extracting(TestRecord::key).containsExactly("instance-a", "instance-b");
+        assertThat(LedgerDecision.fromJson(answers.get(1).value()))
+                .isEqualTo(new LedgerDecision("q2", "referral-1", Outcome.DUPLICATE, null));
+    }
+
+    @Test
+    void shouldRefuseAnEventIdSentAgainWithOtherContent() {
+        submit("referral-1", "CREATED", "EVT-1", HASH_A, "person-1", "instance-a", "q1");
+        submit("referral-1", "CREATED", "EVT-1", HASH_B, "person-1", "instance-a", "q2");
+
+        assertThat(referrals.readRecordsToList()).hasSize(1);
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.CONFLICT);
+    }
+
+    @Test
+    void shouldTakeAHashOfAnotherSchemaVersionAsAReSend() {
+        submit("referral-1", "CREATED", "EVT-1", HASH_A, "person-1", "instance-a", "q1");
+        submit("referral-1", "CREATED", "EVT-1", "fp2:cccc", "person-1", "instance-a", "q2");
+
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.DUPLICATE);
+    }
+
+    @Test
+    void shouldGiveAnUpdateItsCreationsPersonReferenceAndRefuseUpdatesOfUnknownOrCancelledReferrals() {
+        submit("referral-2", "UPDATED", "EVT-U0", HASH_A, null, "instance-a", "q0");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNKNOWN_REFERRAL);
+        assertThat(referrals.isEmpty()).isTrue();
+
+        submit("referral-2", "CREATED", "EVT-C", HASH_A, "person-2", "instance-a", "q1");
+        submit("referral-2", "UPDATED", "EVT-U1", HASH_A, null, "instance-b", "q2");
+        List<TestRecord<String, byte[]>> published = referrals.readRecordsToList();
+        assertThat(published).extracting(TestRecord::key).containsExactly("person-2", "person-2");
+        assertThat(new String(published.get(1).value(), StandardCharsets.UTF_8)).isEqualTo("event EVT-U1|person=person-2");
+
+        submit("referral-2", "CANCELLED", "EVT-X", HASH_A, null, "instance-a", "q3");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
+        // The cancellation sent again is a re-send, not a refusal; a new update after it is refused.
+        submit("referral-2", "CANCELLED", "EVT-X", HASH_A, null, "instance-a", "q4");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.DUPLICATE);
+        submit("referral-2", "UPDATED", "EVT-U2", HASH_A, null, "instance-a", "q5");
+        LedgerDecision refused = lastDecision();
+        assertThat(refused.outcome()).isEqualTo(Outcome.CANCELLED_REFERRAL);
+        assertThat(refused.reason()).contains("EVT-C").contains("cancelled");
+        assertThat(referrals.readRecordsToList()).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswerUnreadableToASubmissionMissingHeadersAndGoOn() {
+        submissions.pipeInput(new TestRecord<>("referral-3", "event ?".getBytes(StandardCharsets.UTF_8),
+                headers(null, null, null, null, null, "instance-a", "q1")));
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNREADABLE);
+
+        submit("referral-3", "CREATED", "EVT-3", HASH_A, "person-3", "instance-a", "q2");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
+    }
+
+    @Test
+    void shouldForgetAReferralInactiveFor730Days() {
+        submit("referral-4", "CREATED", "EVT-4", HASH_A, "person-4", "instance-a", "q1");
+        assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-4")).isNotNull();
+
+        now.set(now.get().plus(Duration.ofDays(729)));
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-4")).isNotNull();
+
+        now.set(now.get().plus(Duration.ofDays(2)));
+        driver.advanceWallClockTime(Duration.ofHours(1));
+        assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-4")).isNull();
+        submit("referral-4", "UPDATED", "EVT-4U", HASH_A, null, "instance-a", "q2");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNKNOWN_REFERRAL);
+    }
+
+    @Test
+    void shouldBeDescribedInTheDocsAsKafkaStreamsDescribesIt() throws Exception {
+        String described = ReferralStateTopology.build("intake-submissions.v1", "referrals.v1", "intake-decisions.v1",
+                clock, Duration.ofDays(730), Duration.ofHours(1), (bytes, person, basis) -> bytes).describe().toString();
+        String docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs/referral-state.md"));
+        assertThat(docs).as("docs/referral-state.md holds the topology's description")
+                .contains(described.strip().lines().map(String::stripTrailing)
+                        .collect(java.util.stream.Collectors.joining("\n")));
+    }
+
+    private void submit(String referralId, String type, String partnerEventId, String hash, String person,
+                        String replyTo, String correlationId) {
+        submissions.pipeInput(new TestRecord<>(referralId, ("event " + partnerEventId).getBytes(StandardCharsets.UTF_8),
+                headers(type, partnerEventId, hash, person, "NIR", replyTo, correlationId)));
+    }
+
+    private static Headers headers(String type, String partnerEventId, String hash, String person, String basis,
+                                   String replyTo, String correlationId) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        add(headers, RecordHeaders.PARTNER_ID, type == null ? null : "france-travail-93");
+        add(headers, RecordHeaders.PARTNER_EVENT_ID, partnerEventId);
+        add(headers, RecordHeaders.EVENT_TYPE, type);
+        add(headers, RecordHeaders.CONTENT_HASH, hash);
+        add(headers, RecordHeaders.PERSON_REFERENCE_BASIS, person == null ? null : basis);
+        add(headers, SubmissionHeaders.PERSON_REFERENCE, person);
+        add(headers, SubmissionHeaders.REPLY_TO, replyTo);
+        add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
+        return headers;
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        if (value != null) {
+            headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private LedgerDecision lastDecision() {
+        List<TestRecord<String, byte[]>> answers = decisions.readRecordsToList();
+        assertThat(answers).isNotEmpty();
+        return LedgerDecision.fromJson(answers.get(answers.size() - 1).value());
+    }
+
+    private static String header(Headers headers, String name) {
+        return new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
