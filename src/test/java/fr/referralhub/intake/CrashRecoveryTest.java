@@ -118,8 +118,12 @@ class CrashRecoveryTest {
         assertThat(report.get("outcome").asText()).isEqualTo("PROCESSED");
         assertThat(report.get("rows").asInt()).isEqualTo(INPUTS);
         assertThat(report.get("rejected").asInt()).isEqualTo(invalidRows.size());
-        assertThat(report.get("duplicates").asInt()).isEqualTo(publishedAtKill);
-        assertThat(report.get("accepted").asInt()).isEqualTo(valid.size() - publishedAtKill);
+        // Rows sent to the referral ledger before the kill are decided after the restart even if nobody waits for the
+        // answer any more: the file read again finds them duplicates too.
+        int duplicates = report.get("duplicates").asInt();
+        int accepted = report.get("accepted").asInt();
+        assertThat(duplicates).isGreaterThanOrEqualTo(publishedAtKill);
+        assertThat(accepted + duplicates).isEqualTo(valid.size());
         assertThat(partnerFolder.resolve(fileName + ".camelLock")).doesNotExist();
 
         // Refused rows are dead-lettered with file name and row; rows refused before the kill are dead-lettered again
@@ -136,8 +140,8 @@ class CrashRecoveryTest {
         // The restarted hub's own accounting is the report's.
         Map<String, Double> counters = intakeCounters("CSV_FILE", CSV_PARTNER);
         assertThat(counters).containsEntry("received", (double) INPUTS)
-                .containsEntry("published", (double) (valid.size() - publishedAtKill))
-                .containsEntry("duplicate", (double) publishedAtKill)
+                .containsEntry("published", (double) accepted)
+                .containsEntry("duplicate", (double) duplicates)
                 .containsEntry("rejected", (double) invalidRows.size());
     }
 
@@ -173,9 +177,12 @@ class CrashRecoveryTest {
                 + "refused records (repeats: consumed again after the restart)%n", publishedAtKill, valid.size(),
                 deadLetters.size(), invalid.size());
 
-        // Only what the killed hub had not published is published by the restarted one.
-        assertThat(intakeCounters("KAFKA_XML", LANDLORD)).containsEntry("published",
-                (double) (valid.size() - publishedAtKill));
+        // Only what the killed hub had not published is published by the restarted one; the records of batches it had
+        // not committed are all read again, published or found duplicates.
+        Map<String, Double> counters = intakeCounters("KAFKA_XML", LANDLORD);
+        assertThat(counters.get("published")).isLessThanOrEqualTo(valid.size() - publishedAtKill);
+        assertThat(counters.get("published") + counters.getOrDefault("duplicate", 0.0))
+                .isGreaterThanOrEqualTo(valid.size() - publishedAtKill);
     }
 
     /** The current hub, started if there is none (each test leaves the restarted hub running for the next). */
@@ -319,6 +326,7 @@ class CrashRecoveryTest {
     private KafkaConsumer<String, byte[]> fromTheBeginning(String topic) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
