@@ -11,7 +11,7 @@ RUN ./mvnw -B -Dproduction -Dmaven.test.skip=true package
 
 FROM eclipse-temurin:17.0.15_6-jre
 RUN groupadd --system hub && useradd --system --gid hub --uid 10001 --home-dir /app hub \
- && mkdir -p /var/lib/referral-hub/drops && chown -R 10001:hub /var/lib/referral-hub
+ && mkdir -p /var/lib/referral-hub/drops /var/lib/referral-hub/state && chown -R 10001:hub /var/lib/referral-hub
 # Training bodies' drop folders (HUB_FILE_DROPS): a volume mounted here starts owned by the hub's user.
 WORKDIR /app
 COPY --from=build /src/target/referral-hub-*.jar /app/referral-hub.jar

@@ -20,7 +20,8 @@ import fr.referralhub.counselling.CounsellingNotices;
 import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.counselling.ReferralRouting;
 import fr.referralhub.counselling.ReferralRoutings;
-import fr.referralhub.intake.ReferrerIndex;
+import fr.referralhub.state.ReferralOrigin;
+import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.status.StatusBook;
 import fr.referralhub.status.StatusReports;
 import fr.referralhub.topics.RecordHeaders;
@@ -69,20 +70,20 @@ public class ReferralExpiry {
     private final ReferralRoutings routings;
     private final StatusBook book;
     private final StatusReports reports;
-    private final ReferrerIndex referrers;
+    private final ReferralStateReads referralState;
     private final CounsellingNotices notices;
     private final CounsellingTopics topics;
     private final MeterRegistry meters;
 
     public ReferralExpiry(ExpiryProperties properties, Clock clock, ReferralRoutings routings, StatusBook book,
-                          StatusReports reports, ReferrerIndex referrers, CounsellingNotices notices,
+                          StatusReports reports, ReferralStateReads referralState, CounsellingNotices notices,
                           CounsellingTopics topics, MeterRegistry meters) {
         this.properties = properties;
         this.clock = clock;
         this.routings = routings;
         this.book = book;
         this.reports = reports;
-        this.referrers = referrers;
+        this.referralState = referralState;
         this.notices = notices;
         this.topics = topics;
         this.meters = meters;
@@ -102,16 +103,22 @@ public class ReferralExpiry {
         List<Exchange> outputs = new ArrayList<>();
         for (ReferralRouting routing : routings.all()) {
             Optional<Instant> first = routing.firstDeliveredAt();
-            if (first.isEmpty() || referrers.isCancelled(routing.referralId())) {
+            if (first.isEmpty()) {
+                continue;
+            }
+            Duration waiting = Duration.between(first.get(), now);
+            boolean due = waiting.compareTo(properties.expireAfter()) >= 0
+                    || waiting.compareTo(properties.reminderAfter()) >= 0 && routing.remindedAt() == null;
+            if (!due) {
                 continue;
             }
             Set<String> services = new LinkedHashSet<>(routing.sentTo().values());
             boolean nobodyActed = services.stream()
                     .allMatch(service -> StatusReports.WAITING.contains(book.statusOf(routing.referralId(), service)));
-            if (!nobodyActed) {
+            // Asked last, and only of what is due: the referral ledger may answer from another instance.
+            if (!nobodyActed || isCancelled(routing.referralId())) {
                 continue;
             }
-            Duration waiting = Duration.between(first.get(), now);
             if (waiting.compareTo(properties.expireAfter()) >= 0) {
                 outputs.addAll(notices.notices(exchange.getContext(), routing, CounsellingNotice.EXPIRED, now, services));
                 plan.toExpire().put(routing.referralId(), services);
@@ -138,7 +145,7 @@ public class ReferralExpiry {
             routings.update(reminded.referralId(), routing -> routing.remindedAt() == null
                     ? routing.reminded(plan.now()) : routing);
             count("hub.expiry.reminders", "Referrals reminded because no counselling service acted on them",
-                    "partner", referrers.referrerOf(reminded.referralId()).map(ReferrerIndex.Referrer::partnerId)
+                    "partner", referralState.origin(reminded.referralId()).map(ReferralOrigin::partnerId)
                             .orElse("unknown"));
         }
         plan.toExpire().forEach((referralId, services) -> services.forEach(service ->
@@ -146,8 +153,12 @@ public class ReferralExpiry {
                         "(Referral, service) pairs expired because nobody acted in time", "service", service))));
     }
 
+    private boolean isCancelled(String referralId) {
+        return referralState.origin(referralId).map(ReferralOrigin::cancelled).orElse(false);
+    }
+
     private Optional<Exchange> reminderFeedback(Exchange exchange, ReferralRouting routing, Instant now) {
-        Optional<ReferrerIndex.Referrer> referrer = referrers.referrerOf(routing.referralId());
+        Optional<ReferralOrigin> referrer = referralState.origin(routing.referralId());
         if (referrer.isEmpty()) {
             log.warn("Referral {} is reminded to its services only: no referrer known", routing.referralId());
             return Optional.empty();
@@ -157,7 +168,7 @@ public class ReferralExpiry {
                 .setFeedbackId(UUID.nameUUIDFromBytes(("feedback:" + reminderId + ":" + FeedbackKind.REMINDER)
                         .getBytes(StandardCharsets.UTF_8)).toString())
                 .setReferralId(routing.referralId())
-                .setPartnerEventId(referrer.get().partnerEventId())
+                .setPartnerEventId(referrer.get().creationEventId())
                 .setEventId(reminderId)
                 .setKind(FeedbackKind.REMINDER)
                 .setReasonCode("SANS_REPONSE")
@@ -171,7 +182,7 @@ public class ReferralExpiry {
         message.setHeader(KafkaConstants.KEY, routing.referralId());
         message.setHeader(RecordHeaders.REFERRAL_ID, routing.referralId());
         message.setHeader(RecordHeaders.PARTNER_ID, referrer.get().partnerId());
-        message.setHeader(RecordHeaders.PARTNER_EVENT_ID, referrer.get().partnerEventId());
+        message.setHeader(RecordHeaders.PARTNER_EVENT_ID, referrer.get().creationEventId());
         return Optional.of(out);
     }
 

@@ -70,6 +70,20 @@ public class PersonPseudonymizer {
         return new PersonReference(hmac("REFERRAL:" + referralId), PersonReferenceBasis.NONE);
     }
 
+    /**
+     * A key for another purpose, derived from the pseudonymisation secret that every hub instance must share anyway
+     * (e.g. how instances authenticate each other): one secret to manage, and the secret itself is never used twice.
+     */
+    public byte[] derivedKey(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(("KEY:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
     private String hmac(String input) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * and in the details of the {@code silentPartners} health contributor. That contributor stays UP: the hub itself is
  * healthy, and no probe should restart it for a partner's outage.
  *
- * <p>Activity is fed by every input received and, at start-up, by the referral history the referrer index reads, so
+ * <p>Activity is fed by every input received and, at start-up, by the referral history intake.PartnerHistory reads, so
  * a restart does not forget who used to send. Partners never heard from are not "silent": nothing is known of their
  * rhythm yet.
  */

@@ -122,6 +122,9 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/openapi.yaml", "/api/asyncapi.yaml", "/api/schemas/**").permitAll()
                         .requestMatchers(actuator + "/health", actuator + "/health/**", actuator + "/info").permitAll()
                         .requestMatchers("/login", "/error").permitAll()
+                        // Hub instances reading each other's referral state: signed by the peer, checked by the
+                        // controller (fr.referralhub.state.ReferralStatePeerController), never an operator's session.
+                        .requestMatchers(HttpMethod.GET, "/internal/v1/referral-state/**").permitAll()
                         .requestMatchers(HttpMethod.GET, "/ops/**").hasAnyRole(Roles.VIEWER, Roles.OPERATOR)
                         .requestMatchers(HttpMethod.HEAD, "/ops/**").hasAnyRole(Roles.VIEWER, Roles.OPERATOR)
                         .requestMatchers("/ops/**").hasRole(Roles.OPERATOR)

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +104,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // Where other instances read this one's stores (ReferralStateReads). A port of 0 (tests of one instance) is
+        // never asked: the only instance owns every partition.
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + httpPort);
         config.put(StreamsConfig.CLIENT_ID_CONFIG, "referral-hub-state");
         // An instance that died (kill -9, lost host) gives its partitions up after 10 s rather than the default 45 s:
@@ -121,6 +124,16 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         } catch (UnknownHostException e) {
             return "localhost";
         }
+    }
+
+    /** The running Streams application, for interactive queries; null before the start and after the stop. */
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    /** How other instances reach this one: what it advertises in the group's metadata. */
+    HostInfo self() {
+        return new HostInfo(advertisedHost(), httpPort);
     }
 
     /** Starts the Streams application and waits until its stores are restored and it runs: intake can then be answered. */

@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The current status of every (referral, service) pair and the status event ids already accepted: a view of
- * {@code referral-status-changes.v1}, read to its end at start-up and then followed (the pattern of intake.ReferrerIndex: no
+ * {@code referral-status-changes.v1}, read to its end at start-up and then followed (like intake.PartnerHistory: no
  * second store to drift from what was really written; changes accepted by other instances are seen too), through a
  * {@link TopicFollower}.
  *

@@ -24,8 +24,9 @@ import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.ReferralRoutings;
 import fr.referralhub.intake.FieldError;
-import fr.referralhub.intake.ReferrerIndex;
 import fr.referralhub.partners.PartnerRegistry;
+import fr.referralhub.state.ReferralOrigin;
+import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.status.StatusReportRefusedException.Kind;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -58,18 +59,18 @@ public class StatusReports {
     private final ServiceRegistry services;
     private final PartnerRegistry partners;
     private final ReferralRoutings routings;
-    private final ReferrerIndex referrers;
+    private final ReferralStateReads referralState;
     private final StatusBook book;
     private final Clock clock = Clock.systemUTC();
     /** Reports on the same (referral, service) are judged one at a time (striped, so the table stays small). */
     private final Object[] locks = new Object[64];
 
     public StatusReports(ServiceRegistry services, PartnerRegistry partners, ReferralRoutings routings,
-                         ReferrerIndex referrers, StatusBook book) {
+                         ReferralStateReads referralState, StatusBook book) {
         this.services = services;
         this.partners = partners;
         this.routings = routings;
-        this.referrers = referrers;
+        this.referralState = referralState;
         this.book = book;
         Arrays.setAll(locks, i -> new Object());
     }
@@ -248,20 +249,20 @@ public class StatusReports {
                         + "' already reported " + change.getStatus() + " on another or the same referral: one id names "
                         + "one report; send a change under a new id");
             }
-            ReferralStatus from = referrers.isCancelled(referralId) ? ReferralStatus.CANCELLED
+            ReferralOrigin origin = referralState.origin(referralId).orElse(null);
+            ReferralStatus from = origin != null && origin.cancelled() ? ReferralStatus.CANCELLED
                     : book.statusOf(referralId, serviceId);
             StatusMachine.refusal(from, report.status()).ifPresent(why -> {
                 throw StatusReportRefusedException.of(Kind.IMPOSSIBLE_TRANSITION, "status", why);
             });
             Instant now = clock.instant();
-            ReferrerIndex.Referrer referrer = referrers.referrerOf(referralId).orElse(null);
             ReferralStatusChange change = ReferralStatusChange.newBuilder()
                     .setChangeId(UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + report.statusEventId())
                             .getBytes(StandardCharsets.UTF_8)).toString())
                     .setReferralId(referralId)
                     .setServiceId(serviceId)
-                    .setReferrerPartnerId(referrer == null ? null : referrer.partnerId())
-                    .setReferrerPartnerEventId(referrer == null ? null : referrer.partnerEventId())
+                    .setReferrerPartnerId(origin == null ? null : origin.partnerId())
+                    .setReferrerPartnerEventId(origin == null ? null : origin.creationEventId())
                     .setStatusEventId(report.statusEventId())
                     .setPreviousStatus(from)
                     .setStatus(report.status())
@@ -300,18 +301,20 @@ public class StatusReports {
         String statusEventId = "expiry:" + referralId + ":" + serviceId;
         synchronized (locks[Math.floorMod(Objects.hash(referralId, serviceId), locks.length)]) {
             ReferralStatus from = book.statusOf(referralId, serviceId);
-            if (book.byStatusEvent(serviceId, statusEventId).isPresent() || referrers.isCancelled(referralId)
-                    || !WAITING.contains(from)) {
+            if (book.byStatusEvent(serviceId, statusEventId).isPresent() || !WAITING.contains(from)) {
                 return Optional.empty();
             }
-            ReferrerIndex.Referrer referrer = referrers.referrerOf(referralId).orElse(null);
+            ReferralOrigin origin = referralState.origin(referralId).orElse(null);
+            if (origin != null && origin.cancelled()) {
+                return Optional.empty();
+            }
             ReferralStatusChange change = ReferralStatusChange.newBuilder()
                     .setChangeId(UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + statusEventId)
                             .getBytes(StandardCharsets.UTF_8)).toString())
                     .setReferralId(referralId)
                     .setServiceId(serviceId)
-                    .setReferrerPartnerId(referrer == null ? null : referrer.partnerId())
-                    .setReferrerPartnerEventId(referrer == null ? null : referrer.partnerEventId())
+                    .setReferrerPartnerId(origin == null ? null : origin.partnerId())
+                    .setReferrerPartnerEventId(origin == null ? null : origin.creationEventId())
                     .setStatusEventId(statusEventId)
                     .setPreviousStatus(from)
                     .setStatus(ReferralStatus.EXPIRED)

@@ -5,8 +5,9 @@ import java.util.Map;
 
 import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.counselling.ReferralRoutings;
-import fr.referralhub.intake.ReferrerIndex;
 import fr.referralhub.partners.PartnerRegistry;
+import fr.referralhub.state.ReferralOrigin;
+import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.status.ServiceRegistry;
 import fr.referralhub.timeline.TimelineRefusedException.Kind;
 import fr.referralhub.timeline.TimelineView.Reader;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
  * Route steps of {@code routes/referral-timeline.camel.yaml}: who is asking (a partner's or a counselling service's
  * API key, 401 otherwise), whether the referral is theirs to read, and the answer.
  *
- * <p>Who may read: the partner that created the referral ({@link ReferrerIndex#referrerOf}) and the services it was
+ * <p>Who may read: the partner that created the referral ({@link ReferralStateReads#origin}) and the services it was
  * delivered to ({@link ReferralRoutings}). Anyone else gets exactly the answer of an unknown id (404 unknown-referral),
  * so nobody learns which ids exist. The keys are read from the headers, never stored or logged, and every request
  * header is dropped before the answer.
@@ -33,15 +34,15 @@ public class TimelineReads {
 
     private final PartnerRegistry partners;
     private final ServiceRegistry services;
-    private final ReferrerIndex referrers;
+    private final ReferralStateReads referralState;
     private final ReferralRoutings routings;
     private final ReferralTimelines timelines;
 
-    public TimelineReads(PartnerRegistry partners, ServiceRegistry services, ReferrerIndex referrers,
+    public TimelineReads(PartnerRegistry partners, ServiceRegistry services, ReferralStateReads referralState,
                          ReferralRoutings routings, ReferralTimelines timelines) {
         this.partners = partners;
         this.services = services;
-        this.referrers = referrers;
+        this.referralState = referralState;
         this.routings = routings;
         this.timelines = timelines;
     }
@@ -70,7 +71,7 @@ public class TimelineReads {
 
     /** The timeline of a referral for a reader; 404 (as for an unknown id) when it is not the reader's to see. */
     public Map<String, Object> read(String referralId, Reader reader) {
-        ReferrerIndex.Referrer referrer = referralId == null ? null : referrers.referrerOf(referralId).orElse(null);
+        ReferralOrigin referrer = referralId == null ? null : referralState.origin(referralId).orElse(null);
         if (referrer == null) {
             throw TimelineRefusedException.unknownReferral();
         }
@@ -85,7 +86,7 @@ public class TimelineReads {
         if (!timelines.isRunning()) {
             throw TimelineRefusedException.unavailable();
         }
-        return TimelineView.answer(referralId, referrer.partnerId(), referrer.partnerEventId(), deliveredTo,
+        return TimelineView.answer(referralId, referrer.partnerId(), referrer.creationEventId(), deliveredTo,
                 timelines.historyOf(referralId), reader);
     }
 

@@ -1,8 +1,8 @@
 package fr.referralhub.topics;
 
 /**
- * Kafka headers the hub writes on canonical records. They let the referrer index (intake.ReferrerIndex) rebuild itself
- * from {@code referrals.v1} without decoding values, and let operators trace a record back to the partner event.
+ * Kafka headers the hub writes on canonical records. They let views of {@code referrals.v1} (intake.PartnerHistory)
+ * read it without decoding values, and let operators trace a record back to the partner event.
  * None of them holds personal data.
  */
 public final class RecordHeaders {

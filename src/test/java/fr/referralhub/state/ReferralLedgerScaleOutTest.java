@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestInstance;
  * De-duplication across hub instances, on a real broker: two hub processes of one referral-state application receive
  * the same partner events at the same instant, one of them is killed with SIGKILL while partners keep sending to the
  * other, and comes back. Each partner event must give exactly one record on the referrals topic, and both callers of
- * a pair must learn the same referral id, one told ACCEPTED and the other ALREADY_RECEIVED.
+ * a pair must learn the same referral id, one told ACCEPTED and the other ALREADY_RECEIVED. Timeline reads and status
+ * reports sent to either instance get the same answers, whichever instance owns the referral.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReferralLedgerScaleOutTest {
@@ -79,6 +80,38 @@ class ReferralLedgerScaleOutTest {
             assertThat(answer.get("status").asText()).isEqualTo("ALREADY_RECEIVED");
         }
 
+        // Reads and status reports land on either instance; the referral's origin is answered by its owner.
+        for (int i = 0; i < 6; i++) {
+            HubProcess one = i % 2 == 0 ? a : b2;
+            HubProcess other = i % 2 == 0 ? b2 : a;
+            String referralId = accepted(post(a, eventId("again", i))).get("referralId").asText();
+            await("timeline of " + referralId + " the same on both instances").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+                        HttpResponse<String> fromA = get(a, referralId, PartnerApi.FRANCE_TRAVAIL_93);
+                        HttpResponse<String> fromB = get(b2, referralId, PartnerApi.FRANCE_TRAVAIL_93);
+                        assertThat(fromA.statusCode()).as(fromA.body()).isEqualTo(200);
+                        assertThat(JSON.readTree(fromB.body())).isEqualTo(JSON.readTree(fromA.body()));
+                    });
+            // Another partner's key gets the same 404 as an unknown id, on both.
+            assertThat(get(a, referralId, PartnerApi.MISSION_LOCALE_MARSEILLE).statusCode()).isEqualTo(404);
+            assertThat(get(b2, referralId, PartnerApi.MISSION_LOCALE_MARSEILLE).statusCode()).isEqualTo(404);
+            // The service it was delivered to reports to one instance, then re-sends to the other: the same answer.
+            String report = "{\"statusEventId\":\"scale-" + run + "-" + i + "\",\"status\":\"RECEIVED\"}";
+            HttpResponse<String> first = await("delivered to adil-93").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> reportStatus(one, referralId, report), r -> r.statusCode() != 404);
+            HttpResponse<String> again = reportStatus(other, referralId, report);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+            assertThat(JSON.readTree(again.body())).isEqualTo(JSON.readTree(first.body()));
+        }
+
+        // The instances' own read endpoint answers no one without a peer's signature.
+        HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
+                + "/internal/v1/referral-state/origins/" + accepted(post(a, eventId("first", 0))).get("referralId")
+                .asText())).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+
         Map<String, Long> published = TopicReader.readToEnd(bootstrapServers, referralsTopic).stream()
                 .map(r -> TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID))
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
@@ -114,6 +147,19 @@ class ReferralLedgerScaleOutTest {
                     .until(() -> post(hub, eventId).statusCode() == 202);
         }
         return ids;
+    }
+
+    private static HttpResponse<String> get(HubProcess hub, String referralId, String key) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/api/v1/referrals/"
+                        + referralId)).header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString()).join();
+    }
+
+    private static HttpResponse<String> reportStatus(HubProcess hub, String referralId, String report) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/api/v1/referrals/"
+                        + referralId + "/status")).header("Authorization", "Bearer dev-key-adil-93")
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(report)).build(), HttpResponse.BodyHandlers.ofString()).join();
     }
 
     private String eventId(String phase, int i) {

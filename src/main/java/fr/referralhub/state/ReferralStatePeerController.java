@@ -1,0 +1,51 @@
+package fr.referralhub.state;
+
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Answers other hub instances' reads of the referrals whose partitions this instance owns
+ * ({@link ReferralStateReads}). Only signed requests of a peer are answered (401 otherwise), only from this
+ * instance's own store (421 when it does not own the partition: the asking instance asks the metadata again), and
+ * the answer holds no personal data.
+ */
+@RestController
+class ReferralStatePeerController {
+
+    /** 421 Misdirected Request: not the owner (any more). */
+    private static final int MISDIRECTED = 421;
+
+    private final ReferralStateReads reads;
+
+    ReferralStatePeerController(ReferralStateReads reads) {
+        this.reads = reads;
+    }
+
+    @GetMapping(ReferralStateReads.PEER_PATH + "{referralId}")
+    ResponseEntity<ReferralOrigin> origin(@PathVariable String referralId, HttpServletRequest request,
+                                          @RequestHeader(name = PeerSignature.TIME_HEADER, required = false) String time,
+                                          @RequestHeader(name = PeerSignature.SIGNATURE_HEADER, required = false)
+                                          String signature) {
+        if (!reads.signature().verify("GET", request.getRequestURI(), time, signature)) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).build();
+        }
+        Integer partition = reads.ownPartition(referralId);
+        if (partition == null) {
+            return ResponseEntity.status(MISDIRECTED).build();
+        }
+        try {
+            Optional<ReferralOrigin> origin = reads.local(referralId, partition);
+            return origin.map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.notFound().build());
+        } catch (InvalidStateStoreException e) {
+            return ResponseEntity.status(MISDIRECTED).build();
+        }
+    }
+}

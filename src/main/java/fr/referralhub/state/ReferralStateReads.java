@@ -1,0 +1,163 @@
+package fr.referralhub.state;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.identity.PersonPseudonymizer;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads of the referral state, answered by the instance that owns the referral's partition: from this instance's
+ * store when it is the owner, otherwise over HTTP from the owner named by the group's metadata (interactive queries),
+ * signed ({@link PeerSignature}). Whichever instance a request lands on, the answer is the owner's, so it is the same.
+ *
+ * <p>While partitions move (an instance joined, left or died), the owner may be unknown or still restoring: the read
+ * is retried for a few seconds, then fails as an outage (503 to an HTTP caller, who retries).
+ */
+@Component
+public class ReferralStateReads {
+
+    /** Where an instance answers its peers' reads ({@link ReferralStatePeerController}). */
+    static final String PEER_PATH = "/internal/v1/referral-state/origins/";
+    private static final Duration RETRY_FOR = Duration.ofSeconds(8);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ReferralState state;
+    private final PeerSignature signature;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public ReferralStateReads(ReferralState state, PersonPseudonymizer pseudonymizer, Clock clock) {
+        this.state = state;
+        this.signature = new PeerSignature(pseudonymizer.derivedKey("referral-state-peers"), clock);
+    }
+
+    PeerSignature signature() {
+        return signature;
+    }
+
+    /** Who referred the referral and whether it was cancelled; empty for a referral the ledger does not know. */
+    public Optional<ReferralOrigin> origin(String referralId) {
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                return originOnce(referralId);
+            } catch (InvalidStateStoreException | OwnerUnavailable e) {
+                // Partitions are moving: ask the metadata again in a moment.
+                last = e;
+                pause();
+            }
+        }
+        throw new TimeoutException("The referral state of " + referralId + " is moving between hub instances; retry"
+                + " in a few seconds (" + (last == null ? "no answer" : last.getMessage()) + ")");
+    }
+
+    private Optional<ReferralOrigin> originOnce(String referralId) {
+        KafkaStreams streams = state.streams();
+        if (streams == null) {
+            throw new OwnerUnavailable("the referral state is not running on this instance");
+        }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(ReferralStateTopology.LEDGER_STORE, referralId,
+                Serdes.String().serializer());
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new OwnerUnavailable("no instance owns the partition of " + referralId + " yet");
+        }
+        if (owner.activeHost().equals(state.self())) {
+            return local(referralId, owner.partition());
+        }
+        return remote(owner.activeHost(), referralId);
+    }
+
+    /** From this instance's store, if it owns the partition (else {@link InvalidStateStoreException}: ask again). */
+    Optional<ReferralOrigin> local(String referralId, Integer partition) {
+        KafkaStreams streams = state.streams();
+        if (streams == null) {
+            throw new OwnerUnavailable("the referral state is not running on this instance");
+        }
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> query = StoreQueryParameters.fromNameAndType(
+                ReferralStateTopology.LEDGER_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore());
+        if (partition != null) {
+            query = query.withPartition(partition);
+        }
+        byte[] stored = streams.store(query).get(referralId);
+        return stored == null ? Optional.empty() : Optional.of(ReferralOrigin.of(referralId, LedgerEntry.fromJson(stored)));
+    }
+
+    /** This instance's own partition of a key, or null when it does not own it as the active task. */
+    Integer ownPartition(String referralId) {
+        KafkaStreams streams = state.streams();
+        if (streams == null) {
+            return null;
+        }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(ReferralStateTopology.LEDGER_STORE, referralId,
+                Serdes.String().serializer());
+        return owner != null && owner.activeHost().equals(state.self()) ? owner.partition() : null;
+    }
+
+    private Optional<ReferralOrigin> remote(HostInfo owner, String referralId) {
+        String path = PEER_PATH + URLEncoder.encode(referralId, StandardCharsets.UTF_8);
+        String[] signed = signature.sign("GET", path);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
+                .timeout(Duration.ofSeconds(5))
+                .header(PeerSignature.TIME_HEADER, signed[0])
+                .header(PeerSignature.SIGNATURE_HEADER, signed[1])
+                .GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new OwnerUnavailable("the owner " + owner + " does not answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("Interrupted while reading the referral state from " + owner);
+        }
+        return switch (response.statusCode()) {
+            case 200 -> Optional.of(read(response.body()));
+            case 404 -> Optional.empty();
+            // 421: that instance no longer owns the partition (it moved since we asked the metadata).
+            default -> throw new OwnerUnavailable("the owner " + owner + " answered " + response.statusCode());
+        };
+    }
+
+    private static ReferralOrigin read(byte[] json) {
+        try {
+            return JSON.readValue(json, ReferralOrigin.class);
+        } catch (IOException e) {
+            throw new OwnerUnavailable("unreadable answer of the owner: " + e.getMessage());
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TimeoutException("Interrupted while the referral state was moving");
+        }
+    }
+
+    /** The owner of a key cannot answer now; the metadata is asked again. */
+    static final class OwnerUnavailable extends RuntimeException {
+        OwnerUnavailable(String message) {
+            super(message);
+        }
+    }
+}
