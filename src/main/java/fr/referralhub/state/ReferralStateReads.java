@@ -13,6 +13,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.identity.PersonPseudonymizer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -44,8 +46,17 @@ public class ReferralStateReads {
     private final PeerSignature signature;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public ReferralStateReads(ReferralState state, PersonPseudonymizer pseudonymizer, Clock clock) {
+    private final Counter localReads;
+    private final Counter peerReads;
+
+    public ReferralStateReads(ReferralState state, PersonPseudonymizer pseudonymizer, Clock clock, MeterRegistry meters) {
         this.state = state;
+        this.localReads = Counter.builder("hub.referral-state.reads").tag("answered-by", "this-instance")
+                .description("Reads of the referral state, by who answered: this instance's store or the owner's")
+                .register(meters);
+        this.peerReads = Counter.builder("hub.referral-state.reads").tag("answered-by", "owner-instance")
+                .description("Reads of the referral state, by who answered: this instance's store or the owner's")
+                .register(meters);
         this.signature = new PeerSignature(pseudonymizer.derivedKey("referral-state-peers"), clock);
     }
 
@@ -81,9 +92,13 @@ public class ReferralStateReads {
             throw new OwnerUnavailable("no instance owns the partition of " + referralId + " yet");
         }
         if (owner.activeHost().equals(state.self())) {
-            return local(referralId, owner.partition());
+            Optional<ReferralOrigin> origin = local(referralId, owner.partition());
+            localReads.increment();
+            return origin;
         }
-        return remote(owner.activeHost(), referralId);
+        Optional<ReferralOrigin> origin = remote(owner.activeHost(), referralId);
+        peerReads.increment();
+        return origin;
     }
 
     /** From this instance's store, if it owns the partition (else {@link InvalidStateStoreException}: ask again). */

@@ -106,6 +106,9 @@ class ReferralLedgerScaleOutTest {
             assertThat(JSON.readTree(again.body())).isEqualTo(JSON.readTree(first.body()));
         }
 
+        // Some of those reads were answered by the other instance, as owner of the referral.
+        assertThat(peerReads(a) + peerReads(b2)).as("reads answered by the owning peer").isPositive();
+
         // The instances' own read endpoint answers no one without a peer's signature.
         HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
                 + "/internal/v1/referral-state/origins/" + accepted(post(a, eventId("first", 0))).get("referralId")
@@ -147,6 +150,15 @@ class ReferralLedgerScaleOutTest {
                     .until(() -> post(hub, eventId).statusCode() == 202);
         }
         return ids;
+    }
+
+    /** hub.referral-state.reads{answered-by=owner-instance} of an instance, from its Prometheus scrape. */
+    private static double peerReads(HubProcess hub) {
+        String scrape = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port()
+                + "/actuator/prometheus")).GET().build(), HttpResponse.BodyHandlers.ofString()).join().body();
+        return scrape.lines().filter(line -> line.startsWith("hub_referral_state_reads_total{")
+                        && line.contains("answered_by=\"owner-instance\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static HttpResponse<String> get(HubProcess hub, String referralId, String key) {
