@@ -20,9 +20,9 @@ import fr.referralhub.counselling.CounsellingNotices;
 import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.counselling.ReferralRouting;
 import fr.referralhub.counselling.ReferralRoutings;
-import fr.referralhub.state.ReferralOrigin;
+import fr.referralhub.state.ReferralSummary;
 import fr.referralhub.state.ReferralStateReads;
-import fr.referralhub.status.StatusBook;
+import fr.referralhub.state.StatusMachine;
 import fr.referralhub.status.StatusReports;
 import fr.referralhub.topics.RecordHeaders;
 import io.micrometer.core.instrument.Counter;
@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
  * has acted on (DOMAIN.md: Dora reminds after 10 days and expires after 30).
  *
  * <p>A referral is considered when it was delivered to at least one service, the referrer has not cancelled it, and
- * every service it went to is still REQUESTED or RECEIVED ({@link StatusReports#WAITING}). RECEIVED does not count as
+ * every service it went to is still REQUESTED or RECEIVED ({@link StatusMachine#WAITING}). RECEIVED does not count as
  * acting: it only acknowledges that the service has the referral (often automatically), while Dora's rule is about
  * services that did not answer; any decision (ACCEPTED, REJECTED, ON_HOLD...) by any service takes the referral out
  * of expiry for good. Delays count from the referral's first delivery ({@link ReferralRouting#firstDeliveredAt()}).
@@ -68,20 +68,18 @@ public class ReferralExpiry {
     private final ExpiryProperties properties;
     private final Clock clock;
     private final ReferralRoutings routings;
-    private final StatusBook book;
     private final StatusReports reports;
     private final ReferralStateReads referralState;
     private final CounsellingNotices notices;
     private final CounsellingTopics topics;
     private final MeterRegistry meters;
 
-    public ReferralExpiry(ExpiryProperties properties, Clock clock, ReferralRoutings routings, StatusBook book,
+    public ReferralExpiry(ExpiryProperties properties, Clock clock, ReferralRoutings routings,
                           StatusReports reports, ReferralStateReads referralState, CounsellingNotices notices,
                           CounsellingTopics topics, MeterRegistry meters) {
         this.properties = properties;
         this.clock = clock;
         this.routings = routings;
-        this.book = book;
         this.reports = reports;
         this.referralState = referralState;
         this.notices = notices;
@@ -112,11 +110,16 @@ public class ReferralExpiry {
             if (!due) {
                 continue;
             }
+            // Only the instance that owns the referral reminds and expires it, from its own store: with several
+            // instances each referral is handled once, and no sweep asks another instance anything.
+            ReferralSummary state = referralState.ifOwnedHere(routing.referralId()).orElse(null);
+            if (state == null || state.cancelled()) {
+                continue;
+            }
             Set<String> services = new LinkedHashSet<>(routing.sentTo().values());
             boolean nobodyActed = services.stream()
-                    .allMatch(service -> StatusReports.WAITING.contains(book.statusOf(routing.referralId(), service)));
-            // Asked last, and only of what is due: the referral ledger may answer from another instance.
-            if (!nobodyActed || isCancelled(routing.referralId())) {
+                    .allMatch(service -> StatusMachine.WAITING.contains(state.statusAt(service)));
+            if (!nobodyActed) {
                 continue;
             }
             if (waiting.compareTo(properties.expireAfter()) >= 0) {
@@ -145,7 +148,7 @@ public class ReferralExpiry {
             routings.update(reminded.referralId(), routing -> routing.remindedAt() == null
                     ? routing.reminded(plan.now()) : routing);
             count("hub.expiry.reminders", "Referrals reminded because no counselling service acted on them",
-                    "partner", referralState.origin(reminded.referralId()).map(ReferralOrigin::partnerId)
+                    "partner", referralState.summary(reminded.referralId()).map(ReferralSummary::partnerId)
                             .orElse("unknown"));
         }
         plan.toExpire().forEach((referralId, services) -> services.forEach(service ->
@@ -153,12 +156,8 @@ public class ReferralExpiry {
                         "(Referral, service) pairs expired because nobody acted in time", "service", service))));
     }
 
-    private boolean isCancelled(String referralId) {
-        return referralState.origin(referralId).map(ReferralOrigin::cancelled).orElse(false);
-    }
-
     private Optional<Exchange> reminderFeedback(Exchange exchange, ReferralRouting routing, Instant now) {
-        Optional<ReferralOrigin> referrer = referralState.origin(routing.referralId());
+        Optional<ReferralSummary> referrer = referralState.summary(routing.referralId());
         if (referrer.isEmpty()) {
             log.warn("Referral {} is reminded to its services only: no referrer known", routing.referralId());
             return Optional.empty();

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.schemaregistry.AvroSerdeConfig;
 import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.topics.HubTopicProperties;
@@ -111,7 +112,40 @@ public class IntakeSubmissions implements SmartLifecycle {
             add(headers, RecordHeaders.EVENT_TYPE, submission.eventType());
             add(headers, RecordHeaders.PERSON_REFERENCE_BASIS, submission.personReferenceBasis());
             add(headers, RecordHeaders.CONTENT_HASH, submission.contentHash());
+            add(headers, SubmissionHeaders.KIND, SubmissionHeaders.PARTNER_EVENT);
             add(headers, SubmissionHeaders.PERSON_REFERENCE, submission.personReference());
+            add(headers, SubmissionHeaders.REPLY_TO, instanceId);
+            add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
+            producer.send(record, (metadata, failure) -> {
+                if (failure != null) {
+                    decision.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            decision.completeExceptionally(e);
+        }
+        return decision;
+    }
+
+    /**
+     * Sends a counselling service's status report ({@code expiry} false) or the hub's expiry at a service to the
+     * referral state, which judges it against the referral's status there and publishes it to
+     * referral-status-changes.v1 if it stands; the future completes with that decision.
+     *
+     * @param change the change as reported; its previous status and referrer are set by the referral state
+     */
+    public CompletableFuture<LedgerDecision> submitStatus(ReferralStatusChange change, boolean expiry) {
+        String correlationId = UUID.randomUUID().toString();
+        CompletableFuture<LedgerDecision> decision = new CompletableFuture<>();
+        waiting.put(correlationId, decision);
+        decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
+        try {
+            byte[] value = serializer.serialize(topics.referralStatusChanges(), change);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.intakeSubmissions(),
+                    change.getReferralId(), value);
+            Headers headers = record.headers();
+            add(headers, SubmissionHeaders.KIND, expiry ? SubmissionHeaders.EXPIRY : SubmissionHeaders.STATUS_REPORT);
+            add(headers, SubmissionHeaders.SERVICE_ID, change.getServiceId());
             add(headers, SubmissionHeaders.REPLY_TO, instanceId);
             add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
             producer.send(record, (metadata, failure) -> {

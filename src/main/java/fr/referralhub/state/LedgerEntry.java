@@ -19,11 +19,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param partnerId       the partner that created the referral (its referrer)
  * @param creationEventId the partner's id of the creation event (the id the referrer knows the referral by)
  * @param events          partner event id to what was published for it
- * @param lastActivity    epoch milliseconds of the last event: the entry leaves the store 730 days after it
+ * @param lastActivity    epoch milliseconds of the last event or status change: the entry leaves the store 730 days
+ *                        after it
+ * @param statuses        service id to the referral's status there (absent: REQUESTED, if it was delivered there)
+ * @param statusEvents    {@link #statusEventKey} to the change a service's status event made: a re-sent report gets
+ *                        the same answer
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record LedgerEntry(String partnerId, String creationEventId, String personReference, String personReferenceBasis,
-                   boolean cancelled, Map<String, PublishedEvent> events, long lastActivity) {
+                   boolean cancelled, Map<String, PublishedEvent> events, long lastActivity,
+                   Map<String, String> statuses, Map<String, StatusChangeSummary> statusEvents) {
+
+    LedgerEntry {
+        statuses = statuses == null ? Map.of() : statuses;
+        statusEvents = statusEvents == null ? Map.of() : statusEvents;
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,14 +49,47 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
                                String contentHash, long now) {
         Map<String, PublishedEvent> events = new LinkedHashMap<>();
         events.put(creationEventId, new PublishedEvent("CREATED", contentHash));
-        return new LedgerEntry(partnerId, creationEventId, personReference, basis, false, events, now);
+        return new LedgerEntry(partnerId, creationEventId, personReference, basis, false, events, now, Map.of(),
+                Map.of());
     }
 
     LedgerEntry with(String partnerEventId, String type, String contentHash, long now) {
         Map<String, PublishedEvent> more = new LinkedHashMap<>(events);
         more.put(partnerEventId, new PublishedEvent(type, contentHash));
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis,
-                cancelled || "CANCELLED".equals(type), more, now);
+                cancelled || "CANCELLED".equals(type), more, now, statuses, statusEvents);
+    }
+
+    /** A referral known only by statuses (delivered before the referral state recorded it): no creation, no referrer. */
+    static LedgerEntry unrecorded(long now) {
+        return new LedgerEntry(null, null, null, null, false, Map.of(), now, Map.of(), Map.of());
+    }
+
+    /** This creation, keeping the statuses an {@link #unrecorded} entry gathered before it (none if null). */
+    LedgerEntry withStatusesOf(LedgerEntry earlier) {
+        if (earlier == null) {
+            return this;
+        }
+        return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
+                lastActivity, earlier.statuses(), earlier.statusEvents());
+    }
+
+    /** The referral's status at a service: REQUESTED until the service reports anything. */
+    String statusAt(String serviceId) {
+        return statuses.getOrDefault(serviceId, "REQUESTED");
+    }
+
+    LedgerEntry withStatusChange(StatusChangeSummary change, long now) {
+        Map<String, String> moreStatuses = new LinkedHashMap<>(statuses);
+        moreStatuses.put(change.serviceId(), change.status());
+        Map<String, StatusChangeSummary> moreEvents = new LinkedHashMap<>(statusEvents);
+        moreEvents.put(statusEventKey(change.serviceId(), change.statusEventId()), change);
+        return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
+                now, moreStatuses, moreEvents);
+    }
+
+    static String statusEventKey(String serviceId, String statusEventId) {
+        return serviceId + '\u0001' + statusEventId;
     }
 
     byte[] toJson() {

@@ -4,6 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
+import java.util.Optional;
+
+import fr.referralhub.avro.ReferralStatus;
+import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.state.LedgerDecision.Outcome;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.common.header.Header;
@@ -36,11 +40,13 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
     private final Duration recordLife;
     private final Duration sweepEvery;
     private final PersonReferenceWriter personReferences;
+    private final StatusChangeCodec statusChanges;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> ledger;
 
     LedgerProcessor(String storeName, Clock clock, Duration recordLife, Duration sweepEvery,
-                    PersonReferenceWriter personReferences) {
+                    PersonReferenceWriter personReferences, StatusChangeCodec statusChanges) {
+        this.statusChanges = statusChanges;
         this.storeName = storeName;
         this.clock = clock;
         this.recordLife = recordLife;
@@ -62,7 +68,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         String correlationId = header(headers, SubmissionHeaders.CORRELATION_ID);
         String referralId = submission.key();
         try {
-            LedgerDecision decision = decide(referralId, correlationId, submission);
+            String kind = header(headers, SubmissionHeaders.KIND);
+            LedgerDecision decision = kind == null || SubmissionHeaders.PARTNER_EVENT.equals(kind)
+                    ? decide(referralId, correlationId, submission)
+                    : decideStatus(referralId, correlationId, SubmissionHeaders.EXPIRY.equals(kind), submission);
             answer(replyTo, submission, decision);
         } catch (RuntimeException e) {
             log.error("Referral ledger: submission of referral {} cannot be used: {}", referralId, e.toString());
@@ -97,7 +106,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             }
         }
         if ("CREATED".equals(type)) {
-            if (entry != null) {
+            if (entry != null && entry.creationEventId() != null) {
                 // Referral ids are derived from (partner, creation event id): another creation under the same id is
                 // not from a hub instance.
                 return new LedgerDecision(correlationId, referralId, Outcome.CONFLICT,
@@ -111,10 +120,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             }
             publish(submission, person, basis, submission.value());
             ledger.put(referralId, LedgerEntry.created(partnerId, partnerEventId, person, basis, contentHash, now)
-                    .toJson());
+                    .withStatusesOf(entry).toJson());
             return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
         }
-        if (entry == null) {
+        if (entry == null || entry.creationEventId() == null) {
             return new LedgerDecision(correlationId, referralId, Outcome.UNKNOWN_REFERRAL, null);
         }
         if (entry.cancelled()) {
@@ -127,6 +136,60 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         publish(submission, entry.personReference(), entry.personReferenceBasis(), value);
         ledger.put(referralId, entry.with(partnerEventId, type, contentHash, now).toJson());
         return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
+    }
+
+    /**
+     * A counselling service's status report, or the hub's expiry at a service, judged against the referral's status
+     * there, in the partition's order: two reports on the same referral landing on two instances at once are judged
+     * one after the other, so none is judged from a status that no longer holds.
+     */
+    private LedgerDecision decideStatus(String referralId, String correlationId, boolean expiry,
+                                        Record<String, byte[]> submission) {
+        if (referralId == null || submission.value() == null) {
+            return new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
+                    "a status submission needs a referral id key and a value");
+        }
+        ReferralStatusChange change = statusChanges.read(submission.value());
+        byte[] stored = ledger.get(referralId);
+        // A referral delivered to services without the ledger having recorded it (published before the referral
+        // state existed): its statuses are kept all the same, with no referrer to tell. Whether the service may
+        // report on it at all (was it delivered there?) is checked before submitting.
+        LedgerEntry entry = stored == null ? LedgerEntry.unrecorded(clock.millis()) : LedgerEntry.fromJson(stored);
+        String serviceId = change.getServiceId();
+        StatusChangeSummary earlier = entry.statusEvents()
+                .get(LedgerEntry.statusEventKey(serviceId, change.getStatusEventId()));
+        if (earlier != null) {
+            boolean same = earlier.status().equals(change.getStatus().name())
+                    && java.util.Objects.equals(earlier.reasonCode(), change.getReasonCode());
+            return same ? new LedgerDecision(correlationId, referralId, Outcome.DUPLICATE, null, earlier)
+                    : new LedgerDecision(correlationId, referralId, Outcome.CONFLICT, "'" + change.getStatusEventId()
+                            + "' already reported " + earlier.status() + " on this referral: one id names one report; "
+                            + "send a change under a new id", earlier);
+        }
+        ReferralStatus from = entry.cancelled() ? ReferralStatus.CANCELLED
+                : ReferralStatus.valueOf(entry.statusAt(serviceId));
+        if (expiry) {
+            if (!StatusMachine.WAITING.contains(from)) {
+                return new LedgerDecision(correlationId, referralId, Outcome.NOT_WAITING, "already " + from);
+            }
+        } else {
+            Optional<String> refusal = StatusMachine.refusal(from, change.getStatus());
+            if (refusal.isPresent()) {
+                return new LedgerDecision(correlationId, referralId, Outcome.IMPOSSIBLE_TRANSITION, refusal.get());
+            }
+        }
+        change.setPreviousStatus(from);
+        change.setReferrerPartnerId(entry.partnerId());
+        change.setReferrerPartnerEventId(entry.creationEventId());
+        Headers published = new org.apache.kafka.common.header.internals.RecordHeaders();
+        published.add(RecordHeaders.REFERRAL_ID, referralId.getBytes(StandardCharsets.UTF_8));
+        published.add(SubmissionHeaders.SERVICE_ID, serviceId.getBytes(StandardCharsets.UTF_8));
+        context.forward(new Record<>(referralId, statusChanges.write(change), submission.timestamp(), published),
+                ReferralStateTopology.STATUS_CHANGES_SINK);
+        StatusChangeSummary accepted = new StatusChangeSummary(change.getChangeId(), serviceId,
+                change.getStatusEventId(), from.name(), change.getStatus().name(), change.getReasonCode());
+        ledger.put(referralId, entry.withStatusChange(accepted, clock.millis()).toJson());
+        return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null, accepted);
     }
 
     /** The canonical record, keyed by person reference, with the tracing headers of referrals.v1 and no others. */

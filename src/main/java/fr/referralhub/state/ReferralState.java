@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.schemaregistry.AvroSerdeConfig;
 import fr.referralhub.schemaregistry.AvroSerializer;
@@ -70,7 +71,30 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     Topology topology() {
         return ReferralStateTopology.build(topics.intakeSubmissions(), topics.referrals(), topics.intakeDecisions(),
-                clock, TopicCatalog.RECORD_LIFE, properties.forgetSweep(), avroPersonReferences());
+                topics.referralStatusChanges(), clock, TopicCatalog.RECORD_LIFE, properties.forgetSweep(),
+                avroPersonReferences(), avroStatusChanges());
+    }
+
+    /** Status changes in the wire format of referral-status-changes.v1, with the registry's serdes. */
+    private StatusChangeCodec avroStatusChanges() {
+        Map<String, Object> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl,
+                AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        AvroDeserializer reader = new AvroDeserializer();
+        reader.configure(config, false);
+        AvroSerializer writer = new AvroSerializer();
+        writer.configure(config, false);
+        String topic = topics.referralStatusChanges();
+        return new StatusChangeCodec() {
+            @Override
+            public ReferralStatusChange read(byte[] bytes) {
+                return (ReferralStatusChange) reader.deserialize(topic, bytes);
+            }
+
+            @Override
+            public byte[] write(ReferralStatusChange change) {
+                return writer.serialize(topic, change);
+            }
+        };
     }
 
     /** Decodes and re-encodes an update with the registry's serdes, under the subject of referrals.v1. */

@@ -30,7 +30,7 @@ class ReferralStatePeerController {
     }
 
     @GetMapping(ReferralStateReads.PEER_PATH + "{referralId}")
-    ResponseEntity<ReferralOrigin> origin(@PathVariable String referralId, HttpServletRequest request,
+    ResponseEntity<ReferralSummary> summary(@PathVariable String referralId, HttpServletRequest request,
                                           @RequestHeader(name = PeerSignature.TIME_HEADER, required = false) String time,
                                           @RequestHeader(name = PeerSignature.SIGNATURE_HEADER, required = false)
                                           String signature) {
@@ -42,8 +42,8 @@ class ReferralStatePeerController {
             return ResponseEntity.status(MISDIRECTED).build();
         }
         try {
-            Optional<ReferralOrigin> origin = reads.local(referralId, partition);
-            return origin.map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.notFound().build());
+            Optional<ReferralSummary> summary = reads.local(referralId, partition);
+            return summary.map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.notFound().build());
         } catch (InvalidStateStoreException e) {
             return ResponseEntity.status(MISDIRECTED).build();
         }

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +39,7 @@ import org.springframework.stereotype.Component;
 public class ReferralStateReads {
 
     /** Where an instance answers its peers' reads ({@link ReferralStatePeerController}). */
-    static final String PEER_PATH = "/internal/v1/referral-state/origins/";
+    static final String PEER_PATH = "/internal/v1/referral-state/referrals/";
     private static final Duration RETRY_FOR = Duration.ofSeconds(8);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,13 +65,13 @@ public class ReferralStateReads {
         return signature;
     }
 
-    /** Who referred the referral and whether it was cancelled; empty for a referral the ledger does not know. */
-    public Optional<ReferralOrigin> origin(String referralId) {
+    /** What the referral state knows of the referral (referrer, cancelled, statuses); empty for one it does not know. */
+    public Optional<ReferralSummary> summary(String referralId) {
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
         RuntimeException last = null;
         while (System.nanoTime() < deadline) {
             try {
-                return originOnce(referralId);
+                return summaryOnce(referralId);
             } catch (InvalidStateStoreException | OwnerUnavailable e) {
                 // Partitions are moving: ask the metadata again in a moment.
                 last = e;
@@ -81,7 +82,7 @@ public class ReferralStateReads {
                 + " in a few seconds (" + (last == null ? "no answer" : last.getMessage()) + ")");
     }
 
-    private Optional<ReferralOrigin> originOnce(String referralId) {
+    private Optional<ReferralSummary> summaryOnce(String referralId) {
         KafkaStreams streams = state.streams();
         if (streams == null) {
             throw new OwnerUnavailable("the referral state is not running on this instance");
@@ -92,17 +93,17 @@ public class ReferralStateReads {
             throw new OwnerUnavailable("no instance owns the partition of " + referralId + " yet");
         }
         if (owner.activeHost().equals(state.self())) {
-            Optional<ReferralOrigin> origin = local(referralId, owner.partition());
+            Optional<ReferralSummary> summary = local(referralId, owner.partition());
             localReads.increment();
-            return origin;
+            return summary;
         }
-        Optional<ReferralOrigin> origin = remote(owner.activeHost(), referralId);
+        Optional<ReferralSummary> summary = remote(owner.activeHost(), referralId);
         peerReads.increment();
-        return origin;
+        return summary;
     }
 
     /** From this instance's store, if it owns the partition (else {@link InvalidStateStoreException}: ask again). */
-    Optional<ReferralOrigin> local(String referralId, Integer partition) {
+    Optional<ReferralSummary> local(String referralId, Integer partition) {
         KafkaStreams streams = state.streams();
         if (streams == null) {
             throw new OwnerUnavailable("the referral state is not running on this instance");
@@ -113,7 +114,28 @@ public class ReferralStateReads {
             query = query.withPartition(partition);
         }
         byte[] stored = streams.store(query).get(referralId);
-        return stored == null ? Optional.empty() : Optional.of(ReferralOrigin.of(referralId, LedgerEntry.fromJson(stored)));
+        return stored == null ? Optional.empty() : Optional.of(ReferralSummary.of(referralId, LedgerEntry.fromJson(stored)));
+    }
+
+    /**
+     * What the referral state knows of a referral, if this instance owns it: a local read only, never a peer's. What
+     * each instance does for the referrals it owns, every instance together does once for each referral (the expiry
+     * sweep). A referral it owns but never recorded (published before the referral state existed) is answered with
+     * no referrer, not cancelled, and no status reported.
+     *
+     * @return empty when another instance owns the referral, or partitions are moving
+     */
+    public Optional<ReferralSummary> ifOwnedHere(String referralId) {
+        Integer partition = ownPartition(referralId);
+        if (partition == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(local(referralId, partition)
+                    .orElseGet(() -> new ReferralSummary(referralId, null, null, false, Map.of())));
+        } catch (InvalidStateStoreException | OwnerUnavailable e) {
+            return Optional.empty(); // moving: the new owner sees it
+        }
     }
 
     /** This instance's own partition of a key, or null when it does not own it as the active task. */
@@ -127,7 +149,7 @@ public class ReferralStateReads {
         return owner != null && owner.activeHost().equals(state.self()) ? owner.partition() : null;
     }
 
-    private Optional<ReferralOrigin> remote(HostInfo owner, String referralId) {
+    private Optional<ReferralSummary> remote(HostInfo owner, String referralId) {
         String path = PEER_PATH + URLEncoder.encode(referralId, StandardCharsets.UTF_8);
         String[] signed = signature.sign("GET", path);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + path))
@@ -152,9 +174,9 @@ public class ReferralStateReads {
         };
     }
 
-    private static ReferralOrigin read(byte[] json) {
+    private static ReferralSummary read(byte[] json) {
         try {
-            return JSON.readValue(json, ReferralOrigin.class);
+            return JSON.readValue(json, ReferralSummary.class);
         } catch (IOException e) {
             throw new OwnerUnavailable("unreadable answer of the owner: " + e.getMessage());
         }

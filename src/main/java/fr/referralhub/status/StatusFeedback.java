@@ -43,15 +43,13 @@ public class StatusFeedback {
 
     private final CounsellingTopics topics;
     private final DeadLetters deadLetters;
-    private final StatusBook book;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Clock clock = Clock.systemUTC();
 
-    public StatusFeedback(CounsellingTopics topics, DeadLetters deadLetters, StatusBook book,
+    public StatusFeedback(CounsellingTopics topics, DeadLetters deadLetters,
                           @Value("${hub.schema-registry.url}") String registryUrl) {
         this.topics = topics;
         this.deadLetters = deadLetters;
-        this.book = book;
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     }
 
@@ -60,11 +58,8 @@ public class StatusFeedback {
         List<Exchange> outputs = new ArrayList<>();
         for (Exchange record : records) {
             try {
+                // Every change on the topic is in force: the referral state publishes a change once, after judging it.
                 ReferralStatusChange change = decode(record, ReferralStatusChange.class);
-                if (!book.isInForce(change, record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class),
-                        record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class))) {
-                    continue; // lost a race with another change, or repeated an accepted one: nothing new to tell
-                }
                 if (change.getReferrerPartnerId() == null) {
                     log.warn("Status change {} of referral {}: no referrer known, nobody to tell", change.getChangeId(),
                             change.getReferralId());

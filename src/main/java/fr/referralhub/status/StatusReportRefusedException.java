@@ -30,9 +30,6 @@ public class StatusReportRefusedException extends RefusedRequestException {
                 "Impossible status change");
         public static final ProblemKind CONFLICT = new ProblemKind(409, "conflicting-status-event",
                 "Status event id already used for another report");
-        /** Two changes of the same (referral, service) at the same moment on two instances: the first stands. */
-        public static final ProblemKind CONCURRENT_CHANGE = new ProblemKind(409, "concurrent-status-change",
-                "Concurrent status change");
 
         private Kind() {
         }

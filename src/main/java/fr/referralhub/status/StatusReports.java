@@ -7,11 +7,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -25,8 +23,10 @@ import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.ReferralRoutings;
 import fr.referralhub.intake.FieldError;
 import fr.referralhub.partners.PartnerRegistry;
-import fr.referralhub.state.ReferralOrigin;
-import fr.referralhub.state.ReferralStateReads;
+import fr.referralhub.state.IntakeSubmissions;
+import fr.referralhub.state.LedgerDecision;
+import fr.referralhub.state.StatusChangeSummary;
+import fr.referralhub.state.StatusMachine;
 import fr.referralhub.status.StatusReportRefusedException.Kind;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -40,7 +40,8 @@ import org.springframework.stereotype.Component;
  * to this service (404 otherwise, the same answer as for an unknown referral, so a service learns nothing of referrals
  * that are not its own), the change must be possible from the current status ({@link StatusMachine}, 422 naming both),
  * and a report sent again under the same {@code statusEventId} gets the same answer and changes nothing (409 if it
- * says something else). An accepted change is on {@code referral-status-changes.v1} before the answer.
+ * says something else). The referral state (fr.referralhub.state) judges the change on the instance that owns the
+ * referral and publishes it to {@code referral-status-changes.v1} in the same transaction, before the answer.
  */
 @Component("statusReports")
 public class StatusReports {
@@ -59,20 +60,15 @@ public class StatusReports {
     private final ServiceRegistry services;
     private final PartnerRegistry partners;
     private final ReferralRoutings routings;
-    private final ReferralStateReads referralState;
-    private final StatusBook book;
+    private final IntakeSubmissions submissions;
     private final Clock clock = Clock.systemUTC();
-    /** Reports on the same (referral, service) are judged one at a time (striped, so the table stays small). */
-    private final Object[] locks = new Object[64];
 
     public StatusReports(ServiceRegistry services, PartnerRegistry partners, ReferralRoutings routings,
-                         ReferralStateReads referralState, StatusBook book) {
+                         IntakeSubmissions submissions) {
         this.services = services;
         this.partners = partners;
         this.routings = routings;
-        this.referralState = referralState;
-        this.book = book;
-        Arrays.setAll(locks, i -> new Object());
+        this.submissions = submissions;
     }
 
     /** Route step: the service behind the request's API key (401 otherwise). The key is never stored or logged. */
@@ -228,7 +224,9 @@ public class StatusReports {
     }
 
     /**
-     * Judges one report of a service on a referral and records it if it is a possible change.
+     * Has the referral state judge one report of a service on a referral: the instance that owns the referral checks
+     * it against the referral's status at the service and records it if it is a possible change, in the order reports
+     * reach it, so two reports landing on two instances at once are judged one after the other.
      *
      * @return the answer (the same for a report sent again)
      */
@@ -237,119 +235,86 @@ public class StatusReports {
             throw StatusReportRefusedException.of(Kind.UNKNOWN_REFERRAL, "referralId",
                     "no referral '" + referralId + "' was delivered to service '" + serviceId + "'");
         }
-        synchronized (locks[Math.floorMod(Objects.hash(referralId, serviceId), locks.length)]) {
-            var earlier = book.byStatusEvent(serviceId, report.statusEventId());
-            if (earlier.isPresent()) {
-                ReferralStatusChange change = earlier.get();
-                if (change.getReferralId().equals(referralId) && change.getStatus() == report.status()
-                        && Objects.equals(change.getReasonCode(), report.reasonCode())) {
-                    return answer(change);
-                }
-                throw StatusReportRefusedException.of(Kind.CONFLICT, "statusEventId", "'" + report.statusEventId()
-                        + "' already reported " + change.getStatus() + " on another or the same referral: one id names "
-                        + "one report; send a change under a new id");
+        Instant now = clock.instant();
+        ReferralStatusChange change = ReferralStatusChange.newBuilder()
+                .setChangeId(changeId(serviceId, report.statusEventId()))
+                .setReferralId(referralId)
+                .setServiceId(serviceId)
+                .setStatusEventId(report.statusEventId())
+                // Judged and set by the referral state, from the status it holds when the report reaches it.
+                .setPreviousStatus(ReferralStatus.REQUESTED)
+                .setStatus(report.status())
+                .setReasonCode(report.reasonCode())
+                .setComment(report.comment())
+                .setChannel(channel)
+                .setOccurredAt(report.occurredAt() == null ? now : report.occurredAt())
+                .setRecordedAt(now)
+                .build();
+        LedgerDecision decision = submissions.await(submissions.submitStatus(change, false));
+        return switch (decision.outcome()) {
+            case ACCEPTED -> {
+                log.info("Referral {} at service {}: {} -> {}", referralId, serviceId,
+                        decision.change().previousStatus(), decision.change().status());
+                yield answer(referralId, decision.change());
             }
-            ReferralOrigin origin = referralState.origin(referralId).orElse(null);
-            ReferralStatus from = origin != null && origin.cancelled() ? ReferralStatus.CANCELLED
-                    : book.statusOf(referralId, serviceId);
-            StatusMachine.refusal(from, report.status()).ifPresent(why -> {
-                throw StatusReportRefusedException.of(Kind.IMPOSSIBLE_TRANSITION, "status", why);
-            });
-            Instant now = clock.instant();
-            ReferralStatusChange change = ReferralStatusChange.newBuilder()
-                    .setChangeId(UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + report.statusEventId())
-                            .getBytes(StandardCharsets.UTF_8)).toString())
-                    .setReferralId(referralId)
-                    .setServiceId(serviceId)
-                    .setReferrerPartnerId(origin == null ? null : origin.partnerId())
-                    .setReferrerPartnerEventId(origin == null ? null : origin.creationEventId())
-                    .setStatusEventId(report.statusEventId())
-                    .setPreviousStatus(from)
-                    .setStatus(report.status())
-                    .setReasonCode(report.reasonCode())
-                    .setComment(report.comment())
-                    .setChannel(channel)
-                    .setOccurredAt(report.occurredAt() == null ? now : report.occurredAt())
-                    .setRecordedAt(now)
-                    .build();
-            ReferralStatusChange inForce = book.record(change).orElseThrow(() -> concurrentChange(from));
-            if (!inForce.getChangeId().equals(change.getChangeId()) || inForce.getStatus() != change.getStatus()
-                    || !Objects.equals(inForce.getReasonCode(), change.getReasonCode())) {
-                // The same statusEventId, with other content, won a race on another instance.
-                throw concurrentChange(from);
-            }
-            log.info("Referral {} at service {}: {} -> {}", referralId, serviceId, from, report.status());
-            return answer(inForce);
-        }
+            case DUPLICATE -> answer(referralId, decision.change());
+            case CONFLICT -> throw StatusReportRefusedException.of(Kind.CONFLICT, "statusEventId", decision.reason());
+            case IMPOSSIBLE_TRANSITION -> throw StatusReportRefusedException.of(Kind.IMPOSSIBLE_TRANSITION, "status",
+                    decision.reason());
+            case UNKNOWN_REFERRAL -> throw StatusReportRefusedException.of(Kind.UNKNOWN_REFERRAL, "referralId",
+                    "no referral '" + referralId + "' was delivered to service '" + serviceId + "'");
+            default -> throw new IllegalStateException("The referral state could not judge status event "
+                    + report.statusEventId() + " of " + serviceId + ": " + decision.reason());
+        };
     }
 
     /** Channel of the changes the hub makes itself (expiry). */
     public static final String HUB_CHANNEL = "HUB";
-    /** What the hub may expire: no service decision yet (RECEIVED only says the service has the referral). */
-    public static final Set<ReferralStatus> WAITING = Set.of(ReferralStatus.REQUESTED, ReferralStatus.RECEIVED);
 
     /**
      * The hub's own change: the referral becomes EXPIRED at this service, if it is still waiting there and the referrer
-     * has not cancelled it. Judged under the same lock as the service's reports, so a report accepted meanwhile wins.
-     * Its statusEventId {@code expiry:<referralId>:<serviceId>} makes it once only: a second sweep, or a second
-     * instance, finds it already made and changes nothing; between instances the topic's order decides, as for reports
-     * ({@link StatusBook}).
+     * has not cancelled it. Judged by the referral state like a service's report, so a report that reached it first
+     * wins. Its statusEventId {@code expiry:<referralId>:<serviceId>} makes it once only: a second sweep, or a second
+     * instance, finds it already made and changes nothing.
      *
-     * @return the change, if this call made it and it is in force
+     * @return the change, if this call made it
      */
-    public Optional<ReferralStatusChange> expire(String referralId, String serviceId, Instant now) {
+    public Optional<StatusChangeSummary> expire(String referralId, String serviceId, Instant now) {
         String statusEventId = "expiry:" + referralId + ":" + serviceId;
-        synchronized (locks[Math.floorMod(Objects.hash(referralId, serviceId), locks.length)]) {
-            ReferralStatus from = book.statusOf(referralId, serviceId);
-            if (book.byStatusEvent(serviceId, statusEventId).isPresent() || !WAITING.contains(from)) {
-                return Optional.empty();
-            }
-            ReferralOrigin origin = referralState.origin(referralId).orElse(null);
-            if (origin != null && origin.cancelled()) {
-                return Optional.empty();
-            }
-            ReferralStatusChange change = ReferralStatusChange.newBuilder()
-                    .setChangeId(UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + statusEventId)
-                            .getBytes(StandardCharsets.UTF_8)).toString())
-                    .setReferralId(referralId)
-                    .setServiceId(serviceId)
-                    .setReferrerPartnerId(origin == null ? null : origin.partnerId())
-                    .setReferrerPartnerEventId(origin == null ? null : origin.creationEventId())
-                    .setStatusEventId(statusEventId)
-                    .setPreviousStatus(from)
-                    .setStatus(ReferralStatus.EXPIRED)
-                    .setChannel(HUB_CHANNEL)
-                    .setOccurredAt(now)
-                    .setRecordedAt(now)
-                    .build();
-            // Empty when a service's report on another instance came first in the topic: the report wins.
-            Optional<ReferralStatusChange> inForce = book.record(change)
-                    .filter(recorded -> recorded.getChangeId().equals(change.getChangeId()));
-            inForce.ifPresent(expired -> log.info("Referral {} at service {}: {} -> EXPIRED (nobody acted in time)",
-                    referralId, serviceId, from));
-            return inForce;
+        ReferralStatusChange change = ReferralStatusChange.newBuilder()
+                .setChangeId(changeId(serviceId, statusEventId))
+                .setReferralId(referralId)
+                .setServiceId(serviceId)
+                .setStatusEventId(statusEventId)
+                .setPreviousStatus(ReferralStatus.REQUESTED)
+                .setStatus(ReferralStatus.EXPIRED)
+                .setChannel(HUB_CHANNEL)
+                .setOccurredAt(now)
+                .setRecordedAt(now)
+                .build();
+        LedgerDecision decision = submissions.await(submissions.submitStatus(change, true));
+        if (decision.outcome() != LedgerDecision.Outcome.ACCEPTED) {
+            return Optional.empty();
         }
+        log.info("Referral {} at service {}: {} -> EXPIRED (nobody acted in time)", referralId, serviceId,
+                decision.change().previousStatus());
+        return Optional.of(decision.change());
     }
 
-    /**
-     * Another change of the same referral at the same service was recorded first, by another hub instance at the same
-     * moment: this report was judged against a status that no longer holds. The service re-reads and reports again.
-     */
-    private static StatusReportRefusedException concurrentChange(ReferralStatus judgedFrom) {
-        return StatusReportRefusedException.of(Kind.CONCURRENT_CHANGE, "status", "another status change of this "
-                + "referral at this service was recorded at the same moment (it was " + judgedFrom + " when this "
-                + "report was judged); read GET /api/v1/referrals/{referralId} and report again if still relevant");
+    private static String changeId(String serviceId, String statusEventId) {
+        return UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + statusEventId).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
-    private static Map<String, Object> answer(ReferralStatusChange change) {
+    private static Map<String, Object> answer(String referralId, StatusChangeSummary change) {
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("referralId", change.getReferralId());
-        answer.put("serviceId", change.getServiceId());
-        answer.put("statusEventId", change.getStatusEventId());
-        answer.put("changeId", change.getChangeId());
-        answer.put("previousStatus", change.getPreviousStatus().name());
-        answer.put("status", change.getStatus().name());
-        answer.put("reasonCode", change.getReasonCode());
+        answer.put("referralId", referralId);
+        answer.put("serviceId", change.serviceId());
+        answer.put("statusEventId", change.statusEventId());
+        answer.put("changeId", change.changeId());
+        answer.put("previousStatus", change.previousStatus());
+        answer.put("status", change.status());
+        answer.put("reasonCode", change.reasonCode());
         return answer;
     }
 }

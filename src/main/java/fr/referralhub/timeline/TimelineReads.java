@@ -6,7 +6,7 @@ import java.util.Map;
 import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.counselling.ReferralRoutings;
 import fr.referralhub.partners.PartnerRegistry;
-import fr.referralhub.state.ReferralOrigin;
+import fr.referralhub.state.ReferralSummary;
 import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.status.ServiceRegistry;
 import fr.referralhub.timeline.TimelineRefusedException.Kind;
@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * Route steps of {@code routes/referral-timeline.camel.yaml}: who is asking (a partner's or a counselling service's
  * API key, 401 otherwise), whether the referral is theirs to read, and the answer.
  *
- * <p>Who may read: the partner that created the referral ({@link ReferralStateReads#origin}) and the services it was
+ * <p>Who may read: the partner that created the referral ({@link ReferralStateReads#summary}) and the services it was
  * delivered to ({@link ReferralRoutings}). Anyone else gets exactly the answer of an unknown id (404 unknown-referral),
  * so nobody learns which ids exist. The keys are read from the headers, never stored or logged, and every request
  * header is dropped before the answer.
@@ -71,7 +71,7 @@ public class TimelineReads {
 
     /** The timeline of a referral for a reader; 404 (as for an unknown id) when it is not the reader's to see. */
     public Map<String, Object> read(String referralId, Reader reader) {
-        ReferralOrigin referrer = referralId == null ? null : referralState.origin(referralId).orElse(null);
+        ReferralSummary referrer = referralId == null ? null : referralState.summary(referralId).orElse(null);
         if (referrer == null) {
             throw TimelineRefusedException.unknownReferral();
         }

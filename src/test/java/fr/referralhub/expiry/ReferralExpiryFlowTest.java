@@ -25,7 +25,6 @@ import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.counselling.ReferralRoutings;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.state.ReferralStateReads;
-import fr.referralhub.status.StatusBook;
 import fr.referralhub.status.StatusReports;
 import fr.referralhub.testing.MovableClock;
 import fr.referralhub.testing.MovedClockHubTest;
@@ -78,8 +77,6 @@ class ReferralExpiryFlowTest {
     CamelContext camel;
     @Autowired
     ReferralRoutings routings;
-    @Autowired
-    StatusBook book;
     @Autowired
     ReferralStateReads referralState;
     @Autowired
@@ -143,7 +140,7 @@ class ReferralExpiryFlowTest {
         clock.advance(Duration.ofDays(20));
         sweep();
         for (String service : List.of(ADIL_93, ACTION_LOGEMENT)) {
-            assertThat(book.statusOf(waiting, service)).isEqualTo(ReferralStatus.EXPIRED);
+            assertThat(statusAt(waiting, service)).isEqualTo(ReferralStatus.EXPIRED);
             assertThat(notices(service, waiting)).extracting(CounsellingReferral::getNotice)
                     .containsExactly(CounsellingNotice.REMINDER, CounsellingNotice.EXPIRED);
         }
@@ -171,8 +168,8 @@ class ReferralExpiryFlowTest {
         assertThat(JSON.readTree(late.body()).at("/errors/0/reason").asText())
                 .contains("already EXPIRED at this service, a final status");
 
-        assertThat(book.statusOf(accepted, ADIL_93)).isEqualTo(ReferralStatus.ACCEPTED);
-        assertThat(book.statusOf(accepted, ACTION_LOGEMENT)).as("one service acted: never expires")
+        assertThat(statusAt(accepted, ADIL_93)).isEqualTo(ReferralStatus.ACCEPTED);
+        assertThat(statusAt(accepted, ACTION_LOGEMENT)).as("one service acted: never expires")
                 .isEqualTo(ReferralStatus.REQUESTED);
         assertThat(changes(cancelled)).as("cancelled: never expires").isEmpty();
         assertThat(meters.find("hub.expiry.expirations").tag("service", ADIL_93).counter()).isNotNull()
@@ -199,13 +196,13 @@ class ReferralExpiryFlowTest {
     }
 
     private void cancel(String referralId) throws Exception {
-        String creationEventId = referralState.origin(referralId).orElseThrow().creationEventId();
+        String creationEventId = referralState.summary(referralId).orElseThrow().creationEventId();
         HttpResponse<String> answer = PartnerApi.post(port, Samples.text("employment-agency/ft-orientation-annulee.json")
                 .replace("FT-93066-2026-11-000131", "FT-EXPIRY-CANCEL-" + UUID.randomUUID())
                 .replace(SAMPLE_EVENT_ID, creationEventId));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
         // The ledger recorded the cancellation before the 202.
-        assertThat(referralState.origin(referralId).orElseThrow().cancelled()).isTrue();
+        assertThat(referralState.summary(referralId).orElseThrow().cancelled()).isTrue();
     }
 
     /** One sweep, as the timer starts it; returns once its records are acknowledged and its facts stored. */
@@ -217,20 +214,21 @@ class ReferralExpiryFlowTest {
         }
     }
 
+    private ReferralStatus statusAt(String referral, String service) {
+        return referralState.summary(referral).orElseThrow().statusAt(service);
+    }
+
     /** The records a sweep of a restarted hub (stores rebuilt from their topics) would send for this referral. */
     private List<Exchange> sweepOfARestartedHub(String referralId) {
         ReferralRoutings rebuiltRoutings = new ReferralRoutings(bootstrapServers, topics);
-        StatusBook rebuiltBook = new StatusBook(bootstrapServers, registryUrl, topics);
         rebuiltRoutings.start();
-        rebuiltBook.start();
         try {
             assertThat(rebuiltRoutings.of(referralId).remindedAt()).isNotNull();
-            ReferralExpiry restarted = new ReferralExpiry(properties, clock, rebuiltRoutings, rebuiltBook, reports, referralState,
+            ReferralExpiry restarted = new ReferralExpiry(properties, clock, rebuiltRoutings, reports, referralState,
                     notices, counsellingTopics, meters);
             return restarted.sweep(new DefaultExchange(camel)).stream()
                     .filter(out -> referralId.equals(out.getMessage().getHeader(RecordHeaders.REFERRAL_ID))).toList();
         } finally {
-            rebuiltBook.stop();
             rebuiltRoutings.stop();
         }
     }

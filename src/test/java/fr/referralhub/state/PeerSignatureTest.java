@@ -15,7 +15,7 @@ class PeerSignatureTest {
 
     private static final byte[] KEY = "derived-peer-key".getBytes(StandardCharsets.UTF_8);
     private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
-    private static final String PATH = "/internal/v1/referral-state/origins/abc";
+    private static final String PATH = "/internal/v1/referral-state/referrals/abc";
 
     private final PeerSignature peer = new PeerSignature(KEY, Clock.fixed(NOW, ZoneOffset.UTC));
 

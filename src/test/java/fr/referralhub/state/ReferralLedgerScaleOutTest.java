@@ -80,7 +80,7 @@ class ReferralLedgerScaleOutTest {
             assertThat(answer.get("status").asText()).isEqualTo("ALREADY_RECEIVED");
         }
 
-        // Reads and status reports land on either instance; the referral's origin is answered by its owner.
+        // Reads and status reports land on either instance; what the referral state knows is answered by the owner.
         for (int i = 0; i < 6; i++) {
             HubProcess one = i % 2 == 0 ? a : b2;
             HubProcess other = i % 2 == 0 ? b2 : a;
@@ -111,7 +111,7 @@ class ReferralLedgerScaleOutTest {
 
         // The instances' own read endpoint answers no one without a peer's signature.
         HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
-                + "/internal/v1/referral-state/origins/" + accepted(post(a, eventId("first", 0))).get("referralId")
+                + "/internal/v1/referral-state/referrals/" + accepted(post(a, eventId("first", 0))).get("referralId")
                 .asText())).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(unsigned.statusCode()).isEqualTo(401);
 

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
+import fr.referralhub.avro.ReferralStatus;
+import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.state.LedgerDecision.Outcome;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.common.header.Headers;
@@ -57,6 +59,31 @@ class ReferralLedgerTopologyTest {
     private TestInputTopic<String, byte[]> submissions;
     private TestOutputTopic<String, byte[]> referrals;
     private TestOutputTopic<String, byte[]> decisions;
+    private TestOutputTopic<String, byte[]> statusChanges;
+
+    /** Status changes in Avro's single-object encoding: the registry's wire format is the serdes' own, tested apart. */
+    private static final StatusChangeCodec PLAIN_AVRO = new StatusChangeCodec() {
+        @Override
+        public ReferralStatusChange read(byte[] bytes) {
+            try {
+                return ReferralStatusChange.fromByteBuffer(java.nio.ByteBuffer.wrap(bytes));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public byte[] write(ReferralStatusChange change) {
+            try {
+                java.nio.ByteBuffer buffer = change.toByteBuffer();
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                return bytes;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
 
     @BeforeEach
     void driver() {
@@ -66,8 +93,10 @@ class ReferralLedgerTopologyTest {
         // An update's person reference is written by the ledger: here as a readable suffix instead of Avro.
         PersonReferenceWriter writer = (bytes, person, basis) ->
                 (new String(bytes, StandardCharsets.UTF_8) + "|person=" + person).getBytes(StandardCharsets.UTF_8);
-        driver = new TopologyTestDriver(ReferralStateTopology.build("submissions", "referrals", "decisions", clock,
-                Duration.ofDays(730), Duration.ofHours(1), writer), config, Instant.parse("2026-11-02T09:00:00Z"));
+        driver = new TopologyTestDriver(ReferralStateTopology.build("submissions", "referrals", "decisions",
+                "status-changes", clock, Duration.ofDays(730), Duration.ofHours(1), writer, PLAIN_AVRO), config,
+                Instant.parse("2026-11-02T09:00:00Z"));
+        statusChanges = driver.createOutputTopic("status-changes", new StringDeserializer(), new ByteArrayDeserializer());
         submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
         referrals = driver.createOutputTopic("referrals", new StringDeserializer(), new ByteArrayDeserializer());
         decisions = driver.createOutputTopic("decisions", new StringDeserializer(), new ByteArrayDeserializer());
@@ -178,13 +207,90 @@ class ReferralLedgerTopologyTest {
     }
 
     @Test
+    void shouldJudgeStatusReportsInOrderAgainstTheLifeCycleAndAnswerAReSendTheSame() {
+        submit("referral-5", "CREATED", "EVT-5", HASH_A, "person-5", "instance-a", "q0");
+        lastDecision();
+
+        reportStatus("referral-5", "adil-93", "s1", ReferralStatus.ACCEPTED, null, false, "q1");
+        LedgerDecision accepted = lastDecision();
+        assertThat(accepted.outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(accepted.change().previousStatus()).isEqualTo("REQUESTED");
+        TestRecord<String, byte[]> published = statusChanges.readRecord();
+        assertThat(published.key()).isEqualTo("referral-5");
+        ReferralStatusChange change = PLAIN_AVRO.read(published.value());
+        assertThat(change.getPreviousStatus()).isEqualTo(ReferralStatus.REQUESTED);
+        assertThat(change.getReferrerPartnerId()).as("the referrer, from the ledger").isEqualTo("france-travail-93");
+        assertThat(change.getReferrerPartnerEventId()).isEqualTo("EVT-5");
+
+        // A second report judged from ACCEPTED, as it reached the partition after the first.
+        reportStatus("referral-5", "adil-93", "s2", ReferralStatus.REJECTED, "HORS_TERRITOIRE", false, "q2");
+        LedgerDecision refused = lastDecision();
+        assertThat(refused.outcome()).isEqualTo(Outcome.IMPOSSIBLE_TRANSITION);
+        assertThat(refused.reason()).contains("ACCEPTED").contains("REJECTED");
+
+        reportStatus("referral-5", "adil-93", "s1", ReferralStatus.ACCEPTED, null, false, "q3");
+        assertThat(lastDecision()).satisfies(again -> {
+            assertThat(again.outcome()).isEqualTo(Outcome.DUPLICATE);
+            assertThat(again.change()).isEqualTo(accepted.change());
+        });
+        reportStatus("referral-5", "adil-93", "s1", ReferralStatus.IN_PROGRESS, null, false, "q4");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.CONFLICT);
+
+        // The hub's expiry: not at a service that acted, yes at one still waiting, and only once.
+        reportStatus("referral-5", "adil-93", "expiry:referral-5:adil-93", ReferralStatus.EXPIRED, null, true, "q5");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.NOT_WAITING);
+        reportStatus("referral-5", "cllaj-lyon", "expiry:referral-5:cllaj-lyon", ReferralStatus.EXPIRED, null, true, "q6");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
+        reportStatus("referral-5", "cllaj-lyon", "expiry:referral-5:cllaj-lyon", ReferralStatus.EXPIRED, null, true, "q7");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.DUPLICATE);
+        assertThat(statusChanges.readRecordsToList()).hasSize(1);
+
+        // After the referrer's cancellation, any change is judged from CANCELLED.
+        submit("referral-5", "CANCELLED", "EVT-5X", HASH_A, null, "instance-a", "q8");
+        lastDecision();
+        reportStatus("referral-5", "adil-93", "s3", ReferralStatus.IN_PROGRESS, null, false, "q9");
+        assertThat(lastDecision().reason()).contains("CANCELLED");
+        assertThat(statusChanges.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldKeepStatusesOfAReferralItNeverRecordedWithoutAReferrerUntilItsCreationComes() {
+        // Delivered before the referral state existed: the service's report still counts, nobody is told.
+        reportStatus("referral-6", "adil-93", "s1", ReferralStatus.RECEIVED, null, false, "q1");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(PLAIN_AVRO.read(statusChanges.readRecord().value()).getReferrerPartnerId()).isNull();
+        // Its creation is still taken, and keeps the status; an update before a creation is still unknown.
+        submit("referral-6", "UPDATED", "EVT-6U", HASH_A, null, "instance-a", "q2");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNKNOWN_REFERRAL);
+        submit("referral-6", "CREATED", "EVT-6", HASH_A, "person-6", "instance-a", "q3");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
+        reportStatus("referral-6", "adil-93", "s2", ReferralStatus.RECEIVED, null, false, "q4");
+        assertThat(lastDecision().reason()).as("still RECEIVED").contains("RECEIVED -> RECEIVED");
+    }
+
+    @Test
     void shouldBeDescribedInTheDocsAsKafkaStreamsDescribesIt() throws Exception {
         String described = ReferralStateTopology.build("intake-submissions.v1", "referrals.v1", "intake-decisions.v1",
-                clock, Duration.ofDays(730), Duration.ofHours(1), (bytes, person, basis) -> bytes).describe().toString();
+                "referral-status-changes.v1", clock, Duration.ofDays(730), Duration.ofHours(1),
+                (bytes, person, basis) -> bytes, PLAIN_AVRO).describe().toString();
         String docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs/referral-state.md"));
         assertThat(docs).as("docs/referral-state.md holds the topology's description")
                 .contains(described.strip().lines().map(String::stripTrailing)
                         .collect(java.util.stream.Collectors.joining("\n")));
+    }
+
+    private void reportStatus(String referralId, String serviceId, String statusEventId, ReferralStatus status,
+                              String reasonCode, boolean expiry, String correlationId) {
+        Instant at = Instant.parse("2026-11-03T10:00:00Z");
+        ReferralStatusChange change = ReferralStatusChange.newBuilder().setChangeId("change-" + statusEventId)
+                .setReferralId(referralId).setServiceId(serviceId).setStatusEventId(statusEventId)
+                .setPreviousStatus(ReferralStatus.REQUESTED).setStatus(status).setReasonCode(reasonCode)
+                .setChannel(expiry ? "HUB" : "HTTP").setOccurredAt(at).setRecordedAt(at).build();
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        add(headers, SubmissionHeaders.KIND, expiry ? SubmissionHeaders.EXPIRY : SubmissionHeaders.STATUS_REPORT);
+        add(headers, SubmissionHeaders.REPLY_TO, "instance-a");
+        add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
+        submissions.pipeInput(new TestRecord<>(referralId, PLAIN_AVRO.write(change), headers));
     }
 
     private void submit(String referralId, String type, String partnerEventId, String hash, String person,

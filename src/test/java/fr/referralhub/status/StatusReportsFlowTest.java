@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,8 @@ import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.state.ReferralStateReads;
+import fr.referralhub.state.ReferralSummary;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
@@ -56,7 +59,7 @@ class StatusReportsFlowTest {
     @Autowired
     HubTopicProperties topics;
     @Autowired
-    StatusBook statusBook;
+    ReferralStateReads referralState;
 
     String referralId;
     String creationEventId;
@@ -213,73 +216,39 @@ class StatusReportsFlowTest {
     }
 
     @Test
-    void shouldRebuildTheStatusesFromTheTopicOnRestart() throws Exception {
+    void shouldKeepTheStatusesInTheReferralState() throws Exception {
         String receivedId = "r-" + UUID.randomUUID();
-        assertThat(report(ADIL_93, referralId, "{\"statusEventId\": \"" + receivedId + "\", \"status\": \"RECEIVED\"}")
-                .statusCode()).isEqualTo(202);
+        String received = "{\"statusEventId\": \"" + receivedId + "\", \"status\": \"RECEIVED\"}";
+        HttpResponse<String> first = report(ADIL_93, referralId, received);
+        assertThat(first.statusCode()).isEqualTo(202);
         assertThat(report(ADIL_93, referralId, "{\"statusEventId\": \"a-" + UUID.randomUUID()
                 + "\", \"status\": \"ACCEPTED\"}").statusCode()).isEqualTo(202);
 
-        // A second book on the same topic is what a restarted instance builds at start-up.
-        StatusBook restarted = new StatusBook(bootstrapServers, registryUrl, topics);
-        restarted.start();
-        try {
-            assertThat(restarted.statusOf(referralId, "adil-93")).isEqualTo(ReferralStatus.ACCEPTED);
-            assertThat(restarted.statusOf(referralId, "cllaj-lyon")).isEqualTo(ReferralStatus.REQUESTED);
-            assertThat(restarted.byStatusEvent("adil-93", receivedId)).hasValueSatisfying(
-                    change -> assertThat(change.getStatus()).isEqualTo(ReferralStatus.RECEIVED));
-        } finally {
-            restarted.stop();
-        }
+        ReferralSummary state = referralState.summary(referralId).orElseThrow();
+        assertThat(state.statusAt("adil-93")).isEqualTo(ReferralStatus.ACCEPTED);
+        assertThat(state.statusAt("cllaj-lyon")).isEqualTo(ReferralStatus.REQUESTED);
+        // The first report, sent again after a later change, still gets its own answer.
+        HttpResponse<String> again = report(ADIL_93, referralId, received);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(again.body())).isEqualTo(JSON.readTree(first.body()));
     }
 
     @Test
-    void shouldLetTheFirstOfTwoConcurrentChangesStandOnEveryInstanceAndTellTheReferrerOnlyThatOne() throws Exception {
-        // Two instances judged two reports on the same (referral, service) at the same moment: both from REQUESTED.
-        // The second book is the other instance; the topic's order decides, the same way on both.
-        StatusBook otherInstance = new StatusBook(bootstrapServers, registryUrl, topics);
-        otherInstance.start();
-        try {
-            ReferralStatusChange accepted = change("race-a-" + UUID.randomUUID(), ReferralStatus.ACCEPTED, null);
-            ReferralStatusChange rejected = change("race-r-" + UUID.randomUUID(), ReferralStatus.REJECTED,
-                    "HORS_TERRITOIRE");
+    void shouldJudgeTwoReportsSentAtOnceOneAfterTheOtherAndTellTheReferrerOnlyTheOneThatStood() throws Exception {
+        // Two reports on the same (referral, service) at the same moment: the referral state judges them in the order
+        // they reach it, so the second is judged from the first's status, whichever instance received it.
+        CompletableFuture<HttpResponse<String>> accepted = reportAsync(ADIL_93, referralId,
+                "{\"statusEventId\": \"race-a-" + UUID.randomUUID() + "\", \"status\": \"ACCEPTED\"}");
+        CompletableFuture<HttpResponse<String>> rejected = reportAsync(ADIL_93, referralId,
+                "{\"statusEventId\": \"race-r-" + UUID.randomUUID()
+                        + "\", \"status\": \"REJECTED\", \"reasonCode\": \"HORS_TERRITOIRE\"}");
+        List<HttpResponse<String>> answers = List.of(accepted.join(), rejected.join());
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(202, 422);
+        String stood = answers.get(0).statusCode() == 202 ? "ACCEPTED" : "REJECTED";
 
-            assertThat(otherInstance.record(accepted)).hasValueSatisfying(
-                    inForce -> assertThat(inForce.getChangeId()).isEqualTo(accepted.getChangeId()));
-            assertThat(statusBook.record(rejected)).as("judged from a status that no longer held").isEmpty();
-
-            assertThat(statusBook.statusOf(referralId, "adil-93")).isEqualTo(ReferralStatus.ACCEPTED);
-            assertThat(otherInstance.statusOf(referralId, "adil-93")).isEqualTo(ReferralStatus.ACCEPTED);
-            assertThat(changes()).extracting(ReferralStatusChange::getStatus)
-                    .containsExactly(ReferralStatus.ACCEPTED, ReferralStatus.REJECTED);
-        } finally {
-            otherInstance.stop();
-        }
-        // The service goes on from the status that stood; the referrer never hears of the change that lost.
-        HttpResponse<String> inProgress = report(ADIL_93, referralId,
-                "{\"statusEventId\": \"" + UUID.randomUUID() + "\", \"status\": \"IN_PROGRESS\"}");
-        assertThat(inProgress.statusCode()).as(inProgress.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> feedbackOf(FeedbackKind.STATUS_CHANGED).size() >= 2);
-        assertThat(feedbackOf(FeedbackKind.STATUS_CHANGED)).extracting(ReferralFeedback::getStatus)
-                .containsExactly("ACCEPTED", "IN_PROGRESS");
-    }
-
-    private ReferralStatusChange change(String statusEventId, ReferralStatus status, String reasonCode) {
-        Instant now = Instant.now();
-        return ReferralStatusChange.newBuilder()
-                .setChangeId(UUID.randomUUID().toString())
-                .setReferralId(referralId)
-                .setServiceId("adil-93")
-                .setReferrerPartnerId("france-travail-93")
-                .setReferrerPartnerEventId(creationEventId)
-                .setStatusEventId(statusEventId)
-                .setPreviousStatus(ReferralStatus.REQUESTED)
-                .setStatus(status)
-                .setReasonCode(reasonCode)
-                .setChannel("HTTP")
-                .setOccurredAt(now)
-                .setRecordedAt(now)
-                .build();
+        assertThat(changes()).extracting(change -> change.getStatus().name()).containsExactly(stood);
+        assertThat(awaitFeedback(FeedbackKind.STATUS_CHANGED, 1)).extracting(ReferralFeedback::getStatus)
+                .containsExactly(stood);
     }
 
     @Test
@@ -314,6 +283,10 @@ class StatusReportsFlowTest {
     }
 
     private HttpResponse<String> report(String apiKey, String referral, String json) throws Exception {
+        return reportAsync(apiKey, referral, json).join();
+    }
+
+    private CompletableFuture<HttpResponse<String>> reportAsync(String apiKey, String referral, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/referrals/"
                         + referral + "/status"))
                 .header("Content-Type", "application/json")
@@ -321,7 +294,7 @@ class StatusReportsFlowTest {
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private List<ReferralFeedback> awaitFeedback(FeedbackKind kind, int count) {

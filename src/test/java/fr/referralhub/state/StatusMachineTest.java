@@ -1,4 +1,4 @@
-package fr.referralhub.status;
+package fr.referralhub.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,10 +64,6 @@ class StatusMachineTest {
     void shouldRequireAReasonForRejectionCancellationAndHold() {
         assertThat(StatusMachine.NEED_A_REASON).containsExactlyInAnyOrder(ReferralStatus.REJECTED,
                 ReferralStatus.CANCELLED, ReferralStatus.ON_HOLD);
-        assertThat(StatusReasons.codesFor(ReferralStatus.REJECTED)).contains("HORS_CRITERES", "AUTRE");
-        assertThat(StatusReasons.codesFor(ReferralStatus.ON_HOLD)).contains("LISTE_ATTENTE");
-        assertThat(StatusReasons.text(ReferralStatus.REJECTED, "HORS_TERRITOIRE")).hasValueSatisfying(
-                text -> assertThat(text).startsWith("Refusée"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package fr.referralhub.status;
+package fr.referralhub.state;
 
 import static fr.referralhub.avro.ReferralStatus.ACCEPTED;
 import static fr.referralhub.avro.ReferralStatus.CANCELLED;
@@ -36,6 +36,9 @@ import fr.referralhub.avro.ReferralStatus;
  * under a new status event id is refused too: it is no change, and a retry must reuse its event id.
  */
 public final class StatusMachine {
+
+    /** What the hub may expire: no service decision yet (RECEIVED only says the service has the referral). */
+    public static final Set<ReferralStatus> WAITING = EnumSet.of(REQUESTED, RECEIVED);
 
     /** What a service may report at all. */
     public static final Set<ReferralStatus> SET_BY_SERVICES = EnumSet.of(RECEIVED, ACCEPTED, REJECTED, IN_PROGRESS,
