@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import fr.referralhub.intake.FieldError;
 import org.apache.camel.Exchange;
 
 /** The {@code application/problem+json} body (RFC 9457) every API of the hub answers a refusal with. */

@@ -2,7 +2,6 @@ package fr.referralhub.api;
 
 import java.util.List;
 
-import fr.referralhub.intake.FieldError;
 
 /**
  * A request the hub refuses, with its kind and every field-level reason at once, so the caller can fix them

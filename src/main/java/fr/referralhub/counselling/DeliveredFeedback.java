@@ -6,8 +6,6 @@ import java.util.UUID;
 
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralFeedback;
-import fr.referralhub.status.CounsellingService;
-import fr.referralhub.status.ServiceRegistry;
 import org.springframework.stereotype.Component;
 
 /**

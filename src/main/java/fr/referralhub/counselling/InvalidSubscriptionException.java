@@ -2,7 +2,8 @@ package fr.referralhub.counselling;
 
 import java.util.List;
 
-import fr.referralhub.intake.FieldError;
+import fr.referralhub.api.FieldError;
+
 
 /** A subscription that cannot be accepted, with one reason per field (answered as problem+json). */
 public class InvalidSubscriptionException extends RuntimeException {

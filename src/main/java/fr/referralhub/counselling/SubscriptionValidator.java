@@ -13,13 +13,13 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.EligibilityOutcome;
 import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
 import fr.referralhub.counselling.Subscription.Criteria;
 import fr.referralhub.counselling.Subscription.DeliveryMode;
 import fr.referralhub.counselling.Subscription.EligibilityCriterion;
-import fr.referralhub.intake.FieldError;
 import fr.referralhub.territory.InseeCodes;
 
 /**

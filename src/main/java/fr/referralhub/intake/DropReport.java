@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.api.FieldError;
+
 /**
  * What became of one dropped file, written next to it as {@code <name>.report.json} for the partner and the
  * operators: how many rows were accepted, rejected (with row number and reasons) or were duplicates of rows

@@ -13,6 +13,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.ContractType;
 import fr.referralhub.avro.EmployerSector;
 import fr.referralhub.avro.EmploymentContract;

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import fr.referralhub.identity.Nir;
+import fr.referralhub.api.FieldError;
 import fr.referralhub.api.ProblemKind;
+import fr.referralhub.identity.Nir;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
 
 /**

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 import fr.referralhub.avro.IntakeChannel;
-import fr.referralhub.operations.PartnerActivity;
 import fr.referralhub.partners.Partner;
+import fr.referralhub.partners.PartnerActivity;
 import fr.referralhub.partners.PartnerAuthentication;
 import fr.referralhub.partners.PartnerRegistry;
 import io.micrometer.core.instrument.Counter;

@@ -2,6 +2,7 @@ package fr.referralhub.intake;
 
 import java.util.List;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.api.ProblemKind;
 import fr.referralhub.api.RefusedRequestException;
 

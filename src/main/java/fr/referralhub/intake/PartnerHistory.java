@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import fr.referralhub.kafka.TopicFollower;
-import fr.referralhub.operations.PartnerActivity;
+import fr.referralhub.partners.PartnerActivity;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicProvisioner;

@@ -12,12 +12,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
-import fr.referralhub.identity.PersonPseudonymizer;
 import fr.referralhub.identity.PersonPseudonymizer.PersonReference;
+import fr.referralhub.identity.PersonPseudonymizer;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
 import fr.referralhub.logging.ReferralLogContext;
 import fr.referralhub.state.IntakeSubmissions;
@@ -51,7 +52,7 @@ public class ReferralIntake {
     /** Exchange property: the ledger published the canonical record of this exchange. */
     public static final String PUBLISHED = "hubPublished";
     /** Exchange property: the referral the event belongs to. */
-    public static final String REFERRAL_ID = "hubReferralId";
+    public static final String REFERRAL_ID = ReferralLogContext.REFERRAL_ID_PROPERTY;
     /** Exchange property: the partner's id of the event. */
     public static final String PARTNER_EVENT_ID = "hubPartnerEventId";
     /** Exchange property: the hub's id of the canonical event (derived from the partner's). */

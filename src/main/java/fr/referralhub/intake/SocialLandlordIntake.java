@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.IntakeChannel;
 import fr.referralhub.avro.PartnerKind;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;

@@ -25,6 +25,7 @@ import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
 import javax.xml.validation.ValidatorHandler;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.ContractType;
 import fr.referralhub.avro.EmployerSector;
 import fr.referralhub.avro.EmploymentContract;

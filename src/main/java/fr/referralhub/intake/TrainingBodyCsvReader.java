@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.ContractType;
 import fr.referralhub.avro.EmployerSector;
 import fr.referralhub.avro.EmploymentContract;

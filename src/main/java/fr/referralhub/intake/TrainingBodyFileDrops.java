@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.IntakeChannel;
 import fr.referralhub.intake.TrainingBodyCsvReader.CsvFile;
 import fr.referralhub.intake.TrainingBodyCsvReader.Row;

@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import fr.referralhub.intake.PartnerEvent;
-import fr.referralhub.intake.ReferralIntake;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerAuthentication;
 import fr.referralhub.topics.RecordHeaders;
@@ -40,6 +38,8 @@ public class ReferralLogContext implements InterceptStrategy {
     public static final String PARTNER_ID = RecordHeaders.PARTNER_ID;
     public static final String PARTNER_EVENT_ID = RecordHeaders.PARTNER_EVENT_ID;
     public static final String REFERRAL_ID = RecordHeaders.REFERRAL_ID;
+    /** Exchange property holding the referral id once intake knows it (intake.ReferralIntake#REFERRAL_ID). */
+    public static final String REFERRAL_ID_PROPERTY = "hubReferralId";
 
     /** Partner ids, partner event ids and UUIDs; nothing with spaces, quotes or line breaks, and nothing long. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}");
@@ -109,15 +109,14 @@ public class ReferralLogContext implements InterceptStrategy {
     static Map<String, String> idsOf(Exchange exchange) {
         Map<String, String> ids = new LinkedHashMap<>();
         Object body = exchange.getMessage().getBody();
-        PartnerEvent event = body instanceof PartnerEvent partnerEvent && partnerEvent.draft().getSource() != null
-                ? partnerEvent : null;
+        PartnerEventIds event = body instanceof PartnerEventIds read ? read : null;
         Partner partner = exchange.getProperty(PartnerAuthentication.PARTNER, Partner.class);
         put(ids, PARTNER_ID, header(exchange, RecordHeaders.PARTNER_ID),
                 partner != null ? partner.id() : null, event != null ? event.partnerId() : null);
         put(ids, PARTNER_EVENT_ID, header(exchange, RecordHeaders.PARTNER_EVENT_ID),
                 event != null ? event.partnerEventId() : null);
         put(ids, REFERRAL_ID, header(exchange, RecordHeaders.REFERRAL_ID),
-                exchange.getProperty(ReferralIntake.REFERRAL_ID, String.class));
+                exchange.getProperty(REFERRAL_ID_PROPERTY, String.class));
         return ids;
     }
 

@@ -2,6 +2,8 @@ package fr.referralhub.status;
 
 import java.util.List;
 
+import fr.referralhub.counselling.CounsellingService;
+import fr.referralhub.counselling.ServiceRegistry;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.PerActorTopics;
 import org.springframework.beans.factory.annotation.Value;

@@ -2,9 +2,9 @@ package fr.referralhub.status;
 
 import java.util.List;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.api.ProblemKind;
 import fr.referralhub.api.RefusedRequestException;
-import fr.referralhub.intake.FieldError;
 
 /**
  * A status report the hub refuses, with its HTTP status and every field-level reason (answered as

@@ -5,10 +5,10 @@ import java.util.Map;
 
 import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.counselling.ReferralRoutings;
+import fr.referralhub.counselling.ServiceRegistry;
 import fr.referralhub.partners.PartnerRegistry;
-import fr.referralhub.state.ReferralSummary;
 import fr.referralhub.state.ReferralStateReads;
-import fr.referralhub.status.ServiceRegistry;
+import fr.referralhub.state.ReferralSummary;
 import fr.referralhub.timeline.TimelineRefusedException.Kind;
 import fr.referralhub.timeline.TimelineView.Reader;
 import org.apache.camel.Exchange;

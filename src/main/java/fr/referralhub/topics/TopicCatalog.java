@@ -111,14 +111,14 @@ public class TopicCatalog {
                         + "(header hub.subscription-id); the webhook sender reads it and commits once delivered or "
                         + "dead-lettered",
                 THIRTY_DAYS);
-        // Not compacted: the history of a referral's statuses is part of its record (and what rebuilds the state
-        // and the idempotency of status reports), kept like the referral events themselves.
+        // Not compacted: the history of a referral's statuses is part of its record (the timeline is rebuilt from
+        // it), kept like the referral events themselves.
         this.referralStatusChanges = new TopicSpec(names.referralStatusChanges(),
                 "referral id (string): one referral's changes stay in order",
                 ReferralStatusChange.getClassSchema(),
                 "Status changes of referrals at counselling services (received, accepted, rejected with a reason...), "
                         + "as the hub accepted them, and the hub's own EXPIRED changes (channel HUB, statusEventId "
-                        + "expiry:<referralId>:<serviceId>); the status state is rebuilt from it",
+                        + "expiry:<referralId>:<serviceId>); each one judged and published once by the referral state",
                 REFERRAL_RECORD);
         // The two halves of intake's question to the referral ledger (fr.referralhub.state): internal to the hub.
         // A submission is read once by the ledger, so a week covers any outage of the ledger without keeping the
@@ -126,16 +126,18 @@ public class TopicCatalog {
         this.intakeSubmissions = new TopicSpec(names.intakeSubmissions(),
                 "referral id (string): every event of one referral reaches the same ledger partition, in order",
                 null,
-                "Internal. Partner events intake accepted, on their way to the referral ledger, which publishes each "
-                        + "one once to " + names.referrals() + " or refuses it: the ReferralEvent exactly as it will be "
-                        + "published (wire format of " + names.referrals() + "-value), headers hub.partner-id, "
-                        + "hub.partner-event-id, hub.content-hash, hub.reply-to, hub.correlation-id",
+                "Internal. What the hub received, on its way to the referral state, which decides each in order: "
+                        + "partner events (hub.submission PARTNER_EVENT: the ReferralEvent in the wire format of "
+                        + names.referrals() + "-value, published once or refused) and status reports and expiries "
+                        + "(STATUS_REPORT, EXPIRY: a ReferralStatusChange in the wire format of "
+                        + names.referralStatusChanges() + "-value, judged against the referral's life cycle); "
+                        + "headers hub.reply-to and hub.correlation-id say who waits for the answer",
                 Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
         this.intakeDecisions = new TopicSpec(names.intakeDecisions(),
                 "hub instance id (string): each instance reads only its own partition",
                 null,
-                "Internal. The referral ledger's answer to each submission (JSON: correlation id, referral id, "
-                        + "ACCEPTED, DUPLICATE, CONFLICT, UNKNOWN_REFERRAL or CANCELLED_REFERRAL); no personal data",
+                "Internal. The referral state's answer to each submission (JSON: correlation id, referral id, "
+                        + "outcome, reason, and for a status the change in force); no personal data",
                 Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis())));
     }
 

@@ -1,6 +1,7 @@
 package fr.referralhub.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -8,18 +9,19 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Package rules of the hub's own code. The referral state is the core the features lean on, so it must not lean on
- * them: a feature package importing it is fine, the other way round would make a cycle.
- *
- * <p>Not yet enforced, and left for the next slices of the referral-state issue: the cycles that exist today
- * (counselling and status, intake and operations, api and intake, intake and logging) must go before a rule
- * "free of cycles" over every package can hold.
+ * Package rules of the hub's own code: no package cycles (a newcomer can read a package knowing only those it uses),
+ * and the referral state, the core the features lean on, leans on none of them.
  */
 class ArchitectureTest {
 
     private static final JavaClasses HUB = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("fr.referralhub");
+
+    @Test
+    void shouldHaveNoPackageCycles() {
+        slices().matching("fr.referralhub.(*)..").should().beFreeOfCycles().check(HUB);
+    }
 
     @Test
     void shouldKeepTheReferralStateFreeOfTheFeaturesThatUseIt() {

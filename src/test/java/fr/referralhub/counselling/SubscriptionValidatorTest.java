@@ -6,13 +6,13 @@ import static org.assertj.core.api.InstanceOfAssertFactories.list;
 
 import java.util.List;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.EligibilityOutcome;
 import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
 import fr.referralhub.counselling.SubscriptionDeclaration.Delivery;
 import fr.referralhub.counselling.SubscriptionDeclaration.EligibilityMatch;
 import fr.referralhub.counselling.SubscriptionDeclaration.Match;
-import fr.referralhub.intake.FieldError;
 import org.junit.jupiter.api.Test;
 
 /** Every wrong field of a subscription gets its own reason, named as the operator wrote it. */

@@ -1,6 +1,7 @@
 package fr.referralhub.intake;
 
 import java.util.List;
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.IntakeChannel;
 import fr.referralhub.avro.PartnerKind;
 import fr.referralhub.partners.PartnerAccessDeniedException;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 
+import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.ContractType;
 import fr.referralhub.avro.EmploymentStatus;
 import fr.referralhub.avro.IntakeChannel;

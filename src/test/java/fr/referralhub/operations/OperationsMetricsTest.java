@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.UUID;
 
+import fr.referralhub.partners.PartnerActivity;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;

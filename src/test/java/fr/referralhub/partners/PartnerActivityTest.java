@@ -1,4 +1,4 @@
-package fr.referralhub.operations;
+package fr.referralhub.partners;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package fr.referralhub.operations;
+package fr.referralhub.partners;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package fr.referralhub.status;
+package fr.referralhub.counselling;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package fr.referralhub.operations;
+package fr.referralhub.partners;
 
 import java.time.Duration;
 import java.util.Map;
