@@ -1,11 +1,14 @@
 package fr.referralhub.intake;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import fr.referralhub.kafka.TopicFollower;
 import fr.referralhub.partners.PartnerActivity;
+import fr.referralhub.partners.SilentPartnerProperties;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicProvisioner;
@@ -23,8 +26,11 @@ import org.springframework.stereotype.Component;
  * When each partner last sent, read from the headers of {@code referrals.v1} at start-up and then followed, so that
  * silent-partner detection ({@link PartnerActivity}) survives a restart and sees what other instances receive. It keeps
  * one entry per partner, not per referral; who referred a referral and whether it was cancelled are the referral
- * ledger's (fr.referralhub.state.ReferralStateReads). Its start-up still reads the whole topic: to be bounded to the
- * silent-partner window in a later slice.
+ * state's (fr.referralhub.state.ReferralStateReads).
+ *
+ * <p>It reads back only {@link #window}: four times the longest silence that raises the alert, and at least 30 days,
+ * so a restart keeps every partner that is silent now or went silent recently, and its start-up does not grow with the
+ * two years of history the topic keeps. A partner silent for longer than the window was alerted on long before.
  */
 @Component
 public class PartnerHistory implements SmartLifecycle {
@@ -36,19 +42,31 @@ public class PartnerHistory implements SmartLifecycle {
     private final PartnerActivity partnerActivity;
     private volatile TopicFollower<String, byte[]> follower;
 
+    private final Duration window;
+    private final Clock clock;
+
     public PartnerHistory(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics,
-                          PartnerActivity partnerActivity) {
+                          PartnerActivity partnerActivity, SilentPartnerProperties silences, Clock clock) {
+        this.window = window(silences);
+        this.clock = clock;
         this.bootstrapServers = bootstrapServers;
         this.topic = topics.referrals();
         this.partnerActivity = partnerActivity;
     }
 
+    static Duration window(SilentPartnerProperties silences) {
+        Duration longest = silences.overrides().values().stream().reduce(silences.after(),
+                (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        Duration four = longest.multipliedBy(4);
+        return four.compareTo(Duration.ofDays(30)) >= 0 ? four : Duration.ofDays(30);
+    }
+
     @Override
     public void start() {
         follower = new TopicFollower<>("partner-history", bootstrapServers, List.of(topic), new StringDeserializer(),
-                new ByteArrayDeserializer(), this::seen);
+                new ByteArrayDeserializer(), this::seen).since(clock.instant().minus(window));
         follower.start();
-        log.info("Partner history read from {}", topic);
+        log.info("Partner history read from {} (the last {} days)", topic, window.toDays());
     }
 
     private void seen(ConsumerRecord<String, byte[]> record) {

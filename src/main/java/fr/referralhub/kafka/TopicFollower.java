@@ -1,6 +1,7 @@
 package fr.referralhub.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -46,6 +47,8 @@ public final class TopicFollower<K, V> implements AutoCloseable {
     private final Map<TopicPartition, Long> applied = new HashMap<>();
     private volatile boolean running;
     private Thread thread;
+    /** Where reading starts: the beginning (null), or the first record written at or after this time. */
+    private Instant from;
 
     /**
      * @param name    what the view is, for logs, the client id and the thread name, e.g. "status-book"
@@ -63,6 +66,15 @@ public final class TopicFollower<K, V> implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
                 ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-" + name),
                 keys, values);
+    }
+
+    /**
+     * Reads only the records written since {@code from} (a view that needs no older history, so its start-up does not
+     * grow with the topic's). Call before {@link #start}.
+     */
+    public TopicFollower<K, V> since(Instant from) {
+        this.from = from;
+        return this;
     }
 
     /** Reads every partition of the topics to the end it has now, then follows them in the background. */
@@ -91,6 +103,18 @@ public final class TopicFollower<K, V> implements AutoCloseable {
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        if (from != null) {
+            Map<TopicPartition, Long> at = new HashMap<>();
+            partitions.forEach(partition -> at.put(partition, from.toEpochMilli()));
+            consumer.offsetsForTimes(at, Duration.ofSeconds(30)).forEach((partition, found) -> {
+                if (found != null) {
+                    consumer.seek(partition, found.offset());
+                } else {
+                    // Nothing written since: start at the end.
+                    consumer.seekToEnd(List.of(partition));
+                }
+            });
+        }
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         long deadline = System.nanoTime() + REBUILD_LIMIT.toNanos();
         long records = 0;

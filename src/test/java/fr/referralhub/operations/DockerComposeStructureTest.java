@@ -29,8 +29,10 @@ class DockerComposeStructureTest {
     private static final Path COMPOSE = Path.of("docker-compose.yml");
     private static final Path DOCKERFILE = Path.of("Dockerfile");
     private static final Path APPLICATION_YAML = Path.of("src/main/resources/application.yaml");
-    private static final List<String> SERVICES = List.of("kafka", "schema-registry", "hub", "kafka-ui", "prometheus",
-            "grafana");
+    private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
+    private static final List<String> HUBS = List.of("hub-1", "hub-2");
+    private static final List<String> SERVICES = List.of("kafka-1", "kafka-2", "kafka-3", "schema-registry", "hub-1",
+            "hub-2", "kafka-ui", "prometheus", "grafana");
     /** What the hub cannot start without outside the dev profile, or without which it would start embedded Kafka. */
     private static final List<String> REQUIRED_HUB_VARIABLES = List.of("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL",
             "HUB_PSEUDONYMISATION_SECRET", "HUB_DEAD_LETTER_KEY");
@@ -79,10 +81,11 @@ class DockerComposeStructureTest {
                     .doesNotContain("NONE");
         });
         Map<String, List<String>> expectedWaits = Map.of(
-                "schema-registry", List.of("kafka"),
-                "hub", List.of("kafka", "schema-registry"),
-                "kafka-ui", List.of("kafka", "schema-registry"),
-                "prometheus", List.of("hub"),
+                "schema-registry", BROKERS,
+                "hub-1", List.of("kafka-1", "kafka-2", "kafka-3", "schema-registry"),
+                "hub-2", List.of("kafka-1", "kafka-2", "kafka-3", "schema-registry"),
+                "kafka-ui", List.of("kafka-1", "schema-registry"),
+                "prometheus", HUBS,
                 "grafana", List.of("prometheus"));
         expectedWaits.forEach((dependant, dependencies) -> {
             Map<String, Object> dependsOn = map(services().get(dependant).get("depends_on"));
@@ -110,11 +113,25 @@ class DockerComposeStructureTest {
         }));
         assertThat(declared.keySet()).as("declared volumes are those used").containsExactlyInAnyOrderElementsOf(used);
 
-        Map<String, Object> kafka = services().get("kafka");
-        String logDirs = (String) map(kafka.get("environment")).get("KAFKA_LOG_DIRS");
-        assertThat(mounts(kafka)).as("Kafka's log on a named volume")
-                .anySatisfy(m -> assertThat(m.target()).isEqualTo(logDirs))
-                .allSatisfy(m -> assertThat(isBindMount(m.source())).isFalse());
+        Set<String> brokerVolumes = new TreeSet<>();
+        for (String broker : BROKERS) {
+            Map<String, Object> kafka = services().get(broker);
+            String logDirs = (String) map(kafka.get("environment")).get("KAFKA_LOG_DIRS");
+            assertThat(mounts(kafka)).as("%s's log on a named volume", broker)
+                    .anySatisfy(m -> assertThat(m.target()).isEqualTo(logDirs))
+                    .allSatisfy(m -> assertThat(isBindMount(m.source())).isFalse());
+            mounts(kafka).forEach(m -> brokerVolumes.add(m.source()));
+        }
+        assertThat(brokerVolumes).as("a log volume of its own for each broker").hasSize(BROKERS.size());
+        Set<String> stateVolumes = new TreeSet<>();
+        for (String hub : HUBS) {
+            String stateDir = (String) map(services().get(hub).get("environment")).get("HUB_STATE_DIR");
+            Mount state = mounts(services().get(hub)).stream().filter(m -> m.target().equals(stateDir)).findFirst()
+                    .orElseThrow(() -> new AssertionError(hub + " keeps its referral state on no volume"));
+            assertThat(isBindMount(state.source())).isFalse();
+            stateVolumes.add(state.source());
+        }
+        assertThat(stateVolumes).as("a referral-state volume of its own for each hub").hasSize(HUBS.size());
         assertThat(mounts(services().get("grafana"))).as("Grafana's data on a named volume")
                 .anySatisfy(m -> {
                     assertThat(m.target()).isEqualTo("/var/lib/grafana");
@@ -123,8 +140,44 @@ class DockerComposeStructureTest {
     }
 
     @Test
+    void shouldRunTheShapeOfARealDeployment() {
+        // Three brokers, each a controller of the KRaft quorum: one can be lost without losing a record or the quorum.
+        for (String broker : BROKERS) {
+            Map<String, Object> environment = map(services().get(broker).get("environment"));
+            assertThat(String.valueOf(environment.get("KAFKA_CONTROLLER_QUORUM_VOTERS")).split(","))
+                    .as("%s's quorum", broker).hasSize(3);
+            assertThat(environment).as("%s's replication", broker)
+                    .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", 3)
+                    .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", 2)
+                    .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", 3)
+                    .containsEntry("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", 3)
+                    .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", 2);
+        }
+        assertThat(BROKERS.stream().map(b -> map(services().get(b).get("environment")).get("KAFKA_NODE_ID")))
+                .as("node ids").doesNotHaveDuplicates();
+        // Two hubs of one referral-state application, each reachable by the other under its own name.
+        Set<String> advertised = new TreeSet<>();
+        for (String hub : HUBS) {
+            Map<String, Object> environment = map(services().get(hub).get("environment"));
+            assertThat(environment).as("%s creates its topics on three brokers, with a standby copy of its state", hub)
+                    .containsEntry("HUB_TOPIC_REPLICATION_FACTOR", 3)
+                    .containsEntry("HUB_REFERRAL_STATE_STANDBY_REPLICAS", 1);
+            assertThat(String.valueOf(environment.get("KAFKA_BOOTSTRAP_SERVERS")).split(",")).hasSize(3);
+            assertThat(environment.get("HUB_ADVERTISED_HOST")).isEqualTo(hub);
+            advertised.add((String) environment.get("HUB_ADVERTISED_HOST"));
+        }
+        assertThat(advertised).hasSize(HUBS.size());
+    }
+
+    @Test
     void shouldSetOnlyHubVariablesThatApplicationYamlReads() throws IOException {
-        Map<String, Object> environment = map(services().get("hub").get("environment"));
+        for (String hub : HUBS) {
+            hubVariablesAreReadByApplicationYaml(hub);
+        }
+    }
+
+    private void hubVariablesAreReadByApplicationYaml(String hub) throws IOException {
+        Map<String, Object> environment = map(services().get(hub).get("environment"));
         String applicationYaml = Files.readString(APPLICATION_YAML);
         assertThat(environment.keySet()).as("hub variables").containsAll(REQUIRED_HUB_VARIABLES);
         // Operator accounts are a list (hub.security.users[n]), bound by Spring from HUB_SECURITY_USERS_<n>_<FIELD>;
@@ -150,14 +203,16 @@ class DockerComposeStructureTest {
     void shouldScrapeTheHubsMetricsEndpointWithPrometheus() throws IOException {
         Map<String, Object> prometheus = services().get("prometheus");
         Map<String, Object> config = yaml(hostPath(prometheus, "/etc/prometheus/prometheus.yml"));
-        int hubPort = containerPort(services().get("hub"));
         List<Map<String, Object>> jobs = list(config.get("scrape_configs"));
-        assertThat(jobs).as("a job scraping the hub").anySatisfy(job -> {
-            assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
-            List<Object> targets = list(job.get("static_configs")).stream()
-                    .flatMap(c -> list(map(c).get("targets")).stream()).toList();
-            assertThat(targets).contains("hub:" + hubPort);
-        });
+        for (String hub : HUBS) {
+            int hubPort = containerPort(services().get(hub));
+            assertThat(jobs).as("a job scraping %s", hub).anySatisfy(job -> {
+                assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
+                List<Object> targets = list(job.get("static_configs")).stream()
+                        .flatMap(c -> list(map(c).get("targets")).stream()).toList();
+                assertThat(targets).contains(hub + ":" + hubPort);
+            });
+        }
         List<String> ruleFiles = list(config.get("rule_files"));
         assertThat(ruleFiles).isNotEmpty().allSatisfy(file -> assertThat(hostPath(prometheus, file)).isRegularFile());
     }
