@@ -77,7 +77,7 @@ public class IntakeSubmissions implements SmartLifecycle {
     private volatile boolean running;
     private Thread reader;
 
-    public IntakeSubmissions(HubTopicProperties topics, ReferralStateProperties properties,
+    public IntakeSubmissions(ReferralState state, HubTopicProperties topics, ReferralStateProperties properties,
                              @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                              @Value("${hub.schema-registry.url}") String registryUrl,
                              @Value("${camel.component.kafka.max-block-ms:5000}") int maxBlockMs,
@@ -85,6 +85,8 @@ public class IntakeSubmissions implements SmartLifecycle {
                              @Value("${camel.component.kafka.request-timeout-ms:5000}") int requestTimeoutMs) {
         this.topics = topics;
         this.properties = properties;
+        // Readiness shows it when the answers stop being read (ReferralState#health).
+        state.answersReadBy(() -> running);
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
         // A partner waits on this write: fail fast (503) when the broker is unreachable, as the other intake writes.

@@ -20,6 +20,7 @@ import fr.referralhub.topics.TopicProvisioner;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -54,6 +55,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     private final MeterRegistry meters;
     private final int httpPort;
     private volatile KafkaStreams streams;
+    /** Set by {@link IntakeSubmissions}: whether this instance still reads the answers its callers wait for. */
+    private volatile java.util.function.BooleanSupplier answersRead = () -> true;
     private KafkaStreamsMetrics metrics;
 
     public ReferralState(ReferralStateProperties properties, HubTopicProperties topics,
@@ -125,6 +128,11 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());
+        // A partner waits for each commit: the stream thread must not sit in a poll past the commit interval (Streams'
+        // default waits 100 ms for input), nor its producer hold records back (Streams' default lingers 100 ms; the
+        // commit sends them anyway).
+        config.put(StreamsConfig.POLL_MS_CONFIG, Math.min(10L, properties.commitInterval().toMillis()));
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
         config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
@@ -215,6 +223,14 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         return TopicProvisioner.PHASE + 1;
     }
 
+    void answersReadBy(java.util.function.BooleanSupplier reader) {
+        this.answersRead = reader;
+    }
+
+    /**
+     * UP while the Streams application runs or rebalances and this instance reads the ledger's answers; DOWN
+     * otherwise, since every partner request would then wait for nothing and get 503.
+     */
     @Override
     public Health health() {
         KafkaStreams running = streams;
@@ -222,7 +238,9 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
             return Health.down().withDetail("state", "NOT_STARTED").build();
         }
         KafkaStreams.State state = running.state();
-        Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
+        boolean answers = answersRead.getAsBoolean();
+        Health.Builder health = state.isRunningOrRebalancing() && answers ? Health.up() : Health.down();
+        health.withDetail("answersRead", answers);
         return health.withDetail("state", state.name())
                 .withDetail("applicationId", properties.applicationId())
                 .withDetail("activeTasks", running.metadataForLocalThreads().stream()

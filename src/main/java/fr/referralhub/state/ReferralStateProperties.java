@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ReferralStateProperties(
         @DefaultValue("referral-hub-state") String applicationId,
         @DefaultValue("./data/referral-state") String stateDir,
-        @DefaultValue("50ms") Duration commitInterval,
+        @DefaultValue("20ms") Duration commitInterval,
         @DefaultValue("10s") Duration answerTimeout,
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("2m") Duration startupTimeout,
