@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralStatusChange;
@@ -97,36 +98,19 @@ public class IntakeSubmissions implements SmartLifecycle {
 
     /** Sends the event to the ledger; the future completes with its decision, or fails if it cannot be sent. */
     public CompletableFuture<LedgerDecision> submit(Submission submission) {
-        String correlationId = UUID.randomUUID().toString();
-        CompletableFuture<LedgerDecision> decision = new CompletableFuture<>();
-        waiting.put(correlationId, decision);
-        decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
-        try {
-            // In the wire format of referrals.v1 (its subject, its schema id): the ledger publishes these bytes as
-            // they are, and a reader of the submission topic decodes them like a referral event.
-            byte[] value = serializer.serialize(topics.referrals(), submission.event());
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.intakeSubmissions(),
-                    submission.referralId(), value);
-            Headers headers = record.headers();
+        return send(submission.referralId(), headers -> {
+            add(headers, SubmissionHeaders.KIND, SubmissionHeaders.PARTNER_EVENT);
             add(headers, RecordHeaders.PARTNER_ID, submission.partnerId());
             add(headers, RecordHeaders.PARTNER_EVENT_ID, submission.partnerEventId());
             add(headers, RecordHeaders.EVENT_ID, submission.eventId());
             add(headers, RecordHeaders.EVENT_TYPE, submission.eventType());
             add(headers, RecordHeaders.PERSON_REFERENCE_BASIS, submission.personReferenceBasis());
             add(headers, RecordHeaders.CONTENT_HASH, submission.contentHash());
-            add(headers, SubmissionHeaders.KIND, SubmissionHeaders.PARTNER_EVENT);
             add(headers, SubmissionHeaders.PERSON_REFERENCE, submission.personReference());
-            add(headers, SubmissionHeaders.REPLY_TO, instanceId);
-            add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
-            producer.send(record, (metadata, failure) -> {
-                if (failure != null) {
-                    decision.completeExceptionally(failure);
-                }
-            });
-        } catch (RuntimeException e) {
-            decision.completeExceptionally(e);
-        }
-        return decision;
+            // In the wire format of referrals.v1 (its subject, its schema id): the ledger publishes these bytes as
+            // they are, and a reader of the submission topic decodes them like a referral event.
+            return serializer.serialize(topics.referrals(), submission.event());
+        });
     }
 
     /**
@@ -137,24 +121,34 @@ public class IntakeSubmissions implements SmartLifecycle {
      * @param change the change as reported; its previous status and referrer are set by the referral state
      */
     public CompletableFuture<LedgerDecision> submitStatus(ReferralStatusChange change, boolean expiry) {
+        return send(change.getReferralId(), headers -> {
+            add(headers, SubmissionHeaders.KIND, expiry ? SubmissionHeaders.EXPIRY : SubmissionHeaders.STATUS_REPORT);
+            add(headers, SubmissionHeaders.SERVICE_ID, change.getServiceId());
+            return serializer.serialize(topics.referralStatusChanges(), change);
+        });
+    }
+
+    /**
+     * Writes one submission under its referral id, with who waits for the answer, and registers the caller.
+     *
+     * @param content adds the submission's own headers and returns its value
+     */
+    private CompletableFuture<LedgerDecision> send(String referralId, Function<Headers, byte[]> content) {
         String correlationId = UUID.randomUUID().toString();
         CompletableFuture<LedgerDecision> decision = new CompletableFuture<>();
         waiting.put(correlationId, decision);
         decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
         try {
-            byte[] value = serializer.serialize(topics.referralStatusChanges(), change);
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.intakeSubmissions(),
-                    change.getReferralId(), value);
-            Headers headers = record.headers();
-            add(headers, SubmissionHeaders.KIND, expiry ? SubmissionHeaders.EXPIRY : SubmissionHeaders.STATUS_REPORT);
-            add(headers, SubmissionHeaders.SERVICE_ID, change.getServiceId());
+            Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            byte[] value = content.apply(headers);
             add(headers, SubmissionHeaders.REPLY_TO, instanceId);
             add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
-            producer.send(record, (metadata, failure) -> {
-                if (failure != null) {
-                    decision.completeExceptionally(failure);
-                }
-            });
+            producer.send(new ProducerRecord<>(topics.intakeSubmissions(), null, referralId, value, headers),
+                    (metadata, failure) -> {
+                        if (failure != null) {
+                            decision.completeExceptionally(failure);
+                        }
+                    });
         } catch (RuntimeException e) {
             decision.completeExceptionally(e);
         }

@@ -80,12 +80,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     /** Status changes in the wire format of referral-status-changes.v1, with the registry's serdes. */
     private StatusChangeCodec avroStatusChanges() {
-        Map<String, Object> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl,
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
-        AvroDeserializer reader = new AvroDeserializer();
-        reader.configure(config, false);
-        AvroSerializer writer = new AvroSerializer();
-        writer.configure(config, false);
+        AvroDeserializer reader = avroReader();
+        AvroSerializer writer = avroWriter();
         String topic = topics.referralStatusChanges();
         return new StatusChangeCodec() {
             @Override
@@ -102,12 +98,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     /** Decodes and re-encodes an update with the registry's serdes, under the subject of referrals.v1. */
     private PersonReferenceWriter avroPersonReferences() {
-        Map<String, Object> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl,
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
-        AvroDeserializer reader = new AvroDeserializer();
-        reader.configure(config, false);
-        AvroSerializer writer = new AvroSerializer();
-        writer.configure(config, false);
+        AvroDeserializer reader = avroReader();
+        AvroSerializer writer = avroWriter();
         String topic = topics.referrals();
         return (bytes, personReference, basis) -> {
             ReferralEvent event = (ReferralEvent) reader.deserialize(topic, bytes);
@@ -119,6 +111,21 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
                     .build());
             return writer.serialize(topic, event);
         };
+    }
+
+    /** Decodes into the generated classes, with the writer schema from the registry. */
+    private AvroDeserializer avroReader() {
+        AvroDeserializer reader = new AvroDeserializer();
+        reader.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl,
+                AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
+        return reader;
+    }
+
+    /** Encodes under the topic's subject; the schemas are registered at start-up (TopicProvisioner), not here. */
+    private AvroSerializer avroWriter() {
+        AvroSerializer writer = new AvroSerializer();
+        writer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+        return writer;
     }
 
     private Properties streamsConfig() {
