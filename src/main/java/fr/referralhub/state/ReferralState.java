@@ -55,6 +55,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     private final MeterRegistry meters;
     private final int httpPort;
     private volatile KafkaStreams streams;
+    /** How other instances reach this one; asked of the name service once, not on every read. */
+    private final HostInfo self;
     /** Set by {@link IntakeSubmissions}: whether this instance still reads the answers its callers wait for. */
     private volatile java.util.function.BooleanSupplier answersRead = () -> true;
     private KafkaStreamsMetrics metrics;
@@ -70,6 +72,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         this.clock = clock;
         this.meters = meters;
         this.httpPort = httpPort;
+        this.self = new HostInfo(advertisedHost(), httpPort);
     }
 
     Topology topology() {
@@ -145,7 +148,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // Where other instances read this one's stores (ReferralStateReads). A port of 0 (tests of one instance) is
         // never asked: the only instance owns every partition.
-        config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + httpPort);
+        config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         config.put(StreamsConfig.CLIENT_ID_CONFIG, "referral-hub-state");
         // An instance that died (kill -9, lost host) gives its partitions up after 10 s rather than the default 45 s:
         // until then, intake for the referrals of those partitions waits and answers 503.
@@ -172,7 +175,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     /** How other instances reach this one: what it advertises in the group's metadata. */
     HostInfo self() {
-        return new HostInfo(advertisedHost(), httpPort);
+        return self;
     }
 
     /** Starts the Streams application and waits until its stores are restored and it runs: intake can then be answered. */
