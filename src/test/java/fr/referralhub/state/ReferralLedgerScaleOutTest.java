@@ -7,7 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +29,11 @@ import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.SharedKafka;
 import fr.referralhub.testing.TopicReader;
 import fr.referralhub.topics.RecordHeaders;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,7 +43,8 @@ import org.junit.jupiter.api.TestInstance;
  * the same partner events at the same instant, one of them is killed with SIGKILL while partners keep sending to the
  * other, and comes back. Each partner event must give exactly one record on the referrals topic, and both callers of
  * a pair must learn the same referral id, one told ACCEPTED and the other ALREADY_RECEIVED. Timeline reads and status
- * reports sent to either instance get the same answers, whichever instance owns the referral.
+ * reports sent to either instance get the same answers, whichever instance owns the referral. Landlord records sent
+ * twice and one CSV file dropped in both instances' folders at once are published once each too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReferralLedgerScaleOutTest {
@@ -80,6 +88,29 @@ class ReferralLedgerScaleOutTest {
             assertThat(answer.get("status").asText()).isEqualTo("ALREADY_RECEIVED");
         }
 
+        // The other channels, with both instances up: each landlord record on the intake topic twice (whichever
+        // instance consumes it), and one CSV file dropped in both instances' folders at the same moment.
+        sent.addAll(sendXmlTwice("xml", 20));
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rows.add(eventId("csv", i));
+        }
+        dropCsvInBoth(List.of(a, b2), rows);
+        sent.addAll(rows);
+        await("every event of every channel on the referrals topic").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> publishedIds().containsAll(sent));
+        int acceptedRows = 0;
+        int duplicateRows = 0;
+        for (String hub : List.of("b2", "a")) {
+            JsonNode report = await("report of the file dropped on " + hub).atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300)).until(() -> report(hub), java.util.Objects::nonNull);
+            acceptedRows += report.get("accepted").asInt();
+            duplicateRows += report.get("duplicates").asInt();
+        }
+        assertThat(acceptedRows).as("rows published, over both instances' reports").isEqualTo(rows.size());
+        assertThat(duplicateRows).as("rows found duplicates, over both instances' reports").isEqualTo(rows.size());
+
         // Reads and status reports land on either instance; what the referral state knows is answered by the owner.
         for (int i = 0; i < 6; i++) {
             HubProcess one = i % 2 == 0 ? a : b2;
@@ -115,8 +146,7 @@ class ReferralLedgerScaleOutTest {
                 .asText())).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(unsigned.statusCode()).isEqualTo(401);
 
-        Map<String, Long> published = TopicReader.readToEnd(bootstrapServers, referralsTopic).stream()
-                .map(r -> TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID))
+        Map<String, Long> published = publishedIds().stream()
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(published.keySet()).containsExactlyInAnyOrderElementsOf(sent);
         assertThat(published).allSatisfy((eventId, copies) -> assertThat(copies).as(eventId).isEqualTo(1L));
@@ -150,6 +180,59 @@ class ReferralLedgerScaleOutTest {
                     .until(() -> post(hub, eventId).statusCode() == 202);
         }
         return ids;
+    }
+
+    /** The partner event ids of the run on the referrals topic, one entry per record (copies included). */
+    private List<String> publishedIds() {
+        return TopicReader.readToEnd(bootstrapServers, referralsTopic).stream()
+                .map(r -> TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID))
+                .filter(id -> id != null && id.startsWith("SCALE-" + run)).toList();
+    }
+
+    /** Landlord records on the landlord's intake topic, each written twice; returns their event ids. */
+    private List<String> sendXmlTwice(String phase, int count) {
+        String sample = Samples.text("social-landlord/logis-hdf-orientation-000871.xml");
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < count; i++) {
+                String id = eventId(phase, i);
+                ids.add(id);
+                byte[] document = sample.replace("HDF-LOGIS-2026-000871", id).getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>("intake.logis-hdf", id, document));
+                producer.send(new ProducerRecord<>("intake.logis-hdf", id, document));
+            }
+            producer.flush();
+        }
+        return ids;
+    }
+
+    /** The same file, one row per event id, in the CFA's drop folder of each instance, at the same moment. */
+    private void dropCsvInBoth(List<HubProcess> both, List<String> eventIds) throws Exception {
+        List<String> sample = Files.readAllLines(Path.of("src/test/resources/samples/training-body/"
+                + "cfa-btp-lyon-2026-11-18.csv"), StandardCharsets.UTF_8);
+        String row = sample.get(1).substring(sample.get(1).indexOf(';'));
+        StringBuilder csv = new StringBuilder(sample.get(0)).append('\n');
+        eventIds.forEach(id -> csv.append(id).append(row).append('\n'));
+        List<Path> parts = new ArrayList<>();
+        for (String hub : List.of("a", "b2")) {
+            Path folder = workDir.resolve(hub).resolve("drops").resolve("cfa-btp-lyon");
+            Files.createDirectories(folder);
+            Path part = folder.resolve("scale-" + run + ".csv.part");
+            Files.writeString(part, csv, StandardCharsets.UTF_8);
+            parts.add(part);
+        }
+        for (Path part : parts) {
+            Files.move(part, part.resolveSibling("scale-" + run + ".csv"), StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** The report of the dropped file on an instance, once it is in done/; null before. */
+    private JsonNode report(String hub) throws Exception {
+        Path report = workDir.resolve(hub).resolve("drops").resolve("cfa-btp-lyon").resolve("done")
+                .resolve("scale-" + run + ".csv.report.json");
+        return Files.exists(report) ? JSON.readTree(report.toFile()) : null;
     }
 
     /** hub.referral-state.reads{answered-by=owner-instance} of an instance, from its Prometheus scrape. */
