@@ -26,7 +26,7 @@ public record HubSecurityProperties(@DefaultValue("true") boolean enabled, @Defa
      * One operator.
      *
      * @param name         login name
-     * @param passwordHash a bcrypt hash with its {@code {bcrypt}} prefix (README: how to make one)
+     * @param passwordHash a bcrypt hash with its {@code {bcrypt}} prefix (docs/operators.md: how to make one)
      * @param roles        VIEWER and/or OPERATOR
      */
     public record User(String name, String passwordHash, @DefaultValue List<String> roles) {

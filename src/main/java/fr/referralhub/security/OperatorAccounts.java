@@ -35,7 +35,7 @@ final class OperatorAccounts {
                     hub.security.enabled is true but no operator is declared (hub.security.users is empty), so nobody \
                     could log in to the Hawtio console, Jolokia or /ops. Declare at least one, e.g. \
                     HUB_SECURITY_USERS_0_NAME=alice HUB_SECURITY_USERS_0_PASSWORD_HASH='{bcrypt}$2a$12$...' \
-                    HUB_SECURITY_USERS_0_ROLES=OPERATOR (README, "Operations": how to make a hash). There is no \
+                    HUB_SECURITY_USERS_0_ROLES=OPERATOR (docs/operators.md: how to make a hash). There is no \
                     default password. Local development: run with the dev profile.""");
         }
         List<UserDetails> accounts = new ArrayList<>();
@@ -52,7 +52,7 @@ final class OperatorAccounts {
             }
             if (user.passwordHash() == null || !BCRYPT.matcher(user.passwordHash()).matches()) {
                 throw new IllegalStateException(where + ".password-hash must be a bcrypt hash with its {bcrypt} "
-                        + "prefix, e.g. {bcrypt}$2a$12$... (a clear-text password is refused; README, \"Operations\")");
+                        + "prefix, e.g. {bcrypt}$2a$12$... (a clear-text password is refused; docs/operators.md)");
             }
             if (user.roles().isEmpty() || !HubSecurityProperties.ROLES.containsAll(user.roles())) {
                 throw new IllegalStateException(where + ".roles must be VIEWER and/or OPERATOR, got " + user.roles());

@@ -71,7 +71,13 @@ public class IntakeSubmissions implements SmartLifecycle {
     private final Map<String, Object> producerLimits;
     /** This process: the key of its answers, so it reads one partition of intake-decisions.v1 only. */
     private final String instanceId = UUID.randomUUID().toString();
+    /**
+     * Callers of this instance waiting for an answer: in-flight requests only, never state. Each entry leaves when its
+     * answer comes, or after {@link #FORGET_AFTER} at the latest, even if nobody awaits it any more (a batch that
+     * failed midway), so the map is bounded by the requests of the last minutes, not by history.
+     */
     private final Map<String, CompletableFuture<LedgerDecision>> waiting = new ConcurrentHashMap<>();
+    private static final Duration FORGET_AFTER = Duration.ofMinutes(2);
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile KafkaConsumer<String, byte[]> answers;
     private AvroSerializer serializer;
@@ -138,6 +144,8 @@ public class IntakeSubmissions implements SmartLifecycle {
         CompletableFuture<LedgerDecision> decision = new CompletableFuture<>();
         waiting.put(correlationId, decision);
         decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
+        decision.orTimeout(Math.max(FORGET_AFTER.toMillis(), 2 * properties.answerTimeout().toMillis()),
+                TimeUnit.MILLISECONDS);
         try {
             Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
             byte[] value = content.apply(headers);
@@ -179,6 +187,10 @@ public class IntakeSubmissions implements SmartLifecycle {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof KafkaException kafka) {
                 throw kafka;
+            }
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw new TimeoutException("The referral ledger did not decide in time; the event is recorded and "
+                        + "will be decided: send it again, it will be recognised");
             }
             throw new KafkaException("Could not submit the event to the referral ledger: " + e.getCause(), e.getCause());
         }
