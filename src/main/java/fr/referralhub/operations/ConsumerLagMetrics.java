@@ -3,6 +3,7 @@ package fr.referralhub.operations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import fr.referralhub.topics.TopicCatalog;
 import fr.referralhub.topics.TopicProvisioner;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +49,7 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     private final Duration refresh;
     private final MeterRegistry meters;
     /** Topics written in Kafka transactions (by the referral state): see {@link #lagOf}. */
-    private final String transactionalTopic;
+    private final Set<String> transactionalTopics;
     private final Map<GroupTopic, Long> lag = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService scheduler;
     private volatile Admin admin;
@@ -59,8 +61,8 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     public ConsumerLagMetrics(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                               @Value("${hub.operations.consumer-lag.group-prefix:referral-hub}") String groupPrefix,
                               @Value("${hub.operations.consumer-lag.refresh:PT15S}") Duration refresh,
-                              MeterRegistry meters, @Value("${hub.topics.referrals}") String transactionalTopic) {
-        this.transactionalTopic = transactionalTopic;
+                              MeterRegistry meters, TopicCatalog topics) {
+        this.transactionalTopics = topics.writtenInTransactions();
         this.bootstrapServers = bootstrapServers;
         this.groupPrefix = groupPrefix;
         this.refresh = refresh;
@@ -117,7 +119,7 @@ public class ConsumerLagMetrics implements SmartLifecycle {
             // but is never delivered, so a consumer that read everything commits one short of the end: a partition
             // whose only unread offset is that marker has nothing left to read. (A lower bound: several pending
             // transactions count one marker each as a record.)
-            long markers = partition.topic().equals(transactionalTopic) ? 1 : 0;
+            long markers = transactionalTopics.contains(partition.topic()) ? 1 : 0;
             perTopic.merge(new GroupTopic(group, partition.topic()), Math.max(0, end - offset.offset() - markers),
                     Long::sum);
         });

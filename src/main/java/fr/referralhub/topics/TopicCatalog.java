@@ -3,6 +3,7 @@ package fr.referralhub.topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import fr.referralhub.avro.CounsellingReferral;
 import fr.referralhub.avro.EligibilityDecision;
@@ -189,6 +190,14 @@ public class TopicCatalog {
 
     public TopicSpec intakeDecisions() {
         return intakeDecisions;
+    }
+
+    /**
+     * The topics the referral state writes in Kafka transactions (exactly_once_v2): each commit leaves a marker that
+     * takes an offset and is never delivered, which whoever measures consumer lag must know.
+     */
+    public Set<String> writtenInTransactions() {
+        return Set.of(referrals.name(), referralStatusChanges.name(), intakeDecisions.name());
     }
 
     /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */

@@ -20,6 +20,7 @@ import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
+import fr.referralhub.operations.ConsumerLagMetrics;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.state.ReferralSummary;
@@ -60,6 +61,8 @@ class StatusReportsFlowTest {
     HubTopicProperties topics;
     @Autowired
     ReferralStateReads referralState;
+    @Autowired
+    ConsumerLagMetrics consumerLag;
 
     String referralId;
     String creationEventId;
@@ -192,6 +195,12 @@ class StatusReportsFlowTest {
         assertThat(otherContent.statusCode()).isEqualTo(409);
         assertThat(changes()).hasSize(1);
         assertThat(awaitFeedback(FeedbackKind.STATUS_CHANGED, 1).get(0).getReasonCode()).isEqualTo("LISTE_ATTENTE");
+        // The changes are written in transactions: once the feedback route read them all, operators see no lag (the
+        // commit marker after the last change takes an offset but is nothing left to read).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            consumerLag.refresh();
+            assertThat(consumerLag.lag("referral-hub-status-feedback", topics.referralStatusChanges())).isZero();
+        });
     }
 
     @Test
