@@ -2,6 +2,7 @@ package fr.referralhub.counselling;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,24 +19,23 @@ import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.eligibility.EligibilityEngine;
-import fr.referralhub.kafka.DeadLetters;
-import fr.referralhub.kafka.Outages;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.state.OutboundRecord;
+import fr.referralhub.state.ReferralDistribution;
+import fr.referralhub.state.ReferralRouting;
+import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Route steps of {@code routes/counselling-distribution.camel.yaml}: turns a batch of canonical referral events into
- * the records counselling services and referrers get.
+ * Where each accepted partner event goes, decided by the referral state on the instance that owns the referral, in the
+ * transaction that publishes it on referrals.v1 ({@link ReferralDistribution}): the routing is stored in the referral's
+ * entry and the records below are written with it, once.
  *
  * <ul>
  * <li>A creation or update whose person was informed goes, minimised to each subscription's profile, to every
@@ -49,11 +49,10 @@ import org.springframework.stereotype.Component;
  * <li>A cancellation goes to every service the referral was sent to, even if their subscription changed or went:
  * it names the referral and the reason code, nothing else.</li>
  * </ul>
- * Where each referral went is stored on the counselling deliveries topic ({@link ReferralRoutings}) before the batch
- * is sent, so a replayed batch routes the same way. Records are keyed by referral id, not by the person's pseudonym.
+ * Records are keyed by referral id, not by the person's pseudonym.
  */
 @Component("counsellingDistribution")
-public class CounsellingDistribution {
+public class CounsellingDistribution implements ReferralDistribution {
 
     /** Header of counselling records: the subscription that routed it. */
     public static final String SUBSCRIPTION_ID = "hub.subscription-id";
@@ -61,95 +60,52 @@ public class CounsellingDistribution {
     static final String REASON_NOT_INFORMED_TEXT = "Orientation retenue : la personne n'a pas été informée de son "
             + "orientation. Elle ne sera transmise à aucun service d'accompagnement tant qu'une mise à jour n'indique "
             + "pas qu'elle l'a été.";
-    /** Exchange property: the records of the batch, to count them once acknowledged. */
-    private static final String OUTPUTS = "hubCounsellingOutputs";
-    /** Exchange property of an output bound for the webhook outbox. */
-    private static final String TO_WEBHOOK = "hubToWebhook";
     private static final Logger log = LoggerFactory.getLogger(CounsellingDistribution.class);
 
     private final SubscriptionStore subscriptions;
-    private final ReferralRoutings routings;
     private final CounsellingTopics topics;
     private final EligibilityEngine engine;
-    private final DeadLetters deadLetters;
     private final MeterRegistry meters;
     private final DeliveredFeedback delivered;
+    private final String referralsTopic;
     private final AvroDeserializer deserializer = new AvroDeserializer();
+    /** Eligibility keeps the system clock, as the eligibility route does, so both decide the same. */
     private final Clock clock = Clock.systemUTC();
-    /**
-     * Dates deliveries: the hub's clock (fr.referralhub.expiry.ExpiryConfiguration) that expiry counts from. Eligibility
-     * keeps the system clock, as the eligibility route does, so both decide the same.
-     */
-    private final Clock deliveryClock;
 
-    public CounsellingDistribution(SubscriptionStore subscriptions, ReferralRoutings routings,
-                                   CounsellingTopics topics, EligibilityEngine engine, DeadLetters deadLetters,
-                                   MeterRegistry meters, DeliveredFeedback delivered,
-                                   @Value("${hub.schema-registry.url}") String registryUrl, Clock deliveryClock) {
-        this.deliveryClock = deliveryClock;
+    public CounsellingDistribution(SubscriptionStore subscriptions, CounsellingTopics topics, EligibilityEngine engine,
+                                   MeterRegistry meters, DeliveredFeedback delivered, HubTopicProperties topicNames,
+                                   @Value("${hub.schema-registry.url}") String registryUrl) {
         this.subscriptions = subscriptions;
-        this.routings = routings;
         this.topics = topics;
         this.engine = engine;
-        this.deadLetters = deadLetters;
         this.meters = meters;
         this.delivered = delivered;
+        this.referralsTopic = topicNames.referrals();
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     }
 
-    /**
-     * @return the records to send (each with its topic, key and headers), after storing where each referral went
-     */
-    public List<Exchange> distributeBatch(List<Exchange> records, Exchange batch) {
-        List<Exchange> outputs = new ArrayList<>();
-        // Routings changed by this batch: a later event of the same referral in the batch must see them.
-        Map<String, ReferralRouting> changed = new LinkedHashMap<>();
-        for (Exchange record : records) {
-            try {
-                ReferralEvent event = decode(record);
-                ReferralRouting before = changed.getOrDefault(event.getReferralId(), routings.of(event.getReferralId()));
-                List<Exchange> produced = new ArrayList<>();
-                ReferralRouting after = distribute(event, before, batch, produced);
-                outputs.addAll(produced);
-                if (!after.equals(before)) {
-                    changed.put(event.getReferralId(), after);
-                }
-            } catch (RuntimeException e) {
-                if (Outages.isTransient(e)) {
-                    throw e;
-                }
-                deadLetters.send(record, batch.getFromRouteId(), e);
-                count("none", "dead_lettered");
-            }
-        }
-        // Stored before sending: if sending fails the batch is consumed again and routed the same way.
-        if (!changed.isEmpty()) {
-            routings.recordAll(changed.values());
-        }
-        batch.setProperty(OUTPUTS, outputs);
-        return outputs;
-    }
-
-    private ReferralEvent decode(Exchange record) {
-        String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
-        Object decoded = deserializer.deserialize(topic, record.getMessage().getBody(byte[].class));
+    @Override
+    public Routed route(byte[] publishedEvent, ReferralRouting before, Instant now) {
+        Object decoded = deserializer.deserialize(referralsTopic, publishedEvent);
         if (!(decoded instanceof ReferralEvent event)) {
-            throw new IllegalArgumentException("Expected a ReferralEvent on " + topic + ", got "
+            throw new IllegalArgumentException("Expected a ReferralEvent, got "
                     + (decoded == null ? "an empty record" : decoded.getClass().getName()));
         }
-        return event;
+        List<OutboundRecord> produced = new ArrayList<>();
+        ReferralRouting after = distribute(event, before, now, produced);
+        return new Routed(after, produced);
     }
 
-    private ReferralRouting distribute(ReferralEvent event, ReferralRouting before, Exchange batch,
-                                       List<Exchange> produced) {
+    private ReferralRouting distribute(ReferralEvent event, ReferralRouting before, Instant now,
+                                       List<OutboundRecord> produced) {
         if (event.getEventType() == ReferralEventType.CANCELLED) {
-            before.sentTo().forEach((subscriptionId, serviceId) -> produced.add(counsellingRecord(batch, event,
+            before.sentTo().forEach((subscriptionId, serviceId) -> produced.add(counsellingRecord(event,
                     subscriptionId, serviceId, ReferralEventType.CANCELLED, Set.of(), () -> null)));
             return before;
         }
         if (!Boolean.TRUE.equals(event.getPersonInformed())) {
             // Consent first: not even the services that already have the referral get this state of it.
-            produced.add(heldFeedback(batch, event));
+            produced.add(heldFeedback(event));
             return before.held(true);
         }
         Supplier<EligibilityDecision> decision = memoized(() -> decide(event));
@@ -157,13 +113,17 @@ public class CounsellingDistribution {
         for (Subscription subscription : subscriptions.active()) {
             boolean hadIt = before.sentTo().containsKey(subscription.id());
             if (hadIt || subscription.criteria().matches(event, decision)) {
-                Exchange record = counsellingRecord(batch, event, subscription.id(), subscription.serviceId(),
+                OutboundRecord record = counsellingRecord(event, subscription.id(), subscription.serviceId(),
                         hadIt ? ReferralEventType.UPDATED : ReferralEventType.CREATED, subscription.profile(), decision);
                 produced.add(record);
-                if (!hadIt && !Boolean.TRUE.equals(record.getProperty(TO_WEBHOOK, Boolean.class))) {
-                    produced.add(deliveredFeedback(batch, event, record, subscription.serviceId()));
+                boolean webhook = topics.webhookOutbox().equals(record.topic());
+                if (!hadIt && !webhook) {
+                    produced.add(deliveredFeedback(event, record, subscription.serviceId()));
                 }
-                after = after.sentAlsoTo(subscription, deliveryClock.instant());
+                if (!webhook) {
+                    count(subscription.id(), "delivered");
+                }
+                after = after.sentAlsoTo(subscription.id(), subscription.serviceId(), now);
             }
         }
         // A subscription deleted since the referral was sent: no profile any more says what the service may see of
@@ -185,49 +145,40 @@ public class CounsellingDistribution {
         }
     }
 
-    private Exchange counsellingRecord(Exchange batch, ReferralEvent event, String subscriptionId, String serviceId,
-                                       ReferralEventType seenAs, Set<CounsellingField> profile,
-                                       Supplier<EligibilityDecision> decision) {
+    private OutboundRecord counsellingRecord(ReferralEvent event, String subscriptionId, String serviceId,
+                                             ReferralEventType seenAs, Set<CounsellingField> profile,
+                                             Supplier<EligibilityDecision> decision) {
         // A WEBHOOK subscription's record goes to the outbox, keyed by subscription so its deliveries stay in order;
         // the webhook sender POSTs it. A subscription gone since keeps its last mode's topic: its service's.
         boolean webhook = subscriptions.find(subscriptionId)
                 .map(s -> s.deliveryMode() == Subscription.DeliveryMode.WEBHOOK).orElse(false);
-        Exchange out = output(batch, webhook ? topics.webhookOutbox() : topics.counsellingTopic(serviceId), event,
-                CounsellingProjection.project(event, subscriptionId, seenAs, profile, decision));
-        out.getMessage().setHeader(RecordHeaders.EVENT_TYPE, seenAs.name());
-        out.getMessage().setHeader(SUBSCRIPTION_ID, subscriptionId);
+        Map<String, String> headers = headers(event);
+        headers.put(RecordHeaders.EVENT_TYPE, seenAs.name());
+        headers.put(SUBSCRIPTION_ID, subscriptionId);
         if (webhook) {
-            out.getMessage().setHeader(KafkaConstants.KEY, subscriptionId);
             // In the outbox, not yet delivered: the webhook sender counts it once the receiver has it, and tells the
             // referrer (DELIVERED) then. Its referrer travels in headers of the outbox only, never on a service's topic
             // (the REFERRER profile decides whether a service sees it).
-            out.getMessage().setHeader(RecordHeaders.PARTNER_ID, event.getSource().getPartnerId());
-            out.getMessage().setHeader(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId());
-            out.setProperty(TO_WEBHOOK, true);
+            headers.put(RecordHeaders.PARTNER_ID, event.getSource().getPartnerId());
+            headers.put(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId());
+            return new OutboundRecord(topics.webhookOutbox(), subscriptionId,
+                    CounsellingProjection.project(event, subscriptionId, seenAs, profile, decision), headers);
         }
-        return out;
+        return new OutboundRecord(topics.counsellingTopic(serviceId), event.getReferralId(),
+                CounsellingProjection.project(event, subscriptionId, seenAs, profile, decision), headers);
     }
 
-    /**
-     * The DELIVERED feedback of a first delivery to a KAFKA subscription: in the same batch as the counselling record,
-     * so the referrer is told once the broker acknowledged both (a failed batch is consumed again: same feedbackId).
-     */
-    private Exchange deliveredFeedback(Exchange batch, ReferralEvent event, Exchange counsellingRecord,
-                                       String serviceId) {
-        String partnerId = event.getSource().getPartnerId();
-        String deliveryId = counsellingRecord.getMessage().getBody(CounsellingReferral.class)
-                .getDeliveryId();
+    /** The DELIVERED feedback of a first delivery to a KAFKA subscription, written with the counselling record. */
+    private OutboundRecord deliveredFeedback(ReferralEvent event, OutboundRecord counsellingRecord, String serviceId) {
+        String deliveryId = ((CounsellingReferral) counsellingRecord.value()).getDeliveryId();
         ReferralFeedback feedback = delivered.of(event.getReferralId(), event.getSource().getPartnerEventId(),
                 event.getEventId(), deliveryId, serviceId);
-        Exchange out = output(batch, topics.feedbackTopic(partnerId), event, feedback);
-        out.getMessage().setHeader(RecordHeaders.PARTNER_ID, partnerId);
-        out.getMessage().setHeader(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId());
-        return out;
+        return feedbackRecord(event, feedback);
     }
 
-    private Exchange heldFeedback(Exchange batch, ReferralEvent event) {
-        String partnerId = event.getSource().getPartnerId();
-        log.info("Referral {} held: the person was not informed (partner {})", event.getReferralId(), partnerId);
+    private OutboundRecord heldFeedback(ReferralEvent event) {
+        log.info("Referral {} held: the person was not informed (partner {})", event.getReferralId(),
+                event.getSource().getPartnerId());
         ReferralFeedback feedback = ReferralFeedback.newBuilder()
                 .setFeedbackId(UUID.nameUUIDFromBytes(("feedback:" + event.getEventId() + ":"
                         + FeedbackKind.HELD_NOT_INFORMED).getBytes(StandardCharsets.UTF_8)).toString())
@@ -239,48 +190,28 @@ public class CounsellingDistribution {
                 .setReasonText(REASON_NOT_INFORMED_TEXT)
                 .setOccurredAt(clock.instant())
                 .build();
-        Exchange out = output(batch, topics.feedbackTopic(partnerId), event, feedback);
-        out.getMessage().setHeader(RecordHeaders.PARTNER_ID, partnerId);
-        out.getMessage().setHeader(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId());
-        return out;
+        return feedbackRecord(event, feedback);
     }
 
-    private static Exchange output(Exchange batch, String topic, ReferralEvent event, Object value) {
-        Exchange out = new DefaultExchange(batch.getContext());
-        Message message = out.getMessage();
-        message.setBody(value);
-        message.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
-        message.setHeader(KafkaConstants.KEY, event.getReferralId());
-        message.setHeader(RecordHeaders.REFERRAL_ID, event.getReferralId());
-        message.setHeader(RecordHeaders.EVENT_ID, event.getEventId());
-        return out;
+    private OutboundRecord feedbackRecord(ReferralEvent event, ReferralFeedback feedback) {
+        String partnerId = event.getSource().getPartnerId();
+        Map<String, String> headers = headers(event);
+        headers.put(RecordHeaders.PARTNER_ID, partnerId);
+        headers.put(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId());
+        return new OutboundRecord(topics.feedbackTopic(partnerId), event.getReferralId(), feedback, headers);
     }
 
-    /** Route step, after the producer: every record of the batch is acknowledged. */
-    @SuppressWarnings("unchecked")
-    public void countDelivered(Exchange batch) {
-        countOutputs(batch.getProperty(OUTPUTS, List.class), "delivered");
+    private static Map<String, String> headers(ReferralEvent event) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(RecordHeaders.REFERRAL_ID, event.getReferralId());
+        headers.put(RecordHeaders.EVENT_ID, event.getEventId());
+        return headers;
     }
 
-    /** Route step, when sending failed: counts, then fails the batch so it is consumed again. */
-    @SuppressWarnings("unchecked")
-    public void countFailedAndRethrow(Exchange batch) throws Exception {
-        countOutputs(batch.getProperty(OUTPUTS, List.class), "failed");
-        throw batch.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-    }
-
-    private void countOutputs(List<Exchange> outputs, String result) {
-        if (outputs == null) {
-            return;
-        }
-        for (Exchange out : outputs) {
-            String subscriptionId = out.getMessage().getHeader(SUBSCRIPTION_ID, String.class);
-            if (subscriptionId != null && !Boolean.TRUE.equals(out.getProperty(TO_WEBHOOK, Boolean.class))) {
-                count(subscriptionId, result);
-            }
-        }
-    }
-
+    /**
+     * Counted when routed: the record is written in the referral state's transaction, which commits within its commit
+     * interval (a transaction that fails is run again and counted again).
+     */
     private void count(String subscriptionId, String result) {
         Counter.builder("hub.subscription.deliveries")
                 .description("Referral records for counselling subscriptions, by result")

@@ -2,7 +2,9 @@ package fr.referralhub.counselling;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -10,11 +12,8 @@ import fr.referralhub.avro.CounsellingNotice;
 import fr.referralhub.avro.CounsellingReferral;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.topics.RecordHeaders;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.DefaultExchange;
+import fr.referralhub.state.OutboundRecord;
+import fr.referralhub.state.ReferralRouting;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,15 +46,15 @@ public class CounsellingNotices {
      * One record per subscription of these services the referral was sent to (a service with two subscriptions that
      * both had it gets one per subscription, as for its referrals), bound for where that subscription gets its records.
      */
-    public List<Exchange> notices(CamelContext context, ReferralRouting routing, CounsellingNotice notice, Instant now,
-                                  Set<String> serviceIds) {
+    public List<OutboundRecord> notices(ReferralRouting routing, CounsellingNotice notice, Instant now,
+                                        Set<String> serviceIds) {
         return routing.sentTo().entrySet().stream().filter(sent -> serviceIds.contains(sent.getValue()))
-                .map(sent -> notice(context, routing.referralId(), sent.getKey(), sent.getValue(), notice, now))
+                .map(sent -> notice(routing.referralId(), sent.getKey(), sent.getValue(), notice, now))
                 .toList();
     }
 
-    private Exchange notice(CamelContext context, String referralId, String subscriptionId, String serviceId,
-                            CounsellingNotice notice, Instant now) {
+    private OutboundRecord notice(String referralId, String subscriptionId, String serviceId, CounsellingNotice notice,
+                                  Instant now) {
         String noticeId = noticeId(notice, referralId);
         CounsellingReferral record = CounsellingReferral.newBuilder()
                 .setDeliveryId(CounsellingProjection.deliveryIdFor(noticeId, subscriptionId))
@@ -71,16 +70,13 @@ public class CounsellingNotices {
         // (one ordered lane each); a subscription gone since, to its service's topic.
         boolean webhook = subscriptions.find(subscriptionId)
                 .map(s -> s.deliveryMode() == Subscription.DeliveryMode.WEBHOOK).orElse(false);
-        Exchange out = new DefaultExchange(context);
-        Message message = out.getMessage();
-        message.setBody(record);
-        message.setHeader(KafkaConstants.OVERRIDE_TOPIC, webhook ? topics.webhookOutbox() : topics.counsellingTopic(serviceId));
-        message.setHeader(KafkaConstants.KEY, webhook ? subscriptionId : referralId);
-        message.setHeader(RecordHeaders.REFERRAL_ID, referralId);
-        message.setHeader(RecordHeaders.EVENT_ID, noticeId);
-        message.setHeader(RecordHeaders.EVENT_TYPE, ReferralEventType.UPDATED.name());
-        message.setHeader(NOTICE, notice.name());
-        message.setHeader(CounsellingDistribution.SUBSCRIPTION_ID, subscriptionId);
-        return out;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(RecordHeaders.REFERRAL_ID, referralId);
+        headers.put(RecordHeaders.EVENT_ID, noticeId);
+        headers.put(RecordHeaders.EVENT_TYPE, ReferralEventType.UPDATED.name());
+        headers.put(NOTICE, notice.name());
+        headers.put(CounsellingDistribution.SUBSCRIPTION_ID, subscriptionId);
+        return new OutboundRecord(webhook ? topics.webhookOutbox() : topics.counsellingTopic(serviceId),
+                webhook ? subscriptionId : referralId, record, headers);
     }
 }

@@ -1,8 +1,7 @@
 /**
- * Expiry of referrals nobody acted on (issue 6, item 6): a timer route ({@code routes/referral-expiry.camel.yaml})
- * calls {@link fr.referralhub.expiry.ReferralExpiry}, which reminds the referrer and the services once after
- * {@code hub.expiry.reminder-after} and makes every waiting (referral, service) pair EXPIRED after
- * {@code hub.expiry.expire-after}, both counted from the referral's first delivery on the hub's clock
- * ({@link fr.referralhub.expiry.ExpiryConfiguration}).
+ * Expiry of referrals nobody acted on: {@link fr.referralhub.expiry.ReferralExpiry} says when (once after
+ * {@code hub.expiry.reminder-after}, EXPIRED after {@code hub.expiry.expire-after}, both counted from the referral's
+ * first delivery on the hub's clock, {@link fr.referralhub.expiry.ExpiryConfiguration}) and what tells it; the
+ * referral state (fr.referralhub.state) checks its own referrals and writes it, once, on the instance that owns each.
  */
 package fr.referralhub.expiry;

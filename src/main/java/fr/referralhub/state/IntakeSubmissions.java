@@ -120,15 +120,14 @@ public class IntakeSubmissions implements SmartLifecycle {
     }
 
     /**
-     * Sends a counselling service's status report ({@code expiry} false) or the hub's expiry at a service to the
-     * referral state, which judges it against the referral's status there and publishes it to
+     * Sends a counselling service's status report to the referral state, which judges it against the referral's status there and publishes it to
      * referral-status-changes.v1 if it stands; the future completes with that decision.
      *
      * @param change the change as reported; its previous status and referrer are set by the referral state
      */
-    public CompletableFuture<LedgerDecision> submitStatus(ReferralStatusChange change, boolean expiry) {
+    public CompletableFuture<LedgerDecision> submitStatus(ReferralStatusChange change) {
         return send(change.getReferralId(), headers -> {
-            add(headers, SubmissionHeaders.KIND, expiry ? SubmissionHeaders.EXPIRY : SubmissionHeaders.STATUS_REPORT);
+            add(headers, SubmissionHeaders.KIND, SubmissionHeaders.STATUS_REPORT);
             add(headers, SubmissionHeaders.SERVICE_ID, change.getServiceId());
             return serializer.serialize(topics.referralStatusChanges(), change);
         });

@@ -38,8 +38,6 @@ public record LedgerDecision(String correlationId, String referralId, Outcome ou
         CANCELLED_REFERRAL,
         /** A status report the referral's life cycle does not allow from its current status (reason says why). */
         IMPOSSIBLE_TRANSITION,
-        /** An expiry of a referral that is no longer waiting at that service (a service acted, or it was cancelled). */
-        NOT_WAITING,
         /** The submission lacked what the ledger needs (never sent by a hub instance). */
         UNREADABLE
     }

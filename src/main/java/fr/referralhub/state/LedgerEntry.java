@@ -7,6 +7,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * What the referral ledger keeps of one referral, under its referral id: who created it, the person it is about (by
@@ -24,18 +27,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param statuses        service id to the referral's status there (absent: REQUESTED, if it was delivered there)
  * @param statusEvents    {@link #statusEventKey} to the change a service's status event made: a re-sent report gets
  *                        the same answer
+ * @param routing         where the referral went (counselling subscriptions), whether it is held, its reminder
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record LedgerEntry(String partnerId, String creationEventId, String personReference, String personReferenceBasis,
                    boolean cancelled, Map<String, PublishedEvent> events, long lastActivity,
-                   Map<String, String> statuses, Map<String, StatusChangeSummary> statusEvents) {
+                   Map<String, String> statuses, Map<String, StatusChangeSummary> statusEvents,
+                   ReferralRouting routing) {
 
     LedgerEntry {
         statuses = statuses == null ? Map.of() : statuses;
         statusEvents = statusEvents == null ? Map.of() : statusEvents;
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Times as ISO-8601 text, readable on the changelog topic. */
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
     /**
      * @param type        CREATED, UPDATED or CANCELLED
@@ -50,28 +57,24 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
         Map<String, PublishedEvent> events = new LinkedHashMap<>();
         events.put(creationEventId, new PublishedEvent("CREATED", contentHash));
         return new LedgerEntry(partnerId, creationEventId, personReference, basis, false, events, now, Map.of(),
-                Map.of());
+                Map.of(), null);
     }
 
     LedgerEntry with(String partnerEventId, String type, String contentHash, long now) {
         Map<String, PublishedEvent> more = new LinkedHashMap<>(events);
         more.put(partnerEventId, new PublishedEvent(type, contentHash));
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis,
-                cancelled || "CANCELLED".equals(type), more, now, statuses, statusEvents);
+                cancelled || "CANCELLED".equals(type), more, now, statuses, statusEvents, routing);
     }
 
-    /** A referral known only by statuses (delivered before the referral state recorded it): no creation, no referrer. */
-    static LedgerEntry unrecorded(long now) {
-        return new LedgerEntry(null, null, null, null, false, Map.of(), now, Map.of(), Map.of());
+    /** Where the referral went: {@link ReferralRouting#none} before any routing. */
+    ReferralRouting routingOf(String referralId) {
+        return routing == null ? ReferralRouting.none(referralId) : routing;
     }
 
-    /** This creation, keeping the statuses an {@link #unrecorded} entry gathered before it (none if null). */
-    LedgerEntry withStatusesOf(LedgerEntry earlier) {
-        if (earlier == null) {
-            return this;
-        }
+    LedgerEntry withRouting(ReferralRouting changed) {
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
-                lastActivity, earlier.statuses(), earlier.statusEvents());
+                lastActivity, statuses, statusEvents, changed);
     }
 
     /** The referral's status at a service: REQUESTED until the service reports anything. */
@@ -85,7 +88,7 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
         Map<String, StatusChangeSummary> moreEvents = new LinkedHashMap<>(statusEvents);
         moreEvents.put(statusEventKey(change.serviceId(), change.statusEventId()), change);
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
-                now, moreStatuses, moreEvents);
+                now, moreStatuses, moreEvents, routing);
     }
 
     static String statusEventKey(String serviceId, String statusEventId) {

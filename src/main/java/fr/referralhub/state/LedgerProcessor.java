@@ -3,11 +3,15 @@ package fr.referralhub.state;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
+import fr.referralhub.kafka.Outages;
 import fr.referralhub.state.LedgerDecision.Outcome;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.common.header.Header;
@@ -29,36 +33,44 @@ import org.slf4j.LoggerFactory;
  * {@code referrals.v1}, the store update and the answer are one Kafka transaction (exactly_once_v2): a crash between
  * them replays the submission against the store as it was, so an event is never published twice or lost.
  *
+ * <p>An accepted event is routed in the same transaction ({@link ReferralDistribution}): where it went is stored in the
+ * referral's entry and the records for the services and the referrer are written with it, once. Every
+ * {@link ExpiryPolicy#checkEvery()} the processor looks, in an index of due times, for the referrals of its partition
+ * nobody acted on, and reminds or expires them, in a transaction too: each referral is reminded and expired once, by
+ * the instance that owns it, and a task that moves to another instance takes its index with it.
+ *
  * <p>Nothing thrown here may stop the partition: a submission the ledger cannot use is answered UNREADABLE and logged.
  */
-final class LedgerProcessor implements Processor<String, byte[], String, byte[]> {
+final class LedgerProcessor implements Processor<String, byte[], String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(LedgerProcessor.class);
 
-    private final String storeName;
-    private final Clock clock;
-    private final Duration recordLife;
-    private final Duration sweepEvery;
-    private final PersonReferenceWriter personReferences;
-    private final StatusChangeCodec statusChanges;
-    private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, byte[]> ledger;
+    /** At most this many referrals are reminded or expired per check: a backlog is worked off over a few checks. */
+    static final int MAX_DUE_PER_CHECK = 500;
 
-    LedgerProcessor(String storeName, Clock clock, Duration recordLife, Duration sweepEvery,
-                    PersonReferenceWriter personReferences, StatusChangeCodec statusChanges) {
-        this.statusChanges = statusChanges;
-        this.storeName = storeName;
-        this.clock = clock;
-        this.recordLife = recordLife;
-        this.sweepEvery = sweepEvery;
-        this.personReferences = personReferences;
+    private final ReferralStateTopology.Parts parts;
+    private final Clock clock;
+    private final ExpiryPolicy expiry;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> ledger;
+    /** Due time and referral id ({@link #dueKey}) of every referral that will be reminded or expire. */
+    private KeyValueStore<String, byte[]> dueIndex;
+
+    LedgerProcessor(ReferralStateTopology.Parts parts) {
+        this.parts = parts;
+        this.clock = parts.clock();
+        this.expiry = parts.expiry();
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.ledger = context.getStateStore(storeName);
-        context.schedule(sweepEvery, PunctuationType.WALL_CLOCK_TIME, ignored -> forgetInactive());
+        this.ledger = context.getStateStore(ReferralStateTopology.LEDGER_STORE);
+        this.dueIndex = context.getStateStore(ReferralStateTopology.EXPIRY_STORE);
+        context.schedule(parts.forgetSweep(), PunctuationType.WALL_CLOCK_TIME, ignored -> forgetInactive());
+        if (expiry.delays().enabled()) {
+            context.schedule(expiry.delays().checkEvery(), PunctuationType.WALL_CLOCK_TIME, ignored -> remindAndExpire());
+        }
     }
 
     @Override
@@ -69,9 +81,15 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         String referralId = submission.key();
         try {
             String kind = header(headers, SubmissionHeaders.KIND);
-            LedgerDecision decision = kind == null || SubmissionHeaders.PARTNER_EVENT.equals(kind)
-                    ? decide(referralId, correlationId, submission)
-                    : decideStatus(referralId, correlationId, SubmissionHeaders.EXPIRY.equals(kind), submission);
+            LedgerDecision decision;
+            if (kind == null || SubmissionHeaders.PARTNER_EVENT.equals(kind)) {
+                decision = decide(referralId, correlationId, submission);
+            } else if (SubmissionHeaders.STATUS_REPORT.equals(kind)) {
+                decision = decideStatus(referralId, correlationId, submission);
+            } else {
+                decision = new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
+                        "unknown submission kind '" + kind + "'");
+            }
             answer(replyTo, submission, decision);
         } catch (RuntimeException e) {
             log.error("Referral ledger: submission of referral {} cannot be used: {}", referralId, e.toString());
@@ -119,8 +137,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
                         "a creation needs the header " + SubmissionHeaders.PERSON_REFERENCE);
             }
             publish(submission, person, basis, submission.value());
-            ledger.put(referralId, LedgerEntry.created(partnerId, partnerEventId, person, basis, contentHash, now)
-                    .withStatusesOf(entry).toJson());
+            LedgerEntry created = LedgerEntry.created(partnerId, partnerEventId, person, basis, contentHash, now);
+            save(referralId, entry, route(referralId, created, submission.value(), submission.timestamp()));
             return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
         }
         if (entry == null || entry.creationEventId() == null) {
@@ -132,10 +150,35 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
         }
         // One referral, one person: an update keeps the reference its creation got, whatever identifiers it carries,
         // so its events share a key and consumers never see the referral split in two people.
-        byte[] value = personReferences.write(submission.value(), entry.personReference(), entry.personReferenceBasis());
+        byte[] value = parts.personReferences().write(submission.value(), entry.personReference(), entry.personReferenceBasis());
         publish(submission, entry.personReference(), entry.personReferenceBasis(), value);
-        ledger.put(referralId, entry.with(partnerEventId, type, contentHash, now).toJson());
+        LedgerEntry updated = entry.with(partnerEventId, type, contentHash, now);
+        save(referralId, entry, route(referralId, updated, value, submission.timestamp()));
         return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
+    }
+
+    /**
+     * Routes a published event to the counselling services and writes what tells them and the referrer. If it cannot
+     * be routed for a lasting reason (a defect: the event was checked and encoded by the hub), the event stays
+     * published and recorded, its routing unchanged, and the failure is logged and counted rather than retried in
+     * front of every later event of the partition. A transient failure (broker, registry) fails the transaction,
+     * which Kafka Streams runs again.
+     */
+    private LedgerEntry route(String referralId, LedgerEntry entry, byte[] publishedEvent, long timestamp) {
+        ReferralDistribution.Routed routed;
+        try {
+            routed = parts.distribution().route(publishedEvent, entry.routingOf(referralId), clock.instant());
+        } catch (RuntimeException e) {
+            if (Outages.isTransient(e)) {
+                throw e;
+            }
+            log.error("Referral state: an event of referral {} was published but cannot be routed to counselling "
+                    + "services: {}", referralId, e.toString());
+            parts.unrouted().run();
+            return entry;
+        }
+        routed.records().forEach(out -> send(out, timestamp));
+        return entry.withRouting(routed.routing());
     }
 
     /**
@@ -143,19 +186,20 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
      * there, in the partition's order: two reports on the same referral landing on two instances at once are judged
      * one after the other, so none is judged from a status that no longer holds.
      */
-    private LedgerDecision decideStatus(String referralId, String correlationId, boolean expiry,
-                                        Record<String, byte[]> submission) {
+    private LedgerDecision decideStatus(String referralId, String correlationId, Record<String, byte[]> submission) {
         if (referralId == null || submission.value() == null) {
             return new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
                     "a status submission needs a referral id key and a value");
         }
-        ReferralStatusChange change = statusChanges.read(submission.value());
+        ReferralStatusChange change = parts.statusChanges().read(submission.value());
         byte[] stored = ledger.get(referralId);
-        // A referral delivered to services without the ledger having recorded it (published before the referral
-        // state existed): its statuses are kept all the same, with no referrer to tell. Whether the service may
-        // report on it at all (was it delivered there?) is checked before submitting.
-        LedgerEntry entry = stored == null ? LedgerEntry.unrecorded(clock.millis()) : LedgerEntry.fromJson(stored);
+        LedgerEntry entry = stored == null ? null : LedgerEntry.fromJson(stored);
         String serviceId = change.getServiceId();
+        // A service reports only on the referrals it was delivered: the same answer as for an unknown id, so a service
+        // learns nothing of referrals that are not its own.
+        if (entry == null || !entry.routingOf(referralId).sentTo().containsValue(serviceId)) {
+            return new LedgerDecision(correlationId, referralId, Outcome.UNKNOWN_REFERRAL, null);
+        }
         StatusChangeSummary earlier = entry.statusEvents()
                 .get(LedgerEntry.statusEventKey(serviceId, change.getStatusEventId()));
         if (earlier != null) {
@@ -166,30 +210,145 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
                             + "' already reported " + earlier.status() + " on this referral: one id names one report; "
                             + "send a change under a new id", earlier);
         }
-        ReferralStatus from = entry.cancelled() ? ReferralStatus.CANCELLED
-                : ReferralStatus.valueOf(entry.statusAt(serviceId));
-        if (expiry) {
-            if (!StatusMachine.WAITING.contains(from)) {
-                return new LedgerDecision(correlationId, referralId, Outcome.NOT_WAITING, "already " + from);
-            }
-        } else {
-            Optional<String> refusal = StatusMachine.refusal(from, change.getStatus());
-            if (refusal.isPresent()) {
-                return new LedgerDecision(correlationId, referralId, Outcome.IMPOSSIBLE_TRANSITION, refusal.get());
-            }
+        ReferralStatus from = statusAt(entry, serviceId);
+        Optional<String> refusal = StatusMachine.refusal(from, change.getStatus());
+        if (refusal.isPresent()) {
+            return new LedgerDecision(correlationId, referralId, Outcome.IMPOSSIBLE_TRANSITION, refusal.get());
         }
+        LedgerEntry changed = recordStatus(referralId, entry, change, from, submission.timestamp());
+        save(referralId, entry, changed);
+        StatusChangeSummary accepted = changed.statusEvents()
+                .get(LedgerEntry.statusEventKey(serviceId, change.getStatusEventId()));
+        return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null, accepted);
+    }
+
+    private static ReferralStatus statusAt(LedgerEntry entry, String serviceId) {
+        return entry.cancelled() ? ReferralStatus.CANCELLED : ReferralStatus.valueOf(entry.statusAt(serviceId));
+    }
+
+    /** Publishes a change judged possible from {@code from} on referral-status-changes.v1; returns the entry with it. */
+    private LedgerEntry recordStatus(String referralId, LedgerEntry entry, ReferralStatusChange change,
+                                     ReferralStatus from, long timestamp) {
+        String serviceId = change.getServiceId();
         change.setPreviousStatus(from);
         change.setReferrerPartnerId(entry.partnerId());
         change.setReferrerPartnerEventId(entry.creationEventId());
         Headers published = new org.apache.kafka.common.header.internals.RecordHeaders();
         published.add(RecordHeaders.REFERRAL_ID, referralId.getBytes(StandardCharsets.UTF_8));
         published.add(SubmissionHeaders.SERVICE_ID, serviceId.getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(referralId, statusChanges.write(change), submission.timestamp(), published),
+        context.forward(new Record<>(referralId, (Object) parts.statusChanges().write(change), timestamp, published),
                 ReferralStateTopology.STATUS_CHANGES_SINK);
         StatusChangeSummary accepted = new StatusChangeSummary(change.getChangeId(), serviceId,
                 change.getStatusEventId(), from.name(), change.getStatus().name(), change.getReasonCode());
-        ledger.put(referralId, entry.withStatusChange(accepted, clock.millis()).toJson());
-        return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null, accepted);
+        return entry.withStatusChange(accepted, clock.millis());
+    }
+
+    /** Stores an entry and keeps the due index in step with it: a referral is in the index under its next due time. */
+    private void save(String referralId, LedgerEntry before, LedgerEntry after) {
+        ledger.put(referralId, after.toJson());
+        Optional<Instant> wasDue = dueAt(referralId, before);
+        Optional<Instant> isDue = dueAt(referralId, after);
+        if (!wasDue.equals(isDue)) {
+            wasDue.ifPresent(at -> dueIndex.delete(dueKey(at, referralId)));
+            isDue.ifPresent(at -> dueIndex.put(dueKey(at, referralId), new byte[0]));
+        }
+    }
+
+    /**
+     * When the referral is next reminded or expires: never if it was cancelled, never delivered, or any service it
+     * went to acted (anything past RECEIVED takes it out of expiry for good, {@link StatusMachine#WAITING}).
+     */
+    private Optional<Instant> dueAt(String referralId, LedgerEntry entry) {
+        if (entry == null || entry.cancelled()) {
+            return Optional.empty();
+        }
+        ReferralRouting routing = entry.routingOf(referralId);
+        Optional<Instant> first = routing.firstDeliveredAt();
+        if (first.isEmpty() || !nobodyActed(entry, routing)) {
+            return Optional.empty();
+        }
+        return Optional.of(first.get().plus(routing.remindedAt() == null ? expiry.delays().reminderAfter()
+                : expiry.delays().expireAfter()));
+    }
+
+    private static boolean nobodyActed(LedgerEntry entry, ReferralRouting routing) {
+        return routing.services().stream()
+                .allMatch(service -> StatusMachine.WAITING.contains(ReferralStatus.valueOf(entry.statusAt(service))));
+    }
+
+    /** Index keys sort by due time: epoch milliseconds on 13 digits (until the year 2286), then the referral id. */
+    static String dueKey(Instant at, String referralId) {
+        return String.format("%013d|%s", Math.max(0, at.toEpochMilli()), referralId);
+    }
+
+    /**
+     * Reminds, then expires, the referrals of this task that are due on the hub's clock (DOMAIN.md: Dora reminds after
+     * 10 days and expires after 30, counted from the first delivery). A referral whose reminder was never sent (the
+     * check was off) and that is already past its expiry expires without one.
+     */
+    private void remindAndExpire() {
+        Instant now = clock.instant();
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> found = dueIndex.range(dueKey(Instant.EPOCH, ""),
+                String.format("%013d~", now.toEpochMilli()))) {
+            while (found.hasNext() && due.size() < MAX_DUE_PER_CHECK) {
+                due.add(found.next().key);
+            }
+        }
+        for (String key : due) {
+            String referralId = key.substring(14);
+            byte[] stored = ledger.get(referralId);
+            LedgerEntry entry = stored == null ? null : LedgerEntry.fromJson(stored);
+            Optional<Instant> dueAt = dueAt(referralId, entry);
+            if (dueAt.isEmpty() || !key.equals(dueKey(dueAt.get(), referralId))) {
+                // Left behind by a change the index missed (an entry forgotten after 730 days): drop it.
+                dueIndex.delete(key);
+                dueAt.ifPresent(at -> dueIndex.put(dueKey(at, referralId), new byte[0]));
+                continue;
+            }
+            save(referralId, entry, remindOrExpire(referralId, entry, now));
+        }
+        expiry.checked(context.taskId().partition(), now);
+    }
+
+    private LedgerEntry remindOrExpire(String referralId, LedgerEntry entry, Instant now) {
+        ReferralRouting routing = entry.routingOf(referralId);
+        Set<String> services = routing.services();
+        long timestamp = now.toEpochMilli();
+        if (!now.isBefore(routing.firstDeliveredAt().orElseThrow().plus(expiry.delays().expireAfter()))) {
+            expiry.expiryNotices(routing, services, now).forEach(out -> send(out, timestamp));
+            LedgerEntry expired = entry;
+            for (String service : services) {
+                String statusEventId = "expiry:" + referralId + ":" + service;
+                ReferralStatusChange change = ReferralStatusChange.newBuilder()
+                        .setChangeId(StatusMachine.changeId(service, statusEventId))
+                        .setReferralId(referralId)
+                        .setServiceId(service)
+                        .setStatusEventId(statusEventId)
+                        .setPreviousStatus(ReferralStatus.REQUESTED)
+                        .setStatus(ReferralStatus.EXPIRED)
+                        .setChannel(StatusMachine.HUB_CHANNEL)
+                        .setOccurredAt(now)
+                        .setRecordedAt(now)
+                        .build();
+                ReferralStatus from = statusAt(expired, service);
+                expired = recordStatus(referralId, expired, change, from, timestamp);
+                log.info("Referral {} at service {}: {} -> EXPIRED (nobody acted in time)", referralId, service, from);
+                expiry.expired(service);
+            }
+            return expired;
+        }
+        expiry.reminder(routing, ReferralSummary.of(referralId, entry), services, now)
+                .forEach(out -> send(out, timestamp));
+        log.info("Referral {} reminded: no counselling service acted on it", referralId);
+        expiry.reminded(entry.partnerId());
+        return entry.withRouting(routing.reminded(now));
+    }
+
+    private void send(OutboundRecord out, long timestamp) {
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        out.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        context.forward(new Record<>(out.key(), (Object) out, timestamp, headers), ReferralStateTopology.OUTBOUND_SINK);
     }
 
     /** The canonical record, keyed by person reference, with the tracing headers of referrals.v1 and no others. */
@@ -206,7 +365,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             published.remove(RecordHeaders.PERSON_REFERENCE_BASIS);
             published.add(RecordHeaders.PERSON_REFERENCE_BASIS, basis.getBytes(StandardCharsets.UTF_8));
         }
-        context.forward(new Record<>(personReference, value, submission.timestamp(), published),
+        context.forward(new Record<>(personReference, (Object) value, submission.timestamp(), published),
                 ReferralStateTopology.REFERRALS_SINK);
     }
 
@@ -220,26 +379,28 @@ final class LedgerProcessor implements Processor<String, byte[], String, byte[]>
             // Nobody waits (a replay, or a writer that is not a hub instance): the decision stands all the same.
             return;
         }
-        context.forward(new Record<>(replyTo, decision.toJson(), submission.timestamp(),
+        context.forward(new Record<>(replyTo, (Object) decision.toJson(), submission.timestamp(),
                 new org.apache.kafka.common.header.internals.RecordHeaders()),
                 ReferralStateTopology.DECISIONS_SINK);
     }
 
     /** DOMAIN.md: records of a referral inactive for 730 days are dropped, from the store as from the topics. */
     private void forgetInactive() {
-        long before = clock.millis() - recordLife.toMillis();
+        long before = clock.millis() - parts.recordLife().toMillis();
         int forgotten = 0;
         try (KeyValueIterator<String, byte[]> all = ledger.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> next = all.next();
-                if (LedgerEntry.fromJson(next.value).lastActivity() < before) {
+                LedgerEntry entry = LedgerEntry.fromJson(next.value);
+                if (entry.lastActivity() < before) {
                     ledger.delete(next.key);
+                    dueAt(next.key, entry).ifPresent(at -> dueIndex.delete(dueKey(at, next.key)));
                     forgotten++;
                 }
             }
         }
         if (forgotten > 0) {
-            log.info("Referral ledger: forgot {} referrals inactive for {} days", forgotten, recordLife.toDays());
+            log.info("Referral ledger: forgot {} referrals inactive for {} days", forgotten, parts.recordLife().toDays());
         }
     }
 

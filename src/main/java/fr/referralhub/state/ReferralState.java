@@ -28,6 +28,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -54,6 +55,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     private final Clock clock;
     private final MeterRegistry meters;
     private final int httpPort;
+    private final ObjectProvider<ReferralDistribution> distribution;
+    private final ObjectProvider<ExpiryPolicy> expiry;
     private volatile KafkaStreams streams;
     /** How other instances reach this one; asked of the name service once, not on every read. */
     private final HostInfo self;
@@ -64,7 +67,10 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     public ReferralState(ReferralStateProperties properties, HubTopicProperties topics,
                          @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                          @Value("${hub.schema-registry.url}") String registryUrl, Clock clock, MeterRegistry meters,
-                         @Value("${server.port:8080}") int httpPort) {
+                         @Value("${server.port:8080}") int httpPort,
+                         ObjectProvider<ReferralDistribution> distribution, ObjectProvider<ExpiryPolicy> expiry) {
+        this.distribution = distribution;
+        this.expiry = expiry;
         this.properties = properties;
         this.topics = topics;
         this.bootstrapServers = bootstrapServers;
@@ -76,9 +82,20 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     }
 
     Topology topology() {
-        return ReferralStateTopology.build(topics.intakeSubmissions(), topics.referrals(), topics.intakeDecisions(),
-                topics.referralStatusChanges(), clock, TopicCatalog.RECORD_LIFE, properties.forgetSweep(),
-                avroPersonReferences(), avroStatusChanges());
+        AvroSerializer outboundWriter = avroWriter();
+        io.micrometer.core.instrument.Counter unrouted = io.micrometer.core.instrument.Counter
+                .builder("hub.referral-state.unrouted")
+                .description("Accepted partner events that could not be routed to counselling services (a defect: "
+                        + "see the error log)")
+                .register(meters);
+        return ReferralStateTopology.build(
+                new ReferralStateTopology.Topics(topics.intakeSubmissions(), topics.referrals(),
+                        topics.intakeDecisions(), topics.referralStatusChanges()),
+                new ReferralStateTopology.Parts(clock, TopicCatalog.RECORD_LIFE, properties.forgetSweep(),
+                        avroPersonReferences(), avroStatusChanges(),
+                        distribution.getIfAvailable(() -> ReferralDistribution.NONE),
+                        expiry.getIfAvailable(() -> ExpiryPolicy.NEVER), outboundWriter::serialize,
+                        unrouted::increment));
     }
 
     /** Status changes in the wire format of referral-status-changes.v1, with the registry's serdes. */

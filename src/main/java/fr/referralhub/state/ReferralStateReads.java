@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -115,27 +114,6 @@ public class ReferralStateReads {
         }
         byte[] stored = streams.store(query).get(referralId);
         return stored == null ? Optional.empty() : Optional.of(ReferralSummary.of(referralId, LedgerEntry.fromJson(stored)));
-    }
-
-    /**
-     * What the referral state knows of a referral, if this instance owns it: a local read only, never a peer's. What
-     * each instance does for the referrals it owns, every instance together does once for each referral (the expiry
-     * sweep). A referral it owns but never recorded (published before the referral state existed) is answered with
-     * no referrer, not cancelled, and no status reported.
-     *
-     * @return empty when another instance owns the referral, or partitions are moving
-     */
-    public Optional<ReferralSummary> ifOwnedHere(String referralId) {
-        Integer partition = ownPartition(referralId);
-        if (partition == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(local(referralId, partition)
-                    .orElseGet(() -> new ReferralSummary(referralId, null, null, false, Map.of())));
-        } catch (InvalidStateStoreException | OwnerUnavailable e) {
-            return Optional.empty(); // moving: the new owner sees it
-        }
     }
 
     /** This instance's own partition of a key, or null when it does not own it as the active task. */

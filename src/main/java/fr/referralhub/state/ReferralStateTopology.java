@@ -2,9 +2,14 @@ package fr.referralhub.state;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BiFunction;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.RecordContext;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -13,42 +18,76 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   intake-submissions.v1 (key: referral id)
- *        -> referral-ledger processor [store referral-ledger]
+ *        -> referral-ledger processor [stores referral-ledger, referral-expiry-due]
  *             -> referrals.v1               (key: person reference) new partner events, once each
  *             -> referral-status-changes.v1 (key: referral id)      status changes in force, once each
  *             -> intake-decisions.v1        (key: asking instance)  the answer to every submission
+ *             -> counselling-and-feedback   (each record names its topic: counselling.&lt;service&gt;, the webhook
+ *                                            outbox, feedback.&lt;partner&gt;) routings, reminders, notices
  * </pre>
  */
 final class ReferralStateTopology {
 
     static final String LEDGER_STORE = "referral-ledger";
+    static final String EXPIRY_STORE = "referral-expiry-due";
     static final String SUBMISSIONS_SOURCE = "intake-submissions";
     static final String LEDGER_PROCESSOR = "referral-ledger-processor";
     static final String REFERRALS_SINK = "referrals";
     static final String DECISIONS_SINK = "intake-decisions";
     static final String STATUS_CHANGES_SINK = "referral-status-changes";
+    static final String OUTBOUND_SINK = "counselling-and-feedback";
+
+    /** The topics the topology reads and writes. */
+    record Topics(String submissions, String referrals, String decisions, String statusChanges) {
+    }
+
+    /**
+     * What the ledger processor works with.
+     *
+     * @param recordLife     how long an inactive referral is kept (DOMAIN.md: 730 days)
+     * @param forgetSweep    how often inactive referrals are looked for
+     * @param outboundWriter encodes an {@link OutboundRecord}'s value for its topic (Confluent wire format)
+     * @param unrouted       told when an accepted event could not be routed (a defect; counted)
+     */
+    record Parts(Clock clock, Duration recordLife, Duration forgetSweep, PersonReferenceWriter personReferences,
+                 StatusChangeCodec statusChanges, ReferralDistribution distribution, ExpiryPolicy expiry,
+                 BiFunction<String, SpecificRecord, byte[]> outboundWriter, Runnable unrouted) {
+    }
 
     private ReferralStateTopology() {
     }
 
-    static Topology build(String submissionsTopic, String referralsTopic, String decisionsTopic,
-                          String statusChangesTopic, Clock clock, Duration recordLife, Duration forgetSweep,
-                          PersonReferenceWriter personReferences, StatusChangeCodec statusChanges) {
+    static Topology build(Topics topics, Parts parts) {
         Topology topology = new Topology();
         topology.addSource(SUBMISSIONS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                submissionsTopic);
-        topology.addProcessor(LEDGER_PROCESSOR,
-                () -> new LedgerProcessor(LEDGER_STORE, clock, recordLife, forgetSweep, personReferences,
-                        statusChanges),
-                SUBMISSIONS_SOURCE);
+                topics.submissions());
+        topology.addProcessor(LEDGER_PROCESSOR, () -> new LedgerProcessor(parts), SUBMISSIONS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_STORE),
                 Serdes.String(), Serdes.ByteArray()), LEDGER_PROCESSOR);
-        topology.addSink(REFERRALS_SINK, referralsTopic, Serdes.String().serializer(), Serdes.ByteArray().serializer(),
-                LEDGER_PROCESSOR);
-        topology.addSink(DECISIONS_SINK, decisionsTopic, Serdes.String().serializer(), Serdes.ByteArray().serializer(),
-                LEDGER_PROCESSOR);
-        topology.addSink(STATUS_CHANGES_SINK, statusChangesTopic, Serdes.String().serializer(),
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
+                Serdes.String(), Serdes.ByteArray()), LEDGER_PROCESSOR);
+        topology.addSink(REFERRALS_SINK, topics.referrals(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
+        topology.addSink(DECISIONS_SINK, topics.decisions(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
+        topology.addSink(STATUS_CHANGES_SINK, topics.statusChanges(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
+        Serializer<OutboundRecord> outbound = (topic, record) -> parts.outboundWriter().apply(topic, record.value());
+        topology.addSink(OUTBOUND_SINK, new OwnTopic(), Serdes.String().serializer(), outbound, LEDGER_PROCESSOR);
         return topology;
+    }
+
+    /** Each outbound record names its topic; named so that the topology's description reads well. */
+    private static final class OwnTopic implements TopicNameExtractor<String, OutboundRecord> {
+
+        @Override
+        public String extract(String key, OutboundRecord record, RecordContext context) {
+            return record.topic();
+        }
+
+        @Override
+        public String toString() {
+            return "each record's own topic";
+        }
     }
 }

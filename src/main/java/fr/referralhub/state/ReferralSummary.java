@@ -1,5 +1,6 @@
 package fr.referralhub.state;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -13,13 +14,15 @@ import fr.referralhub.avro.ReferralStatus;
  * @param partnerId       the referring partner: who is told of the referral's statuses and may read its timeline
  * @param creationEventId the partner's id of the creation event: the id the referrer knows the referral by
  * @param statuses        service id to the referral's status there, for the services that reported or expired
+ * @param deliveredTo     the counselling services the referral was delivered to: who may report on it and read it
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReferralSummary(String referralId, String partnerId, String creationEventId, boolean cancelled,
-                              Map<String, String> statuses) {
+                              Map<String, String> statuses, List<String> deliveredTo) {
 
     public ReferralSummary {
         statuses = statuses == null ? Map.of() : Map.copyOf(statuses);
+        deliveredTo = deliveredTo == null ? List.of() : List.copyOf(deliveredTo);
     }
 
     /** The status at a service: REQUESTED until the service reports anything (if it was delivered there). */
@@ -29,6 +32,6 @@ public record ReferralSummary(String referralId, String partnerId, String creati
 
     static ReferralSummary of(String referralId, LedgerEntry entry) {
         return new ReferralSummary(referralId, entry.partnerId(), entry.creationEventId(), entry.cancelled(),
-                entry.statuses());
+                entry.statuses(), List.copyOf(entry.routingOf(referralId).services()));
     }
 }

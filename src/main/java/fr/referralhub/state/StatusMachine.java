@@ -89,6 +89,15 @@ public final class StatusMachine {
         return Optional.empty();
     }
 
+    /** Channel of the changes the hub makes itself (expiry). */
+    public static final String HUB_CHANNEL = "HUB";
+
+    /** The id of the change a status event makes: the same report sent again names the same change. */
+    public static String changeId(String serviceId, String statusEventId) {
+        return java.util.UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + statusEventId)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     public static boolean isFinal(ReferralStatus status) {
         return NEXT.get(status).isEmpty();
     }

@@ -14,13 +14,12 @@ final class SubmissionHeaders {
     static final String REPLY_TO = "hub.reply-to";
     /** Which of that instance's questions this is. */
     static final String CORRELATION_ID = "hub.correlation-id";
-    /** What is submitted: {@link #PARTNER_EVENT} (when absent), {@link #STATUS_REPORT} or {@link #EXPIRY}. */
+    /** What is submitted: {@link #PARTNER_EVENT} (when absent), or {@link #STATUS_REPORT}. */
     static final String KIND = "hub.submission";
     static final String PARTNER_EVENT = "PARTNER_EVENT";
     /** A counselling service's status report: a ReferralStatusChange, judged against the referral's life cycle. */
     static final String STATUS_REPORT = "STATUS_REPORT";
     /** The hub's own EXPIRED at a service, made only if the referral is still waiting there. */
-    static final String EXPIRY = "EXPIRY";
     /** Header of status change records: the service concerned (no personal data). */
     static final String SERVICE_ID = "hub.service-id";
     /** The person reference (a keyed pseudonym) of a creation: the key of its record on referrals.v1. */

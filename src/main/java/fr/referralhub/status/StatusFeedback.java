@@ -18,6 +18,7 @@ import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.state.StatusMachine;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -67,7 +68,7 @@ public class StatusFeedback {
                 }
                 // The hub's own EXPIRED (nobody acted in time) is news of its own kind, not a service's decision.
                 FeedbackKind kind = change.getStatus() == ReferralStatus.EXPIRED
-                        && StatusReports.HUB_CHANNEL.equals(change.getChannel())
+                        && StatusMachine.HUB_CHANNEL.equals(change.getChannel())
                         ? FeedbackKind.EXPIRED : FeedbackKind.STATUS_CHANGED;
                 ReferralFeedback feedback = ReferralFeedback.newBuilder()
                         .setFeedbackId(feedbackId(change.getChangeId(), kind))

@@ -10,9 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +20,6 @@ import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.CounsellingService;
-import fr.referralhub.counselling.ReferralRoutings;
 import fr.referralhub.counselling.ServiceRegistry;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.state.IntakeSubmissions;
@@ -61,15 +58,12 @@ public class StatusReports {
 
     private final ServiceRegistry services;
     private final PartnerRegistry partners;
-    private final ReferralRoutings routings;
     private final IntakeSubmissions submissions;
     private final Clock clock = Clock.systemUTC();
 
-    public StatusReports(ServiceRegistry services, PartnerRegistry partners, ReferralRoutings routings,
-                         IntakeSubmissions submissions) {
+    public StatusReports(ServiceRegistry services, PartnerRegistry partners, IntakeSubmissions submissions) {
         this.services = services;
         this.partners = partners;
-        this.routings = routings;
         this.submissions = submissions;
     }
 
@@ -233,13 +227,12 @@ public class StatusReports {
      * @return the answer (the same for a report sent again)
      */
     public Map<String, Object> report(String serviceId, String referralId, StatusReport report, String channel) {
-        if (referralId == null || !routings.of(referralId).sentTo().containsValue(serviceId)) {
-            throw StatusReportRefusedException.of(Kind.UNKNOWN_REFERRAL, "referralId",
-                    "no referral '" + referralId + "' was delivered to service '" + serviceId + "'");
+        if (referralId == null) {
+            throw StatusReportRefusedException.of(Kind.UNKNOWN_REFERRAL, "referralId", "required: the referral's id");
         }
         Instant now = clock.instant();
         ReferralStatusChange change = ReferralStatusChange.newBuilder()
-                .setChangeId(changeId(serviceId, report.statusEventId()))
+                .setChangeId(StatusMachine.changeId(serviceId, report.statusEventId()))
                 .setReferralId(referralId)
                 .setServiceId(serviceId)
                 .setStatusEventId(report.statusEventId())
@@ -252,7 +245,7 @@ public class StatusReports {
                 .setOccurredAt(report.occurredAt() == null ? now : report.occurredAt())
                 .setRecordedAt(now)
                 .build();
-        LedgerDecision decision = submissions.await(submissions.submitStatus(change, false));
+        LedgerDecision decision = submissions.await(submissions.submitStatus(change));
         return switch (decision.outcome()) {
             case ACCEPTED -> {
                 log.info("Referral {} at service {}: {} -> {}", referralId, serviceId,
@@ -263,49 +256,12 @@ public class StatusReports {
             case CONFLICT -> throw StatusReportRefusedException.of(Kind.CONFLICT, "statusEventId", decision.reason());
             case IMPOSSIBLE_TRANSITION -> throw StatusReportRefusedException.of(Kind.IMPOSSIBLE_TRANSITION, "status",
                     decision.reason());
+            // Unknown, or not delivered to this service: one answer, so a service learns nothing of others' referrals.
             case UNKNOWN_REFERRAL -> throw StatusReportRefusedException.of(Kind.UNKNOWN_REFERRAL, "referralId",
                     "no referral '" + referralId + "' was delivered to service '" + serviceId + "'");
             default -> throw new IllegalStateException("The referral state could not judge status event "
                     + report.statusEventId() + " of " + serviceId + ": " + decision.reason());
         };
-    }
-
-    /** Channel of the changes the hub makes itself (expiry). */
-    public static final String HUB_CHANNEL = "HUB";
-
-    /**
-     * The hub's own change: the referral becomes EXPIRED at this service, if it is still waiting there and the referrer
-     * has not cancelled it. Judged by the referral state like a service's report, so a report that reached it first
-     * wins. Its statusEventId {@code expiry:<referralId>:<serviceId>} makes it once only: a second sweep, or a second
-     * instance, finds it already made and changes nothing.
-     *
-     * @return the change, if this call made it
-     */
-    public Optional<StatusChangeSummary> expire(String referralId, String serviceId, Instant now) {
-        String statusEventId = "expiry:" + referralId + ":" + serviceId;
-        ReferralStatusChange change = ReferralStatusChange.newBuilder()
-                .setChangeId(changeId(serviceId, statusEventId))
-                .setReferralId(referralId)
-                .setServiceId(serviceId)
-                .setStatusEventId(statusEventId)
-                .setPreviousStatus(ReferralStatus.REQUESTED)
-                .setStatus(ReferralStatus.EXPIRED)
-                .setChannel(HUB_CHANNEL)
-                .setOccurredAt(now)
-                .setRecordedAt(now)
-                .build();
-        LedgerDecision decision = submissions.await(submissions.submitStatus(change, true));
-        if (decision.outcome() != LedgerDecision.Outcome.ACCEPTED) {
-            return Optional.empty();
-        }
-        log.info("Referral {} at service {}: {} -> EXPIRED (nobody acted in time)", referralId, serviceId,
-                decision.change().previousStatus());
-        return Optional.of(decision.change());
-    }
-
-    private static String changeId(String serviceId, String statusEventId) {
-        return UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + statusEventId).getBytes(StandardCharsets.UTF_8))
-                .toString();
     }
 
     private static Map<String, Object> answer(String referralId, StatusChangeSummary change) {

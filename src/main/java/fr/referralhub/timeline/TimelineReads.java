@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import fr.referralhub.api.ProblemDetails;
-import fr.referralhub.counselling.ReferralRoutings;
 import fr.referralhub.counselling.ServiceRegistry;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.state.ReferralStateReads;
@@ -21,7 +20,7 @@ import org.springframework.stereotype.Component;
  * API key, 401 otherwise), whether the referral is theirs to read, and the answer.
  *
  * <p>Who may read: the partner that created the referral ({@link ReferralStateReads#summary}) and the services it was
- * delivered to ({@link ReferralRoutings}). Anyone else gets exactly the answer of an unknown id (404 unknown-referral),
+ * delivered to ({@link ReferralSummary#deliveredTo()}). Anyone else gets exactly the answer of an unknown id (404 unknown-referral),
  * so nobody learns which ids exist. The keys are read from the headers, never stored or logged, and every request
  * header is dropped before the answer.
  */
@@ -35,15 +34,13 @@ public class TimelineReads {
     private final PartnerRegistry partners;
     private final ServiceRegistry services;
     private final ReferralStateReads referralState;
-    private final ReferralRoutings routings;
     private final ReferralTimelines timelines;
 
     public TimelineReads(PartnerRegistry partners, ServiceRegistry services, ReferralStateReads referralState,
-                         ReferralRoutings routings, ReferralTimelines timelines) {
+                         ReferralTimelines timelines) {
         this.partners = partners;
         this.services = services;
         this.referralState = referralState;
-        this.routings = routings;
         this.timelines = timelines;
     }
 
@@ -75,7 +72,7 @@ public class TimelineReads {
         if (referrer == null) {
             throw TimelineRefusedException.unknownReferral();
         }
-        List<String> deliveredTo = routings.of(referralId).sentTo().values().stream().distinct().toList();
+        List<String> deliveredTo = referrer.deliveredTo();
         boolean allowed = switch (reader.type()) {
             case PARTNER -> reader.id().equals(referrer.partnerId());
             case SERVICE -> deliveredTo.contains(reader.id());

@@ -23,7 +23,6 @@ public record HubTopicProperties(
         @DefaultValue("3") int partitions,
         @DefaultValue("1") short replicationFactor,
         @DefaultValue("subscriptions.v1") String subscriptions,
-        @DefaultValue("counselling-deliveries.v1") String counsellingDeliveries,
         @DefaultValue("counselling.") String counsellingPrefix,
         @DefaultValue("feedback.") String feedbackPrefix,
         @DefaultValue("webhook-deliveries.v1") String webhookDeliveries,
@@ -46,15 +45,15 @@ public record HubTopicProperties(
     public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
                               int partitions, short replicationFactor) {
         this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor,
-                "subscriptions.v1", "counselling-deliveries.v1", "counselling.", "feedback.");
+                "subscriptions.v1", "counselling.", "feedback.");
     }
 
     /** Every name but the webhook outbox's and the status changes topic's (tests written before they existed). */
     public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
                               int partitions, short replicationFactor, String subscriptions,
-                              String counsellingDeliveries, String counsellingPrefix, String feedbackPrefix) {
+                              String counsellingPrefix, String feedbackPrefix) {
         this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor, subscriptions,
-                counsellingDeliveries, counsellingPrefix, feedbackPrefix, "webhook-deliveries.v1",
+                counsellingPrefix, feedbackPrefix, "webhook-deliveries.v1",
                 "referral-status-changes.v1", "intake-submissions.v1", "intake-decisions.v1");
     }
 }

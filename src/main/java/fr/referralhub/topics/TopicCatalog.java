@@ -44,7 +44,6 @@ public class TopicCatalog {
     private final TopicSpec deadLetters;
     private final TopicSpec operatorAudit;
     private final TopicSpec subscriptions;
-    private final TopicSpec counsellingDeliveries;
     private final TopicSpec counselling;
     private final TopicSpec feedback;
     private final TopicSpec webhookDeliveries;
@@ -80,14 +79,6 @@ public class TopicCatalog {
                 null,
                 "Counselling subscriptions (JSON, fr.referralhub.counselling.StoredSubscription), tombstone on delete; "
                         + "every hub instance tails it",
-                LATEST_PER_KEY);
-        this.counsellingDeliveries = new TopicSpec(names.counsellingDeliveries(),
-                "referral id (string)",
-                null,
-                "Per referral: the subscriptions it was sent to, when each first got it (deliveredAt), whether it is "
-                        + "held, and when the expiry sweep reminded it (remindedAt) (JSON, "
-                        + "fr.referralhub.counselling.ReferralRouting), so updates and cancellations follow it and a "
-                        + "reminder is sent once",
                 LATEST_PER_KEY);
         this.counselling = new TopicSpec(names.counsellingPrefix() + "{serviceId}",
                 "referral id (string)",
@@ -129,8 +120,8 @@ public class TopicCatalog {
                 null,
                 "Internal. What the hub received, on its way to the referral state, which decides each in order: "
                         + "partner events (hub.submission PARTNER_EVENT: the ReferralEvent in the wire format of "
-                        + names.referrals() + "-value, published once or refused) and status reports and expiries "
-                        + "(STATUS_REPORT, EXPIRY: a ReferralStatusChange in the wire format of "
+                        + names.referrals() + "-value, published once or refused) and counselling services' status "
+                        + "reports (STATUS_REPORT: a ReferralStatusChange in the wire format of "
                         + names.referralStatusChanges() + "-value, judged against the referral's life cycle); "
                         + "headers hub.reply-to and hub.correlation-id say who waits for the answer",
                 Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
@@ -162,9 +153,6 @@ public class TopicCatalog {
         return subscriptions;
     }
 
-    public TopicSpec counsellingDeliveries() {
-        return counsellingDeliveries;
-    }
 
     /** The family {@code counselling.{serviceId}}. */
     public TopicSpec counselling() {
@@ -197,12 +185,12 @@ public class TopicCatalog {
      * takes an offset and is never delivered, which whoever measures consumer lag must know.
      */
     public Set<String> writtenInTransactions() {
-        return Set.of(referrals.name(), referralStatusChanges.name(), intakeDecisions.name());
+        return Set.of(referrals.name(), referralStatusChanges.name(), intakeDecisions.name(), webhookDeliveries.name());
     }
 
     /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */
     public List<TopicSpec> all() {
-        return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit, subscriptions, counsellingDeliveries, counselling,
+        return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit, subscriptions, counselling,
                 feedback, webhookDeliveries, referralStatusChanges, intakeSubmissions, intakeDecisions);
     }
 }

@@ -90,7 +90,7 @@ public final class FlowBenchmark {
      * decision feedback writes one record per decision). On 2 cores they take CPU from the eligibility route, so the
      * route is measured once beside them (the hub's capacity here) and once alone (what Camel costs over the loop).
      */
-    private static final List<String> NEIGHBOUR_ROUTES = List.of("counselling-distribution", "decision-feedback");
+    private static final List<String> NEIGHBOUR_ROUTES = List.of("decision-feedback");
     private static final String MAX_RATE = " (max rate)";
 
     private final int records = Integer.getInteger("benchmark.records", 20_000);

@@ -15,12 +15,12 @@ import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.avro.ReferralFeedback;
+import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
 import fr.referralhub.topics.RecordHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,8 +44,8 @@ class CounsellingDistributionFlowTest {
     String bootstrapServers;
     @Value("${hub.schema-registry.url}")
     String registryUrl;
-    @Value("${hub.topics.referrals}")
-    String referralsTopic;
+    @Autowired
+    IntakeSubmissions submissions;
     @Autowired
     MeterRegistry meters;
 
@@ -55,7 +55,7 @@ class CounsellingDistributionFlowTest {
 
     @BeforeEach
     void connect() {
-        hub = new CounsellingHub(port, bootstrapServers, registryUrl, referralsTopic);
+        hub = new CounsellingHub(port, bootstrapServers, registryUrl, submissions);
         run = UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -101,7 +101,7 @@ class CounsellingDistributionFlowTest {
                 "{\"departements\": [\"2A\"], \"minAge\": 28}", "[\"HOME\"]"));
 
         ReferralEvent referral = Referrals.complete("france-travail-93").build();
-        RecordMetadata published = hub.publish(referral, key(referral));
+        hub.publish(referral, key(referral));
 
         CounsellingReferral byNeeds = hub.<CounsellingReferral>awaitRecords("counselling." + matchingNeeds,
                 referral.getReferralId(), 1).get(0);
@@ -127,8 +127,7 @@ class CounsellingDistributionFlowTest {
         assertThat(new String(raw.value(), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .as("no person reference outside the PERSON_REFERENCE profile").doesNotContain("PSEUDO-");
 
-        // Everything the route produced for the referral is acknowledged once it commits past it.
-        hub.awaitProcessed(published);
+        // Everything routed for the referral was committed with its acceptance.
         for (String service : notMatching) {
             assertThat(hub.recordsOf("counselling." + service, referral.getReferralId())).as(service).isEmpty();
         }
@@ -156,17 +155,15 @@ class CounsellingDistributionFlowTest {
 
         ReferralEvent creation = in("97105", "971", Referrals.complete(partner).setPersonInformed(false)
                 .setPersonInformedOn(null));
-        RecordMetadata held = hub.publish(creation, key(creation));
+        hub.publish(creation, key(creation));
 
-        ReferralFeedback feedback = hub.<ReferralFeedback>awaitRecords("feedback." + partner,
-                creation.getReferralId(), 1).get(0);
+        ReferralFeedback feedback = hub.awaitFeedback(partner, creation.getReferralId(), 1).get(0);
         assertThat(feedback.getKind()).isEqualTo(FeedbackKind.HELD_NOT_INFORMED);
         assertThat(feedback.getReferralId()).isEqualTo(creation.getReferralId());
         assertThat(feedback.getPartnerEventId()).isEqualTo(creation.getSource().getPartnerEventId());
         assertThat(feedback.getEventId()).isEqualTo(creation.getEventId());
         assertThat(feedback.getReasonCode()).isEqualTo("PERSON_NOT_INFORMED");
         assertThat(feedback.getReasonText()).contains("pas été informée");
-        hub.awaitProcessed(held);
         assertThat(hub.recordsOf("counselling." + service, creation.getReferralId())).as("held").isEmpty();
 
         ReferralEvent informed = Referrals.updateOf(creation).setPersonInformed(true)
@@ -178,7 +175,7 @@ class CounsellingDistributionFlowTest {
         assertThat(released.getEventId()).isEqualTo(informed.getEventId());
         assertThat(released.getEventType()).as("the service's first sight of the referral").isEqualTo(ReferralEventType.CREATED);
         // No second hold; the release is the service's first delivery: the referrer learns where it went.
-        assertThat(hub.<ReferralFeedback>awaitRecords("feedback." + partner, creation.getReferralId(), 2))
+        assertThat(hub.awaitFeedback(partner, creation.getReferralId(), 2))
                 .extracting(ReferralFeedback::getKind)
                 .containsExactly(FeedbackKind.HELD_NOT_INFORMED, FeedbackKind.DELIVERED);
     }
@@ -232,8 +229,7 @@ class CounsellingDistributionFlowTest {
 
         ReferralEvent creation = in("97411", "974", Referrals.complete(partner));
         hub.publish(creation, key(creation));
-        ReferralFeedback delivered = hub.<ReferralFeedback>awaitRecords("feedback." + partner,
-                creation.getReferralId(), 1).get(0);
+        ReferralFeedback delivered = hub.awaitFeedback(partner, creation.getReferralId(), 1).get(0);
         assertThat(delivered.getKind()).isEqualTo(FeedbackKind.DELIVERED);
         assertThat(delivered.getServiceId()).isEqualTo(first);
         assertThat(delivered.getReasonText()).startsWith("Orientation transmise au service d'accompagnement")
@@ -248,11 +244,10 @@ class CounsellingDistributionFlowTest {
         // both get the cancellation. Only the second service's first delivery is news for the referrer.
         ReferralEvent update = in("97422", "974", Referrals.updateOf(creation));
         hub.publish(update, key(creation));
-        RecordMetadata cancelled = hub.publish(Referrals.cancellationOf(creation), key(creation));
+        hub.publish(Referrals.cancellationOf(creation), key(creation));
         hub.awaitRecords("counselling." + first, creation.getReferralId(), 3);
-        hub.awaitProcessed(cancelled);
 
-        List<ReferralFeedback> feedback = hub.awaitRecords("feedback." + partner, creation.getReferralId(), 2);
+        List<ReferralFeedback> feedback = hub.awaitFeedback(partner, creation.getReferralId(), 2);
         assertThat(feedback).extracting(ReferralFeedback::getKind).containsOnly(FeedbackKind.DELIVERED);
         assertThat(feedback).extracting(ReferralFeedback::getServiceId).containsExactly(first, later);
         assertThat(feedback.get(1).getEventId()).isEqualTo(update.getEventId());
@@ -302,7 +297,7 @@ class CounsellingDistributionFlowTest {
 
         // Deleted means out of force at once: a referral of its territory reaches no one.
         ReferralEvent referral = in("97411", "974", Referrals.complete("france-travail-93"));
-        hub.awaitProcessed(hub.publish(referral, key(referral)));
+        hub.publish(referral, key(referral));
         assertThat(hub.recordsOf("counselling." + id, referral.getReferralId())).isEmpty();
     }
 }

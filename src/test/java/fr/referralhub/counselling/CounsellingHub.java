@@ -11,61 +11,50 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.schemaregistry.AvroDeserializer;
-import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.state.IntakeSubmissions;
+import fr.referralhub.state.LedgerDecision;
 import fr.referralhub.testing.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 
-/** What counselling tests do to a running hub: publish referral events, call the admin API, read service topics. */
+/**
+ * What counselling tests do to a running hub: submit canonical referral events to its referral state (as intake does,
+ * after reading a partner's format), call the admin API, read service topics.
+ */
 final class CounsellingHub {
 
-    static final String GROUP = "referral-hub-counselling";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final int port;
     private final String bootstrapServers;
     private final String registryUrl;
-    private final String referralsTopic;
+    private final IntakeSubmissions submissions;
 
-    CounsellingHub(int port, String bootstrapServers, String registryUrl, String referralsTopic) {
+    CounsellingHub(int port, String bootstrapServers, String registryUrl, IntakeSubmissions submissions) {
         this.port = port;
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
-        this.referralsTopic = referralsTopic;
+        this.submissions = submissions;
     }
 
-    /** Publishes a canonical event as the intake does (key: the person reference of the referral's creation). */
-    RecordMetadata publish(ReferralEvent event, String key) throws Exception {
-        try (var producer = new KafkaProducer<String, Object>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class,
-                "schema.registry.url", registryUrl))) {
-            return producer.send(new ProducerRecord<>(referralsTopic, key, event)).get();
-        }
-    }
-
-    /** Returns once the counselling route committed past this record: everything it produced for it is acknowledged. */
-    void awaitProcessed(RecordMetadata published) throws Exception {
-        TopicPartition partition = new TopicPartition(published.topic(), published.partition());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
-                        .partitionsToOffsetAndMetadata().get();
-                assertThat(committed.get(partition)).as("committed offset of %s", partition).isNotNull();
-                assertThat(committed.get(partition).offset()).isGreaterThan(published.offset());
-            });
-        }
+    /**
+     * Submits a canonical event as intake does, and returns once the referral state accepted it: it is then published,
+     * routed, and every record for the services and the referrer is committed, in the same transaction.
+     *
+     * @param key the person reference of the referral's creation (an update keeps its creation's)
+     */
+    LedgerDecision publish(ReferralEvent event, String key) {
+        LedgerDecision decision = submissions.decide(new IntakeSubmissions.Submission(event.getReferralId(),
+                event.getSource().getPartnerId(), event.getSource().getPartnerEventId(), event.getEventId(),
+                event.getEventType().name(), event.getEventType() == ReferralEventType.CREATED ? key : null,
+                event.getPerson() == null ? null : event.getPerson().getPersonReferenceBasis().name(), null, event));
+        assertThat(decision.outcome()).as("the referral state's decision").isEqualTo(LedgerDecision.Outcome.ACCEPTED);
+        return decision;
     }
 
     HttpResponse<String> put(String id, String json) throws Exception {
@@ -101,6 +90,19 @@ final class CounsellingHub {
     /** The records of one referral on a topic, decoded. */
     List<ConsumerRecord<String, byte[]>> recordsOf(String topic, String referralId) {
         return TopicReader.readToEnd(bootstrapServers, topic, r -> referralId.equals(r.key()));
+    }
+
+    /**
+     * Waits until the partner's feedback topic holds {@code count} feedbacks of the referral from counselling (all kinds
+     * but the eligibility route's DECISION, which follows every event on its own path), and returns them in order.
+     */
+    List<ReferralFeedback> awaitFeedback(String partnerId, String referralId, int count) {
+        String topic = "feedback." + partnerId;
+        List<ReferralFeedback> found = await().atMost(Duration.ofSeconds(30)).until(() -> recordsOf(topic, referralId)
+                .stream().map(r -> this.<ReferralFeedback>decode(topic, r.value()))
+                .filter(f -> f.getKind() != FeedbackKind.DECISION).toList(), feedback -> feedback.size() >= count);
+        assertThat(found).as("feedback of %s on %s", referralId, topic).hasSize(count);
+        return found;
     }
 
     /** Waits until the topic holds {@code count} records of the referral, and returns them decoded, in order. */

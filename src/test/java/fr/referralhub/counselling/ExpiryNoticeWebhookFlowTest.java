@@ -13,10 +13,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.counselling.WebhookReceiver.Received;
+import fr.referralhub.state.IntakeSubmissions;
+import fr.referralhub.expiry.ReferralExpiry;
+import fr.referralhub.testing.ExpiryChecks;
 import fr.referralhub.testing.MovableClock;
 import fr.referralhub.testing.MovedClockHubTest;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -38,16 +39,16 @@ class ExpiryNoticeWebhookFlowTest {
     String bootstrapServers;
     @Value("${hub.schema-registry.url}")
     String registryUrl;
-    @Value("${hub.topics.referrals}")
-    String referralsTopic;
+    @Autowired
+    IntakeSubmissions submissions;
     @Autowired
     MovableClock clock;
     @Autowired
-    CamelContext camel;
+    ReferralExpiry expiry;
 
     @Test
     void shouldPostTheReminderThenTheExpiryToAWebhookSubscriptionSigned() throws Exception {
-        CounsellingHub hub = new CounsellingHub(port, bootstrapServers, registryUrl, referralsTopic);
+        CounsellingHub hub = new CounsellingHub(port, bootstrapServers, registryUrl, submissions);
         String run = UUID.randomUUID().toString().substring(0, 8);
         String commune = "01" + (100 + ThreadLocalRandom.current().nextInt(900));
         try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 204)) {
@@ -58,7 +59,7 @@ class ExpiryNoticeWebhookFlowTest {
             ReferralEvent referral = Referrals.complete("france-travail-93").build();
             referral.setPerson(PersonProfile.newBuilder(referral.getPerson()).setHomeCommune(commune)
                     .setHomeDepartement("01").build());
-            hub.awaitProcessed(hub.publish(referral, referral.getPerson().getPersonReference()));
+            hub.publish(referral, referral.getPerson().getPersonReference());
             JsonNode created = body(await().atMost(Duration.ofSeconds(30))
                     .until(receiver::received, received -> received.size() >= 1).get(0));
             assertThat(created.get("eventType").asText()).isEqualTo("CREATED");
@@ -87,10 +88,8 @@ class ExpiryNoticeWebhookFlowTest {
         }
     }
 
-    private void sweep() throws Exception {
-        try (ProducerTemplate template = camel.createProducerTemplate()) {
-            template.sendBody("direct:referral-expiry-sweep", null);
-        }
+    private void sweep() {
+        ExpiryChecks.awaitCheckOfNow(expiry, clock);
     }
 
     private static JsonNode body(Received received) throws Exception {

@@ -35,7 +35,7 @@ class SubscriptionStoreRestartTest {
     @BeforeEach
     void ownTopic() {
         topics = new HubTopicProperties("referrals.v1", "eligibility-decisions.v1", "dead-letters.v1", "operator-audit.v1", 1, (short) 1,
-                "subscriptions.restart-test-" + UUID.randomUUID(), "counselling-deliveries.v1", "counselling.",
+                "subscriptions.restart-test-" + UUID.randomUUID(), "counselling.",
                 "feedback.", "webhook-deliveries.v1", "referral-status-changes.v1", "intake-submissions.v1",
                 "intake-decisions.v1");
         TopicProvisioner.createMissing(bootstrapServers, List.of(new NewTopic(topics.subscriptions(), 1, (short) 1)

@@ -24,6 +24,7 @@ import fr.referralhub.counselling.webhook.WebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSignature;
 import fr.referralhub.operations.DeadLetter;
 import fr.referralhub.operations.OperatorAudit;
+import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.testing.DeadLetterAudit;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
@@ -59,8 +60,8 @@ class WebhookDeliveryFlowTest {
     String bootstrapServers;
     @Value("${hub.schema-registry.url}")
     String registryUrl;
-    @Value("${hub.topics.referrals}")
-    String referralsTopic;
+    @Autowired
+    IntakeSubmissions submissions;
     @Value("${hub.topics.dead-letters}")
     String deadLettersTopic;
     @Value("${hub.topics.subscriptions}")
@@ -78,7 +79,7 @@ class WebhookDeliveryFlowTest {
 
     @BeforeEach
     void connect() {
-        hub = new CounsellingHub(port, bootstrapServers, registryUrl, referralsTopic);
+        hub = new CounsellingHub(port, bootstrapServers, registryUrl, submissions);
         run = UUID.randomUUID().toString().substring(0, 8);
         // A commune of Ain (01) no other test uses: 01000-01999.
         commune = "01" + (100 + ThreadLocalRandom.current().nextInt(900));
@@ -95,7 +96,7 @@ class WebhookDeliveryFlowTest {
         ReferralEvent event = Referrals.complete("france-travail-93").build();
         event.setPerson(PersonProfile.newBuilder(event.getPerson()).setHomeCommune(commune).setHomeDepartement("01")
                 .build());
-        hub.awaitProcessed(hub.publish(event, event.getPerson().getPersonReference()));
+        hub.publish(event, event.getPerson().getPersonReference());
         // Written durably to the outbox, keyed by subscription, before any receiver is called.
         assertThat(TopicReader.readToEnd(bootstrapServers, outboxTopic, r -> r.key() != null && r.key().endsWith(run)))
                 .as("outbox records of this test").isNotEmpty();
@@ -193,8 +194,8 @@ class WebhookDeliveryFlowTest {
             ReferralEvent creation = referralInTheCommune();
             List<Received> accepted = awaitRequests(receiver, 2);
             // The update reaches the service too, after the creation (same lane), and is no news for the referrer.
-            hub.awaitProcessed(hub.publish(Referrals.updateOf(creation).build(),
-                    creation.getPerson().getPersonReference()));
+            hub.publish(Referrals.updateOf(creation).build(),
+                    creation.getPerson().getPersonReference());
             awaitRequests(receiver, 3);
             await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") == 2);
             awaitOutboxCommitted(id);

@@ -97,7 +97,7 @@ class HawtioLoginBrowserTest {
         properties.put("hub.embedded.data-dir", work.resolve("data").toAbsolutePath().toString());
         properties.put("hub.intake.file-drops.root", work.resolve("drops").toAbsolutePath().toString());
         for (String topic : List.of("referrals", "eligibility-decisions", "dead-letters", "operator-audit",
-                "subscriptions", "counselling-deliveries")) {
+                "subscriptions")) {
             properties.put("hub.topics." + topic, topic + ".console-" + run);
         }
         return HubProcess.start(properties, work.resolve("hub.log"), Duration.ofSeconds(120));

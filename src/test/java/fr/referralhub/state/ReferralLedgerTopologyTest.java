@@ -7,10 +7,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import fr.referralhub.avro.CounsellingNotice;
+import fr.referralhub.avro.CounsellingReferral;
+import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.state.LedgerDecision.Outcome;
@@ -55,7 +61,39 @@ class ReferralLedgerTopologyTest {
             return now.get();
         }
     };
+    /** Every new referral goes to two services: adil-93 and cllaj-lyon (one subscription each). */
+    private static final ReferralDistribution TWO_SERVICES = (event, before, at) -> {
+        if (!before.sentTo().isEmpty()) {
+            return new ReferralDistribution.Routed(before, List.of());
+        }
+        ReferralRouting routing = before.sentAlsoTo("adil-93-logement", "adil-93", at)
+                .sentAlsoTo("cllaj-lyon-jeunes", "cllaj-lyon", at);
+        return new ReferralDistribution.Routed(routing, List.of(
+                counsellingRecord(before.referralId(), "adil-93", null, at),
+                counsellingRecord(before.referralId(), "cllaj-lyon", null, at)));
+    };
+    /** Dora's delays, checked every minute of wall-clock time. */
+    private final ExpiryPolicy tenThenThirtyDays = new ExpiryPolicy() {
+        @Override
+        public Delays delays() {
+            return new Delays(true, Duration.ofDays(10), Duration.ofDays(30), Duration.ofMinutes(1));
+        }
+
+        @Override
+        public List<OutboundRecord> reminder(ReferralRouting routing, ReferralSummary referral, Set<String> services,
+                                             Instant at) {
+            return services.stream().map(service -> counsellingRecord(routing.referralId(), service,
+                    CounsellingNotice.REMINDER, at)).toList();
+        }
+
+        @Override
+        public List<OutboundRecord> expiryNotices(ReferralRouting routing, Set<String> services, Instant at) {
+            return services.stream().map(service -> counsellingRecord(routing.referralId(), service,
+                    CounsellingNotice.EXPIRED, at)).toList();
+        }
+    };
     private TopologyTestDriver driver;
+    private final Map<String, TestOutputTopic<String, byte[]>> services = new LinkedHashMap<>();
     private TestInputTopic<String, byte[]> submissions;
     private TestOutputTopic<String, byte[]> referrals;
     private TestOutputTopic<String, byte[]> decisions;
@@ -93,13 +131,33 @@ class ReferralLedgerTopologyTest {
         // An update's person reference is written by the ledger: here as a readable suffix instead of Avro.
         PersonReferenceWriter writer = (bytes, person, basis) ->
                 (new String(bytes, StandardCharsets.UTF_8) + "|person=" + person).getBytes(StandardCharsets.UTF_8);
-        driver = new TopologyTestDriver(ReferralStateTopology.build("submissions", "referrals", "decisions",
-                "status-changes", clock, Duration.ofDays(730), Duration.ofHours(1), writer, PLAIN_AVRO), config,
-                Instant.parse("2026-11-02T09:00:00Z"));
+        driver = new TopologyTestDriver(ReferralStateTopology.build(
+                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes"),
+                parts(writer)), config, Instant.parse("2026-11-02T09:00:00Z"));
+        for (String service : List.of("adil-93", "cllaj-lyon")) {
+            services.put(service, driver.createOutputTopic("counselling." + service, new StringDeserializer(),
+                    new ByteArrayDeserializer()));
+        }
         statusChanges = driver.createOutputTopic("status-changes", new StringDeserializer(), new ByteArrayDeserializer());
         submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
         referrals = driver.createOutputTopic("referrals", new StringDeserializer(), new ByteArrayDeserializer());
         decisions = driver.createOutputTopic("decisions", new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private ReferralStateTopology.Parts parts(PersonReferenceWriter writer) {
+        return new ReferralStateTopology.Parts(clock, Duration.ofDays(730), Duration.ofHours(1), writer, PLAIN_AVRO,
+                TWO_SERVICES, tenThenThirtyDays, (topic, value) -> value.toString().getBytes(StandardCharsets.UTF_8),
+                () -> { });
+    }
+
+    /** A counselling record (a notice when {@code notice} is set) for a service, as the tests' distribution writes it. */
+    private static OutboundRecord counsellingRecord(String referralId, String service, CounsellingNotice notice,
+                                                    Instant at) {
+        CounsellingReferral record = CounsellingReferral.newBuilder().setDeliveryId(referralId + "@" + service)
+                .setSubscriptionId(service).setReferralId(referralId).setEventId("e").setOccurredAt(at)
+                .setEventType(ReferralEventType.UPDATED).setProfile(List.of()).setNotice(notice).build();
+        return new OutboundRecord("counselling." + service, referralId, record,
+                Map.of(RecordHeaders.REFERRAL_ID, referralId));
     }
 
     @AfterEach
@@ -194,6 +252,10 @@ class ReferralLedgerTopologyTest {
     void shouldForgetAReferralInactiveFor730Days() {
         submit("referral-4", "CREATED", "EVT-4", HASH_A, "person-4", "instance-a", "q1");
         assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-4")).isNotNull();
+        // Its last activity: nobody acted, so it expired 30 days after its delivery.
+        now.set(now.get().plus(Duration.ofDays(30)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(statusChanges.readRecordsToList()).hasSize(2);
 
         now.set(now.get().plus(Duration.ofDays(729)));
         driver.advanceWallClockTime(Duration.ofHours(1));
@@ -236,14 +298,12 @@ class ReferralLedgerTopologyTest {
         reportStatus("referral-5", "adil-93", "s1", ReferralStatus.IN_PROGRESS, null, false, "q4");
         assertThat(lastDecision().outcome()).isEqualTo(Outcome.CONFLICT);
 
-        // The hub's expiry: not at a service that acted, yes at one still waiting, and only once.
-        reportStatus("referral-5", "adil-93", "expiry:referral-5:adil-93", ReferralStatus.EXPIRED, null, true, "q5");
-        assertThat(lastDecision().outcome()).isEqualTo(Outcome.NOT_WAITING);
-        reportStatus("referral-5", "cllaj-lyon", "expiry:referral-5:cllaj-lyon", ReferralStatus.EXPIRED, null, true, "q6");
-        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
-        reportStatus("referral-5", "cllaj-lyon", "expiry:referral-5:cllaj-lyon", ReferralStatus.EXPIRED, null, true, "q7");
-        assertThat(lastDecision().outcome()).isEqualTo(Outcome.DUPLICATE);
-        assertThat(statusChanges.readRecordsToList()).hasSize(1);
+        // A service the referral was not delivered to learns nothing: the answer of an unknown referral.
+        reportStatus("referral-5", "adil-75", "s9", ReferralStatus.ACCEPTED, null, false, "q5");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNKNOWN_REFERRAL);
+        reportStatus("referral-unknown", "adil-93", "s9", ReferralStatus.ACCEPTED, null, false, "q6");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNKNOWN_REFERRAL);
+        assertThat(statusChanges.isEmpty()).isTrue();
 
         // After the referrer's cancellation, any change is judged from CANCELLED.
         submit("referral-5", "CANCELLED", "EVT-5X", HASH_A, null, "instance-a", "q8");
@@ -254,25 +314,68 @@ class ReferralLedgerTopologyTest {
     }
 
     @Test
-    void shouldKeepStatusesOfAReferralItNeverRecordedWithoutAReferrerUntilItsCreationComes() {
-        // Delivered before the referral state existed: the service's report still counts, nobody is told.
-        reportStatus("referral-6", "adil-93", "s1", ReferralStatus.RECEIVED, null, false, "q1");
-        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
-        assertThat(PLAIN_AVRO.read(statusChanges.readRecord().value()).getReferrerPartnerId()).isNull();
-        // Its creation is still taken, and keeps the status; an update before a creation is still unknown.
-        submit("referral-6", "UPDATED", "EVT-6U", HASH_A, null, "instance-a", "q2");
-        assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNKNOWN_REFERRAL);
-        submit("referral-6", "CREATED", "EVT-6", HASH_A, "person-6", "instance-a", "q3");
-        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
-        reportStatus("referral-6", "adil-93", "s2", ReferralStatus.RECEIVED, null, false, "q4");
-        assertThat(lastDecision().reason()).as("still RECEIVED").contains("RECEIVED -> RECEIVED");
+    void shouldRemindOnceThenExpireTheReferralsNobodyActedOnOnTheHubsClock() {
+        submit("referral-7", "CREATED", "EVT-7", HASH_A, "person-7", "instance-a", "q1");
+        submit("referral-8", "CREATED", "EVT-8", HASH_A, "person-8", "instance-a", "q2");
+        submit("referral-9", "CREATED", "EVT-9", HASH_A, "person-9", "instance-a", "q3");
+        reportStatus("referral-7", "cllaj-lyon", "r1", ReferralStatus.RECEIVED, null, false, "q4");
+        reportStatus("referral-8", "adil-93", "a1", ReferralStatus.ACCEPTED, null, false, "q5");
+        submit("referral-9", "CANCELLED", "EVT-9X", HASH_A, null, "instance-a", "q6");
+        assertThat(noticesTo("adil-93")).as("the deliveries").hasSize(3);
+        assertThat(noticesTo("cllaj-lyon")).hasSize(3);
+        statusChanges.readRecordsToList();
+
+        now.set(now.get().plus(Duration.ofDays(9)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).as("nothing before 10 days").isEmpty();
+
+        now.set(now.get().plus(Duration.ofDays(1)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        // RECEIVED only acknowledges; a service that decided, or the referrer's cancellation, takes it out for good.
+        assertThat(noticesTo("adil-93")).containsExactly("REMINDER referral-7");
+        assertThat(noticesTo("cllaj-lyon")).containsExactly("REMINDER referral-7");
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        now.set(now.get().plus(Duration.ofDays(5)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).as("reminded once").isEmpty();
+
+        now.set(now.get().plus(Duration.ofDays(15)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).containsExactly("EXPIRED referral-7");
+        assertThat(noticesTo("cllaj-lyon")).containsExactly("EXPIRED referral-7");
+        List<ReferralStatusChange> expired = statusChanges.readRecordsToList().stream()
+                .map(record -> PLAIN_AVRO.read(record.value())).toList();
+        assertThat(expired).extracting(c -> c.getServiceId() + " " + c.getPreviousStatus() + "->" + c.getStatus()
+                        + " " + c.getChannel() + " " + c.getStatusEventId())
+                .containsExactlyInAnyOrder("adil-93 REQUESTED->EXPIRED HUB expiry:referral-7:adil-93",
+                        "cllaj-lyon RECEIVED->EXPIRED HUB expiry:referral-7:cllaj-lyon");
+        assertThat(expired).allSatisfy(c -> assertThat(c.getReferrerPartnerId()).isEqualTo("france-travail-93"));
+
+        now.set(now.get().plus(Duration.ofDays(30)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).as("expired once").isEmpty();
+        assertThat(statusChanges.isEmpty()).isTrue();
+        assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.EXPIRY_STORE).approximateNumEntries())
+                .as("nothing left to remind or expire").isZero();
+        reportStatus("referral-7", "adil-93", "a2", ReferralStatus.ACCEPTED, null, false, "q7");
+        assertThat(lastDecision().reason()).contains("EXPIRED");
+    }
+
+    /** What the services got since the last call: a notice as "KIND referral", a delivery as "DELIVERY referral". */
+    private List<String> noticesTo(String service) {
+        return services.get(service).readRecordsToList().stream().map(record -> {
+            String json = new String(record.value(), StandardCharsets.UTF_8);
+            String kind = json.contains("\"notice\": \"REMINDER\"") ? "REMINDER"
+                    : json.contains("\"notice\": \"EXPIRED\"") ? "EXPIRED" : "DELIVERY";
+            return kind + " " + record.key();
+        }).toList();
     }
 
     @Test
     void shouldBeDescribedInTheDocsAsKafkaStreamsDescribesIt() throws Exception {
-        String described = ReferralStateTopology.build("intake-submissions.v1", "referrals.v1", "intake-decisions.v1",
-                "referral-status-changes.v1", clock, Duration.ofDays(730), Duration.ofHours(1),
-                (bytes, person, basis) -> bytes, PLAIN_AVRO).describe().toString();
+        String described = ReferralStateTopology.build(new ReferralStateTopology.Topics("intake-submissions.v1",
+                "referrals.v1", "intake-decisions.v1", "referral-status-changes.v1"),
+                parts((bytes, person, basis) -> bytes)).describe().toString();
         String docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs/referral-state.md"));
         assertThat(docs).as("docs/referral-state.md holds the topology's description")
                 .contains(described.strip().lines().map(String::stripTrailing)
@@ -287,7 +390,7 @@ class ReferralLedgerTopologyTest {
                 .setPreviousStatus(ReferralStatus.REQUESTED).setStatus(status).setReasonCode(reasonCode)
                 .setChannel(expiry ? "HUB" : "HTTP").setOccurredAt(at).setRecordedAt(at).build();
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        add(headers, SubmissionHeaders.KIND, expiry ? SubmissionHeaders.EXPIRY : SubmissionHeaders.STATUS_REPORT);
+        add(headers, SubmissionHeaders.KIND, SubmissionHeaders.STATUS_REPORT);
         add(headers, SubmissionHeaders.REPLY_TO, "instance-a");
         add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
         submissions.pipeInput(new TestRecord<>(referralId, PLAIN_AVRO.write(change), headers));

@@ -16,7 +16,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.counselling.CounsellingTopics;
-import fr.referralhub.counselling.ReferralRoutings;
+import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.PartnerApi;
@@ -54,7 +54,7 @@ class ReferralTimelineFlowTest {
     @Autowired
     HubTopicProperties topics;
     @Autowired
-    ReferralRoutings routings;
+    ReferralStateReads referralState;
     @Autowired
     ReferralTimelines timelines;
     @Autowired
@@ -72,8 +72,9 @@ class ReferralTimelineFlowTest {
                 Samples.text("employment-agency/ft-orientation-mobili-jeune.json").replace(SAMPLE_EVENT_ID, creationEventId));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         referralId = JSON.readTree(accepted.body()).get("referralId").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> routings.of(referralId).sentTo().values()
-                .containsAll(List.of("adil-93", "action-logement-idf")));
+        // Routed in the transaction that accepted it: both services have it once the partner has its 202.
+        assertThat(referralState.summary(referralId).orElseThrow().deliveredTo())
+                .containsExactlyInAnyOrder("adil-93", "action-logement-idf");
     }
 
     @Test
@@ -194,7 +195,7 @@ class ReferralTimelineFlowTest {
         try {
             assertThat(restarted.historyOf(referralId)).isEqualTo(timelines.historyOf(referralId));
             JsonNode after = JSON.valueToTree(TimelineView.answer(referralId, "france-travail-93", creationEventId,
-                    routings.of(referralId).sentTo().values(), restarted.historyOf(referralId),
+                    referralState.summary(referralId).orElseThrow().deliveredTo(), restarted.historyOf(referralId),
                     Reader.partner("france-travail-93")));
             assertThat(after).isEqualTo(before);
             assertThat(after.at("/status/overall").asText()).isEqualTo("ACCEPTED");

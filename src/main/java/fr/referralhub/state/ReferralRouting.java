@@ -1,13 +1,17 @@
-package fr.referralhub.counselling;
+package fr.referralhub.state;
 
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
- * Where one referral went: the value of the counselling deliveries topic, keyed by referral id.
+ * Where one referral went, kept in its entry of the referral state ({@link LedgerEntry}).
  *
  * <p>Why remember rather than recompute: an update or a cancellation must reach every service that received the
  * creation, even when the referral no longer matches (moved out of the territory, need removed) or the subscription
@@ -17,10 +21,10 @@ import java.util.Optional;
  *                    kept so a cancellation still reaches it after its subscription is deleted
  * @param held        the last event was held because the person was not informed
  * @param deliveredAt subscription id to when the hub first routed the referral to it (the hub's clock); expiry
- *                    counts from the earliest. Routings written before it existed get their record's timestamp when
- *                    read ({@link ReferralRoutings})
+ *                    counts from the earliest
  * @param remindedAt  when the referrer and the services were reminded that nobody acted (once); null before
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ReferralRouting(String referralId, Map<String, String> sentTo, boolean held,
                               Map<String, Instant> deliveredAt, Instant remindedAt) {
 
@@ -33,12 +37,12 @@ public record ReferralRouting(String referralId, Map<String, String> sentTo, boo
         return new ReferralRouting(referralId, Map.of(), false, Map.of(), null);
     }
 
-    /** Sent (again) to this subscription at {@code now}: its first delivery time is kept. */
-    public ReferralRouting sentAlsoTo(Subscription subscription, Instant now) {
+    /** Sent (again) to this subscription of this service at {@code now}: its first delivery time is kept. */
+    public ReferralRouting sentAlsoTo(String subscriptionId, String serviceId, Instant now) {
         Map<String, String> more = new LinkedHashMap<>(sentTo);
-        more.put(subscription.id(), subscription.serviceId());
+        more.put(subscriptionId, serviceId);
         Map<String, Instant> times = new LinkedHashMap<>(deliveredAt);
-        times.putIfAbsent(subscription.id(), now);
+        times.putIfAbsent(subscriptionId, now);
         return new ReferralRouting(referralId, more, false, times, remindedAt);
     }
 
@@ -55,13 +59,8 @@ public record ReferralRouting(String referralId, Map<String, String> sentTo, boo
         return deliveredAt.values().stream().min(Instant::compareTo);
     }
 
-    /** Each subscription sent to without a delivery time gets {@code at} (routings written before deliveredAt). */
-    ReferralRouting withDeliveryTimesDefaultingTo(Instant at) {
-        if (deliveredAt.keySet().containsAll(sentTo.keySet())) {
-            return this;
-        }
-        Map<String, Instant> times = new LinkedHashMap<>(deliveredAt);
-        sentTo.keySet().forEach(subscriptionId -> times.putIfAbsent(subscriptionId, at));
-        return new ReferralRouting(referralId, sentTo, held, times, remindedAt);
+    /** The services the referral was sent to, each once. */
+    public Set<String> services() {
+        return new LinkedHashSet<>(sentTo.values());
     }
 }

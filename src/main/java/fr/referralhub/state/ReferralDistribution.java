@@ -1,0 +1,33 @@
+package fr.referralhub.state;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where an accepted partner event goes: the counselling services whose subscriptions it matches, the services that
+ * already have the referral, the referrer's feedback (implemented by fr.referralhub.counselling). Called by the referral
+ * state on the instance that owns the referral, in the transaction that publishes the event: the routing and every
+ * record it gives are stored and written once, together, or not at all.
+ */
+public interface ReferralDistribution {
+
+    /** Routes nowhere: a referral state without counselling (tests of the ledger alone). */
+    ReferralDistribution NONE = (event, before, now) -> new Routed(before, List.of());
+
+    /**
+     * @param publishedEvent the event as published on referrals.v1 (Confluent wire format)
+     * @param before         where the referral went before this event ({@link ReferralRouting#none} for a new one)
+     * @param now            the hub's clock: the delivery time of a first delivery
+     * @throws RuntimeException if the event cannot be routed; a transient failure (broker, registry) is retried with
+     *                          the whole transaction, any other is logged and parked by the referral state
+     */
+    Routed route(byte[] publishedEvent, ReferralRouting before, Instant now);
+
+    /** Where the referral went after the event, and the records that tell the services and the referrer. */
+    record Routed(ReferralRouting routing, List<OutboundRecord> records) {
+
+        public Routed {
+            records = List.copyOf(records);
+        }
+    }
+}
