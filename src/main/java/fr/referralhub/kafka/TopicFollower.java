@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads topics from their beginning to their end, then keeps following them: how every in-memory view of the hub
- * (partner history, status book, subscriptions, routings, timelines) is rebuilt from Kafka at start-up and kept current
+ * Reads topics from their beginning to their end, then keeps following them: how the hub's small in-memory views
+ * (partner history over a window, subscriptions) are rebuilt from Kafka at start-up and kept current
  * with what other instances write. Kafka stays the only store; a view cannot drift from what was really written.
  *
  * <p>No consumer group: each instance reads every partition itself (assign, not subscribe), so no rebalance ever

@@ -2,7 +2,9 @@ package fr.referralhub.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -28,16 +30,24 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * @param statusEvents    {@link #statusEventKey} to the change a service's status event made: a re-sent report gets
  *                        the same answer
  * @param routing         where the referral went (counselling subscriptions), whether it is held, its reminder
+ * @param history         the referral's timeline, oldest first: its events, and the feedback its referrer got
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record LedgerEntry(String partnerId, String creationEventId, String personReference, String personReferenceBasis,
                    boolean cancelled, Map<String, PublishedEvent> events, long lastActivity,
                    Map<String, String> statuses, Map<String, StatusChangeSummary> statusEvents,
-                   ReferralRouting routing) {
+                   ReferralRouting routing, List<TimelineEntry> history) {
+
+    /**
+     * Lines kept per referral at most: a referral has a dozen (events, decisions, deliveries, statuses); a flood of
+     * feedback on one referral must not grow its entry without bound.
+     */
+    static final int MAX_HISTORY = 500;
 
     LedgerEntry {
         statuses = statuses == null ? Map.of() : statuses;
         statusEvents = statusEvents == null ? Map.of() : statusEvents;
+        history = history == null ? List.of() : history;
     }
 
     /** Times as ISO-8601 text, readable on the changelog topic. */
@@ -57,14 +67,14 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
         Map<String, PublishedEvent> events = new LinkedHashMap<>();
         events.put(creationEventId, new PublishedEvent("CREATED", contentHash));
         return new LedgerEntry(partnerId, creationEventId, personReference, basis, false, events, now, Map.of(),
-                Map.of(), null);
+                Map.of(), null, List.of());
     }
 
     LedgerEntry with(String partnerEventId, String type, String contentHash, long now) {
         Map<String, PublishedEvent> more = new LinkedHashMap<>(events);
         more.put(partnerEventId, new PublishedEvent(type, contentHash));
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis,
-                cancelled || "CANCELLED".equals(type), more, now, statuses, statusEvents, routing);
+                cancelled || "CANCELLED".equals(type), more, now, statuses, statusEvents, routing, history);
     }
 
     /** Where the referral went: {@link ReferralRouting#none} before any routing. */
@@ -74,7 +84,31 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
 
     LedgerEntry withRouting(ReferralRouting changed) {
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
-                lastActivity, statuses, statusEvents, changed);
+                lastActivity, statuses, statusEvents, changed, history);
+    }
+
+    /**
+     * With one more line of history, in time order (stable: lines of the same millisecond stay in arrival order). A
+     * record read again (the same id and kind) adds no second line; past {@link #MAX_HISTORY} lines, none is added.
+     */
+    LedgerEntry withLine(TimelineEntry line) {
+        int at = history.size();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            TimelineEntry earlier = history.get(i);
+            if (earlier.sourceId() == line.sourceId() && earlier.what().equals(line.what())) {
+                return this;
+            }
+            if (earlier.atMillis() > line.atMillis()) {
+                at = i;
+            }
+        }
+        if (history.size() >= MAX_HISTORY) {
+            return this;
+        }
+        List<TimelineEntry> more = new ArrayList<>(history);
+        more.add(at, line);
+        return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
+                lastActivity, statuses, statusEvents, routing, more);
     }
 
     /** The referral's status at a service: REQUESTED until the service reports anything. */
@@ -88,7 +122,7 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
         Map<String, StatusChangeSummary> moreEvents = new LinkedHashMap<>(statusEvents);
         moreEvents.put(statusEventKey(change.serviceId(), change.statusEventId()), change);
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
-                now, moreStatuses, moreEvents, routing);
+                now, moreStatuses, moreEvents, routing, history);
     }
 
     static String statusEventKey(String serviceId, String statusEventId) {

@@ -137,7 +137,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                         "a creation needs the header " + SubmissionHeaders.PERSON_REFERENCE);
             }
             publish(submission, person, basis, submission.value());
-            LedgerEntry created = LedgerEntry.created(partnerId, partnerEventId, person, basis, contentHash, now);
+            LedgerEntry created = withEventLine(referralId,
+                    LedgerEntry.created(partnerId, partnerEventId, person, basis, contentHash, now), submission.value());
             save(referralId, entry, route(referralId, created, submission.value(), submission.timestamp()));
             return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
         }
@@ -152,9 +153,23 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         // so its events share a key and consumers never see the referral split in two people.
         byte[] value = parts.personReferences().write(submission.value(), entry.personReference(), entry.personReferenceBasis());
         publish(submission, entry.personReference(), entry.personReferenceBasis(), value);
-        LedgerEntry updated = entry.with(partnerEventId, type, contentHash, now);
+        LedgerEntry updated = withEventLine(referralId, entry.with(partnerEventId, type, contentHash, now), value);
         save(referralId, entry, route(referralId, updated, value, submission.timestamp()));
         return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
+    }
+
+    /** The event's line in the referral's timeline; an event the timeline cannot read is logged and left out of it. */
+    private LedgerEntry withEventLine(String referralId, LedgerEntry entry, byte[] publishedEvent) {
+        try {
+            return entry.withLine(parts.timeline().event(publishedEvent));
+        } catch (RuntimeException e) {
+            if (Outages.isTransient(e)) {
+                throw e;
+            }
+            log.error("Referral state: an event of referral {} is left out of its timeline: {}", referralId,
+                    e.toString());
+            return entry;
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralStatusChange;
+import org.apache.avro.generic.GenericRecord;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.schemaregistry.AvroSerdeConfig;
 import fr.referralhub.schemaregistry.AvroSerializer;
@@ -90,12 +91,33 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
                 .register(meters);
         return ReferralStateTopology.build(
                 new ReferralStateTopology.Topics(topics.intakeSubmissions(), topics.referrals(),
-                        topics.intakeDecisions(), topics.referralStatusChanges()),
+                        topics.intakeDecisions(), topics.referralStatusChanges(), topics.feedbackPrefix()),
                 new ReferralStateTopology.Parts(clock, TopicCatalog.RECORD_LIFE, properties.forgetSweep(),
                         avroPersonReferences(), avroStatusChanges(),
                         distribution.getIfAvailable(() -> ReferralDistribution.NONE),
                         expiry.getIfAvailable(() -> ExpiryPolicy.NEVER), outboundWriter::serialize,
-                        unrouted::increment));
+                        unrouted::increment, avroTimelineLines()));
+    }
+
+    /**
+     * Timeline lines from generic Avro records with the writer's schema (from the registry): a feedback kind this
+     * build does not know still reads.
+     */
+    private TimelineReader avroTimelineLines() {
+        AvroDeserializer generic = new AvroDeserializer();
+        generic.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+        String referrals = topics.referrals();
+        return new TimelineReader() {
+            @Override
+            public TimelineEntry event(byte[] publishedEvent) {
+                return TimelineLines.ofEvent((GenericRecord) generic.deserialize(referrals, publishedEvent));
+            }
+
+            @Override
+            public TimelineEntry feedback(String topic, byte[] feedback) {
+                return TimelineLines.ofFeedback((GenericRecord) generic.deserialize(topic, feedback));
+            }
+        };
     }
 
     /** Status changes in the wire format of referral-status-changes.v1, with the registry's serdes. */
@@ -171,6 +193,9 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         // until then, intake for the referrals of those partitions waits and answers 503.
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
+        // The partners' feedback topics are read by pattern: a new partner's topic is found within 10 s, not the
+        // client's default 5 minutes (its lines are read from its start, nothing is missed meanwhile).
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 10_000);
         return config;
     }
 

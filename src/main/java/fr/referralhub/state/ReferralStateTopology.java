@@ -3,6 +3,7 @@ package fr.referralhub.state;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,7 +25,11 @@ import org.apache.kafka.streams.state.Stores;
  *             -> intake-decisions.v1        (key: asking instance)  the answer to every submission
  *             -> counselling-and-feedback   (each record names its topic: counselling.&lt;service&gt;, the webhook
  *                                            outbox, feedback.&lt;partner&gt;) routings, reminders, notices
+ *   feedback.&lt;partner&gt; (key: referral id, pattern)
+ *        -> referral-timeline processor [store referral-ledger]: each feedback becomes a line of its referral's timeline
  * </pre>
+ * Both sources are keyed by referral id and have the same number of partitions (hub.topics.partitions), so the task
+ * of a partition owns the ledger entries of both.
  */
 final class ReferralStateTopology {
 
@@ -36,9 +41,12 @@ final class ReferralStateTopology {
     static final String DECISIONS_SINK = "intake-decisions";
     static final String STATUS_CHANGES_SINK = "referral-status-changes";
     static final String OUTBOUND_SINK = "counselling-and-feedback";
+    static final String FEEDBACK_SOURCE = "partners-feedback";
+    static final String TIMELINE_PROCESSOR = "referral-timeline-processor";
 
     /** The topics the topology reads and writes. */
-    record Topics(String submissions, String referrals, String decisions, String statusChanges) {
+    record Topics(String submissions, String referrals, String decisions, String statusChanges,
+                  String feedbackPrefix) {
     }
 
     /**
@@ -48,10 +56,12 @@ final class ReferralStateTopology {
      * @param forgetSweep    how often inactive referrals are looked for
      * @param outboundWriter encodes an {@link OutboundRecord}'s value for its topic (Confluent wire format)
      * @param unrouted       told when an accepted event could not be routed (a defect; counted)
+     * @param timeline       reads the timeline lines of events and feedback
      */
     record Parts(Clock clock, Duration recordLife, Duration forgetSweep, PersonReferenceWriter personReferences,
                  StatusChangeCodec statusChanges, ReferralDistribution distribution, ExpiryPolicy expiry,
-                 BiFunction<String, SpecificRecord, byte[]> outboundWriter, Runnable unrouted) {
+                 BiFunction<String, SpecificRecord, byte[]> outboundWriter, Runnable unrouted,
+                 TimelineReader timeline) {
     }
 
     private ReferralStateTopology() {
@@ -74,6 +84,11 @@ final class ReferralStateTopology {
                 Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
         Serializer<OutboundRecord> outbound = (topic, record) -> parts.outboundWriter().apply(topic, record.value());
         topology.addSink(OUTBOUND_SINK, new OwnTopic(), Serdes.String().serializer(), outbound, LEDGER_PROCESSOR);
+        topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                // Topic names hold letters, digits, '.', '_' and '-': only the dot means something in a pattern.
+                Pattern.compile(topics.feedbackPrefix().replace(".", "\\.") + ".+"));
+        topology.addProcessor(TIMELINE_PROCESSOR, () -> new FeedbackLineProcessor(parts.timeline()), FEEDBACK_SOURCE);
+        topology.connectProcessorAndStateStores(TIMELINE_PROCESSOR, LEDGER_STORE);
         return topology;
     }
 

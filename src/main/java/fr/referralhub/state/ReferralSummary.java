@@ -15,14 +15,16 @@ import fr.referralhub.avro.ReferralStatus;
  * @param creationEventId the partner's id of the creation event: the id the referrer knows the referral by
  * @param statuses        service id to the referral's status there, for the services that reported or expired
  * @param deliveredTo     the counselling services the referral was delivered to: who may report on it and read it
+ * @param history         its timeline, oldest first (ids, kinds, times, statuses and reasons; no personal data)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReferralSummary(String referralId, String partnerId, String creationEventId, boolean cancelled,
-                              Map<String, String> statuses, List<String> deliveredTo) {
+                              Map<String, String> statuses, List<String> deliveredTo, List<TimelineEntry> history) {
 
     public ReferralSummary {
         statuses = statuses == null ? Map.of() : Map.copyOf(statuses);
         deliveredTo = deliveredTo == null ? List.of() : List.copyOf(deliveredTo);
+        history = history == null ? List.of() : List.copyOf(history);
     }
 
     /** The status at a service: REQUESTED until the service reports anything (if it was delivered there). */
@@ -32,6 +34,6 @@ public record ReferralSummary(String referralId, String partnerId, String creati
 
     static ReferralSummary of(String referralId, LedgerEntry entry) {
         return new ReferralSummary(referralId, entry.partnerId(), entry.creationEventId(), entry.cancelled(),
-                entry.statuses(), List.copyOf(entry.routingOf(referralId).services()));
+                entry.statuses(), List.copyOf(entry.routingOf(referralId).services()), entry.history());
     }
 }

@@ -34,14 +34,11 @@ public class TimelineReads {
     private final PartnerRegistry partners;
     private final ServiceRegistry services;
     private final ReferralStateReads referralState;
-    private final ReferralTimelines timelines;
 
-    public TimelineReads(PartnerRegistry partners, ServiceRegistry services, ReferralStateReads referralState,
-                         ReferralTimelines timelines) {
+    public TimelineReads(PartnerRegistry partners, ServiceRegistry services, ReferralStateReads referralState) {
         this.partners = partners;
         this.services = services;
         this.referralState = referralState;
-        this.timelines = timelines;
     }
 
     /** Route step: the partner or service behind the request's API key (401 otherwise). */
@@ -80,21 +77,14 @@ public class TimelineReads {
         if (!allowed) {
             throw TimelineRefusedException.unknownReferral();
         }
-        if (!timelines.isRunning()) {
-            throw TimelineRefusedException.unavailable();
-        }
         return TimelineView.answer(referralId, referrer.partnerId(), referrer.creationEventId(), deliveredTo,
-                timelines.historyOf(referralId), reader);
+                referrer.history(), reader);
     }
 
     /** Error step of {@code http-problem-responses}: the application/problem+json answer of a refused request. */
     public Map<String, Object> refused(Exchange exchange) {
         TimelineRefusedException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, TimelineRefusedException.class);
         log.info("Timeline request refused ({}): {}", exchange.getExchangeId(), refusal.kind().type());
-        Map<String, Object> problem = ProblemDetails.answer(exchange, refusal, refusal.detail());
-        if (refusal.kind().equals(Kind.UNAVAILABLE)) {
-            exchange.getMessage().setHeader("Retry-After", "30");
-        }
-        return problem;
+        return ProblemDetails.answer(exchange, refusal, refusal.detail());
     }
 }

@@ -18,8 +18,6 @@ public class TimelineRefusedException extends RefusedRequestException {
                 "Unknown partner or service");
         /** Unknown, or neither referred by the caller nor delivered to it: one answer, so ids cannot be probed. */
         public static final ProblemKind UNKNOWN_REFERRAL = new ProblemKind(404, "unknown-referral", "Unknown referral");
-        /** The timelines stopped following Kafka: an answer could miss what happened since. */
-        public static final ProblemKind UNAVAILABLE = new ProblemKind(503, "hub-unavailable", "Hub temporarily unavailable");
 
         private Kind() {
         }
@@ -40,11 +38,6 @@ public class TimelineRefusedException extends RefusedRequestException {
     public static TimelineRefusedException unknownReferral() {
         return new TimelineRefusedException(Kind.UNKNOWN_REFERRAL,
                 "No referral with this id was referred by you or delivered to you.");
-    }
-
-    public static TimelineRefusedException unavailable() {
-        return new TimelineRefusedException(Kind.UNAVAILABLE,
-                "The referral timelines are not following Kafka at the moment. Retry later.");
     }
 
     public String detail() {

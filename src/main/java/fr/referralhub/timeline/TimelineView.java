@@ -1,5 +1,6 @@
 package fr.referralhub.timeline;
 
+import fr.referralhub.state.TimelineEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

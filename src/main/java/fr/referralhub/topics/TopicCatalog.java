@@ -22,8 +22,8 @@ public class TopicCatalog {
     /**
      * A referral's record (its events, statuses, what its referrer was told, what failed about it, who looked):
      * peers keep inactive records two years and then anonymise (DOMAIN.md), so each record leaves 730 days after it
-     * was written. The views rebuilt from these topics (de-duplication, statuses, timelines) forget with them: an
-     * update to a referral whose creation is gone is refused as an unknown referral and must come as a new one.
+     * was written. The referral state (de-duplication, statuses, timelines) forgets a referral 730 days after its last
+     * activity: an update to a referral it forgot is refused as an unknown referral and must come as a new one.
      */
     public static final Duration RECORD_LIFE = Duration.ofDays(730);
     private static final Map<String, String> REFERRAL_RECORD = Map.of("retention.ms",

@@ -92,6 +92,22 @@ class ReferralLedgerTopologyTest {
                     CounsellingNotice.EXPIRED, at)).toList();
         }
     };
+    /** Timeline lines from the tests' plain records: "event <partner event id>", "<KIND> <feedback id>". */
+    private final TimelineReader plainLines = new TimelineReader() {
+        @Override
+        public TimelineEntry event(byte[] publishedEvent) {
+            String eventId = new String(publishedEvent, StandardCharsets.UTF_8).split("[ |]")[1];
+            return new TimelineEntry(TimelineEntry.idHash(eventId), clock.millis(), "EVENT", "france-travail-93",
+                    eventId, 0, null, null, null, null);
+        }
+
+        @Override
+        public TimelineEntry feedback(String topic, byte[] feedback) {
+            String[] kindAndId = new String(feedback, StandardCharsets.UTF_8).split(" ");
+            return new TimelineEntry(TimelineEntry.idHash(kindAndId[1]), clock.millis(), kindAndId[0], null, null, 0,
+                    "adil-93", null, null, topic);
+        }
+    };
     private TopologyTestDriver driver;
     private final Map<String, TestOutputTopic<String, byte[]>> services = new LinkedHashMap<>();
     private TestInputTopic<String, byte[]> submissions;
@@ -132,7 +148,7 @@ class ReferralLedgerTopologyTest {
         PersonReferenceWriter writer = (bytes, person, basis) ->
                 (new String(bytes, StandardCharsets.UTF_8) + "|person=" + person).getBytes(StandardCharsets.UTF_8);
         driver = new TopologyTestDriver(ReferralStateTopology.build(
-                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes"),
+                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback."),
                 parts(writer)), config, Instant.parse("2026-11-02T09:00:00Z"));
         for (String service : List.of("adil-93", "cllaj-lyon")) {
             services.put(service, driver.createOutputTopic("counselling." + service, new StringDeserializer(),
@@ -147,7 +163,7 @@ class ReferralLedgerTopologyTest {
     private ReferralStateTopology.Parts parts(PersonReferenceWriter writer) {
         return new ReferralStateTopology.Parts(clock, Duration.ofDays(730), Duration.ofHours(1), writer, PLAIN_AVRO,
                 TWO_SERVICES, tenThenThirtyDays, (topic, value) -> value.toString().getBytes(StandardCharsets.UTF_8),
-                () -> { });
+                () -> { }, plainLines);
     }
 
     /** A counselling record (a notice when {@code notice} is set) for a service, as the tests' distribution writes it. */
@@ -361,6 +377,28 @@ class ReferralLedgerTopologyTest {
         assertThat(lastDecision().reason()).contains("EXPIRED");
     }
 
+    @Test
+    void shouldAddTheReferrersEventsAndEachFeedbackItGotToTheTimelineOnce() {
+        submit("referral-10", "CREATED", "EVT-10", HASH_A, "person-10", "instance-a", "q1");
+        TestInputTopic<String, byte[]> feedback = driver.createInputTopic("feedback.france-travail-93",
+                new StringSerializer(), new ByteArraySerializer());
+        feedback.pipeInput("referral-10", "DELIVERED f-1".getBytes(StandardCharsets.UTF_8));
+        feedback.pipeInput("referral-10", "DELIVERED f-1".getBytes(StandardCharsets.UTF_8));
+        feedback.pipeInput("referral-unknown", "DELIVERED f-2".getBytes(StandardCharsets.UTF_8));
+        feedback.pipeInput("referral-10", new byte[] {'?'});
+        now.set(now.get().plusSeconds(5));
+        submit("referral-10", "UPDATED", "EVT-10U", HASH_B, null, "instance-a", "q2");
+
+        LedgerEntry entry = LedgerEntry.fromJson(driver.<String, byte[]>getKeyValueStore(
+                ReferralStateTopology.LEDGER_STORE).get("referral-10"));
+        assertThat(entry.history()).extracting(line -> line.what() + " " + line.reasonText())
+                .as("the events in time order, the feedback once, an unreadable one left out")
+                .containsExactly("EVENT null", "DELIVERED feedback.france-travail-93", "EVENT null");
+        assertThat(entry.history()).extracting(TimelineEntry::partnerEventId).containsExactly("EVT-10", null, "EVT-10U");
+        assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-unknown"))
+                .as("no entry made up for a feedback").isNull();
+    }
+
     /** What the services got since the last call: a notice as "KIND referral", a delivery as "DELIVERY referral". */
     private List<String> noticesTo(String service) {
         return services.get(service).readRecordsToList().stream().map(record -> {
@@ -374,7 +412,7 @@ class ReferralLedgerTopologyTest {
     @Test
     void shouldBeDescribedInTheDocsAsKafkaStreamsDescribesIt() throws Exception {
         String described = ReferralStateTopology.build(new ReferralStateTopology.Topics("intake-submissions.v1",
-                "referrals.v1", "intake-decisions.v1", "referral-status-changes.v1"),
+                "referrals.v1", "intake-decisions.v1", "referral-status-changes.v1", "feedback."),
                 parts((bytes, person, basis) -> bytes)).describe().toString();
         String docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs/referral-state.md"));
         assertThat(docs).as("docs/referral-state.md holds the topology's description")

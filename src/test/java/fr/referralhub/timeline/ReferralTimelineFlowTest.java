@@ -21,7 +21,6 @@ import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
-import fr.referralhub.timeline.TimelineView.Reader;
 import fr.referralhub.topics.HubTopicProperties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,6 @@ class ReferralTimelineFlowTest {
     HubTopicProperties topics;
     @Autowired
     ReferralStateReads referralState;
-    @Autowired
-    ReferralTimelines timelines;
     @Autowired
     PartnerRegistry partners;
     @Autowired
@@ -179,29 +176,6 @@ class ReferralTimelineFlowTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(byHeader.statusCode()).as("the key in X-API-Key, as on the other endpoints").isEqualTo(200);
         assertThat(byHeader.headers().firstValue("X-API-Key")).as("request headers are not echoed").isEmpty();
-    }
-
-    @Test
-    void shouldRebuildTheSameTimelinesFromTheTopicsOnRestart() throws Exception {
-        assertThat(report(ADIL_93, "ACCEPTED")).isEqualTo(202);
-        assertThat(report(ACTION_LOGEMENT, "REJECTED\", \"reasonCode\": \"HORS_CRITERES")).isEqualTo(202);
-        JsonNode before = awaitTimeline(PartnerApi.FRANCE_TRAVAIL_93, t -> statusesIn(t).size() == 2
-                && has(t, "DECISION"));
-
-        // A second store on the same topics is what a restarted instance builds at start-up.
-        ReferralTimelines restarted = new ReferralTimelines(bootstrapServers, registryUrl, topics, partners,
-                counsellingTopics);
-        restarted.start();
-        try {
-            assertThat(restarted.historyOf(referralId)).isEqualTo(timelines.historyOf(referralId));
-            JsonNode after = JSON.valueToTree(TimelineView.answer(referralId, "france-travail-93", creationEventId,
-                    referralState.summary(referralId).orElseThrow().deliveredTo(), restarted.historyOf(referralId),
-                    Reader.partner("france-travail-93")));
-            assertThat(after).isEqualTo(before);
-            assertThat(after.at("/status/overall").asText()).isEqualTo("ACCEPTED");
-        } finally {
-            restarted.stop();
-        }
     }
 
     @Test

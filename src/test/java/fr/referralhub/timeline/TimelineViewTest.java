@@ -1,5 +1,6 @@
 package fr.referralhub.timeline;
 
+import fr.referralhub.state.TimelineEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

@@ -1,10 +1,8 @@
-package fr.referralhub.timeline;
+package fr.referralhub.state;
 
 /**
- * One line of a referral's history, as compact as the answer allows: three longs and references to strings that are
- * mostly shared (kinds, statuses, service and partner ids, reason codes and the closed list of French reason texts
- * are interned by {@link ReferralTimelines}). The only per-line strings of their own are the referrer's event id
- * (referral events) and the eligibility summary (DECISION). No personal data is ever copied here.
+ * One line of a referral's history, kept in its entry of the referral state ({@link LedgerEntry#history()}): what the
+ * referrer did (its events) and what it was told (its feedback topic). No personal data is ever copied here.
  *
  * @param sourceId       64-bit hash of the record's own id (eventId of a referral event, feedbackId of a feedback):
  *                       a record read twice (re-sent feedback) adds no second line
@@ -20,6 +18,7 @@ package fr.referralhub.timeline;
  * @param reasonCode     why: a stable code (rejection, hold, cancellation by the referrer...), or null
  * @param reasonText     why in French, for the referrer's staff, or null
  */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
 public record TimelineEntry(long sourceId, long atMillis, String what, String partnerId, String partnerEventId,
                             long partnerMillis, String serviceId, String status, String reasonCode, String reasonText) {
 
@@ -35,7 +34,21 @@ public record TimelineEntry(long sourceId, long atMillis, String what, String pa
     public static final String EXPIRED = "EXPIRED";
 
     /** A referral event of the referrer (CREATED, UPDATED, CANCELLED), as opposed to something the hub or a service did. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isReferrersEvent() {
         return partnerId != null;
+    }
+
+    /** FNV-1a, 64 bits: enough to tell a referral's few records apart, in 8 bytes instead of a 36-character id. */
+    static long idHash(String id) {
+        if (id == null) {
+            throw new IllegalArgumentException("a timeline record needs its own id");
+        }
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            hash ^= id.charAt(i);
+            hash *= 0x100000001b3L;
+        }
+        return hash;
     }
 }

@@ -1,35 +1,41 @@
-package fr.referralhub.timeline;
+package fr.referralhub.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.avro.SourceReference;
-import fr.referralhub.topics.HubTopicProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
-/** What the store keeps of each record, in which order, and that nothing is kept twice. */
-class ReferralTimelinesTest {
+/** What a referral's timeline keeps of each record, in which order, and that nothing is kept twice. */
+class TimelineLinesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
 
-    private final ReferralTimelines store = new ReferralTimelines("unused:9092", "http://unused",
-            new HubTopicProperties("referrals.v1", "unused", "unused", 1, (short) 1), null, null);
+    private LedgerEntry entry = LedgerEntry.created("france-travail-93", "FT-1", "person-1", "NIR", null,
+            T0.toEpochMilli());
+
+    private List<TimelineEntry> add(GenericRecord... records) {
+        for (GenericRecord record : records) {
+            entry = entry.withLine(record.getSchema().getName().equals("ReferralEvent") ? TimelineLines.ofEvent(record)
+                    : TimelineLines.ofFeedback(record));
+        }
+        return LedgerEntry.fromJson(entry.toJson()).history();
+    }
 
     @Test
     void shouldKeepOnlyWhatATimelineAnswersInTimeOrder() {
-        store.applyFeedback(feedback("f-2", FeedbackKind.STATUS_CHANGED, "adil-93", "ACCEPTED", T0.plusSeconds(20)));
-        store.applyReferralEvent(event("e-1", "CREATED", "FT-1", null, T0));
-        store.applyReferralEvent(event("e-2", "CANCELLED", "FT-2", "DOUBLON", T0.plusSeconds(30)));
-        store.applyFeedback(feedback("f-1", FeedbackKind.DELIVERED, "adil-93", null, T0.plusSeconds(10)));
-
-        var history = store.historyOf("r-1");
+        var history = add(feedback("f-2", FeedbackKind.STATUS_CHANGED, "adil-93", "ACCEPTED", T0.plusSeconds(20)),
+                event("e-1", "CREATED", "FT-1", null, T0),
+                event("e-2", "CANCELLED", "FT-2", "DOUBLON", T0.plusSeconds(30)),
+                feedback("f-1", FeedbackKind.DELIVERED, "adil-93", null, T0.plusSeconds(10)));
 
         assertThat(history).extracting(TimelineEntry::what)
                 .containsExactly("CREATED", "DELIVERED", "STATUS_CHANGED", "CANCELLED");
@@ -41,30 +47,23 @@ class ReferralTimelinesTest {
         assertThat(history.get(2).status()).isEqualTo("ACCEPTED");
         assertThat(history.get(2).reasonText()).isEqualTo("Acceptée par le service.");
         assertThat(history.get(3).reasonCode()).isEqualTo("DOUBLON");
-        assertThat(store.historyOf("another")).isEmpty();
     }
 
     @Test
     void shouldAddNoSecondLineForARecordReadAgain() {
-        store.applyReferralEvent(event("e-1", "CREATED", "FT-1", null, T0));
-        store.applyFeedback(feedback("f-1", FeedbackKind.DELIVERED, "adil-93", null, T0.plusSeconds(10)));
-        store.applyFeedback(feedback("f-1", FeedbackKind.DELIVERED, "adil-93", null, T0.plusSeconds(10)));
-        store.applyReferralEvent(event("e-1", "CREATED", "FT-1", null, T0));
-
-        assertThat(store.historyOf("r-1")).hasSize(2);
+        assertThat(add(event("e-1", "CREATED", "FT-1", null, T0),
+                feedback("f-1", FeedbackKind.DELIVERED, "adil-93", null, T0.plusSeconds(10)),
+                feedback("f-1", FeedbackKind.DELIVERED, "adil-93", null, T0.plusSeconds(10)),
+                event("e-1", "CREATED", "FT-1", null, T0))).hasSize(2);
     }
 
     @Test
-    void shouldShareTheStringsOfClosedListsBetweenLines() {
-        store.applyFeedback(feedback("f-1", FeedbackKind.STATUS_CHANGED, "adil-93", "ACCEPTED", T0));
-        ReferralFeedback other = feedback("f-2", FeedbackKind.STATUS_CHANGED, "adil-93", "ACCEPTED", T0);
-        other.setReferralId("r-2");
-        store.applyFeedback(other);
-
-        TimelineEntry first = store.historyOf("r-1").get(0);
-        TimelineEntry second = store.historyOf("r-2").get(0);
-        assertThat(second.reasonText()).isSameAs(first.reasonText());
-        assertThat(second.serviceId()).isSameAs(first.serviceId());
+    void shouldStopAddingLinesPastTheCapOfOneReferral() {
+        for (int i = 0; i < LedgerEntry.MAX_HISTORY + 10; i++) {
+            entry = entry.withLine(TimelineLines.ofFeedback(feedback("f-" + i, FeedbackKind.REMINDER, "adil-93", null,
+                    T0.plusSeconds(i))));
+        }
+        assertThat(entry.history()).hasSize(LedgerEntry.MAX_HISTORY);
     }
 
     @Test
@@ -82,9 +81,7 @@ class ReferralTimelinesTest {
         escalated.put("serviceId", "adil-93");
         escalated.put("occurredAt", T0.toEpochMilli());
 
-        store.applyFeedback(escalated);
-
-        assertThat(store.historyOf("r-1")).singleElement().satisfies(line -> {
+        assertThat(add(escalated)).singleElement().satisfies(line -> {
             assertThat(line.what()).isEqualTo("ESCALATED");
             assertThat(line.serviceId()).isEqualTo("adil-93");
             assertThat(line.atMillis()).isEqualTo(T0.toEpochMilli());

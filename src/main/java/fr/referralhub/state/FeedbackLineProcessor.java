@@ -1,0 +1,65 @@
+package fr.referralhub.state;
+
+import fr.referralhub.kafka.Outages;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adds each feedback a referrer gets ({@code feedback.<partnerId>}, keyed by referral id like the submissions, so the
+ * same instance owns both) to its referral's timeline: what the referrer was told is what its timeline shows, whoever
+ * wrote it (the referral state itself, the decision and status feedback routes, the webhook sender).
+ *
+ * <p>A feedback that cannot be read is logged and skipped: the timeline misses a line, the partition goes on.
+ */
+final class FeedbackLineProcessor implements Processor<String, byte[], Void, Void> {
+
+    private static final Logger log = LoggerFactory.getLogger(FeedbackLineProcessor.class);
+
+    private final TimelineReader reader;
+    private ProcessorContext<Void, Void> context;
+    private KeyValueStore<String, byte[]> ledger;
+
+    FeedbackLineProcessor(TimelineReader reader) {
+        this.reader = reader;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        this.ledger = context.getStateStore(ReferralStateTopology.LEDGER_STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> feedback) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+        if (feedback.key() == null || feedback.value() == null) {
+            return;
+        }
+        TimelineEntry line;
+        try {
+            line = reader.feedback(topic, feedback.value());
+        } catch (RuntimeException e) {
+            if (Outages.isTransient(e)) {
+                throw e;
+            }
+            log.warn("Referral timeline: a feedback of referral {} on {} cannot be read, it is left out: {}",
+                    feedback.key(), topic, e.toString());
+            return;
+        }
+        byte[] stored = ledger.get(feedback.key());
+        if (stored == null) {
+            // A referral the state does not know (forgotten after 730 days, or never recorded): no timeline to add to.
+            return;
+        }
+        LedgerEntry entry = LedgerEntry.fromJson(stored);
+        LedgerEntry longer = entry.withLine(line);
+        if (longer != entry) {
+            ledger.put(feedback.key(), longer.toJson());
+        }
+    }
+}
