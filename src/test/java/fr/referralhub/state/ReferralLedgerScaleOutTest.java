@@ -23,12 +23,14 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.testing.HubProcess;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.SharedKafka;
 import fr.referralhub.testing.TopicReader;
 import fr.referralhub.topics.RecordHeaders;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,17 +41,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * De-duplication across hub instances, on a real broker: two hub processes of one referral-state application receive
- * the same partner events at the same instant, one of them is killed with SIGKILL while partners keep sending to the
- * other, and comes back. Each partner event must give exactly one record on the referrals topic, and both callers of
- * a pair must learn the same referral id, one told ACCEPTED and the other ALREADY_RECEIVED. Timeline reads and status
- * reports sent to either instance get the same answers, whichever instance owns the referral. Landlord records sent
- * twice and one CSV file dropped in both instances' folders at once are published once each too.
+ * The referral state across hub instances, on a real broker: three hub processes of one referral-state application
+ * receive the same partner events at the same instant on two of them; one is killed with SIGKILL while partners keep
+ * sending to another, and comes back. Each partner event must give exactly one record on the referrals topic, and
+ * both callers of a pair must learn the same referral id, one told ACCEPTED and the other ALREADY_RECEIVED. Timeline
+ * reads and status reports sent to any instance get the same answers, whichever instance owns the referral. Landlord
+ * records sent twice and one CSV file dropped in every instance's folder at once are published once each too.
+ *
+ * <p>Reminders and expiry run on real time here (after 45 and 90 seconds), so those of the first referrals fall due
+ * while partitions move after the kill: each referral is delivered once to each matching subscription, reminded once
+ * and expired once at each service, whichever instance owned it when.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReferralLedgerScaleOutTest {
 
     private static final int PAIRS = 30;
+    /** The instances running when the file is dropped. */
+    private static final List<String> DROP_FOLDERS = List.of("a", "b2", "c");
+    /** Where France Travail 93's sample referral goes (dev subscriptions adil-93-logement and action-logement-idf-visale). */
+    private static final List<String> SERVICES = List.of("adil-93", "action-logement-idf");
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -57,6 +67,8 @@ class ReferralLedgerScaleOutTest {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String bootstrapServers = SharedKafka.bootstrapServers();
     private final String referralsTopic = "referrals.scale-" + run;
+    private final String statusChanges = "referral-status-changes.scale-" + run;
+    private final String feedback = "feedback.scale-" + run + "-france-travail-93";
     private final Path workDir = Path.of("target", "scale-out", run);
     private final int registryPort = SharedKafka.freePort();
     private final String sample = Samples.text("employment-agency/ft-orientation-mobili-jeune.json");
@@ -71,14 +83,16 @@ class ReferralLedgerScaleOutTest {
     void shouldPublishEachPartnerEventOnceWhateverInstanceReceivesItAndWhenOneIsKilled() throws Exception {
         HubProcess a = startHub("a", true);
         HubProcess b = startHub("b", false);
+        HubProcess c = startHub("c", false);
 
         List<String> sent = new ArrayList<>();
-        sent.addAll(postPairs(a, b, "first"));
+        List<String> firstPhase = postPairs(a, b, "first");
+        sent.addAll(firstPhase);
 
         b.kill();
-        // Partners keep sending to the instance left; until the group gives it the dead one's partitions they are
-        // told to retry (503), as a partner's client would.
-        sent.addAll(postUntilAccepted(a, "alone", PAIRS));
+        // Partners keep sending to an instance left; until the group gives the dead one's partitions to the others
+        // they are told to retry (503), as a partner's client would.
+        sent.addAll(postUntilAccepted(c, "alone", PAIRS));
 
         HubProcess b2 = startHub("b2", false);
         sent.addAll(postPairs(a, b2, "again"));
@@ -95,33 +109,36 @@ class ReferralLedgerScaleOutTest {
         for (int i = 0; i < 10; i++) {
             rows.add(eventId("csv", i));
         }
-        dropCsvInBoth(List.of(a, b2), rows);
+        dropCsvInEach(rows);
         sent.addAll(rows);
         await("every event of every channel on the referrals topic").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> publishedIds().containsAll(sent));
         int acceptedRows = 0;
         int duplicateRows = 0;
-        for (String hub : List.of("b2", "a")) {
+        for (String hub : DROP_FOLDERS) {
             JsonNode report = await("report of the file dropped on " + hub).atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(300)).until(() -> report(hub), java.util.Objects::nonNull);
             acceptedRows += report.get("accepted").asInt();
             duplicateRows += report.get("duplicates").asInt();
         }
         assertThat(acceptedRows).as("rows published, over both instances' reports").isEqualTo(rows.size());
-        assertThat(duplicateRows).as("rows found duplicates, over both instances' reports").isEqualTo(rows.size());
+        assertThat(duplicateRows).as("rows found duplicates, over every instance's report")
+                .isEqualTo((DROP_FOLDERS.size() - 1) * rows.size());
 
         // Reads and status reports land on either instance; what the referral state knows is answered by the owner.
         for (int i = 0; i < 6; i++) {
-            HubProcess one = i % 2 == 0 ? a : b2;
-            HubProcess other = i % 2 == 0 ? b2 : a;
+            HubProcess one = List.of(a, b2, c).get(i % 3);
+            HubProcess other = List.of(b2, c, a).get(i % 3);
             String referralId = accepted(post(a, eventId("again", i))).get("referralId").asText();
             await("timeline of " + referralId + " the same on both instances").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
                         HttpResponse<String> fromA = get(a, referralId, PartnerApi.FRANCE_TRAVAIL_93);
                         HttpResponse<String> fromB = get(b2, referralId, PartnerApi.FRANCE_TRAVAIL_93);
+                        HttpResponse<String> fromC = get(c, referralId, PartnerApi.FRANCE_TRAVAIL_93);
                         assertThat(fromA.statusCode()).as(fromA.body()).isEqualTo(200);
                         assertThat(JSON.readTree(fromB.body())).isEqualTo(JSON.readTree(fromA.body()));
+                        assertThat(JSON.readTree(fromC.body())).isEqualTo(JSON.readTree(fromA.body()));
                     });
             // Another partner's key gets the same 404 as an unknown id, on both.
             assertThat(get(a, referralId, PartnerApi.MISSION_LOCALE_MARSEILLE).statusCode()).isEqualTo(404);
@@ -138,7 +155,7 @@ class ReferralLedgerScaleOutTest {
         }
 
         // Some of those reads were answered by the other instance, as owner of the referral.
-        assertThat(peerReads(a) + peerReads(b2)).as("reads answered by the owning peer").isPositive();
+        assertThat(peerReads(a) + peerReads(b2) + peerReads(c)).as("reads answered by the owning peer").isPositive();
 
         // The instances' own read endpoint answers no one without a peer's signature.
         HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
@@ -150,6 +167,63 @@ class ReferralLedgerScaleOutTest {
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(published.keySet()).containsExactlyInAnyOrderElementsOf(sent);
         assertThat(published).allSatisfy((eventId, copies) -> assertThat(copies).as(eventId).isEqualTo(1L));
+
+        // Every referral of France Travail 93's sample goes to two dev subscriptions, once each, whichever instance
+        // accepted it; the first ones, delivered before the kill, are then reminded and expire once, at each service.
+        Map<String, String> referralOf = new LinkedHashMap<>();
+        TopicReader.readToEnd(bootstrapServers, referralsTopic).stream()
+                .filter(r -> "CREATED".equals(TopicReader.header(r, RecordHeaders.EVENT_TYPE)))
+                .forEach(r -> referralOf.put(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID),
+                        TopicReader.header(r, RecordHeaders.REFERRAL_ID)));
+        List<String> httpReferrals = sent.stream().filter(id -> !id.contains("-xml-") && !id.contains("-csv-"))
+                .map(referralOf::get).toList();
+        for (String service : SERVICES) {
+            Map<String, Long> deliveries = countByReferral(counselling(service), "CREATED");
+            assertThat(deliveries).as("deliveries to %s", service).containsKeys(httpReferrals.toArray(String[]::new));
+            assertThat(deliveries.values()).as("deliveries to %s", service).containsOnly(1L);
+        }
+        List<String> firstReferrals = firstPhase.stream().map(referralOf::get).toList();
+        await("the first referrals expired at both services").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> countByReferral(statusChanges, "EXPIRED").keySet().containsAll(firstReferrals));
+        Map<String, Long> expiries = countByReferral(statusChanges, "EXPIRED");
+        Map<String, Long> reminders = countByReferral(feedback, "REMINDER");
+        for (String referralId : firstReferrals) {
+            assertThat(reminders.get(referralId)).as("reminders of %s", referralId).isEqualTo(1L);
+            assertThat(expiries.get(referralId)).as("EXPIRED changes of %s, one per service", referralId)
+                    .isEqualTo(2L);
+        }
+        assertThat(reminders.values()).as("no referral reminded twice").containsOnly(1L);
+        for (String service : SERVICES) {
+            assertThat(countByReferral(counselling(service), "REMINDER").values()).as("reminder notices to %s", service)
+                    .containsOnly(1L);
+            Map<String, Long> expired = countByReferral(counselling(service), "EXPIRED");
+            assertThat(expired).as("expiry notices to %s", service).containsKeys(firstReferrals.toArray(String[]::new));
+            assertThat(expired.values()).as("expiry notices to %s", service).containsOnly(1L);
+        }
+    }
+
+    /**
+     * The records of a topic of the run that are of one kind, counted by referral: a counselling record's notice
+     * (REMINDER, EXPIRED) or, for a referral, its eventType as the service sees it (CREATED...); a feedback's kind; a
+     * status change's status.
+     */
+    private Map<String, Long> countByReferral(String topic, String kind) {
+        AvroDeserializer avro = new AvroDeserializer();
+        avro.configure(Map.of("schema.registry.url", "http://127.0.0.1:" + registryPort), false);
+        return TopicReader.readToEnd(bootstrapServers, topic).stream()
+                .map(r -> (GenericRecord) avro.deserialize(topic, r.value()))
+                .filter(value -> kind.equals(kindOf(value)))
+                .collect(Collectors.groupingBy(value -> String.valueOf(value.get("referralId")), Collectors.counting()));
+    }
+
+    private static String kindOf(GenericRecord value) {
+        for (String field : List.of("notice", "kind", "status", "eventType")) {
+            if (value.hasField(field) && value.get(field) != null) {
+                return value.get(field).toString();
+            }
+        }
+        return null;
     }
 
     /** The same event to both instances at once, for each pair; returns the partner event ids. */
@@ -209,14 +283,14 @@ class ReferralLedgerScaleOutTest {
     }
 
     /** The same file, one row per event id, in the CFA's drop folder of each instance, at the same moment. */
-    private void dropCsvInBoth(List<HubProcess> both, List<String> eventIds) throws Exception {
+    private void dropCsvInEach(List<String> eventIds) throws Exception {
         List<String> sample = Files.readAllLines(Path.of("src/test/resources/samples/training-body/"
                 + "cfa-btp-lyon-2026-11-18.csv"), StandardCharsets.UTF_8);
         String row = sample.get(1).substring(sample.get(1).indexOf(';'));
         StringBuilder csv = new StringBuilder(sample.get(0)).append('\n');
         eventIds.forEach(id -> csv.append(id).append(row).append('\n'));
         List<Path> parts = new ArrayList<>();
-        for (String hub : List.of("a", "b2")) {
+        for (String hub : DROP_FOLDERS) {
             Path folder = workDir.resolve(hub).resolve("drops").resolve("cfa-btp-lyon");
             Files.createDirectories(folder);
             Path part = folder.resolve("scale-" + run + ".csv.part");
@@ -255,6 +329,10 @@ class ReferralLedgerScaleOutTest {
                         + referralId + "/status")).header("Authorization", "Bearer dev-key-adil-93")
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(report)).build(), HttpResponse.BodyHandlers.ofString()).join();
+    }
+
+    private String counselling(String service) {
+        return "counselling.scale-" + run + "-" + service;
     }
 
     private String eventId(String phase, int i) {
@@ -302,7 +380,16 @@ class ReferralLedgerScaleOutTest {
         properties.put("hub.topics.dead-letters", "dead-letters.scale-" + run);
         properties.put("hub.topics.intake-submissions", "intake-submissions.scale-" + run);
         properties.put("hub.topics.intake-decisions", "intake-decisions.scale-" + run);
+        properties.put("hub.topics.referral-status-changes", statusChanges);
+        properties.put("hub.topics.subscriptions", "subscriptions.scale-" + run);
+        properties.put("hub.topics.webhook-deliveries", "webhook-deliveries.scale-" + run);
+        properties.put("hub.topics.counselling-prefix", "counselling.scale-" + run + "-");
+        properties.put("hub.topics.feedback-prefix", "feedback.scale-" + run + "-");
         properties.put("hub.referral-state.application-id", "referral-hub-state-scale-" + run);
+        // Real time, short: the first referrals are reminded and expire during the test.
+        properties.put("hub.expiry.reminder-after", "PT45S");
+        properties.put("hub.expiry.expire-after", "PT90S");
+        properties.put("hub.expiry.sweep-interval", "1s");
         properties.put("camel.component.kafka.session-timeout-ms", "6000");
         properties.put("camel.component.kafka.heartbeat-interval-ms", "1000");
         properties.put("spring.jmx.enabled", "false");
