@@ -3,7 +3,8 @@
 //
 //   node confluent-interop.mjs registry <registryUrl>
 //   node confluent-interop.mjs decode   <registryUrl> <bootstrap> <topic> <expectedCount>
-//   node confluent-interop.mjs produce  <registryUrl> <bootstrap> <topic> <referralId> <personReference>
+//   node confluent-interop.mjs produce  <registryUrl> <bootstrap> <topic> <referralId> <personReference> [submissions]
+//     (encoded for <topic>; with [submissions], sent there as the hub's intake submits an event, else to <topic>)
 import { AvroDeserializer, AvroSerializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -60,7 +61,7 @@ async function decode(expectedCount) {
   return { topic, records, undecodable };
 }
 
-async function produce(referralId, personReference) {
+async function produce(referralId, personReference, submissions) {
   const serializer = new AvroSerializer(registry, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false });
   const now = Date.now();
   const event = {
@@ -76,18 +77,24 @@ async function produce(referralId, personReference) {
     personInformed: true, personInformedOn: null, cancellationReason: null,
   };
   const value = await serializer.serialize(topic, event);
+  // A submission to the hub's referral state: keyed by referral id, with the headers its intake gives (docs/referral-state.md).
+  const message = submissions
+    ? { key: referralId, value, headers: { 'hub.submission': 'PARTNER_EVENT', 'hub.partner-id': 'JS-INTEROP',
+        'hub.partner-event-id': `js-${referralId}`, 'hub.event-id': event.eventId, 'hub.event-type': 'CREATED',
+        'hub.person-reference': personReference, 'hub.person-reference-basis': 'NONE' } }
+    : { key: personReference, value };
   const producer = kafka().producer();
   await producer.connect();
-  await producer.send({ topic, acks: -1, messages: [{ key: personReference, value }] });
+  await producer.send({ topic: submissions ?? topic, acks: -1, messages: [message] });
   await producer.disconnect();
-  return { topic, referralId, schemaId: value.readInt32BE(1), bytes: value.length };
+  return { topic: submissions ?? topic, referralId, schemaId: value.readInt32BE(1), bytes: value.length };
 }
 
 try {
   let result;
   if (command === 'registry') result = await registryRoundTrip();
   else if (command === 'decode') result = await decode(Number(rest[0] ?? 1));
-  else if (command === 'produce') result = await produce(rest[0], rest[1]);
+  else if (command === 'produce') result = await produce(rest[0], rest[1], rest[2]);
   else throw new Error(`unknown command ${command}`);
   process.stdout.write(json(result) + '\n');
   process.exit(0);

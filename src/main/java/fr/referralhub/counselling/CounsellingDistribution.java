@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -18,18 +17,14 @@ import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.avro.ReferralFeedback;
-import fr.referralhub.eligibility.EligibilityEngine;
-import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.state.OutboundRecord;
 import fr.referralhub.state.ReferralDistribution;
 import fr.referralhub.state.ReferralRouting;
-import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,40 +59,28 @@ public class CounsellingDistribution implements ReferralDistribution {
 
     private final SubscriptionStore subscriptions;
     private final CounsellingTopics topics;
-    private final EligibilityEngine engine;
     private final MeterRegistry meters;
     private final DeliveredFeedback delivered;
-    private final String referralsTopic;
-    private final AvroDeserializer deserializer = new AvroDeserializer();
-    /** Eligibility keeps the system clock, as the eligibility route does, so both decide the same. */
+    /** Dates the referrer's HELD_NOT_INFORMED feedback. */
     private final Clock clock = Clock.systemUTC();
 
-    public CounsellingDistribution(SubscriptionStore subscriptions, CounsellingTopics topics, EligibilityEngine engine,
-                                   MeterRegistry meters, DeliveredFeedback delivered, HubTopicProperties topicNames,
-                                   @Value("${hub.schema-registry.url}") String registryUrl) {
+    public CounsellingDistribution(SubscriptionStore subscriptions, CounsellingTopics topics, MeterRegistry meters,
+                                   DeliveredFeedback delivered) {
         this.subscriptions = subscriptions;
         this.topics = topics;
-        this.engine = engine;
         this.meters = meters;
         this.delivered = delivered;
-        this.referralsTopic = topicNames.referrals();
-        deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     }
 
     @Override
-    public Routed route(byte[] publishedEvent, ReferralRouting before, Instant now) {
-        Object decoded = deserializer.deserialize(referralsTopic, publishedEvent);
-        if (!(decoded instanceof ReferralEvent event)) {
-            throw new IllegalArgumentException("Expected a ReferralEvent, got "
-                    + (decoded == null ? "an empty record" : decoded.getClass().getName()));
-        }
+    public Routed route(ReferralEvent event, EligibilityDecision decision, ReferralRouting before, Instant now) {
         List<OutboundRecord> produced = new ArrayList<>();
-        ReferralRouting after = distribute(event, before, now, produced);
+        ReferralRouting after = distribute(event, decision, before, now, produced);
         return new Routed(after, produced);
     }
 
-    private ReferralRouting distribute(ReferralEvent event, ReferralRouting before, Instant now,
-                                       List<OutboundRecord> produced) {
+    private ReferralRouting distribute(ReferralEvent event, EligibilityDecision eligibility, ReferralRouting before,
+                                       Instant now, List<OutboundRecord> produced) {
         if (event.getEventType() == ReferralEventType.CANCELLED) {
             before.sentTo().forEach((subscriptionId, serviceId) -> produced.add(counsellingRecord(event,
                     subscriptionId, serviceId, ReferralEventType.CANCELLED, Set.of(), () -> null)));
@@ -108,7 +91,8 @@ public class CounsellingDistribution implements ReferralDistribution {
             produced.add(heldFeedback(event));
             return before.held(true);
         }
-        Supplier<EligibilityDecision> decision = memoized(() -> decide(event));
+        // Decided once, by the referral state, for the decisions topic and for this routing alike.
+        Supplier<EligibilityDecision> decision = () -> eligibility;
         ReferralRouting after = before.held(false);
         for (Subscription subscription : subscriptions.active()) {
             boolean hadIt = before.sentTo().containsKey(subscription.id());
@@ -129,20 +113,6 @@ public class CounsellingDistribution implements ReferralDistribution {
         // A subscription deleted since the referral was sent: no profile any more says what the service may see of
         // an update, so it only gets the cancellation, if one comes.
         return after;
-    }
-
-    /**
-     * The event's eligibility, as the eligibility route decides it; null when it cannot be decided (no rule set
-     * for its date): eligibility criteria then do not match, and the other subscriptions still get the referral.
-     */
-    private EligibilityDecision decide(ReferralEvent event) {
-        try {
-            return engine.decide(event, clock.instant());
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            log.warn("Eligibility of referral event {} cannot be decided for counselling: {}", event.getEventId(),
-                    e.getMessage());
-            return null;
-        }
     }
 
     private OutboundRecord counsellingRecord(ReferralEvent event, String subscriptionId, String serviceId,
@@ -217,19 +187,5 @@ public class CounsellingDistribution implements ReferralDistribution {
                 .description("Referral records for counselling subscriptions, by result")
                 .tag("subscription", subscriptionId).tag("result", result)
                 .register(meters).increment();
-    }
-
-    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private Optional<T> value;
-
-            @Override
-            public T get() {
-                if (value == null) {
-                    value = Optional.ofNullable(supplier.get());
-                }
-                return value.orElse(null);
-            }
-        };
     }
 }

@@ -1,93 +1,84 @@
 package fr.referralhub.eligibility;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.avro.DecisionKind;
 import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.ProgrammeDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
-import fr.referralhub.kafka.DeadLetters;
-import fr.referralhub.kafka.Outages;
-import fr.referralhub.logging.ReferralLogContext;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.state.EligibilityDecider;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Route step of {@code routes/eligibility-decisions.camel.yaml}: decides a batch of canonical referral events. A
- * creation or an update gets its decision; a cancellation gets the withdrawal of the referral's decisions, under the
- * consumed record's key (the referral's person reference, since a cancellation carries no person).
+ * Decides each accepted referral event, once: called by the referral state (fr.referralhub.state) in the transaction
+ * that publishes the event, which writes the decision to eligibility-decisions.v1 and routes the referral to the
+ * counselling services with the same decision. A creation or an update gets its decision; a cancellation gets the
+ * withdrawal of the referral's decisions, under the referral's key (its person reference, since a cancellation
+ * carries no person). An event that cannot be decided (no rule set for its date, a rule that fails) is dead-lettered
+ * by the referral state as the step {@code eligibility-decisions}, and replayed from there ({@link #decideOne}).
  *
- * <p>Each record is decoded and decided on its own: one that never can be (not Avro, unknown schema, a rule that
- * fails) is dead-lettered with its original bytes and the others go on; an outage of the registry or broker fails
- * the whole batch instead, which is then consumed again. Decoding happens here rather than in the
- * Kafka consumer so that such a record reaches the dead letters instead of blocking its partition.
+ * <p>Metric {@code hub.eligibility.outcomes{programme,outcome}}: programme decisions made (a transaction that fails is
+ * run again and counted again: the figures are for trends and alerts, not for accounting).
  */
 @Component("eligibilityStage")
-public class EligibilityStage {
+public class EligibilityStage implements EligibilityDecider {
 
     private final EligibilityEngine engine;
-    private final DeadLetters deadLetters;
+    private final MeterRegistry meters;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Clock clock = Clock.systemUTC();
 
-    public EligibilityStage(EligibilityEngine engine, DeadLetters deadLetters,
+    public EligibilityStage(EligibilityEngine engine, MeterRegistry meters,
                             @Value("${hub.schema-registry.url}") String registryUrl) {
         this.engine = engine;
-        this.deadLetters = deadLetters;
+        this.meters = meters;
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
     }
 
-    /**
-     * @return every record not dead-lettered, each body now its decision, or for a cancellation the withdrawal of
-     *         the referral's decisions (its key and tracing headers kept)
-     */
-    public List<Exchange> decideBatch(List<Exchange> records, Exchange batch) {
-        List<Exchange> decided = new ArrayList<>(records.size());
-        for (Exchange record : records) {
-            // What is logged about this record (a dead letter, a rule failure) names its referral.
-            try (ReferralLogContext.Scope ids = ReferralLogContext.forRecord(record)) {
-                try {
-                    record.getMessage().setBody(decide(record));
-                    decided.add(record);
-                } catch (RuntimeException e) {
-                    if (Outages.isTransient(e)) {
-                        // Registry or broker briefly unreachable: fail the batch so it is consumed again, intact.
-                        throw e;
-                    }
-                    deadLetters.send(record, batch.getFromRouteId(), e);
-                }
-            }
-        }
-        return decided;
+    @Override
+    public EligibilityDecision decide(ReferralEvent event, String personReference) {
+        EligibilityDecision decision = event.getEventType() == ReferralEventType.CANCELLED
+                // Keyed like the referral's decisions, so the withdrawal lands after them on the same partition.
+                ? engine.withdraw(event, personReference, clock.instant())
+                : engine.decide(event, clock.instant());
+        count(decision);
+        return decision;
     }
 
     /**
-     * Route step of {@code replay-eligibility-record}: one record of a dead letter decided exactly as in a batch (its
-     * decision id derives from the event id, so it is the decision the record would have had). A failure is thrown
-     * to the operator, not dead-lettered again.
+     * Route step of {@code replay-eligibility-record}: the event of a dead letter decided as the referral state would
+     * have (its decision id derives from the event id, so it is the decision the event would have had). A failure is
+     * thrown to the operator, not dead-lettered again.
      */
     public EligibilityDecision decideOne(Exchange record) {
-        return decide(record);
-    }
-
-    private EligibilityDecision decide(Exchange record) {
         String topic = record.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
         Object decoded = deserializer.deserialize(topic, record.getMessage().getBody(byte[].class));
         if (!(decoded instanceof ReferralEvent event)) {
             throw new IllegalArgumentException("Expected a ReferralEvent on " + topic + ", got "
                     + (decoded == null ? "an empty record" : decoded.getClass().getName()));
         }
-        if (event.getEventType() == ReferralEventType.CANCELLED) {
-            // Keyed like the referral's decisions (the cancellation's key is the creation's person reference), so
-            // the withdrawal lands after them on the same partition.
-            return engine.withdraw(event, record.getMessage().getHeader(KafkaConstants.KEY, String.class),
-                    clock.instant());
+        return decide(event, record.getMessage().getHeader(KafkaConstants.KEY, String.class));
+    }
+
+    private void count(EligibilityDecision decision) {
+        if (decision.getKind() != DecisionKind.DECISION) {
+            return;
         }
-        return engine.decide(event, clock.instant());
+        for (ProgrammeDecision programme : decision.getProgrammes()) {
+            Counter.builder("hub.eligibility.outcomes")
+                    .description("Programme decisions made, by programme and outcome")
+                    .tag("programme", programme.getProgramme().name())
+                    .tag("outcome", programme.getOutcome().name())
+                    .register(meters)
+                    .increment();
+        }
     }
 }

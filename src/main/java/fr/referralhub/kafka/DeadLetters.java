@@ -3,6 +3,8 @@ package fr.referralhub.kafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import fr.referralhub.topics.RecordHeaders;
 import io.micrometer.core.instrument.Counter;
@@ -134,25 +136,54 @@ public class DeadLetters {
     public void describe(Exchange exchange) {
         Message message = exchange.getMessage();
         message.setBody(cipher.encrypt(message.getBody(byte[].class)));
-        message.setHeader(ENCRYPTION, DeadLetterCipher.ALGORITHM);
-        message.setHeader(KEY_ID, cipher.keyId());
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
+        errorHeaders(topic, String.valueOf(message.getHeader(KafkaConstants.PARTITION)),
+                String.valueOf(message.getHeader(KafkaConstants.OFFSET)), exchange.getProperty(FAILED_ROUTE, String.class),
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)).forEach(message::setHeader);
+    }
+
+    /**
+     * A dead letter written by a Kafka Streams step (the referral state) in its own transaction rather than by the
+     * {@code dead-letter-writer} route: the same encrypted value and headers, counted the same way.
+     *
+     * @param sourceTopic where the original record is published (it has no offset yet: it is in the same transaction)
+     * @param headers     the original record's headers, kept
+     */
+    public Sealed seal(String sourceTopic, byte[] original, Map<String, String> headers, String failedStep,
+                       Throwable cause) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.putAll(errorHeaders(sourceTopic, null, null, failedStep, cause));
+        counted(failedStep);
+        return new Sealed(cipher.encrypt(original), all);
+    }
+
+    /** A dead letter's value (the original bytes, encrypted) and headers. */
+    public record Sealed(byte[] value, Map<String, String> headers) {
+    }
+
+    private Map<String, String> errorHeaders(String topic, String partition, String offset, String failedRoute,
+                                             Throwable cause) {
         Throwable root = cause;
         while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(ENCRYPTION, DeadLetterCipher.ALGORITHM);
+        headers.put(KEY_ID, cipher.keyId());
         if (topic != null) {
-            message.setHeader("__connect.errors.topic", topic);
-            message.setHeader("__connect.errors.partition", String.valueOf(message.getHeader(KafkaConstants.PARTITION)));
-            message.setHeader("__connect.errors.offset", String.valueOf(message.getHeader(KafkaConstants.OFFSET)));
+            headers.put("__connect.errors.topic", topic);
+            if (partition != null) {
+                headers.put("__connect.errors.partition", partition);
+                headers.put("__connect.errors.offset", offset);
+            }
         }
-        message.setHeader("__connect.errors.stage", "HUB_ROUTE");
-        message.setHeader("__connect.errors.connector.name", exchange.getProperty(FAILED_ROUTE, String.class));
-        message.setHeader("__connect.errors.exception.class.name", root == null ? "unknown" : root.getClass().getName());
-        message.setHeader("__connect.errors.exception.message", root == null ? "unknown" : String.valueOf(root.getMessage()));
-        message.setHeader("__connect.errors.exception.stacktrace", stackTrace(cause));
-        message.setHeader("__connect.errors.timestamp", Instant.now().toString());
+        headers.put("__connect.errors.stage", "HUB_ROUTE");
+        headers.put("__connect.errors.connector.name", String.valueOf(failedRoute));
+        headers.put("__connect.errors.exception.class.name", root == null ? "unknown" : root.getClass().getName());
+        headers.put("__connect.errors.exception.message", root == null ? "unknown" : String.valueOf(root.getMessage()));
+        headers.put("__connect.errors.exception.stacktrace", stackTrace(cause));
+        headers.put("__connect.errors.timestamp", Instant.now().toString());
+        return headers;
     }
 
     private static String stackTrace(Throwable cause) {

@@ -2,6 +2,7 @@ package fr.referralhub.operations;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,21 +110,39 @@ public class ConsumerLagMetrics implements SmartLifecycle {
         if (committed.isEmpty()) {
             return Map.of();
         }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(committed.keySet()
-                .stream().collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest())))
-                .all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        // Every partition of the topics the group reads, not only those it committed on: a partition it never
+        // committed on (a route stopped before its first record there) has all its records still to read.
+        Set<String> topics = committed.keySet().stream().map(TopicPartition::topic).collect(Collectors.toSet());
+        Set<TopicPartition> partitions = new HashSet<>();
+        admin.describeTopics(topics).allTopicNames().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((topic, description) -> description.partitions()
+                        .forEach(info -> partitions.add(new TopicPartition(topic, info.partition()))));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = offsets(partitions, OffsetSpec.latest());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = offsets(
+                partitions.stream().filter(partition -> !committed.containsKey(partition)).collect(Collectors.toSet()),
+                OffsetSpec.earliest());
         Map<GroupTopic, Long> perTopic = new HashMap<>();
-        committed.forEach((partition, offset) -> {
+        for (TopicPartition partition : partitions) {
             long end = ends.get(partition).offset();
+            long read = committed.containsKey(partition) ? committed.get(partition).offset()
+                    : starts.get(partition).offset();
             // On a topic written in transactions each commit leaves a marker after its records, which takes an offset
             // but is never delivered, so a consumer that read everything commits one short of the end: a partition
             // whose only unread offset is that marker has nothing left to read. (A lower bound: several pending
             // transactions count one marker each as a record.)
-            long markers = transactionalTopics.contains(partition.topic()) ? 1 : 0;
-            perTopic.merge(new GroupTopic(group, partition.topic()), Math.max(0, end - offset.offset() - markers),
-                    Long::sum);
-        });
+            long markers = transactionalTopics.contains(partition.topic()) && end > read ? 1 : 0;
+            perTopic.merge(new GroupTopic(group, partition.topic()), Math.max(0, end - read - markers), Long::sum);
+        }
         return perTopic;
+    }
+
+    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets(Set<TopicPartition> partitions,
+                                                                               OffsetSpec spec) throws Exception {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        return admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), partition -> spec)))
+                .all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Last figure read for a group and topic, or -1 if it was never seen (tests, health details). */

@@ -60,7 +60,7 @@ public class DeadLetterReplay {
     private static final List<String> OUTBOX_HEADERS = List.of(CounsellingDistribution.SUBSCRIPTION_ID,
             RecordHeaders.REFERRAL_ID, RecordHeaders.EVENT_ID, RecordHeaders.EVENT_TYPE, RecordHeaders.PARTNER_ID,
             RecordHeaders.PARTNER_EVENT_ID);
-    /** Tracing headers a decision carries, as the eligibility route would have kept them from its record. */
+    /** Tracing headers a decision carries, as the referral state copies them from the referral event. */
     private static final List<String> TRACING_HEADERS = List.of(RecordHeaders.PARTNER_ID, RecordHeaders.PARTNER_EVENT_ID,
             RecordHeaders.REFERRAL_ID, RecordHeaders.EVENT_ID, RecordHeaders.EVENT_TYPE,
             RecordHeaders.PERSON_REFERENCE_BASIS);

@@ -5,10 +5,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.kafka.Outages;
@@ -33,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@code referrals.v1}, the store update and the answer are one Kafka transaction (exactly_once_v2): a crash between
  * them replays the submission against the store as it was, so an event is never published twice or lost.
  *
- * <p>An accepted event is routed in the same transaction ({@link ReferralDistribution}): where it went is stored in the
- * referral's entry and the records for the services and the referrer are written with it, once. Every
- * {@link ExpiryPolicy#checkEvery()} the processor looks, in an index of due times, for the referrals of its partition
+ * <p>An accepted event is decided ({@link EligibilityDecider}) and routed ({@link ReferralDistribution}) in the same
+ * transaction: its decision, where it went (stored in the referral's entry) and the records for the services and the
+ * referrer are written with it, once. Every check interval ({@link ExpiryPolicy.Delays}) the processor looks, in an index of due times, for the referrals of its partition
  * nobody acted on, and reminds or expires them, in a transaction too: each referral is reminded and expired once, by
  * the instance that owns it, and a task that moves to another instance takes its index with it.
  *
@@ -48,6 +52,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     /** At most this many referrals are reminded or expired per check: a backlog is worked off over a few checks. */
     static final int MAX_DUE_PER_CHECK = 500;
 
+    /** The name a replay knows the eligibility step's dead letters by (the route that decided before, same format). */
+    static final String ELIGIBILITY_STEP = "eligibility-decisions";
+
+    private final ReferralStateTopology.Topics topics;
     private final ReferralStateTopology.Parts parts;
     private final Clock clock;
     private final ExpiryPolicy expiry;
@@ -56,7 +64,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     /** Due time and referral id ({@link #dueKey}) of every referral that will be reminded or expire. */
     private KeyValueStore<String, byte[]> dueIndex;
 
-    LedgerProcessor(ReferralStateTopology.Parts parts) {
+    LedgerProcessor(ReferralStateTopology.Topics topics, ReferralStateTopology.Parts parts) {
+        this.topics = topics;
         this.parts = parts;
         this.clock = parts.clock();
         this.expiry = parts.expiry();
@@ -136,10 +145,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                 return new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
                         "a creation needs the header " + SubmissionHeaders.PERSON_REFERENCE);
             }
-            publish(submission, person, basis, submission.value());
+            Map<String, String> published = publish(submission, person, basis, submission.value());
             LedgerEntry created = withEventLine(referralId,
                     LedgerEntry.created(partnerId, partnerEventId, person, basis, contentHash, now), submission.value());
-            save(referralId, entry, route(referralId, created, submission.value(), submission.timestamp()));
+            save(referralId, entry, follow(referralId, created, person, published, submission.value(),
+                    submission.timestamp()));
             return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
         }
         if (entry == null || entry.creationEventId() == null) {
@@ -152,9 +162,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         // One referral, one person: an update keeps the reference its creation got, whatever identifiers it carries,
         // so its events share a key and consumers never see the referral split in two people.
         byte[] value = parts.personReferences().write(submission.value(), entry.personReference(), entry.personReferenceBasis());
-        publish(submission, entry.personReference(), entry.personReferenceBasis(), value);
+        Map<String, String> published = publish(submission, entry.personReference(), entry.personReferenceBasis(),
+                value);
         LedgerEntry updated = withEventLine(referralId, entry.with(partnerEventId, type, contentHash, now), value);
-        save(referralId, entry, route(referralId, updated, value, submission.timestamp()));
+        save(referralId, entry, follow(referralId, updated, entry.personReference(), published, value,
+                submission.timestamp()));
         return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
     }
 
@@ -173,16 +185,22 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     }
 
     /**
-     * Routes a published event to the counselling services and writes what tells them and the referrer. If it cannot
-     * be routed for a lasting reason (a defect: the event was checked and encoded by the hub), the event stays
-     * published and recorded, its routing unchanged, and the failure is logged and counted rather than retried in
-     * front of every later event of the partition. A transient failure (broker, registry) fails the transaction,
+     * What follows an accepted event, in the transaction that publishes it: its eligibility decision, made once here
+     * (or its dead letter when it cannot be decided), then its routing to the counselling services with that decision.
+     * If it cannot be routed for a lasting reason (a defect: the event was checked and encoded by the hub), the event
+     * stays published and recorded, its routing unchanged, and the failure is logged and counted rather than retried
+     * in front of every later event of the partition. A transient failure (broker, registry) fails the transaction,
      * which Kafka Streams runs again.
+     *
+     * @param published the headers the event was published with: its decision carries them too
      */
-    private LedgerEntry route(String referralId, LedgerEntry entry, byte[] publishedEvent, long timestamp) {
+    private LedgerEntry follow(String referralId, LedgerEntry entry, String personReference,
+                               Map<String, String> published, byte[] publishedEvent, long timestamp) {
         ReferralDistribution.Routed routed;
         try {
-            routed = parts.distribution().route(publishedEvent, entry.routingOf(referralId), clock.instant());
+            ReferralEvent event = parts.eventReader().apply(publishedEvent);
+            EligibilityDecision decision = decide(event, personReference, published, publishedEvent, timestamp);
+            routed = parts.distribution().route(event, decision, entry.routingOf(referralId), clock.instant());
         } catch (RuntimeException e) {
             if (Outages.isTransient(e)) {
                 throw e;
@@ -194,6 +212,31 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         }
         routed.records().forEach(out -> send(out, timestamp));
         return entry.withRouting(routed.routing());
+    }
+
+    /**
+     * The event's decision on eligibility-decisions.v1, keyed like the referral's records; an event that cannot be
+     * decided (no rule set for its date...) is dead-lettered as the step {@value #ELIGIBILITY_STEP}, which an operator
+     * replays once the rules are fixed, and is routed without a decision.
+     */
+    private EligibilityDecision decide(ReferralEvent event, String personReference, Map<String, String> published,
+                                       byte[] publishedEvent, long timestamp) {
+        try {
+            EligibilityDecision decision = parts.eligibility().decide(event, personReference);
+            if (decision != null) {
+                send(new OutboundRecord(topics.eligibilityDecisions(), personReference, decision, published), timestamp);
+            }
+            return decision;
+        } catch (RuntimeException e) {
+            if (Outages.isTransient(e)) {
+                throw e;
+            }
+            log.warn("Referral state: event {} of referral {} cannot be decided, it is dead-lettered: {}",
+                    event.getEventId(), event.getReferralId(), e.toString());
+            send(parts.deadLetters().deadLetter(topics.referrals(), personReference, publishedEvent, published,
+                    ELIGIBILITY_STEP, e), timestamp);
+            return null;
+        }
     }
 
     /**
@@ -366,8 +409,13 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         context.forward(new Record<>(out.key(), (Object) out, timestamp, headers), ReferralStateTopology.OUTBOUND_SINK);
     }
 
-    /** The canonical record, keyed by person reference, with the tracing headers of referrals.v1 and no others. */
-    private void publish(Record<String, byte[]> submission, String personReference, String basis, byte[] value) {
+    /**
+     * The canonical record, keyed by person reference, with the tracing headers of referrals.v1 and no others.
+     *
+     * @return those headers
+     */
+    private Map<String, String> publish(Record<String, byte[]> submission, String personReference, String basis,
+                                        byte[] value) {
         Headers published = new org.apache.kafka.common.header.internals.RecordHeaders();
         for (String name : SubmissionHeaders.PUBLISHED) {
             Header header = submission.headers().lastHeader(name);
@@ -382,6 +430,9 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         }
         context.forward(new Record<>(personReference, (Object) value, submission.timestamp(), published),
                 ReferralStateTopology.REFERRALS_SINK);
+        Map<String, String> names = new LinkedHashMap<>();
+        published.forEach(header -> names.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
+        return names;
     }
 
     private void answer(String replyTo, Record<String, byte[]> submission, LedgerDecision decision) {

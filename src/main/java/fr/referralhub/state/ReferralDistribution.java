@@ -3,6 +3,9 @@ package fr.referralhub.state;
 import java.time.Instant;
 import java.util.List;
 
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.ReferralEvent;
+
 /**
  * Where an accepted partner event goes: the counselling services whose subscriptions it matches, the services that
  * already have the referral, the referrer's feedback (implemented by fr.referralhub.counselling). Called by the referral
@@ -12,16 +15,18 @@ import java.util.List;
 public interface ReferralDistribution {
 
     /** Routes nowhere: a referral state without counselling (tests of the ledger alone). */
-    ReferralDistribution NONE = (event, before, now) -> new Routed(before, List.of());
+    ReferralDistribution NONE = (event, decision, before, now) -> new Routed(before, List.of());
 
     /**
-     * @param publishedEvent the event as published on referrals.v1 (Confluent wire format)
+     * @param event          the event as published on referrals.v1
+     * @param decision       its eligibility decision, made once by the referral state; null when it could not be
+     *                       decided (subscriptions on eligibility do not match then, the others still do)
      * @param before         where the referral went before this event ({@link ReferralRouting#none} for a new one)
      * @param now            the hub's clock: the delivery time of a first delivery
      * @throws RuntimeException if the event cannot be routed; a transient failure (broker, registry) is retried with
      *                          the whole transaction, any other is logged and parked by the referral state
      */
-    Routed route(byte[] publishedEvent, ReferralRouting before, Instant now);
+    Routed route(ReferralEvent event, EligibilityDecision decision, ReferralRouting before, Instant now);
 
     /** Where the referral went after the event, and the records that tell the services and the referrer. */
     record Routed(ReferralRouting routing, List<OutboundRecord> records) {

@@ -11,6 +11,7 @@ import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralStatusChange;
+import fr.referralhub.kafka.DeadLetters;
 import org.apache.avro.generic.GenericRecord;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.schemaregistry.AvroSerdeConfig;
@@ -58,6 +59,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     private final int httpPort;
     private final ObjectProvider<ReferralDistribution> distribution;
     private final ObjectProvider<ExpiryPolicy> expiry;
+    private final ObjectProvider<EligibilityDecider> eligibility;
+    private final ObjectProvider<DeadLetters> deadLetters;
     private volatile KafkaStreams streams;
     /** How other instances reach this one; asked of the name service once, not on every read. */
     private final HostInfo self;
@@ -69,7 +72,10 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
                          @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                          @Value("${hub.schema-registry.url}") String registryUrl, Clock clock, MeterRegistry meters,
                          @Value("${server.port:8080}") int httpPort,
-                         ObjectProvider<ReferralDistribution> distribution, ObjectProvider<ExpiryPolicy> expiry) {
+                         ObjectProvider<ReferralDistribution> distribution, ObjectProvider<ExpiryPolicy> expiry,
+                         ObjectProvider<EligibilityDecider> eligibility, ObjectProvider<DeadLetters> deadLetters) {
+        this.eligibility = eligibility;
+        this.deadLetters = deadLetters;
         this.distribution = distribution;
         this.expiry = expiry;
         this.properties = properties;
@@ -91,12 +97,31 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
                 .register(meters);
         return ReferralStateTopology.build(
                 new ReferralStateTopology.Topics(topics.intakeSubmissions(), topics.referrals(),
-                        topics.intakeDecisions(), topics.referralStatusChanges(), topics.feedbackPrefix()),
+                        topics.intakeDecisions(), topics.referralStatusChanges(), topics.feedbackPrefix(),
+                        topics.eligibilityDecisions()),
                 new ReferralStateTopology.Parts(clock, TopicCatalog.RECORD_LIFE, properties.forgetSweep(),
                         avroPersonReferences(), avroStatusChanges(),
                         distribution.getIfAvailable(() -> ReferralDistribution.NONE),
                         expiry.getIfAvailable(() -> ExpiryPolicy.NEVER), outboundWriter::serialize,
-                        unrouted::increment, avroTimelineLines()));
+                        unrouted::increment, avroTimelineLines(), avroEvents(),
+                        eligibility.getIfAvailable(() -> EligibilityDecider.NONE), sealedDeadLetters()));
+    }
+
+    /** Published events decoded into the generated class, with the writer's schema from the registry. */
+    private java.util.function.Function<byte[], ReferralEvent> avroEvents() {
+        AvroDeserializer reader = avroReader();
+        String referrals = topics.referrals();
+        return bytes -> (ReferralEvent) reader.deserialize(referrals, bytes);
+    }
+
+    /** Dead letters as the dead-letter writer route makes them (encrypted, reasons in headers), on its topic. */
+    private DeadLetterWriter sealedDeadLetters() {
+        DeadLetters writer = deadLetters.getObject();
+        String topic = topics.deadLetters();
+        return (sourceTopic, key, original, headers, failedStep, cause) -> {
+            DeadLetters.Sealed sealed = writer.seal(sourceTopic, original, headers, failedStep, cause);
+            return new OutboundRecord(topic, key, sealed.value(), sealed.headers());
+        };
     }
 
     /**

@@ -3,8 +3,10 @@ package fr.referralhub.state;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import fr.referralhub.avro.ReferralEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -23,8 +25,9 @@ import org.apache.kafka.streams.state.Stores;
  *             -> referrals.v1               (key: person reference) new partner events, once each
  *             -> referral-status-changes.v1 (key: referral id)      status changes in force, once each
  *             -> intake-decisions.v1        (key: asking instance)  the answer to every submission
- *             -> counselling-and-feedback   (each record names its topic: counselling.&lt;service&gt;, the webhook
- *                                            outbox, feedback.&lt;partner&gt;) routings, reminders, notices
+ *             -> counselling-and-feedback   (each record names its topic: eligibility-decisions.v1,
+ *                                            counselling.&lt;service&gt;, the webhook outbox, feedback.&lt;partner&gt;,
+ *                                            dead-letters.v1) decisions, routings, reminders, notices
  *   feedback.&lt;partner&gt; (key: referral id, pattern)
  *        -> referral-timeline processor [store referral-ledger]: each feedback becomes a line of its referral's timeline
  * </pre>
@@ -46,7 +49,7 @@ final class ReferralStateTopology {
 
     /** The topics the topology reads and writes. */
     record Topics(String submissions, String referrals, String decisions, String statusChanges,
-                  String feedbackPrefix) {
+                  String feedbackPrefix, String eligibilityDecisions) {
     }
 
     /**
@@ -57,11 +60,15 @@ final class ReferralStateTopology {
      * @param outboundWriter encodes an {@link OutboundRecord}'s value for its topic (Confluent wire format)
      * @param unrouted       told when an accepted event could not be routed (a defect; counted)
      * @param timeline       reads the timeline lines of events and feedback
+     * @param eventReader    decodes a published event (wire format of referrals.v1)
+     * @param eligibility    decides each accepted event, once
+     * @param deadLetters    the dead letter of an event that cannot be decided
      */
     record Parts(Clock clock, Duration recordLife, Duration forgetSweep, PersonReferenceWriter personReferences,
                  StatusChangeCodec statusChanges, ReferralDistribution distribution, ExpiryPolicy expiry,
                  BiFunction<String, SpecificRecord, byte[]> outboundWriter, Runnable unrouted,
-                 TimelineReader timeline) {
+                 TimelineReader timeline, Function<byte[], ReferralEvent> eventReader, EligibilityDecider eligibility,
+                 DeadLetterWriter deadLetters) {
     }
 
     private ReferralStateTopology() {
@@ -71,7 +78,7 @@ final class ReferralStateTopology {
         Topology topology = new Topology();
         topology.addSource(SUBMISSIONS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.submissions());
-        topology.addProcessor(LEDGER_PROCESSOR, () -> new LedgerProcessor(parts), SUBMISSIONS_SOURCE);
+        topology.addProcessor(LEDGER_PROCESSOR, () -> new LedgerProcessor(topics, parts), SUBMISSIONS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_STORE),
                 Serdes.String(), Serdes.ByteArray()), LEDGER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
@@ -82,7 +89,8 @@ final class ReferralStateTopology {
                 Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
         topology.addSink(STATUS_CHANGES_SINK, topics.statusChanges(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
-        Serializer<OutboundRecord> outbound = (topic, record) -> parts.outboundWriter().apply(topic, record.value());
+        Serializer<OutboundRecord> outbound = (topic, record) -> record.value() instanceof byte[] bytes ? bytes
+                : parts.outboundWriter().apply(topic, (SpecificRecord) record.value());
         topology.addSink(OUTBOUND_SINK, new OwnTopic(), Serdes.String().serializer(), outbound, LEDGER_PROCESSOR);
         topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 // Topic names hold letters, digits, '.', '_' and '-': only the dot means something in a pattern.

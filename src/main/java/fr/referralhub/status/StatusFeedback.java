@@ -97,7 +97,7 @@ public class StatusFeedback {
         for (Exchange record : records) {
             try {
                 EligibilityDecision decision = decode(record, EligibilityDecision.class);
-                // The decision keeps the tracing headers of the referral event it decides (eligibility-decisions route).
+                // The decision keeps the tracing headers of the referral event it decides (the referral state copies them).
                 String partnerId = header(record, RecordHeaders.PARTNER_ID);
                 String partnerEventId = header(record, RecordHeaders.PARTNER_EVENT_ID);
                 if (decision.getKind() == DecisionKind.WITHDRAWAL || partnerId == null) {

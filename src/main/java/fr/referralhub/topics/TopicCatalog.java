@@ -185,7 +185,8 @@ public class TopicCatalog {
      * takes an offset and is never delivered, which whoever measures consumer lag must know.
      */
     public Set<String> writtenInTransactions() {
-        return Set.of(referrals.name(), referralStatusChanges.name(), intakeDecisions.name(), webhookDeliveries.name());
+        return Set.of(referrals.name(), referralStatusChanges.name(), intakeDecisions.name(), webhookDeliveries.name(),
+                eligibilityDecisions.name());
     }
 
     /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */

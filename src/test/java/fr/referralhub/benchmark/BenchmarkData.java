@@ -118,6 +118,30 @@ final class BenchmarkData {
     }
 
     /**
+     * The same canonical events as submissions to the hub's referral state (docs/referral-state.md), keyed by referral
+     * id with the headers intake gives them, as intake writes them once it read a partner's format; nobody waits for
+     * their answers (no {@code hub.reply-to}). The referral state records, publishes, decides and routes each.
+     */
+    List<Input> submissionInputs(String idPrefix, int count) {
+        List<Input> inputs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = idPrefix + i;
+            Keyed made = canonical(partnerJson(id));
+            ReferralEvent event = ReferralEvent.newBuilder(made.event()).setEventId(id).build();
+            List<Header> headers = List.of(
+                    header("hub.submission", "PARTNER_EVENT"),
+                    header(RecordHeaders.PARTNER_ID, event.getSource().getPartnerId()),
+                    header(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId()),
+                    header(RecordHeaders.EVENT_ID, event.getEventId()),
+                    header(RecordHeaders.EVENT_TYPE, event.getEventType().name()),
+                    header(RecordHeaders.PERSON_REFERENCE_BASIS, event.getPerson().getPersonReferenceBasis().name()),
+                    header("hub.person-reference", made.key()));
+            inputs.add(new Input(event.getReferralId(), canonicalSerializer.serialize(referralsTopic, event), headers));
+        }
+        return inputs;
+    }
+
+    /**
      * What the hub's intake does to a partner event, minus the de-duplication ledger: read and validate the JSON,
      * derive the ids, replace the NIR by the person reference. The JSON-to-Avro baseline runs this per record.
      */

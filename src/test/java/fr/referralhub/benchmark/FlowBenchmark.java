@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.ReferralHubApplication;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
@@ -50,11 +51,13 @@ import org.springframework.core.env.Environment;
  *   <li><b>baseline json-&gt;avro</b>: a plain consumer reads the employment-agency JSON sample (unique idEvenement
  *       and NIR per record), reads it with the hub's {@code EmploymentAgencyEventReader}, derives ids, pseudonymises,
  *       Avro-encodes the canonical ReferralEvent and produces it; per poll batch: flush, then commit.</li>
- *   <li><b>baseline decide</b>: the same loop doing what the eligibility route does: Avro ReferralEvent in,
- *       {@code EligibilityEngine.withBundledRuleSets()}, Avro EligibilityDecision out. The fair baseline of 3.</li>
- *   <li><b>hub eligibility route</b>: canonical ReferralEvents (as the intake makes them: same fields, key and
- *       headers) written to {@code referrals.v1}, measured until each has its decision on
- *       {@code eligibility-decisions.v1} (route {@code eligibility-decisions}).</li>
+ *   <li><b>baseline decide</b>: the same loop deciding eligibility: Avro ReferralEvent in,
+ *       {@code EligibilityEngine.withBundledRuleSets()}, Avro EligibilityDecision out. The baseline of 3.</li>
+ *   <li><b>hub referral state</b>: canonical ReferralEvents submitted as the intake submits them (same fields, key
+ *       and headers) to {@code intake-submissions.v1}, measured until each has its decision on
+ *       {@code eligibility-decisions.v1}: the referral state records it, publishes it on referrals.v1, decides it
+ *       and routes it to the counselling services, in one Kafka transaction (exactly once), which the baseline does
+ *       not. Measured beside the routes that read what it writes, then without them.</li>
  *   <li><b>hub http intake</b>: partners POSTing unique events to {@code /api/v1/referrals} from a few threads at once
  *       (closed loop); each answer waits for the broker's acknowledgement. Printed as its own figures.</li>
  * </ol>
@@ -82,13 +85,17 @@ public final class FlowBenchmark {
 
     private static final String JSON_BASELINE = "baseline json->avro";
     private static final String DECIDE_BASELINE = "baseline decide";
-    private static final String HUB_ROUTE = "hub eligibility route";
-    /** The same route while every other consumer of referrals.v1 works on the same records beside it. */
-    private static final String HUB_ALL = "hub eligibility, all routes on";
     /**
-     * The routes that also read every referral event and decision (counselling matches and re-decides each one,
-     * decision feedback writes one record per decision). On 2 cores they take CPU from the eligibility route, so the
-     * route is measured once beside them (the hub's capacity here) and once alone (what Camel costs over the loop).
+     * The referral state (Kafka Streams, exactly once): each submission recorded, published on referrals.v1, decided
+     * once on eligibility-decisions.v1 and routed to the counselling services, in one transaction.
+     */
+    private static final String HUB_ROUTE = "hub referral state";
+    /** The same while every route reading what it writes works beside it. */
+    private static final String HUB_ALL = "hub referral state, all routes on";
+    /**
+     * The routes that read every decision and referral event the referral state writes (decision feedback writes one
+     * feedback per decision, which the referral state then adds to the referral's timeline). On 2 cores they take CPU
+     * from the referral state, so it is measured once beside them (the hub's capacity here) and once alone.
      */
     private static final List<String> NEIGHBOUR_ROUTES = List.of("decision-feedback");
     private static final String MAX_RATE = " (max rate)";
@@ -157,6 +164,7 @@ public final class FlowBenchmark {
             String bootstrap = env.getRequiredProperty("hub.kafka.bootstrap-servers");
             String registryUrl = env.getRequiredProperty("hub.schema-registry.url");
             String hubReferrals = env.getRequiredProperty("hub.topics.referrals");
+            String hubSubmissions = hub.getBean(HubTopicProperties.class).intakeSubmissions();
             String hubDecisions = env.getRequiredProperty("hub.topics.eligibility-decisions");
             int partitions = env.getProperty("hub.topics.partitions", Integer.class, 3);
             URI intake = URI.create("http://localhost:" + env.getRequiredProperty("local.server.port") + "/api/v1/referrals");
@@ -173,14 +181,14 @@ public final class FlowBenchmark {
                          FlowBenchmark::partnerEventId, jsonBaseline::failure, stageTimeout);
                  KafkaStage decide = new KafkaStage(bootstrap, registryUrl, REFERRALS, DECISIONS,
                          FlowBenchmark::decidedEventId, decideBaseline::failure, stageTimeout);
-                 KafkaStage route = new KafkaStage(bootstrap, registryUrl, hubReferrals, hubDecisions,
+                 KafkaStage route = new KafkaStage(bootstrap, registryUrl, hubSubmissions, hubDecisions,
                          FlowBenchmark::decidedEventId, () -> null, stageTimeout);
                  HttpLoad http = new HttpLoad(intake, httpClients, stageTimeout)) {
                 List<Subject> subjects = List.of(
                         new Subject(JSON_BASELINE, json, data::partnerJsonInputs),
                         new Subject(DECIDE_BASELINE, decide, data::canonicalInputs),
-                        new Subject(HUB_ALL, route, data::canonicalInputs),
-                        new Subject(HUB_ROUTE, route, data::canonicalInputs));
+                        new Subject(HUB_ALL, route, data::submissionInputs),
+                        new Subject(HUB_ROUTE, route, data::submissionInputs));
                 String httpLabel = "hub http intake (" + httpClients + " clients)";
 
                 // Warm every code path first: right after the hub's start the JIT compiler is still busy with
@@ -223,19 +231,19 @@ public final class FlowBenchmark {
                     HUB_ROUTE, result(HUB_ROUTE + atRate(rate)).percentile(99) / 1e6,
                     DECIDE_BASELINE, result(DECIDE_BASELINE + atRate(rate)).percentile(99) / 1e6);
         }
-        System.out.printf(Locale.ROOT, "hub eligibility stage / json->avro baseline = %.2f (for reference only)%n",
+        System.out.printf(Locale.ROOT, "hub referral state / json->avro baseline = %.2f (for reference only)%n",
                 hubMax.perSecond() / jsonMax.perSecond());
-        System.out.printf(Locale.ROOT, "hub eligibility, all routes on / baseline = %.2f (full speed; %s share the"
+        System.out.printf(Locale.ROOT, "hub referral state, all routes on / baseline = %.2f (full speed; %s share the"
                 + " cores with it: the hub's capacity on this machine, not the route's overhead)%n",
                 result(HUB_ALL + MAX_RATE).perSecond() / decideMax.perSecond(), NEIGHBOUR_ROUTES);
         double ratio = hubMax.perSecond() / decideMax.perSecond();
-        System.out.printf(Locale.ROOT, "hub eligibility stage / baseline = %.2f (full-speed throughput, %s vs %s;"
+        System.out.printf(Locale.ROOT, "hub referral state / baseline = %.2f (full-speed throughput, %s vs %s;"
                 + " target 0.80 %s)%n", ratio, HUB_ROUTE, DECIDE_BASELINE, ratio >= 0.8 ? "met" : "NOT met");
     }
 
     private static void stopNeighbourRoutes(CamelContext camel) throws Exception {
         for (String routeId : NEIGHBOUR_ROUTES) {
-            progress("stopping route " + routeId + " (the eligibility route is measured alone next; the HTTP intake too)");
+            progress("stopping route " + routeId + " (the referral state is measured alone next; the HTTP intake too)");
             camel.getRouteController().stopRoute(routeId);
         }
     }

@@ -15,9 +15,9 @@ import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.schemaregistry.AvroDeserializer;
-import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.state.LedgerDecision;
+import fr.referralhub.testing.CanonicalEvents;
 import fr.referralhub.testing.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,12 +49,7 @@ final class CounsellingHub {
      * @param key the person reference of the referral's creation (an update keeps its creation's)
      */
     LedgerDecision publish(ReferralEvent event, String key) {
-        LedgerDecision decision = submissions.decide(new IntakeSubmissions.Submission(event.getReferralId(),
-                event.getSource().getPartnerId(), event.getSource().getPartnerEventId(), event.getEventId(),
-                event.getEventType().name(), event.getEventType() == ReferralEventType.CREATED ? key : null,
-                event.getPerson() == null ? null : event.getPerson().getPersonReferenceBasis().name(), null, event));
-        assertThat(decision.outcome()).as("the referral state's decision").isEqualTo(LedgerDecision.Outcome.ACCEPTED);
-        return decision;
+        return CanonicalEvents.submit(submissions, event, key);
     }
 
     HttpResponse<String> put(String id, String json) throws Exception {

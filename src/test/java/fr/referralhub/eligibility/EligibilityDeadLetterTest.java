@@ -5,30 +5,27 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
+import java.time.LocalDate;
 import java.util.UUID;
 
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.SourceReference;
 import fr.referralhub.kafka.DeadLetterCipher;
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.state.IntakeSubmissions;
+import fr.referralhub.testing.CanonicalEvents;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
- * A record the eligibility route cannot read is dead-lettered as it was (encrypted), with the reason, and the flow goes
- * on.
+ * An event the referral state accepted but cannot decide (dated before the earliest rule set) is dead-lettered as
+ * published (encrypted), with the reason and its tracing headers, in the transaction that publishes it; the next
+ * event of the same person is decided all the same.
  */
 @HubTest
 class EligibilityDeadLetterTest {
@@ -41,65 +38,50 @@ class EligibilityDeadLetterTest {
     String deadLettersTopic;
     @Value("${hub.topics.eligibility-decisions}")
     String decisionsTopic;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    IntakeSubmissions submissions;
 
     @Test
-    void shouldDeadLetterAnUnreadableRecordWithItsOriginalBytesAndReasonThenKeepDeciding() throws Exception {
-        String poisonKey = "poison-" + UUID.randomUUID();
-        byte[] poison = "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8);
-        String followingReferral = UUID.randomUUID().toString();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(referralsTopic, poisonKey, poison)).get();
-        }
-        try (var producer = new KafkaProducer<String, Object>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, fr.referralhub.schemaregistry.AvroSerializer.class,
-                "schema.registry.url", registryUrl))) {
-            // Same key, so same partition: it can only be decided if the poison record did not block the partition.
-            producer.send(new ProducerRecord<>(referralsTopic, poisonKey, referral(followingReferral, poisonKey))).get();
-        }
+    void shouldDeadLetterAnEventThatCannotBeDecidedWithItsPublishedBytesAndReasonThenKeepDeciding() {
+        String person = "person-" + UUID.randomUUID();
+        ReferralEvent undecidable = referral(person, LocalDate.of(2023, 6, 29));
+        ReferralEvent following = referral(person, LocalDate.of(2026, 3, 16));
+        CanonicalEvents.submit(submissions, undecidable, person);
+        CanonicalEvents.submit(submissions, following, person);
 
-        // Every route consuming referrals.v1 dead-letters the poison record: this test is about the eligibility route's.
-        ConsumerRecord<String, byte[]> deadLetter = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader
-                .readToEnd(bootstrapServers, deadLettersTopic, r -> poisonKey.equals(r.key())
-                        && "eligibility-decisions".equals(TopicReader.header(r, "__connect.errors.connector.name")))
-                .stream().findFirst()
-                .orElse(null), java.util.Objects::nonNull);
+        // Written with the publication: once the ledger accepted the event, its dead letter is on the topic.
+        ConsumerRecord<String, byte[]> deadLetter = TopicReader.readToEnd(bootstrapServers, deadLettersTopic,
+                r -> undecidable.getReferralId().equals(TopicReader.header(r, RecordHeaders.REFERRAL_ID))).get(0);
+        ConsumerRecord<String, byte[]> published = TopicReader.readToEnd(bootstrapServers, referralsTopic,
+                r -> undecidable.getReferralId().equals(TopicReader.header(r, RecordHeaders.REFERRAL_ID))).get(0);
+        assertThat(deadLetter.key()).as("keyed like the referral's records").isEqualTo(person);
         // Stored encrypted (it could hold a NIR); the development key of the dev profile gives the original back.
-        assertThat(deadLetter.value()).isNotEqualTo(poison);
-        assertThat(new String(deadLetter.value(), StandardCharsets.ISO_8859_1)).doesNotContain("avro");
+        assertThat(deadLetter.value()).isNotEqualTo(published.value());
         DeadLetterCipher devCipher = new DeadLetterCipher(DeadLetterCipher.DEVELOPMENT_KEY);
-        assertThat(devCipher.decrypt(deadLetter.value())).isEqualTo(poison);
+        assertThat(devCipher.decrypt(deadLetter.value())).isEqualTo(published.value());
         assertThat(TopicReader.header(deadLetter, DeadLetters.ENCRYPTION)).isEqualTo("AES-256-GCM");
         assertThat(TopicReader.header(deadLetter, DeadLetters.KEY_ID)).isEqualTo(devCipher.keyId()).matches("[0-9a-f]{8}");
         assertThat(TopicReader.header(deadLetter, "__connect.errors.topic")).isEqualTo(referralsTopic);
-        assertThat(TopicReader.header(deadLetter, "__connect.errors.offset")).matches("\\d+");
         assertThat(TopicReader.header(deadLetter, "__connect.errors.connector.name")).isEqualTo("eligibility-decisions");
-        assertThat(TopicReader.header(deadLetter, "__connect.errors.exception.message")).containsIgnoringCase("magic byte");
+        assertThat(TopicReader.header(deadLetter, "__connect.errors.exception.message")).contains("2023-06-29");
         assertThat(TopicReader.header(deadLetter, "__connect.errors.timestamp")).isNotBlank();
+        assertThat(TopicReader.header(deadLetter, RecordHeaders.PARTNER_EVENT_ID))
+                .as("the tracing headers a replay needs").isEqualTo(undecidable.getSource().getPartnerEventId());
 
         await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readToEnd(bootstrapServers, decisionsTopic).stream()
-                .anyMatch(r -> new String(r.value(), StandardCharsets.ISO_8859_1).contains(followingReferral)));
-
-        // Both records are behind the route's committed offsets: a restart would not replay them.
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets("referral-hub-eligibility").partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, Long> ends = TopicReader.endOffsets(bootstrapServers, referralsTopic);
-                // A partition that never held a record has nothing to commit.
-                ends.forEach((partition, end) -> assertThat(committed.containsKey(partition)
-                        ? committed.get(partition).offset() : 0L).as("committed offset of %s", partition).isEqualTo(end));
-            });
-        }
+                .anyMatch(r -> new String(r.value(), StandardCharsets.ISO_8859_1).contains(following.getReferralId())));
+        assertThat(TopicReader.readToEnd(bootstrapServers, decisionsTopic).stream()
+                .filter(r -> new String(r.value(), StandardCharsets.ISO_8859_1).contains(undecidable.getReferralId())))
+                .as("no decision for the event that could not be decided").isEmpty();
     }
 
-    private static ReferralEvent referral(String referralId, String personReference) {
-        ReferralEvent event = TestReferral.referral().personReference(personReference)
-                .bornOn(java.time.LocalDate.of(2000, 1, 1)).livingIn("93066", "93").build();
-        return ReferralEvent.newBuilder(event).setReferralId(referralId).build();
+    /** A new referral of this person, applied for on that day. */
+    private static ReferralEvent referral(String personReference, LocalDate appliedOn) {
+        ReferralEvent event = TestReferral.referral().personReference(personReference).appliedOn(appliedOn)
+                .bornOn(LocalDate.of(2000, 1, 1)).livingIn("93066", "93").build();
+        String referralId = UUID.randomUUID().toString();
+        return ReferralEvent.newBuilder(event).setReferralId(referralId).setEventId(UUID.randomUUID().toString())
+                .setSource(SourceReference.newBuilder(event.getSource()).setPartnerEventId("DL-" + referralId).build())
+                .build();
     }
 }

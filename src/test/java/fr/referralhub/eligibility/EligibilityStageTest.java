@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +22,7 @@ import fr.referralhub.avro.DecisionKind;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
-import fr.referralhub.kafka.DeadLetters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import fr.referralhub.schemaregistry.WireFormat;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -38,8 +37,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The route step without Kafka: a creation gets its decision, a cancellation the withdrawal of the referral's
- * decisions, each under its consumed record's key. The writer schema comes from a one-schema stub registry.
+ * The decider without Kafka: a creation gets its decision, a cancellation the withdrawal of the referral's decisions
+ * under the referral's key; a dead letter's record is decided the same. The writer schema of a replayed record comes
+ * from a one-schema stub registry.
  */
 class EligibilityStageTest {
 
@@ -85,7 +85,7 @@ class EligibilityStageTest {
     }
 
     @Test
-    void decides_a_creation_and_withdraws_on_a_cancellation_under_the_consumed_key() throws IOException {
+    void decides_a_creation_and_withdraws_on_a_cancellation_under_the_referrals_key() throws IOException {
         ReferralEvent creation = referral().eventId("evt-create").personReference(KEY)
                 .appliedOn(LocalDate.of(2025, 3, 15)).bornOn(LocalDate.of(2000, 6, 1)).status(APPRENTI)
                 .contract(APPRENTISSAGE, PRIVE_NON_AGRICOLE, LocalDate.of(2025, 1, 15)).requesting(MOBILI_JEUNE)
@@ -93,16 +93,13 @@ class EligibilityStageTest {
         ReferralEvent cancellation = referral().eventId("evt-cancel").eventType(ReferralEventType.CANCELLED)
                 .withoutPerson().occurredAt(Instant.parse("2025-03-20T10:00:00Z")).build();
         cancellation.setCancellationReason("DOUBLON");
-        // No record fails here, so nothing is dead-lettered: no producer needed.
-        EligibilityStage stage = new EligibilityStage(EligibilityEngine.withBundledRuleSets(), new DeadLetters(null, null, null),
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        EligibilityStage stage = new EligibilityStage(EligibilityEngine.withBundledRuleSets(), meters,
                 "http://127.0.0.1:" + registry.getAddress().getPort());
 
-        List<Exchange> out = stage.decideBatch(List.of(consumed(creation), consumed(cancellation)),
-                new DefaultExchange(camel));
+        EligibilityDecision decision = stage.decide(creation, KEY);
+        EligibilityDecision withdrawal = stage.decide(cancellation, KEY);
 
-        assertThat(out).hasSize(2);
-        EligibilityDecision decision = out.get(0).getMessage().getBody(EligibilityDecision.class);
-        EligibilityDecision withdrawal = out.get(1).getMessage().getBody(EligibilityDecision.class);
         assertThat(decision.getKind()).isEqualTo(DecisionKind.DECISION);
         assertThat(decision.getProgrammes()).isNotEmpty();
         assertThat(withdrawal.getKind()).isEqualTo(DecisionKind.WITHDRAWAL);
@@ -111,7 +108,10 @@ class EligibilityStageTest {
         assertThat(withdrawal.getWithdrawalReason()).isEqualTo("DOUBLON");
         assertThat(withdrawal.getPersonReference()).isEqualTo(KEY);
         assertThat(withdrawal.getApplicationDate()).isEqualTo(LocalDate.of(2025, 3, 20));
-        assertThat(out).allSatisfy(record ->
-                assertThat(record.getMessage().getHeader(KafkaConstants.KEY, String.class)).isEqualTo(KEY));
+        assertThat(meters.find("hub.eligibility.outcomes").tag("programme", "MOBILI_JEUNE").counter()).isNotNull();
+
+        // A dead letter's record, replayed: the same decision (its id derives from the event's).
+        assertThat(stage.decideOne(consumed(creation)).getDecisionId()).isEqualTo(decision.getDecisionId());
+        assertThat(stage.decideOne(consumed(cancellation)).getDecisionId()).isEqualTo(withdrawal.getDecisionId());
     }
 }

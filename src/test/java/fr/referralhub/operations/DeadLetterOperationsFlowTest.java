@@ -249,8 +249,8 @@ class DeadLetterOperationsFlowTest {
     @Test
     void shouldReplayAnEligibilityRecordWithItsReferralAndEventIdsAndRefuseAnUnreadableOneThroughHttpAndJmx()
             throws Exception {
-        // A canonical record the eligibility route failed on, for a cause since fixed: a real record of
-        // referrals.v1, dead-lettered by the real writer exactly as EligibilityStage does.
+        // A canonical record the eligibility step failed on, for a cause since fixed: a real record of referrals.v1,
+        // dead-lettered by the real writer under the step's name, as the referral state does.
         String creation = "HDF-LOGIS-" + UUID.randomUUID();
         sendToLandlordTopic(creation, Samples.text("social-landlord/logis-hdf-orientation-000871.xml")
                 .replace("HDF-LOGIS-2026-000871", creation).getBytes(StandardCharsets.UTF_8));
@@ -262,7 +262,7 @@ class DeadLetterOperationsFlowTest {
         ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(r -> "eligibility-decisions".equals(DeadLetter.route(r))
                 && referralId.equals(TopicReader.header(r, RecordHeaders.REFERRAL_ID)));
         String id = deadLetter.partition() + "-" + deadLetter.offset();
-        // The live route decided the record too: wait for that decision, so the replay's is the second.
+        // The referral state decided the record too: wait for that decision, so the replay's is the second.
         await().atMost(Duration.ofSeconds(60)).until(() -> decisionsOf(referralId).size() == 1);
 
         HttpResponse<String> replayed = post("/ops/dead-letters/" + id + "/replay");
@@ -295,13 +295,9 @@ class DeadLetterOperationsFlowTest {
 
         // A record that is not Avro: refused again, through JMX too, and no new dead letter.
         String poisonKey = "poison-" + UUID.randomUUID();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(referralsTopic, poisonKey,
-                    "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8))).get();
-        }
-        // Every route consuming referrals.v1 dead-letters it (eligibility, counselling distribution): replay the
-        // eligibility route's.
+        deadLetters.send(consumed(new ConsumerRecord<>(referralsTopic, 0, 0L, poisonKey,
+                "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8))), "eligibility-decisions",
+                new IllegalStateException("not Avro"));
         Predicate<ConsumerRecord<String, byte[]>> poisonOfEligibility = r -> poisonKey.equals(r.key())
                 && "eligibility-decisions".equals(DeadLetter.route(r));
         ConsumerRecord<String, byte[]> poison = awaitDeadLetter(poisonOfEligibility);

@@ -22,12 +22,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @HubTest
 class OperationsMetricsTest {
 
-    private static final String ELIGIBILITY_GROUP = "referral-hub-eligibility";
+    /** The decision feedback route's group: it reads the eligibility decisions, written in the ledger's transactions. */
+    private static final String FEEDBACK_GROUP = "referral-hub-decision-feedback";
 
     @LocalServerPort
     int port;
-    @Value("${hub.topics.referrals}")
-    String referralsTopic;
+    @Value("${hub.topics.eligibility-decisions}")
+    String decisionsTopic;
     @Autowired
     MeterRegistry meters;
     @Autowired
@@ -48,21 +49,29 @@ class OperationsMetricsTest {
     }
 
     @Test
-    void lag_grows_while_the_eligibility_route_is_stopped_and_drains_when_it_starts_again() throws Exception {
-        camel.getRouteController().stopRoute("eligibility-decisions");
+    void lag_grows_while_the_decision_feedback_route_is_stopped_and_drains_when_it_starts_again() throws Exception {
+        // The route has read a decision and committed: the lag of its group is known (a group that never committed
+        // names no topic).
+        assertThat(PartnerApi.post(port, uniqueMobiliJeuneReferral()).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            consumerLag.refresh();
+            assertThat(consumerLag.lag(FEEDBACK_GROUP, decisionsTopic)).isNotNegative();
+        });
+        camel.getRouteController().stopRoute("decision-feedback");
         try {
             assertThat(PartnerApi.post(port, uniqueMobiliJeuneReferral()).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 consumerLag.refresh();
-                assertThat(consumerLag.lag(ELIGIBILITY_GROUP, referralsTopic)).isPositive();
+                assertThat(consumerLag.lag(FEEDBACK_GROUP, decisionsTopic)).isPositive();
                 assertThat(lagGauge()).isPositive();
             });
         } finally {
-            camel.getRouteController().startRoute("eligibility-decisions");
+            camel.getRouteController().startRoute("decision-feedback");
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             consumerLag.refresh();
-            assertThat(consumerLag.lag(ELIGIBILITY_GROUP, referralsTopic)).isZero();
+            // Zero, not one: the commit marker of each transaction takes an offset the group never reads.
+            assertThat(consumerLag.lag(FEEDBACK_GROUP, decisionsTopic)).isZero();
         });
     }
 
@@ -89,7 +98,7 @@ class OperationsMetricsTest {
     }
 
     private double lagGauge() {
-        return meters.get("hub.consumer.lag").tag("group", ELIGIBILITY_GROUP).tag("topic", referralsTopic).gauge()
+        return meters.get("hub.consumer.lag").tag("group", FEEDBACK_GROUP).tag("topic", decisionsTopic).gauge()
                 .value();
     }
 }

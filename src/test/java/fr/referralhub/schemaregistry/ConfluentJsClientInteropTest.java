@@ -19,7 +19,9 @@ import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.NodeScript;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.TopicReader;
+import fr.referralhub.topics.HubTopicProperties;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -42,6 +44,8 @@ class ConfluentJsClientInteropTest {
     String registryUrl;
     @Value("${hub.topics.referrals}")
     String referralsTopic;
+    @Autowired
+    HubTopicProperties topics;
     @Value("${hub.topics.eligibility-decisions}")
     String decisionsTopic;
 
@@ -85,7 +89,10 @@ class ConfluentJsClientInteropTest {
     @Test
     void shouldDecideAReferralTheConfluentClientWrote() throws Exception {
         String referralId = UUID.randomUUID().toString();
-        JsonNode written = node("produce", registryUrl, bootstrapServers, referralsTopic, referralId, "js-person-" + referralId);
+        // Encoded by Confluent's client for referrals.v1 and submitted as the hub's intake submits an event: the referral
+        // state decodes it, publishes it and decides it.
+        JsonNode written = node("produce", registryUrl, bootstrapServers, referralsTopic, referralId, "js-person-" + referralId,
+                topics.intakeSubmissions());
         assertThat(written.get("schemaId").asInt()).isPositive();
 
         AvroDeserializer avro = new AvroDeserializer();

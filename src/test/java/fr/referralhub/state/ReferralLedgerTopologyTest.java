@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import fr.referralhub.avro.CounsellingNotice;
 import fr.referralhub.avro.CounsellingReferral;
+import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
@@ -62,7 +63,7 @@ class ReferralLedgerTopologyTest {
         }
     };
     /** Every new referral goes to two services: adil-93 and cllaj-lyon (one subscription each). */
-    private static final ReferralDistribution TWO_SERVICES = (event, before, at) -> {
+    private static final ReferralDistribution TWO_SERVICES = (event, decision, before, at) -> {
         if (!before.sentTo().isEmpty()) {
             return new ReferralDistribution.Routed(before, List.of());
         }
@@ -148,7 +149,8 @@ class ReferralLedgerTopologyTest {
         PersonReferenceWriter writer = (bytes, person, basis) ->
                 (new String(bytes, StandardCharsets.UTF_8) + "|person=" + person).getBytes(StandardCharsets.UTF_8);
         driver = new TopologyTestDriver(ReferralStateTopology.build(
-                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback."),
+                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback.",
+                        "eligibility-decisions"),
                 parts(writer)), config, Instant.parse("2026-11-02T09:00:00Z"));
         for (String service : List.of("adil-93", "cllaj-lyon")) {
             services.put(service, driver.createOutputTopic("counselling." + service, new StringDeserializer(),
@@ -163,7 +165,10 @@ class ReferralLedgerTopologyTest {
     private ReferralStateTopology.Parts parts(PersonReferenceWriter writer) {
         return new ReferralStateTopology.Parts(clock, Duration.ofDays(730), Duration.ofHours(1), writer, PLAIN_AVRO,
                 TWO_SERVICES, tenThenThirtyDays, (topic, value) -> value.toString().getBytes(StandardCharsets.UTF_8),
-                () -> { }, plainLines);
+                () -> { }, plainLines, bytes -> new ReferralEvent(), EligibilityDecider.NONE,
+                (topic, key, original, headers, step, cause) -> {
+                    throw new AssertionError("nothing is dead-lettered here", cause);
+                });
     }
 
     /** A counselling record (a notice when {@code notice} is set) for a service, as the tests' distribution writes it. */
@@ -412,7 +417,8 @@ class ReferralLedgerTopologyTest {
     @Test
     void shouldBeDescribedInTheDocsAsKafkaStreamsDescribesIt() throws Exception {
         String described = ReferralStateTopology.build(new ReferralStateTopology.Topics("intake-submissions.v1",
-                "referrals.v1", "intake-decisions.v1", "referral-status-changes.v1", "feedback."),
+                "referrals.v1", "intake-decisions.v1", "referral-status-changes.v1", "feedback.",
+                "eligibility-decisions.v1"),
                 parts((bytes, person, basis) -> bytes)).describe().toString();
         String docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs/referral-state.md"));
         assertThat(docs).as("docs/referral-state.md holds the topology's description")

@@ -1,0 +1,23 @@
+package fr.referralhub.state;
+
+import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.ReferralEvent;
+
+/**
+ * Decides the eligibility of an accepted event (implemented by fr.referralhub.eligibility). Called once per event by
+ * the referral state, in the transaction that publishes it: the decision is written to eligibility-decisions.v1 and
+ * the routing to counselling services uses the same decision.
+ */
+public interface EligibilityDecider {
+
+    /** Decides nothing (tests of the ledger alone). */
+    EligibilityDecider NONE = (event, personReference) -> null;
+
+    /**
+     * @param personReference the key of the referral's records (a cancellation carries no person, its withdrawal is
+     *                        keyed like the referral's decisions)
+     * @return the decision, or the withdrawal of the referral's decisions for a cancellation; null for none
+     * @throws RuntimeException when the event cannot be decided (no rule set for its date...): it is dead-lettered
+     */
+    EligibilityDecision decide(ReferralEvent event, String personReference);
+}
