@@ -103,9 +103,8 @@ final class BenchmarkData {
     List<Input> canonicalInputs(String idPrefix, int count) {
         List<Input> inputs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String id = idPrefix + i;
-            Keyed made = canonical(partnerJson(id));
-            ReferralEvent event = ReferralEvent.newBuilder(made.event()).setEventId(id).build();
+            Keyed made = canonicalWithEventId(idPrefix + i);
+            ReferralEvent event = made.event();
             List<Header> headers = List.of(
                     header(RecordHeaders.PARTNER_ID, event.getSource().getPartnerId()),
                     header(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId()),
@@ -125,20 +124,25 @@ final class BenchmarkData {
     List<Input> submissionInputs(String idPrefix, int count) {
         List<Input> inputs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String id = idPrefix + i;
-            Keyed made = canonical(partnerJson(id));
-            ReferralEvent event = ReferralEvent.newBuilder(made.event()).setEventId(id).build();
+            Keyed made = canonicalWithEventId(idPrefix + i);
+            ReferralEvent event = made.event();
             List<Header> headers = List.of(
                     header("hub.submission", "PARTNER_EVENT"),
+                    header(RecordHeaders.EVENT_TYPE, event.getEventType().name()),
                     header(RecordHeaders.PARTNER_ID, event.getSource().getPartnerId()),
                     header(RecordHeaders.PARTNER_EVENT_ID, event.getSource().getPartnerEventId()),
                     header(RecordHeaders.EVENT_ID, event.getEventId()),
-                    header(RecordHeaders.EVENT_TYPE, event.getEventType().name()),
                     header(RecordHeaders.PERSON_REFERENCE_BASIS, event.getPerson().getPersonReferenceBasis().name()),
                     header("hub.person-reference", made.key()));
             inputs.add(new Input(event.getReferralId(), canonicalSerializer.serialize(referralsTopic, event), headers));
         }
         return inputs;
+    }
+
+    /** The canonical event of a partner event with this id, its event id set to it (its decision names it). */
+    private Keyed canonicalWithEventId(String id) {
+        Keyed made = canonical(partnerJson(id));
+        return new Keyed(made.key(), ReferralEvent.newBuilder(made.event()).setEventId(id).build());
     }
 
     /**
