@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param startupTimeout  how long the start waits for the state to be restored and running
  * @param forgetSweep     how often each store drops the referrals inactive for 730 days
  * @param advertisedHost  the host other instances reach this one on (interactive queries); empty: this machine's name
+ * @param streamThreads   stream threads of this instance: its partitions are shared among them, each with its own
+ *                        transactions, so one processes while another waits for its commit
  */
 @ConfigurationProperties("hub.referral-state")
 public record ReferralStateProperties(
@@ -29,5 +31,6 @@ public record ReferralStateProperties(
         @DefaultValue("0") int standbyReplicas,
         @DefaultValue("2m") Duration startupTimeout,
         @DefaultValue("1h") Duration forgetSweep,
-        @DefaultValue("") String advertisedHost) {
+        @DefaultValue("") String advertisedHost,
+        @DefaultValue("2") int streamThreads) {
 }
