@@ -110,6 +110,11 @@ public class ReferralExpiry implements ExpiryPolicy {
         checkedUpTo.put(partition, upTo);
     }
 
+    @Override
+    public void released(int partition) {
+        checkedUpTo.remove(partition);
+    }
+
     /** The hub's time up to which every partition this instance checked was looked at (EPOCH before any check). */
     public Instant oldestCheck() {
         return checkedUpTo.values().stream().min(Instant::compareTo).orElse(Instant.EPOCH);

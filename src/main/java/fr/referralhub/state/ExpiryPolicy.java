@@ -56,6 +56,10 @@ public interface ExpiryPolicy {
     default void checked(int partition, Instant upTo) {
     }
 
+    /** Told when the task of a partition leaves this instance: its checks are reported elsewhere from now on. */
+    default void released(int partition) {
+    }
+
     /** Told once per referral reminded: for metrics. */
     default void reminded(String partnerId) {
     }

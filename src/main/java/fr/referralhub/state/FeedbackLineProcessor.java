@@ -56,7 +56,14 @@ final class FeedbackLineProcessor implements Processor<String, byte[], Void, Voi
             // A referral the state does not know (forgotten after 730 days, or never recorded): no timeline to add to.
             return;
         }
-        LedgerEntry entry = LedgerEntry.fromJson(stored);
+        LedgerEntry entry;
+        try {
+            entry = LedgerEntry.fromJson(stored);
+        } catch (RuntimeException e) {
+            log.error("Referral timeline: the entry of referral {} cannot be read, a feedback line is left out: {}",
+                    feedback.key(), e.toString());
+            return;
+        }
         LedgerEntry longer = entry.withLine(line);
         if (longer != entry) {
             ledger.put(feedback.key(), longer.toJson());

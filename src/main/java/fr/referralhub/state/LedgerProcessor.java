@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +102,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
             }
             answer(replyTo, submission, decision);
         } catch (RuntimeException e) {
+            if (Outages.isTransient(e)) {
+                // Broker or registry briefly away: the whole transaction (publication included) is aborted and the
+                // submission decided again, rather than committed half done.
+                throw e;
+            }
             log.error("Referral ledger: submission of referral {} cannot be used: {}", referralId, e.toString());
             answer(replyTo, submission, new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
                     "the hub could not record this event: " + e.getMessage()));
@@ -196,11 +202,13 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
      */
     private LedgerEntry follow(String referralId, LedgerEntry entry, String personReference,
                                Map<String, String> published, byte[] publishedEvent, long timestamp) {
-        ReferralDistribution.Routed routed;
         try {
             ReferralEvent event = parts.eventReader().apply(publishedEvent);
             EligibilityDecision decision = decide(event, personReference, published, publishedEvent, timestamp);
-            routed = parts.distribution().route(event, decision, entry.routingOf(referralId), clock.instant());
+            ReferralDistribution.Routed routed = parts.distribution().route(event, decision,
+                    entry.routingOf(referralId), clock.instant());
+            routed.records().forEach(out -> send(out, timestamp));
+            return entry.withRouting(routed.routing());
         } catch (RuntimeException e) {
             if (Outages.isTransient(e)) {
                 throw e;
@@ -210,8 +218,6 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
             parts.unrouted().run();
             return entry;
         }
-        routed.records().forEach(out -> send(out, timestamp));
-        return entry.withRouting(routed.routing());
     }
 
     /**
@@ -336,7 +342,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
 
     /** Index keys sort by due time: epoch milliseconds on 13 digits (until the year 2286), then the referral id. */
     static String dueKey(Instant at, String referralId) {
-        return String.format("%013d|%s", Math.max(0, at.toEpochMilli()), referralId);
+        return String.format(Locale.ROOT, "%013d|%s", Math.max(0, at.toEpochMilli()), referralId);
     }
 
     /**
@@ -348,23 +354,36 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         Instant now = clock.instant();
         List<String> due = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> found = dueIndex.range(dueKey(Instant.EPOCH, ""),
-                String.format("%013d~", now.toEpochMilli()))) {
+                String.format(Locale.ROOT, "%013d~", now.toEpochMilli()))) {
             while (found.hasNext() && due.size() < MAX_DUE_PER_CHECK) {
                 due.add(found.next().key);
             }
         }
         for (String key : due) {
             String referralId = key.substring(14);
-            byte[] stored = ledger.get(referralId);
-            LedgerEntry entry = stored == null ? null : LedgerEntry.fromJson(stored);
-            Optional<Instant> dueAt = dueAt(referralId, entry);
-            if (dueAt.isEmpty() || !key.equals(dueKey(dueAt.get(), referralId))) {
-                // Left behind by a change the index missed (an entry forgotten after 730 days): drop it.
+            try {
+                byte[] stored = ledger.get(referralId);
+                LedgerEntry entry = stored == null ? null : LedgerEntry.fromJson(stored);
+                Optional<Instant> dueAt = dueAt(referralId, entry);
+                if (dueAt.isEmpty() || !key.equals(dueKey(dueAt.get(), referralId))) {
+                    // Left behind by a change the index missed (an entry forgotten after 730 days, delays changed
+                    // since): put it where it belongs now, or drop it.
+                    dueIndex.delete(key);
+                    dueAt.ifPresent(at -> dueIndex.put(dueKey(at, referralId), new byte[0]));
+                    continue;
+                }
+                save(referralId, entry, remindOrExpire(referralId, entry, now));
+            } catch (RuntimeException e) {
+                if (Outages.isTransient(e)) {
+                    // The check's transaction is aborted; the next check finds the same referrals due.
+                    throw e;
+                }
+                // One referral that cannot be reminded or expired (a defect) must not stop the others, nor come back
+                // at every check: it leaves the index, and the log says which.
+                log.error("Referral state: referral {} cannot be reminded or expired, it is left out of expiry: {}",
+                        referralId, e.toString());
                 dueIndex.delete(key);
-                dueAt.ifPresent(at -> dueIndex.put(dueKey(at, referralId), new byte[0]));
-                continue;
             }
-            save(referralId, entry, remindOrExpire(referralId, entry, now));
         }
         expiry.checked(context.taskId().partition(), now);
     }
@@ -401,6 +420,12 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         log.info("Referral {} reminded: no counselling service acted on it", referralId);
         expiry.reminded(entry.partnerId());
         return entry.withRouting(routing.reminded(now));
+    }
+
+    /** The task leaves this instance (rebalance, shutdown): its checks are no longer this instance's to report. */
+    @Override
+    public void close() {
+        expiry.released(context.taskId().partition());
     }
 
     private void send(OutboundRecord out, long timestamp) {
@@ -457,7 +482,14 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         try (KeyValueIterator<String, byte[]> all = ledger.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> next = all.next();
-                LedgerEntry entry = LedgerEntry.fromJson(next.value);
+                LedgerEntry entry;
+                try {
+                    entry = LedgerEntry.fromJson(next.value);
+                } catch (RuntimeException e) {
+                    log.error("Referral ledger: the entry of referral {} cannot be read, it is kept: {}", next.key,
+                            e.toString());
+                    continue;
+                }
                 if (entry.lastActivity() < before) {
                     ledger.delete(next.key);
                     dueAt(next.key, entry).ifPresent(at -> dueIndex.delete(dueKey(at, next.key)));

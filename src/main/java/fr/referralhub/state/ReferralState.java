@@ -294,10 +294,13 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         return streams != null;
     }
 
-    /** After the topics exist, before the routes start. */
+    /**
+     * After the topics exist and the subscriptions are read (SubscriptionStore, phase + 1): a submission waiting since
+     * the last stop is routed to the subscriptions in force, not to none. Before the routes start.
+     */
     @Override
     public int getPhase() {
-        return TopicProvisioner.PHASE + 1;
+        return TopicProvisioner.PHASE + 2;
     }
 
     void answersReadBy(java.util.function.BooleanSupplier reader) {

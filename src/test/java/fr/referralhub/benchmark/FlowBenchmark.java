@@ -72,7 +72,8 @@ import org.springframework.core.env.Environment;
  * {@code benchmark.httpRecords} (2000), {@code benchmark.httpClients} (8), {@code benchmark.rates} (2000,500: records/s
  * of the latency runs), {@code benchmark.latencyRecords} (auto: 5 s worth at each rate, at most records),
  * {@code benchmark.warmupPercent} (50), {@code benchmark.stageTimeoutSeconds} (300, per run),
- * {@code benchmark.timeoutSeconds} (1200, the whole benchmark). Progress goes to stderr, the table to stdout.
+ * {@code benchmark.timeoutSeconds} (1200, the whole benchmark), {@code benchmark.history} (100000: referrals added
+ * to the referral state's changelog before its restore is timed). Progress goes to stderr, the table to stdout.
  * Exit status: 0 when every stage finished, 2 when one did not (the message says which), 1 on any other error,
  * 3 when the whole benchmark timed out.
  */
@@ -213,6 +214,9 @@ public final class FlowBenchmark {
                 progress(httpLabel + ": " + httpRecords + " requests");
                 results.add(http.run(httpLabel, bodies(data, "BENCH-" + run + "-HTTP-", httpRecords)));
             }
+            int history = Integer.getInteger("benchmark.history", 100_000);
+            progress("referral state: " + history + " referrals of history, then a restore without its state directory");
+            StateRestore.measure(hub, bootstrap, history);
         } finally {
             if (hub != null) {
                 progress("stopping the hub");

@@ -32,6 +32,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -402,6 +403,23 @@ class ReferralLedgerTopologyTest {
         assertThat(entry.history()).extracting(TimelineEntry::partnerEventId).containsExactly("EVT-10", null, "EVT-10U");
         assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-unknown"))
                 .as("no entry made up for a feedback").isNull();
+    }
+
+    @Test
+    void shouldLeaveOutOfExpiryAReferralWhoseEntryCannotBeReadAndRemindTheOthers() {
+        KeyValueStore<String, byte[]> ledger = driver.getKeyValueStore(ReferralStateTopology.LEDGER_STORE);
+        KeyValueStore<String, byte[]> due = driver.getKeyValueStore(ReferralStateTopology.EXPIRY_STORE);
+        ledger.put("referral-corrupt", "not json".getBytes(StandardCharsets.UTF_8));
+        due.put(LedgerProcessor.dueKey(Instant.EPOCH, "referral-corrupt"), new byte[0]);
+        submit("referral-12", "CREATED", "EVT-12", HASH_A, "person-12", "instance-a", "q1");
+        noticesTo("adil-93");
+
+        now.set(now.get().plus(Duration.ofDays(10)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).containsExactly("REMINDER referral-12");
+        assertThat(due.get(LedgerProcessor.dueKey(Instant.EPOCH, "referral-corrupt"))).as("parked, not retried").isNull();
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).isEmpty();
     }
 
     /** What the services got since the last call: a notice as "KIND referral", a delivery as "DELIVERY referral". */

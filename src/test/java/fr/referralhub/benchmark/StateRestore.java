@@ -1,0 +1,105 @@
+package fr.referralhub.benchmark;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import fr.referralhub.state.ReferralState;
+import fr.referralhub.state.ReferralStateProperties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * How long an instance takes to get its referral state back when its state directory is gone (a new machine, a lost
+ * disk): the Streams application is stopped, a history of referrals is added to the ledger's changelog as the referral
+ * state writes it, the directory is deleted, and the application started again; the start returns once every store
+ * is restored and running. Printed with the heap used once it runs.
+ */
+final class StateRestore {
+
+    /** The ledger store's changelog, as Kafka Streams names it: {@code <application id>-<store>-changelog}. */
+    private static final String LEDGER_STORE = "referral-ledger";
+
+    private StateRestore() {
+    }
+
+    static void measure(ConfigurableApplicationContext hub, String bootstrap, int history) throws Exception {
+        ReferralState state = hub.getBean(ReferralState.class);
+        ReferralStateProperties properties = hub.getBean(ReferralStateProperties.class);
+        state.stop();
+        long written = System.nanoTime();
+        writeHistory(bootstrap, properties.applicationId() + "-" + LEDGER_STORE + "-changelog", history);
+        double writeSeconds = (System.nanoTime() - written) / 1e9;
+        deleteRecursively(Path.of(properties.stateDir()));
+
+        long started = System.nanoTime();
+        state.start();
+        double restoreSeconds = (System.nanoTime() - started) / 1e9;
+        System.gc();
+        long heapMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+        System.out.printf(Locale.ROOT, "referral state restored from its changelog after its state directory was deleted:"
+                + " %.1f s, with %d referrals of history added to what the run wrote (written in %.1f s); heap used"
+                + " once running: %d MB%n", restoreSeconds, history, writeSeconds, heapMb);
+    }
+
+    /**
+     * Ledger entries as the referral state keeps them (docs/referral-state.md): a referral created, routed to two
+     * subscriptions, with a decision, two deliveries and a status on its timeline. Keyed by referral id with the
+     * default partitioner, as Kafka Streams writes its changelog.
+     */
+    private static void writeHistory(String bootstrap, String changelog, int count) {
+        String now = Instant.now().toString();
+        long millis = Instant.now().toEpochMilli();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                String referralId = UUID.randomUUID().toString();
+                String entry = """
+                        {"partnerId":"france-travail-93","creationEventId":"HIST-%1$d","personReference":"P-%2$s",\
+                        "personReferenceBasis":"NIR","cancelled":false,"events":{"HIST-%1$d":{"type":"CREATED",\
+                        "contentHash":"fp1:%2$s"}},"lastActivity":%3$d,"statuses":{"adil-93":"ACCEPTED"},\
+                        "statusEvents":{"adil-93\\u0001s-%1$d":{"changeId":"%2$s","serviceId":"adil-93",\
+                        "statusEventId":"s-%1$d","previousStatus":"REQUESTED","status":"ACCEPTED","reasonCode":null}},\
+                        "routing":{"referralId":"%2$s","sentTo":{"adil-93-logement":"adil-93",\
+                        "action-logement-idf-visale":"action-logement-idf"},"held":false,"deliveredAt":\
+                        {"adil-93-logement":"%4$s","action-logement-idf-visale":"%4$s"},"remindedAt":null},\
+                        "history":[%5$s]}""".formatted(i, referralId, millis, now, lines(millis));
+                producer.send(new ProducerRecord<>(changelog, referralId, entry));
+            }
+            producer.flush();
+        }
+    }
+
+    private static String lines(long millis) {
+        String line = "{\"sourceId\":%d,\"atMillis\":%d,\"what\":\"%s\",\"partnerId\":%s,\"partnerEventId\":null,"
+                + "\"partnerMillis\":0,\"serviceId\":%s,\"status\":%s,\"reasonCode\":null,\"reasonText\":\"%s\"}";
+        return String.join(",",
+                line.formatted(1, millis, "CREATED", "\"france-travail-93\"", "null", "null", ""),
+                line.formatted(2, millis, "DECISION", "null", "null", "null",
+                        "Mobili-Jeune : éligible (âge, alternance, salaire sous le plafond). Visale : éligible."),
+                line.formatted(3, millis, "DELIVERED", "null", "\"adil-93\"", "null", "Orientation transmise."),
+                line.formatted(4, millis, "DELIVERED", "null", "\"action-logement-idf\"", "null", "Orientation transmise."),
+                line.formatted(5, millis, "STATUS_CHANGED", "null", "\"adil-93\"", "\"ACCEPTED\"", "Acceptée."));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
