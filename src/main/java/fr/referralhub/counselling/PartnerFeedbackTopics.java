@@ -1,0 +1,101 @@
+package fr.referralhub.counselling;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import fr.referralhub.partners.Partner;
+import fr.referralhub.partners.PartnerRegistry;
+import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.TopicProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the feedback topic of every registered partner at start-up, before the referral state starts: the state's
+ * stream threads then never wait on a broker's Admin call for a partner's first feedback, and its pattern source
+ * finds every partner's topic at once.
+ *
+ * <p>It also checks what the referral state relies on: each {@code feedback.<partnerId>} has as many partitions as
+ * {@code intake-submissions.v1} (both keyed by referral id, so the instance that owns a referral reads its feedback).
+ * A topic created otherwise (by hand, or before {@code hub.topics.partitions} changed) is logged as an error: the
+ * lines of its feedback would reach the wrong owners and be left out of the timelines.
+ */
+@Component
+class PartnerFeedbackTopics implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PartnerFeedbackTopics.class);
+
+    private final PartnerRegistry partners;
+    private final CounsellingTopics topics;
+    private final HubTopicProperties names;
+    private final String bootstrapServers;
+    private volatile boolean running;
+
+    PartnerFeedbackTopics(PartnerRegistry partners, CounsellingTopics topics, HubTopicProperties names,
+                          @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+        this.partners = partners;
+        this.topics = topics;
+        this.names = names;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    @Override
+    public void start() {
+        List<String> feedback = new ArrayList<>();
+        for (Partner partner : partners.all()) {
+            try {
+                feedback.add(topics.feedbackTopic(partner.id()));
+            } catch (RuntimeException e) {
+                // An id no topic can bear, or a registry lacking the subject: that partner's feedback topic is made
+                // (or refused) at its first feedback instead; the other partners are not held up.
+                log.error("The feedback topic of partner '{}' could not be prepared at start-up: {}", partner.id(),
+                        e.getMessage());
+            }
+        }
+        checkPartitions(feedback);
+        running = true;
+    }
+
+    private void checkPartitions(List<String> feedback) {
+        List<String> all = new ArrayList<>(feedback);
+        all.add(names.intakeSubmissions());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Map<String, TopicDescription> described = admin.describeTopics(all).allTopicNames().get(30, TimeUnit.SECONDS);
+            int expected = described.get(names.intakeSubmissions()).partitions().size();
+            feedback.stream().filter(topic -> described.get(topic).partitions().size() != expected)
+                    .forEach(topic -> log.error("Topic {} has {} partitions and {} has {}: feedback lines of its "
+                                    + "referrals reach instances that do not own them and are left out of their timelines; "
+                                    + "recreate it with {} partitions", topic, described.get(topic).partitions().size(),
+                            names.intakeSubmissions(), expected, expected));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.warn("The partitions of the feedback topics could not be checked: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the topics of the catalogue exist, before the referral state starts (phase + 2). */
+    @Override
+    public int getPhase() {
+        return TopicProvisioner.PHASE + 1;
+    }
+}
