@@ -3,15 +3,11 @@ package fr.referralhub.counselling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicProvisioner;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -67,20 +63,19 @@ class PartnerFeedbackTopics implements SmartLifecycle {
     private void checkPartitions(List<String> feedback) {
         List<String> all = new ArrayList<>(feedback);
         all.add(names.intakeSubmissions());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Map<String, TopicDescription> described = admin.describeTopics(all).allTopicNames().get(30, TimeUnit.SECONDS);
-            int expected = described.get(names.intakeSubmissions()).partitions().size();
-            feedback.stream().filter(topic -> described.get(topic).partitions().size() != expected)
-                    .forEach(topic -> log.error("Topic {} has {} partitions and {} has {}: feedback lines of its "
-                                    + "referrals reach instances that do not own them and are left out of their timelines; "
-                                    + "recreate it with {} partitions", topic, described.get(topic).partitions().size(),
-                            names.intakeSubmissions(), expected, expected));
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            log.warn("The partitions of the feedback topics could not be checked: {}", e.toString());
+        Map<String, Integer> partitions;
+        try {
+            partitions = TopicProvisioner.partitionCounts(bootstrapServers, all);
+        } catch (IllegalStateException e) {
+            log.warn("The partitions of the feedback topics could not be checked: {}", e.getMessage());
+            return;
         }
+        int expected = partitions.get(names.intakeSubmissions());
+        feedback.stream().filter(topic -> partitions.get(topic) != expected)
+                .forEach(topic -> log.error("Topic {} has {} partitions and {} has {}: feedback lines of its referrals "
+                                + "reach instances that do not own them and are left out of their timelines; recreate it "
+                                + "with {} partitions", topic, partitions.get(topic), names.intakeSubmissions(), expected,
+                        expected));
     }
 
     @Override

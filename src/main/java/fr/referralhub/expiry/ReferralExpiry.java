@@ -55,7 +55,11 @@ public class ReferralExpiry implements ExpiryPolicy {
     private final CounsellingNotices notices;
     private final CounsellingTopics topics;
     private final MeterRegistry meters;
-    /** Partition to the hub's time its last check looked up to, on this instance. */
+    /**
+     * Partition to the hub's time its last check looked up to, for the partitions this instance owns now (a task that
+     * leaves is {@link #released}): bounded by the partition count, not by history, and not state to restore (a new
+     * owner reports its own checks).
+     */
     private final Map<Integer, Instant> checkedUpTo = new ConcurrentHashMap<>();
 
     public ReferralExpiry(ExpiryProperties properties, CounsellingNotices notices, CounsellingTopics topics,

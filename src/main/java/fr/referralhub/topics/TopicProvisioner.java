@@ -1,5 +1,6 @@
 package fr.referralhub.topics;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,6 +88,25 @@ public class TopicProvisioner implements SmartLifecycle {
             log.info("Created {}: {}", what, missing.stream().map(NewTopic::name).toList());
         } catch (Exception e) {
             throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create " + what, e);
+        }
+    }
+
+    /**
+     * The number of partitions of each of these topics, as the broker has them (all must exist). For checks of what
+     * a reader relies on, such as two topics keyed alike being co-partitioned.
+     */
+    public static Map<String, Integer> partitionCounts(String bootstrapServers, Collection<String> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .forEach((topic, description) -> counts.put(topic, description.partitions().size()));
+            return counts;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the partitions of " + topics, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the partitions of " + topics + " from " + bootstrapServers, e);
         }
     }
 
