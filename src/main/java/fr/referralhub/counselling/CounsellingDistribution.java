@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import fr.referralhub.avro.CounsellingReferral;
+import fr.referralhub.avro.DecisionKind;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
@@ -33,6 +34,8 @@ import org.springframework.stereotype.Component;
  * entry and the records below are written with it, once.
  *
  * <ul>
+ * <li>Every eligibility decision of the event (not a withdrawal) goes to the referrer, DECISION on
+ * {@code feedback.<partnerId>} ({@link DecisionFeedback}).</li>
  * <li>A creation or update whose person was informed goes, minimised to each subscription's profile, to every
  * subscription it matches and to every subscription it was sent to before (an update that no longer matches still
  * reaches the services that have the referral), on {@code counselling.<serviceId>}. The first delivery to a KAFKA
@@ -76,6 +79,13 @@ public class CounsellingDistribution implements ReferralDistribution {
     public Routed route(ReferralEvent event, EligibilityDecision decision, ReferralRouting before, Instant now) {
         List<OutboundRecord> produced = new ArrayList<>();
         ReferralRouting after = distribute(event, decision, before, now, produced);
+        if (decision != null && decision.getKind() == DecisionKind.DECISION) {
+            // The referrer learns each decision, held or not (it is the referrer's own information), after what
+            // became of the referral (held, delivered); a withdrawal follows its own cancellation and is not echoed.
+            String partnerId = event.getSource().getPartnerId();
+            produced.add(DecisionFeedback.of(topics.feedbackTopic(partnerId), decision, partnerId,
+                    event.getSource().getPartnerEventId(), now));
+        }
         return new Routed(after, produced);
     }
 

@@ -23,6 +23,7 @@ final class FeedbackLineProcessor implements Processor<String, byte[], Void, Voi
     private final TimelineReader reader;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> ledger;
+    private KeyValueStore<String, byte[]> timeline;
 
     FeedbackLineProcessor(TimelineReader reader) {
         this.reader = reader;
@@ -32,6 +33,7 @@ final class FeedbackLineProcessor implements Processor<String, byte[], Void, Voi
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.ledger = context.getStateStore(ReferralStateTopology.LEDGER_STORE);
+        this.timeline = context.getStateStore(ReferralStateTopology.TIMELINE_STORE);
     }
 
     @Override
@@ -51,22 +53,10 @@ final class FeedbackLineProcessor implements Processor<String, byte[], Void, Voi
                     feedback.key(), topic, e.toString());
             return;
         }
-        byte[] stored = ledger.get(feedback.key());
-        if (stored == null) {
+        if (ledger.get(feedback.key()) == null) {
             // A referral the state does not know (forgotten after 730 days, or never recorded): no timeline to add to.
             return;
         }
-        LedgerEntry entry;
-        try {
-            entry = LedgerEntry.fromJson(stored);
-        } catch (RuntimeException e) {
-            log.error("Referral timeline: the entry of referral {} cannot be read, a feedback line is left out: {}",
-                    feedback.key(), e.toString());
-            return;
-        }
-        LedgerEntry longer = entry.withLine(line);
-        if (longer != entry) {
-            ledger.put(feedback.key(), longer.toJson());
-        }
+        TimelineStore.add(timeline, feedback.key(), line);
     }
 }

@@ -2,12 +2,12 @@ package fr.referralhub.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,7 +16,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /**
  * What the referral ledger keeps of one referral, under its referral id: who created it, the person it is about (by
  * pseudonym), whether it was cancelled, and each partner event published for it. A referral has a handful of events,
- * so they live in its entry rather than in a second store.
+ * so they live in its entry rather than in a second store. Its timeline lines, which grow with every feedback, do not:
+ * they are in the {@link TimelineStore}, so that adding one does not rewrite the entry.
  *
  * <p>Stored as JSON: the changelog topic stays readable by an operator, and fields added later are ignored by older
  * instances during a rolling upgrade.
@@ -30,19 +31,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * @param statusEvents    {@link #statusEventKey} to the change a service's status event made: a re-sent report gets
  *                        the same answer
  * @param routing         where the referral went (counselling subscriptions), whether it is held, its reminder
- * @param history         the referral's timeline, oldest first: its events, and the feedback its referrer got
+ * @param history         timeline lines an earlier version of the hub kept here; lines are now added to the
+ *                        {@link TimelineStore} only, and reads show both
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record LedgerEntry(String partnerId, String creationEventId, String personReference, String personReferenceBasis,
                    boolean cancelled, Map<String, PublishedEvent> events, long lastActivity,
                    Map<String, String> statuses, Map<String, StatusChangeSummary> statusEvents,
-                   ReferralRouting routing, List<TimelineEntry> history) {
-
-    /**
-     * Lines kept per referral at most: a referral has a dozen (events, decisions, deliveries, statuses); a flood of
-     * feedback on one referral must not grow its entry without bound.
-     */
-    static final int MAX_HISTORY = 500;
+                   ReferralRouting routing,
+                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TimelineEntry> history) {
 
     LedgerEntry {
         statuses = statuses == null ? Map.of() : statuses;
@@ -85,30 +82,6 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
     LedgerEntry withRouting(ReferralRouting changed) {
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
                 lastActivity, statuses, statusEvents, changed, history);
-    }
-
-    /**
-     * With one more line of history, in time order (stable: lines of the same millisecond stay in arrival order). A
-     * record read again (the same id and kind) adds no second line; past {@link #MAX_HISTORY} lines, none is added.
-     */
-    LedgerEntry withLine(TimelineEntry line) {
-        int at = history.size();
-        for (int i = history.size() - 1; i >= 0; i--) {
-            TimelineEntry earlier = history.get(i);
-            if (earlier.sourceId() == line.sourceId() && earlier.what().equals(line.what())) {
-                return this;
-            }
-            if (earlier.atMillis() > line.atMillis()) {
-                at = i;
-            }
-        }
-        if (history.size() >= MAX_HISTORY) {
-            return this;
-        }
-        List<TimelineEntry> more = new ArrayList<>(history);
-        more.add(at, line);
-        return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
-                lastActivity, statuses, statusEvents, routing, more);
     }
 
     /** The referral's status at a service: REQUESTED until the service reports anything. */

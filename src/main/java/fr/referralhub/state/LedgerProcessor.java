@@ -64,6 +64,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     private KeyValueStore<String, byte[]> ledger;
     /** Due time and referral id ({@link #dueKey}) of every referral that will be reminded or expire. */
     private KeyValueStore<String, byte[]> dueIndex;
+    private KeyValueStore<String, byte[]> timeline;
 
     LedgerProcessor(ReferralStateTopology.Topics topics, ReferralStateTopology.Parts parts) {
         this.topics = topics;
@@ -77,6 +78,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         this.context = context;
         this.ledger = context.getStateStore(ReferralStateTopology.LEDGER_STORE);
         this.dueIndex = context.getStateStore(ReferralStateTopology.EXPIRY_STORE);
+        this.timeline = context.getStateStore(ReferralStateTopology.TIMELINE_STORE);
         context.schedule(parts.forgetSweep(), PunctuationType.WALL_CLOCK_TIME, ignored -> forgetInactive());
         if (expiry.delays().enabled()) {
             context.schedule(expiry.delays().checkEvery(), PunctuationType.WALL_CLOCK_TIME, ignored -> remindAndExpire());
@@ -152,8 +154,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                         "a creation needs the header " + SubmissionHeaders.PERSON_REFERENCE);
             }
             Map<String, String> published = publish(submission, person, basis, submission.value());
-            LedgerEntry created = withEventLine(referralId,
-                    LedgerEntry.created(partnerId, partnerEventId, person, basis, contentHash, now), submission.value());
+            addEventLine(referralId, submission.value());
+            LedgerEntry created = LedgerEntry.created(partnerId, partnerEventId, person, basis, contentHash, now);
             save(referralId, entry, follow(referralId, created, person, published, submission.value(),
                     submission.timestamp()));
             return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
@@ -170,23 +172,23 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         byte[] value = parts.personReferences().write(submission.value(), entry.personReference(), entry.personReferenceBasis());
         Map<String, String> published = publish(submission, entry.personReference(), entry.personReferenceBasis(),
                 value);
-        LedgerEntry updated = withEventLine(referralId, entry.with(partnerEventId, type, contentHash, now), value);
+        addEventLine(referralId, value);
+        LedgerEntry updated = entry.with(partnerEventId, type, contentHash, now);
         save(referralId, entry, follow(referralId, updated, entry.personReference(), published, value,
                 submission.timestamp()));
         return new LedgerDecision(correlationId, referralId, Outcome.ACCEPTED, null);
     }
 
     /** The event's line in the referral's timeline; an event the timeline cannot read is logged and left out of it. */
-    private LedgerEntry withEventLine(String referralId, LedgerEntry entry, byte[] publishedEvent) {
+    private void addEventLine(String referralId, byte[] publishedEvent) {
         try {
-            return entry.withLine(parts.timeline().event(publishedEvent));
+            TimelineStore.add(timeline, referralId, parts.timeline().event(publishedEvent));
         } catch (RuntimeException e) {
             if (Outages.isTransient(e)) {
                 throw e;
             }
             log.error("Referral state: an event of referral {} is left out of its timeline: {}", referralId,
                     e.toString());
-            return entry;
         }
     }
 
@@ -415,7 +417,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
             }
             return expired;
         }
-        expiry.reminder(routing, ReferralSummary.of(referralId, entry), services, now)
+        expiry.reminder(routing, ReferralSummary.of(referralId, entry, List.of()), services, now)
                 .forEach(out -> send(out, timestamp));
         log.info("Referral {} reminded: no counselling service acted on it", referralId);
         expiry.reminded(entry.partnerId());
@@ -492,6 +494,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                 }
                 if (entry.lastActivity() < before) {
                     ledger.delete(next.key);
+                    TimelineStore.forget(timeline, next.key);
                     dueAt(next.key, entry).ifPresent(at -> dueIndex.delete(dueKey(at, next.key)));
                     forgotten++;
                 }

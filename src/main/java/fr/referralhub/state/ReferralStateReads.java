@@ -113,7 +113,17 @@ public class ReferralStateReads {
             query = query.withPartition(partition);
         }
         byte[] stored = streams.store(query).get(referralId);
-        return stored == null ? Optional.empty() : Optional.of(ReferralSummary.of(referralId, LedgerEntry.fromJson(stored)));
+        if (stored == null) {
+            return Optional.empty();
+        }
+        LedgerEntry entry = LedgerEntry.fromJson(stored);
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> lines = StoreQueryParameters.fromNameAndType(
+                ReferralStateTopology.TIMELINE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore());
+        if (partition != null) {
+            lines = lines.withPartition(partition);
+        }
+        return Optional.of(ReferralSummary.of(referralId, entry,
+                TimelineStore.lines(streams.store(lines), referralId, entry.history())));
     }
 
     /** This instance's own partition of a key, or null when it does not own it as the active task. */

@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   intake-submissions.v1 (key: referral id)
- *        -> referral-ledger processor [stores referral-ledger, referral-expiry-due]
+ *        -> referral-ledger processor [stores referral-ledger, referral-expiry-due, referral-timeline]
  *             -> referrals.v1               (key: person reference) new partner events, once each
  *             -> referral-status-changes.v1 (key: referral id)      status changes in force, once each
  *             -> intake-decisions.v1        (key: asking instance)  the answer to every submission
@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                            counselling.&lt;service&gt;, the webhook outbox, feedback.&lt;partner&gt;,
  *                                            dead-letters.v1) decisions, routings, reminders, notices
  *   feedback.&lt;partner&gt; (key: referral id, pattern)
- *        -> referral-timeline processor [store referral-ledger]: each feedback becomes a line of its referral's timeline
+ *        -> referral-timeline processor [stores referral-ledger (read), referral-timeline]: each feedback becomes a
+ *           line of its referral's timeline
  * </pre>
  * Both sources are keyed by referral id and have the same number of partitions (hub.topics.partitions), so the task
  * of a partition owns the ledger entries of both.
@@ -38,6 +39,7 @@ final class ReferralStateTopology {
 
     static final String LEDGER_STORE = "referral-ledger";
     static final String EXPIRY_STORE = "referral-expiry-due";
+    static final String TIMELINE_STORE = "referral-timeline";
     static final String SUBMISSIONS_SOURCE = "intake-submissions";
     static final String LEDGER_PROCESSOR = "referral-ledger-processor";
     static final String REFERRALS_SINK = "referrals";
@@ -83,6 +85,8 @@ final class ReferralStateTopology {
                 Serdes.String(), Serdes.ByteArray()), LEDGER_PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
                 Serdes.String(), Serdes.ByteArray()), LEDGER_PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMELINE_STORE),
+                Serdes.String(), Serdes.ByteArray()), LEDGER_PROCESSOR);
         topology.addSink(REFERRALS_SINK, topics.referrals(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
         topology.addSink(DECISIONS_SINK, topics.decisions(), Serdes.String().serializer(),
@@ -96,7 +100,7 @@ final class ReferralStateTopology {
                 // Topic names hold letters, digits, '.', '_' and '-': only the dot means something in a pattern.
                 Pattern.compile(topics.feedbackPrefix().replace(".", "\\.") + ".+"));
         topology.addProcessor(TIMELINE_PROCESSOR, () -> new FeedbackLineProcessor(parts.timeline()), FEEDBACK_SOURCE);
-        topology.connectProcessorAndStateStores(TIMELINE_PROCESSOR, LEDGER_STORE);
+        topology.connectProcessorAndStateStores(TIMELINE_PROCESSOR, LEDGER_STORE, TIMELINE_STORE);
         return topology;
     }
 

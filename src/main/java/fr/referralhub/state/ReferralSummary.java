@@ -32,8 +32,8 @@ public record ReferralSummary(String referralId, String partnerId, String creati
         return ReferralStatus.valueOf(statuses.getOrDefault(serviceId, ReferralStatus.REQUESTED.name()));
     }
 
-    static ReferralSummary of(String referralId, LedgerEntry entry) {
+    static ReferralSummary of(String referralId, LedgerEntry entry, List<TimelineEntry> history) {
         return new ReferralSummary(referralId, entry.partnerId(), entry.creationEventId(), entry.cancelled(),
-                entry.statuses(), List.copyOf(entry.routingOf(referralId).services()), entry.history());
+                entry.statuses(), List.copyOf(entry.routingOf(referralId).services()), history);
     }
 }

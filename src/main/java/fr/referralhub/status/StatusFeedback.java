@@ -6,10 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
-import fr.referralhub.avro.DecisionKind;
-import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.avro.ReferralStatus;
@@ -30,11 +27,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Route steps of {@code routes/status-feedback.camel.yaml} and {@code routes/decision-feedback.camel.yaml}: the referrer
- * learns every accepted status change (STATUS_CHANGED: the service, the status, the reason code and its French text;
- * EXPIRED when the hub expired the referral at a service because nobody acted in time)
- * and every eligibility decision on its referrals (DECISION), on its topic {@code feedback.<partnerId>}, keyed by
- * referral id. A feedback's id derives from what it answers, so a batch consumed again sends the same ids (referrers
+ * Route steps of {@code routes/status-feedback.camel.yaml}: the referrer learns every accepted status change
+ * (STATUS_CHANGED: the service, the status, the reason code and its French text; EXPIRED when the hub expired the
+ * referral at a service because nobody acted in time) on its topic {@code feedback.<partnerId>}, keyed by referral id
+ * (its DECISION feedback is routed by the referral state, counselling.DecisionFeedback). A feedback's id derives from what it answers, so a batch consumed again sends the same ids (referrers
  * de-duplicate on feedbackId).
  */
 @Component("statusFeedback")
@@ -84,37 +80,6 @@ public class StatusFeedback {
                         .setOccurredAt(change.getRecordedAt())
                         .build();
                 outputs.add(output(batch, change.getReferrerPartnerId(), change.getReferrerPartnerEventId(), feedback));
-            } catch (RuntimeException e) {
-                deadLetterOrRethrow(record, batch, e);
-            }
-        }
-        return outputs;
-    }
-
-    /** @return one DECISION feedback per eligibility decision (withdrawals are the referrer's own doing: none) */
-    public List<Exchange> decisionsBatch(List<Exchange> records, Exchange batch) {
-        List<Exchange> outputs = new ArrayList<>();
-        for (Exchange record : records) {
-            try {
-                EligibilityDecision decision = decode(record, EligibilityDecision.class);
-                // The decision keeps the tracing headers of the referral event it decides (the referral state copies them).
-                String partnerId = header(record, RecordHeaders.PARTNER_ID);
-                String partnerEventId = header(record, RecordHeaders.PARTNER_EVENT_ID);
-                if (decision.getKind() == DecisionKind.WITHDRAWAL || partnerId == null) {
-                    continue;
-                }
-                ReferralFeedback feedback = ReferralFeedback.newBuilder()
-                        .setFeedbackId(feedbackId(decision.getDecisionId(), FeedbackKind.DECISION))
-                        .setReferralId(decision.getReferralId())
-                        .setPartnerEventId(partnerEventId == null ? "" : partnerEventId)
-                        .setEventId(decision.getReferralEventId())
-                        .setKind(FeedbackKind.DECISION)
-                        .setReasonText(decision.getProgrammes().stream()
-                                .map(p -> p.getProgramme() + " : " + p.getOutcome() + ". " + p.getSummary())
-                                .collect(Collectors.joining("\n")))
-                        .setOccurredAt(clock.instant())
-                        .build();
-                outputs.add(output(batch, partnerId, partnerEventId, feedback));
             } catch (RuntimeException e) {
                 deadLetterOrRethrow(record, batch, e);
             }

@@ -25,7 +25,6 @@ import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import fr.referralhub.schemaregistry.SubjectNaming;
-import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -56,8 +55,8 @@ import org.springframework.core.env.Environment;
  *   <li><b>hub referral state</b>: canonical ReferralEvents submitted as the intake submits them (same fields, key
  *       and headers) to {@code intake-submissions.v1}, measured until each has its decision on
  *       {@code eligibility-decisions.v1}: the referral state records it, publishes it on referrals.v1, decides it
- *       and routes it to the counselling services, in one Kafka transaction (exactly once), which the baseline does
- *       not. Measured beside the routes that read what it writes, then without them.</li>
+ *       and routes it to the counselling services and the referrer, in one Kafka transaction (exactly once), which the
+ *       baseline does not, with every route of the hub on.</li>
  *   <li><b>hub http intake</b>: partners POSTing unique events to {@code /api/v1/referrals} from a few threads at once
  *       (closed loop); each answer waits for the broker's acknowledgement. Printed as its own figures.</li>
  * </ol>
@@ -88,17 +87,11 @@ public final class FlowBenchmark {
     private static final String DECIDE_BASELINE = "baseline decide";
     /**
      * The referral state (Kafka Streams, exactly once): each submission recorded, published on referrals.v1, decided
-     * once on eligibility-decisions.v1 and routed to the counselling services, in one transaction.
+     * once on eligibility-decisions.v1 and routed to the counselling services and the referrer (DECISION, DELIVERED
+     * feedback), in one transaction, with every route of the hub on. No route reads what it writes in this flow any
+     * more (the decision feedback route did until session 6), so there is no "alone" figure to give beside it.
      */
-    private static final String HUB_ROUTE = "hub referral state";
-    /** The same while every route reading what it writes works beside it. */
-    private static final String HUB_ALL = "hub referral state, all routes on";
-    /**
-     * The routes that read every decision and referral event the referral state writes (decision feedback writes one
-     * feedback per decision, which the referral state then adds to the referral's timeline). On 2 cores they take CPU
-     * from the referral state, so it is measured once beside them (the hub's capacity here) and once alone.
-     */
-    private static final List<String> NEIGHBOUR_ROUTES = List.of("decision-feedback");
+    private static final String HUB_ROUTE = "hub referral state, all routes on";
     private static final String MAX_RATE = " (max rate)";
 
     private final int records = Integer.getInteger("benchmark.records", 20_000);
@@ -188,7 +181,6 @@ public final class FlowBenchmark {
                 List<Subject> subjects = List.of(
                         new Subject(JSON_BASELINE, json, data::partnerJsonInputs),
                         new Subject(DECIDE_BASELINE, decide, data::canonicalInputs),
-                        new Subject(HUB_ALL, route, data::submissionInputs),
                         new Subject(HUB_ROUTE, route, data::submissionInputs));
                 String httpLabel = "hub http intake (" + httpClients + " clients)";
 
@@ -204,9 +196,6 @@ public final class FlowBenchmark {
                 http.run(httpLabel + " warm-up", bodies(data, "BENCH-" + run + "-HTTPW-", warmup(httpRecords)));
 
                 for (Subject subject : subjects) {
-                    if (subject.name().equals(HUB_ROUTE)) {
-                        stopNeighbourRoutes(hub.getBean(CamelContext.class));
-                    }
                     measure(subject);
                 }
                 progress(jsonBaseline.describe());
@@ -217,6 +206,11 @@ public final class FlowBenchmark {
             int history = Integer.getInteger("benchmark.history", 100_000);
             progress("referral state: " + history + " referrals of history, then a restore without its state directory");
             StateRestore.measure(hub, bootstrap, history);
+            progress("a new hub instance (own JVM) on that history: ready time, then its heap under load, then a restart");
+            ReadyWithHistory.measure(hub, bootstrap, registryUrl, history,
+                    port -> new HttpLoad(URI.create("http://127.0.0.1:" + port + "/api/v1/referrals"), httpClients,
+                            stageTimeout),
+                    bodies(data, "BENCH-" + run + "-NEW-", httpRecords));
         } finally {
             if (hub != null) {
                 progress("stopping the hub");
@@ -237,19 +231,9 @@ public final class FlowBenchmark {
         }
         System.out.printf(Locale.ROOT, "hub referral state / json->avro baseline = %.2f (for reference only)%n",
                 hubMax.perSecond() / jsonMax.perSecond());
-        System.out.printf(Locale.ROOT, "hub referral state, all routes on / baseline = %.2f (full speed; %s share the"
-                + " cores with it: the hub's capacity on this machine, not the route's overhead)%n",
-                result(HUB_ALL + MAX_RATE).perSecond() / decideMax.perSecond(), NEIGHBOUR_ROUTES);
         double ratio = hubMax.perSecond() / decideMax.perSecond();
         System.out.printf(Locale.ROOT, "hub referral state / baseline = %.2f (full-speed throughput, %s vs %s;"
                 + " target 0.80 %s)%n", ratio, HUB_ROUTE, DECIDE_BASELINE, ratio >= 0.8 ? "met" : "NOT met");
-    }
-
-    private static void stopNeighbourRoutes(CamelContext camel) throws Exception {
-        for (String routeId : NEIGHBOUR_ROUTES) {
-            progress("stopping route " + routeId + " (the referral state is measured alone next; the HTTP intake too)");
-            camel.getRouteController().stopRoute(routeId);
-        }
     }
 
     /** A Kafka-to-Kafka stage under test: what drives it and what it is fed (inputs for an id prefix and a count). */

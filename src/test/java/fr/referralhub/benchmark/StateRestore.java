@@ -21,14 +21,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * How long an instance takes to get its referral state back when its state directory is gone (a new machine, a lost
- * disk): the Streams application is stopped, a history of referrals is added to the ledger's changelog as the referral
- * state writes it, the directory is deleted, and the application started again; the start returns once every store
+ * disk): the Streams application is stopped, a history of referrals is added to the ledger's and the timeline's changelogs as
+ * the referral state writes them, the directory is deleted, and the application started again; the start returns once every store
  * is restored and running. Printed with the heap used once it runs.
  */
 final class StateRestore {
 
-    /** The ledger store's changelog, as Kafka Streams names it: {@code <application id>-<store>-changelog}. */
+    /** The stores' changelogs are named by Kafka Streams: {@code <application id>-<store>-changelog}. */
     private static final String LEDGER_STORE = "referral-ledger";
+    private static final String TIMELINE_STORE = "referral-timeline";
 
     private StateRestore() {
     }
@@ -38,7 +39,8 @@ final class StateRestore {
         ReferralStateProperties properties = hub.getBean(ReferralStateProperties.class);
         state.stop();
         long written = System.nanoTime();
-        writeHistory(bootstrap, properties.applicationId() + "-" + LEDGER_STORE + "-changelog", history);
+        writeHistory(bootstrap, properties.applicationId() + "-" + LEDGER_STORE + "-changelog",
+                properties.applicationId() + "-" + TIMELINE_STORE + "-changelog", history);
         double writeSeconds = (System.nanoTime() - written) / 1e9;
         deleteRecursively(Path.of(properties.stateDir()));
 
@@ -53,11 +55,11 @@ final class StateRestore {
     }
 
     /**
-     * Ledger entries as the referral state keeps them (docs/referral-state.md): a referral created, routed to two
-     * subscriptions, with a decision, two deliveries and a status on its timeline. Keyed by referral id with the
-     * default partitioner, as Kafka Streams writes its changelog.
+     * Ledger entries and timeline lines as the referral state keeps them (docs/referral-state.md): a referral created,
+     * routed to two subscriptions, with a decision, two deliveries and a status on its timeline. Keyed by referral id
+     * with the default partitioner, as Kafka Streams writes its changelogs.
      */
-    private static void writeHistory(String bootstrap, String changelog, int count) {
+    private static void writeHistory(String bootstrap, String ledgerChangelog, String timelineChangelog, int count) {
         String now = Instant.now().toString();
         long millis = Instant.now().toEpochMilli();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -74,24 +76,31 @@ final class StateRestore {
                         "statusEventId":"s-%1$d","previousStatus":"REQUESTED","status":"ACCEPTED","reasonCode":null}},\
                         "routing":{"referralId":"%2$s","sentTo":{"adil-93-logement":"adil-93",\
                         "action-logement-idf-visale":"action-logement-idf"},"held":false,"deliveredAt":\
-                        {"adil-93-logement":"%4$s","action-logement-idf-visale":"%4$s"},"remindedAt":null},\
-                        "history":[%5$s]}""".formatted(i, referralId, millis, now, lines(millis));
-                producer.send(new ProducerRecord<>(changelog, referralId, entry));
+                        {"adil-93-logement":"%4$s","action-logement-idf-visale":"%4$s"},"remindedAt":null}}\
+                        """.formatted(i, referralId, millis, now);
+                producer.send(new ProducerRecord<>(ledgerChangelog, referralId, entry));
+                lines(millis).forEach((key, line) ->
+                        producer.send(new ProducerRecord<>(timelineChangelog, referralId + key, line)));
             }
             producer.flush();
         }
     }
 
-    private static String lines(long millis) {
+    /** Key suffix (NUL, record hash, NUL, kind) to line, as TimelineStore keeps them. */
+    private static Map<String, String> lines(long millis) {
         String line = "{\"sourceId\":%d,\"atMillis\":%d,\"what\":\"%s\",\"partnerId\":%s,\"partnerEventId\":null,"
                 + "\"partnerMillis\":0,\"serviceId\":%s,\"status\":%s,\"reasonCode\":null,\"reasonText\":\"%s\"}";
-        return String.join(",",
-                line.formatted(1, millis, "CREATED", "\"france-travail-93\"", "null", "null", ""),
-                line.formatted(2, millis, "DECISION", "null", "null", "null",
-                        "Mobili-Jeune : éligible (âge, alternance, salaire sous le plafond). Visale : éligible."),
-                line.formatted(3, millis, "DELIVERED", "null", "\"adil-93\"", "null", "Orientation transmise."),
-                line.formatted(4, millis, "DELIVERED", "null", "\"action-logement-idf\"", "null", "Orientation transmise."),
-                line.formatted(5, millis, "STATUS_CHANGED", "null", "\"adil-93\"", "\"ACCEPTED\"", "Acceptée."));
+        Map<String, String> lines = new java.util.LinkedHashMap<>();
+        lines.put("\u00001\u0000CREATED", line.formatted(1, millis, "CREATED", "\"france-travail-93\"", "null", "null", ""));
+        lines.put("\u00002\u0000DECISION", line.formatted(2, millis, "DECISION", "null", "null", "null",
+                "Mobili-Jeune : éligible (âge, alternance, salaire sous le plafond). Visale : éligible."));
+        lines.put("\u00003\u0000DELIVERED", line.formatted(3, millis, "DELIVERED", "null", "\"adil-93\"", "null",
+                "Orientation transmise."));
+        lines.put("\u00004\u0000DELIVERED", line.formatted(4, millis, "DELIVERED", "null", "\"action-logement-idf\"",
+                "null", "Orientation transmise."));
+        lines.put("\u00005\u0000STATUS_CHANGED", line.formatted(5, millis, "STATUS_CHANGED", "null", "\"adil-93\"",
+                "\"ACCEPTED\"", "Acceptée."));
+        return lines;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

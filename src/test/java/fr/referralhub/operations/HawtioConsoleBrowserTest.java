@@ -44,7 +44,7 @@ class HawtioConsoleBrowserTest {
      * the {@code direct:} route it calls (camel.rest.inline-routes defaults to true), so employment-agency-intake
      * consumes from rest://post:/api/v1:/referrals itself (checked below).
      */
-    private static final List<String> HUB_ROUTES = List.of(INTAKE_ROUTE, "decision-feedback", "dead-letter-writer");
+    private static final List<String> HUB_ROUTES = List.of(INTAKE_ROUTE, "status-feedback", "dead-letter-writer");
     private static final String REST_ENDPOINT = "rest://post:/api/v1:/referrals";
 
     private static final HttpClient HTTP = HttpClient.newBuilder()

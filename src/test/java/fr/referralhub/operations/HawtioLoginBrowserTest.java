@@ -46,7 +46,7 @@ class HawtioLoginBrowserTest {
         assumeTrue(ci || Files.isExecutable(CHROMIUM), CHROMIUM + " is missing (apt-get install chromium): skipped");
         assertThat(CHROMIUM).as("CI installs chromium (.ci/run)").isExecutable();
         List<String> routeIds = routeIdsOfRoutesFolder();
-        assertThat(routeIds).contains("employment-agency-intake", "decision-feedback", "dead-letter-writer",
+        assertThat(routeIds).contains("employment-agency-intake", "status-feedback", "dead-letter-writer",
                 "social-landlord-intake", "training-body-file-intake");
 
         try (HubProcess hub = securedHub()) {

@@ -3,9 +3,14 @@ package fr.referralhub.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.partners.PartnerActivity;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.PartnerApi;
@@ -22,13 +27,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @HubTest
 class OperationsMetricsTest {
 
-    /** The decision feedback route's group: it reads the eligibility decisions, written in the ledger's transactions. */
-    private static final String FEEDBACK_GROUP = "referral-hub-decision-feedback";
+    /** The status feedback route's group: it reads the status changes, written in the referral state's transactions. */
+    private static final String FEEDBACK_GROUP = "referral-hub-status-feedback";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort
     int port;
-    @Value("${hub.topics.eligibility-decisions}")
-    String decisionsTopic;
+    @Value("${hub.topics.referral-status-changes}")
+    String statusChangesTopic;
     @Autowired
     MeterRegistry meters;
     @Autowired
@@ -49,29 +55,29 @@ class OperationsMetricsTest {
     }
 
     @Test
-    void lag_grows_while_the_decision_feedback_route_is_stopped_and_drains_when_it_starts_again() throws Exception {
-        // The route has read a decision and committed: the lag of its group is known (a group that never committed
-        // names no topic).
-        assertThat(PartnerApi.post(port, uniqueMobiliJeuneReferral()).statusCode()).isEqualTo(202);
+    void lag_grows_while_the_status_feedback_route_is_stopped_and_drains_when_it_starts_again() throws Exception {
+        // The route has read a status change and committed: the lag of its group is known (a group that never
+        // committed names no topic).
+        referAndReportReceived();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             consumerLag.refresh();
-            assertThat(consumerLag.lag(FEEDBACK_GROUP, decisionsTopic)).isNotNegative();
+            assertThat(consumerLag.lag(FEEDBACK_GROUP, statusChangesTopic)).isNotNegative();
         });
-        camel.getRouteController().stopRoute("decision-feedback");
+        camel.getRouteController().stopRoute("status-feedback");
         try {
-            assertThat(PartnerApi.post(port, uniqueMobiliJeuneReferral()).statusCode()).isEqualTo(202);
+            referAndReportReceived();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 consumerLag.refresh();
-                assertThat(consumerLag.lag(FEEDBACK_GROUP, decisionsTopic)).isPositive();
+                assertThat(consumerLag.lag(FEEDBACK_GROUP, statusChangesTopic)).isPositive();
                 assertThat(lagGauge()).isPositive();
             });
         } finally {
-            camel.getRouteController().startRoute("decision-feedback");
+            camel.getRouteController().startRoute("status-feedback");
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             consumerLag.refresh();
             // Zero, not one: the commit marker of each transaction takes an offset the group never reads.
-            assertThat(consumerLag.lag(FEEDBACK_GROUP, decisionsTopic)).isZero();
+            assertThat(consumerLag.lag(FEEDBACK_GROUP, statusChangesTopic)).isZero();
         });
     }
 
@@ -83,6 +89,21 @@ class OperationsMetricsTest {
                 assertThat(partnerActivity.lastSeen("france-travail-93")).isPresent());
         assertThat(partnerActivity.isSilent("france-travail-93")).as("it just sent").isFalse();
         assertThat(meters.get("hub.partner.silent").tag("partner", "france-travail-93").gauge().value()).isZero();
+    }
+
+    /** A referral delivered to adil-93 (dev subscription), which reports it RECEIVED: one status change. */
+    private void referAndReportReceived() throws Exception {
+        HttpResponse<String> accepted = PartnerApi.post(port, uniqueMobiliJeuneReferral());
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String referralId = new ObjectMapper().readTree(accepted.body()).get("referralId").asText();
+        HttpResponse<String> reported = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/api/v1/referrals/" + referralId + "/status"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer dev-key-adil-93")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"statusEventId\": \"" + UUID.randomUUID()
+                        + "\", \"status\": \"RECEIVED\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(reported.statusCode()).as(reported.body()).isEqualTo(202);
     }
 
     private byte[] uniqueMobiliJeuneReferral() {
@@ -98,7 +119,7 @@ class OperationsMetricsTest {
     }
 
     private double lagGauge() {
-        return meters.get("hub.consumer.lag").tag("group", FEEDBACK_GROUP).tag("topic", decisionsTopic).gauge()
+        return meters.get("hub.consumer.lag").tag("group", FEEDBACK_GROUP).tag("topic", statusChangesTopic).gauge()
                 .value();
     }
 }

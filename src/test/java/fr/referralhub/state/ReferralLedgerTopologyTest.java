@@ -286,6 +286,8 @@ class ReferralLedgerTopologyTest {
         now.set(now.get().plus(Duration.ofDays(2)));
         driver.advanceWallClockTime(Duration.ofHours(1));
         assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-4")).isNull();
+        assertThat(TimelineStore.lines(driver.getKeyValueStore(ReferralStateTopology.TIMELINE_STORE), "referral-4",
+                List.of())).as("its timeline is forgotten with it").isEmpty();
         submit("referral-4", "UPDATED", "EVT-4U", HASH_A, null, "instance-a", "q2");
         assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNKNOWN_REFERRAL);
     }
@@ -395,12 +397,12 @@ class ReferralLedgerTopologyTest {
         now.set(now.get().plusSeconds(5));
         submit("referral-10", "UPDATED", "EVT-10U", HASH_B, null, "instance-a", "q2");
 
-        LedgerEntry entry = LedgerEntry.fromJson(driver.<String, byte[]>getKeyValueStore(
-                ReferralStateTopology.LEDGER_STORE).get("referral-10"));
-        assertThat(entry.history()).extracting(line -> line.what() + " " + line.reasonText())
+        List<TimelineEntry> history = TimelineStore.lines(driver.getKeyValueStore(
+                ReferralStateTopology.TIMELINE_STORE), "referral-10", List.of());
+        assertThat(history).extracting(line -> line.what() + " " + line.reasonText())
                 .as("the events in time order, the feedback once, an unreadable one left out")
                 .containsExactly("EVENT null", "DELIVERED feedback.france-travail-93", "EVENT null");
-        assertThat(entry.history()).extracting(TimelineEntry::partnerEventId).containsExactly("EVT-10", null, "EVT-10U");
+        assertThat(history).extracting(TimelineEntry::partnerEventId).containsExactly("EVT-10", null, "EVT-10U");
         assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-unknown"))
                 .as("no entry made up for a feedback").isNull();
     }

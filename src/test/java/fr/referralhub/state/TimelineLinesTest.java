@@ -12,6 +12,10 @@ import fr.referralhub.avro.SourceReference;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /** What a referral's timeline keeps of each record, in which order, and that nothing is kept twice. */
@@ -19,15 +23,21 @@ class TimelineLinesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
 
-    private LedgerEntry entry = LedgerEntry.created("france-travail-93", "FT-1", "person-1", "NIR", null,
-            T0.toEpochMilli());
+    private final KeyValueStore<String, byte[]> store = inMemoryStore();
 
     private List<TimelineEntry> add(GenericRecord... records) {
         for (GenericRecord record : records) {
-            entry = entry.withLine(record.getSchema().getName().equals("ReferralEvent") ? TimelineLines.ofEvent(record)
-                    : TimelineLines.ofFeedback(record));
+            TimelineStore.add(store, "r-1", record.getSchema().getName().equals("ReferralEvent")
+                    ? TimelineLines.ofEvent(record) : TimelineLines.ofFeedback(record));
         }
-        return LedgerEntry.fromJson(entry.toJson()).history();
+        return TimelineStore.lines(store, "r-1", List.of());
+    }
+
+    private static KeyValueStore<String, byte[]> inMemoryStore() {
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("timeline"),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        return store;
     }
 
     @Test
@@ -58,12 +68,49 @@ class TimelineLinesTest {
     }
 
     @Test
-    void shouldStopAddingLinesPastTheCapOfOneReferral() {
-        for (int i = 0; i < LedgerEntry.MAX_HISTORY + 10; i++) {
-            entry = entry.withLine(TimelineLines.ofFeedback(feedback("f-" + i, FeedbackKind.REMINDER, "adil-93", null,
-                    T0.plusSeconds(i))));
+    void shouldAnswerAtMostTheCapOfLinesOldestFirst() {
+        for (int i = 0; i < TimelineStore.MAX_LINES + 10; i++) {
+            TimelineStore.add(store, "r-1", TimelineLines.ofFeedback(feedback("f-" + i, FeedbackKind.REMINDER,
+                    "adil-93", null, T0.plusSeconds(i))));
         }
-        assertThat(entry.history()).hasSize(LedgerEntry.MAX_HISTORY);
+        List<TimelineEntry> lines = TimelineStore.lines(store, "r-1", List.of());
+        assertThat(lines).hasSize(TimelineStore.MAX_LINES);
+        assertThat(lines.get(0).atMillis()).isEqualTo(T0.toEpochMilli());
+    }
+
+    @Test
+    void shouldKeepEachReferralsLinesApartAndForgetThemWithIt() {
+        TimelineStore.add(store, "r-1", TimelineLines.ofEvent(event("e-1", "CREATED", "FT-1", null, T0)));
+        TimelineStore.add(store, "r-10", TimelineLines.ofEvent(event("e-2", "CREATED", "FT-2", null, T0)));
+
+        assertThat(TimelineStore.lines(store, "r-1", List.of())).extracting(TimelineEntry::partnerEventId)
+                .as("r-10 starts like r-1 but is another referral").containsExactly("FT-1");
+        TimelineStore.forget(store, "r-1");
+        assertThat(TimelineStore.lines(store, "r-1", List.of())).isEmpty();
+        assertThat(TimelineStore.lines(store, "r-10", List.of())).hasSize(1);
+    }
+
+    @Test
+    void shouldShowTheLinesAnEarlierVersionKeptInTheEntryOnceBesideTheNewOnes() {
+        TimelineEntry created = TimelineLines.ofEvent(event("e-1", "CREATED", "FT-1", null, T0));
+        TimelineEntry delivered = TimelineLines.ofFeedback(feedback("f-1", FeedbackKind.DELIVERED, "adil-93", null,
+                T0.plusSeconds(10)));
+        TimelineStore.add(store, "r-1", delivered);
+        TimelineStore.add(store, "r-1", TimelineLines.ofFeedback(feedback("f-2", FeedbackKind.STATUS_CHANGED,
+                "adil-93", "ACCEPTED", T0.plusSeconds(20))));
+
+        assertThat(TimelineStore.lines(store, "r-1", List.of(created, delivered))).extracting(TimelineEntry::what)
+                .containsExactly("CREATED", "DELIVERED", "STATUS_CHANGED");
+    }
+
+    @Test
+    void shouldOrderLinesOfTheSameMillisecondTheSameWayEverywhere() {
+        add(feedback("f-1", FeedbackKind.DELIVERED, "adil-93", null, T0),
+                event("e-1", "CREATED", "FT-1", null, T0),
+                feedback("f-0", FeedbackKind.DECISION, null, null, T0));
+        assertThat(TimelineStore.lines(store, "r-1", List.of())).extracting(TimelineEntry::what)
+                .as("the referrer's event, then its decision, then its delivery")
+                .containsExactly("CREATED", "DECISION", "DELIVERED");
     }
 
     @Test

@@ -47,11 +47,19 @@ public final class HubProcess implements AutoCloseable {
      * @param log        where its stdout and stderr go
      */
     public static HubProcess start(Map<String, String> properties, Path log, Duration startupLimit) {
+        // Small and quick to start: C1 only, one GC thread; the machine has 2 cores for everything.
+        return start(properties, log, startupLimit,
+                List.of("-Xms128m", "-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    }
+
+    /** The same, with these JVM options instead of the tests' small ones (a benchmark runs the hub as deployed). */
+    public static HubProcess start(Map<String, String> properties, Path log, Duration startupLimit,
+                                   List<String> jvmOptions) {
         int port = SharedKafka.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Small and quick to start: C1 only, one GC thread; the machine has 2 cores for everything.
-                "-Xms128m", "-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", testClassPath(),
                 ReferralHubApplication.class.getName(),
                 "--spring.profiles.active=dev",
@@ -125,6 +133,22 @@ public final class HubProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops it as an orchestrator would (SIGTERM: the hub closes cleanly) and waits for the JVM to end. */
+    public void stop(Duration limit) {
+        process.destroy();
+        try {
+            if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {
