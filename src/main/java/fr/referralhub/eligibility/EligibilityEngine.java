@@ -75,6 +75,11 @@ public final class EligibilityEngine {
         return new EligibilityEngine(ruleSetLoader().loadFromClasspath(BUNDLED_RULE_SETS));
     }
 
+    /** The rule sets the engine decides with. */
+    public RuleSetCatalogue catalogue() {
+        return catalogue;
+    }
+
     /** A loader that requires, in every rule set, each parameter the engine's rules read. */
     public static RuleSetLoader ruleSetLoader() {
         return new RuleSetLoader(defaultRules().stream().flatMap(rule -> rule.parameters().stream()).toList());

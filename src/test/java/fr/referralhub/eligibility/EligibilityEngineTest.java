@@ -130,6 +130,14 @@ class EligibilityEngineTest {
     }
 
     @Test
+    void a_2026_decision_uses_the_2026_smic() {
+        CriterionCheck salary = criterion(decisionFor(ENGINE.decide(apprentice().contractStart(LocalDate.of(2026, 10, 1))
+                .appliedOn(LocalDate.of(2026, 12, 4)).build(), DECIDED_AT), MOBILI_JEUNE), "SALARY_CEILING");
+
+        assertThat(salary.getThreshold()).isEqualTo("<= 2187.64 EUR (120 % du SMIC 1823.03 EUR)");
+    }
+
+    @Test
     void lists_every_mobili_jeune_criterion_in_order_with_a_french_explanation() {
         ProgrammeDecision decision = decisionFor(ENGINE.decide(apprentice().build(), DECIDED_AT), MOBILI_JEUNE);
 

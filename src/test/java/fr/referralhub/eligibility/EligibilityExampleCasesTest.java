@@ -111,6 +111,7 @@ class EligibilityExampleCasesTest {
     static Stream<Case> cases() {
         LocalDate windowStart = LocalDate.of(2025, 9, 1); // window: 2025-06-01 .. 2026-02-01
         LocalDate beforeReformStart = LocalDate.of(2024, 9, 1);
+        LocalDate smic2026Start = LocalDate.of(2025, 11, 1); // window up to 2026-04-01, around the 2026 SMIC
         return Stream.of(
                 // --- DOMAIN.md example cases ---------------------------------------------------------------------
                 row("MJ1 apprentice of 24, 1400 EUR, 85 km", mj1(), MOBILI_JEUNE, ELIGIBLE),
@@ -164,6 +165,19 @@ class EligibilityExampleCasesTest {
                 row("MJ 2150 EUR on 2024-11-01: under 120 % of the new SMIC (2162.16)",
                         mj1().contractStart(beforeReformStart).grossSalary("2150.00")
                                 .appliedOn(LocalDate.of(2024, 11, 1)), MOBILI_JEUNE, ELIGIBLE),
+                // SMIC 1823.03 EUR from 2026-01-01: 120 % is 2187.64 EUR
+                row("MJ 2187.64 EUR on 2026-03-15: exactly 120 % of SMIC 1823.03",
+                        mj1().contractStart(LocalDate.of(2026, 1, 15)).grossSalary("2187.64")
+                                .appliedOn(LocalDate.of(2026, 3, 15)), MOBILI_JEUNE, ELIGIBLE),
+                row("MJ 2187.65 EUR on 2026-03-15: one cent above 120 % of SMIC 1823.03",
+                        mj1().contractStart(LocalDate.of(2026, 1, 15)).grossSalary("2187.65")
+                                .appliedOn(LocalDate.of(2026, 3, 15)), MOBILI_JEUNE, NOT_ELIGIBLE, "SALARY_CEILING"),
+                row("MJ 2170 EUR on 2025-12-31: above 120 % of SMIC 1801.80 (2162.16)",
+                        mj1().contractStart(smic2026Start).grossSalary("2170.00")
+                                .appliedOn(LocalDate.of(2025, 12, 31)), MOBILI_JEUNE, NOT_ELIGIBLE, "SALARY_CEILING"),
+                row("MJ 2170 EUR on 2026-01-01: under 120 % of SMIC 1823.03 (2187.64)",
+                        mj1().contractStart(smic2026Start).grossSalary("2170.00")
+                                .appliedOn(LocalDate.of(2026, 1, 1)), MOBILI_JEUNE, ELIGIBLE),
                 row("MJ exactly 70 km, no double rent", mj1().distanceKm(70), MOBILI_JEUNE, NOT_ELIGIBLE,
                         "DISTANCE_OR_DOUBLE_RENT"),
                 row("MJ 71 km", mj1().distanceKm(71), MOBILI_JEUNE, ELIGIBLE),

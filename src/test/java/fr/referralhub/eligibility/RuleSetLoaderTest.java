@@ -104,6 +104,10 @@ class RuleSetLoaderTest {
         assertThat(catalogue.ruleSetFor(LocalDate.of(2030, 1, 1)).decimal(MobiliJeuneRule.SALARY_CEILING_SMIC_PERCENT))
                 .isEqualByComparingTo("120");
         assertThat(catalogue.referenceSmicOn(LocalDate.of(2024, 11, 1))).isEqualTo(new BigDecimal("1801.80"));
+        assertThat(catalogue.referenceSmicOn(LocalDate.of(2025, 12, 31))).isEqualTo(new BigDecimal("1801.80"));
+        assertThat(catalogue.referenceSmicOn(LocalDate.of(2026, 1, 1))).isEqualTo(new BigDecimal("1823.03"));
+        assertThat(catalogue.newestReferenceSmic().getKey()).isEqualTo(LocalDate.of(2026, 1, 1));
+        assertThat(catalogue.firstApplicationDate()).isEqualTo(LocalDate.of(2023, 7, 1));
     }
 
     @Test
