@@ -34,6 +34,8 @@ final class ReferralFacts {
     static final String CONTRACT_TYPE_PATH = "employment.contract.type";
     static final String EMPLOYER_SECTOR_PATH = "employment.contract.employerSector";
     static final String CONTRACT_START_PATH = "employment.contract.startDate";
+    static final String CONTRACT_END_PATH = "employment.contract.endDate";
+    static final String PART_TIME_PATH = "employment.contract.partTime";
     static final String GROSS_SALARY_PATH = "employment.contract.grossMonthlySalaryCents";
     static final String NET_SALARY_PATH = "employment.contract.netMonthlySalaryCents";
     static final String DISTANCE_PATH = "employment.contract.homeToWorkDistanceKm";
@@ -120,6 +122,10 @@ final class ReferralFacts {
 
     LocalDate contractEnd() {
         return contract == null ? null : contract.getEndDate();
+    }
+
+    Boolean partTime() {
+        return contract == null ? null : contract.getPartTime();
     }
 
     Long grossMonthlySalaryCents() {

@@ -1,6 +1,7 @@
 package fr.referralhub.eligibility;
 
 import static fr.referralhub.avro.ContractType.APPRENTISSAGE;
+import static fr.referralhub.avro.ContractType.CDD;
 import static fr.referralhub.avro.ContractType.CDI;
 import static fr.referralhub.avro.ContractType.SAISONNIER_AGRICOLE;
 import static fr.referralhub.avro.EmployerSector.AGRICOLE;
@@ -11,6 +12,7 @@ import static fr.referralhub.avro.EmploymentStatus.SAISONNIER;
 import static fr.referralhub.avro.EmploymentStatus.SALARIE;
 import static fr.referralhub.avro.Programme.AIDE_SAISONNIERS_AGRICOLES;
 import static fr.referralhub.avro.Programme.CEJ;
+import static fr.referralhub.avro.Programme.EMILE;
 import static fr.referralhub.avro.Programme.MOBILI_JEUNE;
 import static fr.referralhub.avro.Programme.MOBILI_PASS;
 import static fr.referralhub.avro.Programme.VISALE;
@@ -30,6 +32,7 @@ import fr.referralhub.avro.CriterionCheck;
 import fr.referralhub.avro.CriterionResult;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.EligibilityOutcome;
+import fr.referralhub.avro.HousingSituation;
 import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ProgrammeDecision;
@@ -204,6 +207,24 @@ class EligibilityEngineTest {
         assertThat(decision.getMissingInputs()).containsExactly("employment.contract.netMonthlySalaryCents");
         assertThat(criterion(decision, "AGE_OR_WORK_SITUATION").getExplanation())
                 .contains("le salaire brut de 1700.00 EUR n'est pas converti en net");
+    }
+
+    @Test
+    void emile_names_the_contract_facts_it_needs() {
+        TestReferral employed = referral().appliedOn(APPLIED).bornOn(LocalDate.of(1990, 1, 1)).livingIn("93066", "93")
+                .housing(HousingSituation.HEBERGE_TIERS).workPermit(true).status(SALARIE).requesting(EMILE);
+
+        ProgrammeDecision noEnd = decisionFor(ENGINE.decide(employed.contract(CDD, PRIVE_NON_AGRICOLE,
+                LocalDate.of(2025, 1, 1)).build(), DECIDED_AT), EMILE);
+        ProgrammeDecision sixMonths = decisionFor(ENGINE.decide(employed.contractEnd(LocalDate.of(2025, 6, 30))
+                .build(), DECIDED_AT), EMILE);
+
+        assertThat(noEnd.getMissingInputs())
+                .containsExactly("employment.contract.endDate", "employment.contract.partTime");
+        assertThat(sixMonths.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(sixMonths.getMissingInputs()).containsExactly("employment.contract.partTime");
+        assertThat(criterion(sixMonths, "EMPLOYMENT_SITUATION").getExplanation())
+                .contains("contrat de 6 mois ou plus").contains("temps de travail");
     }
 
     @Test

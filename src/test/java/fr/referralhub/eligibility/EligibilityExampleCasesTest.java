@@ -108,6 +108,22 @@ class EligibilityExampleCasesTest {
                 .status(DEMANDEUR_EMPLOI);
     }
 
+    /** An agricultural seasonal worker of 40 on a private contract started on that day, earning 2500 EUR net. */
+    private static TestReferral seasonalOver30(LocalDate start) {
+        return aged(40, VISALE).status(SAISONNIER).contract(SAISONNIER_AGRICOLE, AGRICOLE, start)
+                .netSalary("2500.00").rent("800.00", "69");
+    }
+
+    /** A job seeker of 40, rent 800 EUR outside Ile-de-France. */
+    private static TestReferral jobSeekerOver30() {
+        return aged(40, VISALE).status(DEMANDEUR_EMPLOI).rent("800.00", "69");
+    }
+
+    /** EM1 in work on a private fixed-term contract from 1 January 2025 to {@code lastDay} (null: end unknown). */
+    private static TestReferral employedOnCdd(LocalDate lastDay) {
+        return em1().status(SALARIE).contract(CDD, PRIVE_NON_AGRICOLE, LocalDate.of(2025, 1, 1)).contractEnd(lastDay);
+    }
+
     static Stream<Case> cases() {
         LocalDate windowStart = LocalDate.of(2025, 9, 1); // window: 2025-06-01 .. 2026-02-01
         LocalDate beforeReformStart = LocalDate.of(2024, 9, 1);
@@ -233,6 +249,22 @@ class EligibilityExampleCasesTest {
                 row("V over 30, only a gross salary: net needed", employeeOver30().grossSalary("1700.00"), VISALE,
                         NEEDS_INFORMATION, "AGE_OR_WORK_SITUATION"),
 
+                // over 30, the contract decides, not the status label
+                row("V over 30, seasonal worker on a private contract started 5 months ago, 2500 EUR net",
+                        seasonalOver30(APPLIED.minusMonths(5)), VISALE, ELIGIBLE),
+                row("V over 30, seasonal worker on a private contract started exactly 6 months ago, 2500 EUR net",
+                        seasonalOver30(APPLIED.minusMonths(6)), VISALE, NOT_ELIGIBLE, "AGE_OR_WORK_SITUATION"),
+                row("V over 30, job seeker with a signed private contract starting tomorrow (promise of hire)",
+                        jobSeekerOver30().contract(CDI, PRIVE_NON_AGRICOLE, APPLIED.plusDays(1)), VISALE, ELIGIBLE),
+                row("V over 30, job seeker whose private contract started today",
+                        jobSeekerOver30().contract(CDD, PRIVE_NON_AGRICOLE, APPLIED), VISALE, ELIGIBLE),
+                row("V over 30, job seeker with a public contract starting next month, 2500 EUR net",
+                        jobSeekerOver30().contract(CDI, PUBLIC, APPLIED.plusMonths(1)).netSalary("2500.00"), VISALE,
+                        NOT_ELIGIBLE, "AGE_OR_WORK_SITUATION"),
+                row("V over 30, job seeker with a contract whose sector is unknown",
+                        jobSeekerOver30().contract(CDI, null, APPLIED.plusMonths(1)).netSalary("2500.00"), VISALE,
+                        NEEDS_INFORMATION, "AGE_OR_WORK_SITUATION"),
+
                 // --- seasonal agricultural worker aid ------------------------------------------------------------
                 row("SA applied exactly 6 months after the start",
                         sa1().appliedOn(APPLIED.minusMonths(2).plusMonths(6)), AIDE_SAISONNIERS_AGRICOLES, ELIGIBLE),
@@ -274,8 +306,30 @@ class EligibilityExampleCasesTest {
                 row("EMILE work permit unknown", em1().workPermit(null), EMILE, NEEDS_INFORMATION, "WORK_PERMIT"),
                 row("EMILE temping", em1().status(SALARIE).contract(INTERIM, PRIVE_NON_AGRICOLE, APPLIED), EMILE,
                         ELIGIBLE),
-                row("EMILE permanent contract: length and working time to check",
+                row("EMILE permanent contract: working time to check",
                         em1().status(SALARIE).contract(CDI, PRIVE_NON_AGRICOLE, APPLIED), EMILE, NEEDS_INFORMATION,
+                        "EMPLOYMENT_SITUATION"),
+                row("EMILE permanent contract, full time",
+                        em1().status(SALARIE).contract(CDI, PRIVE_NON_AGRICOLE, APPLIED).partTime(false), EMILE,
+                        NOT_ELIGIBLE, "EMPLOYMENT_SITUATION"),
+                row("EMILE permanent contract, part time",
+                        em1().status(SALARIE).contract(CDI, PRIVE_NON_AGRICOLE, APPLIED).partTime(true), EMILE,
+                        ELIGIBLE),
+                row("EMILE fixed-term contract a day short of 6 months (01/01 to 29/06)",
+                        employedOnCdd(LocalDate.of(2025, 6, 29)), EMILE, ELIGIBLE),
+                row("EMILE fixed-term contract of exactly 6 months (01/01 to 30/06), working time unknown",
+                        employedOnCdd(LocalDate.of(2025, 6, 30)), EMILE, NEEDS_INFORMATION, "EMPLOYMENT_SITUATION"),
+                row("EMILE fixed-term contract of exactly 6 months, full time",
+                        employedOnCdd(LocalDate.of(2025, 6, 30)).partTime(false), EMILE, NOT_ELIGIBLE,
+                        "EMPLOYMENT_SITUATION"),
+                row("EMILE fixed-term contract of exactly 6 months, part time",
+                        employedOnCdd(LocalDate.of(2025, 6, 30)).partTime(true), EMILE, ELIGIBLE),
+                row("EMILE fixed-term contract without end date, full time: length to give",
+                        employedOnCdd(null).partTime(false), EMILE, NEEDS_INFORMATION, "EMPLOYMENT_SITUATION"),
+                row("EMILE 3-month seasonal contract", em1().status(SAISONNIER)
+                        .contract(SAISONNIER_AGRICOLE, AGRICOLE, LocalDate.of(2025, 3, 1))
+                        .contractEnd(LocalDate.of(2025, 5, 31)), EMILE, ELIGIBLE),
+                row("EMILE student without contract", em1().status(ETUDIANT), EMILE, NOT_ELIGIBLE,
                         "EMPLOYMENT_SITUATION"));
     }
 
