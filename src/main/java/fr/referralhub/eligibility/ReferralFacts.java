@@ -31,6 +31,7 @@ final class ReferralFacts {
     static final String HOUSING_SITUATION_PATH = "person.housingSituation";
     static final String WORK_PERMIT_PATH = "person.workPermit";
     static final String EMPLOYMENT_STATUS_PATH = "employment.status";
+    static final String IN_EDUCATION_OR_TRAINING_PATH = "employment.inEducationOrTraining";
     static final String CONTRACT_TYPE_PATH = "employment.contract.type";
     static final String EMPLOYER_SECTOR_PATH = "employment.contract.employerSector";
     static final String CONTRACT_START_PATH = "employment.contract.startDate";

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import fr.referralhub.avro.CriterionResult;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.EligibilityOutcome;
+import fr.referralhub.avro.EmploymentStatus;
 import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ProgrammeDecision;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,6 +107,11 @@ class EligibilityExampleCasesTest {
     private static TestReferral em1() {
         return aged(35, EMILE).livingIn("93066", "93").housing(HEBERGE_TIERS).workPermit(true)
                 .status(DEMANDEUR_EMPLOI);
+    }
+
+    /** A 19-year-old asking for CEJ, without work in that status, who stated following no studies or training. */
+    private static TestReferral notInTraining(EmploymentStatus status) {
+        return aged(19, CEJ).status(status).inEducationOrTraining(false);
     }
 
     /** An agricultural seasonal worker of 40 on a private contract started on that day, earning 2500 EUR net. */
@@ -279,20 +285,24 @@ class EligibilityExampleCasesTest {
 
                 // --- CEJ -----------------------------------------------------------------------------------------
                 row("CEJ on the 16th birthday",
-                        aged(19, CEJ).bornOn(APPLIED.minusYears(16)).status(SANS_ACTIVITE), CEJ, ELIGIBLE),
+                        notInTraining(SANS_ACTIVITE).bornOn(APPLIED.minusYears(16)), CEJ, ELIGIBLE),
                 row("CEJ the day before the 16th birthday",
-                        aged(19, CEJ).bornOn(APPLIED.minusYears(16).plusDays(1)).status(SANS_ACTIVITE), CEJ,
-                        NOT_ELIGIBLE, "AGE_16_TO_25"),
+                        notInTraining(SANS_ACTIVITE).bornOn(APPLIED.minusYears(16).plusDays(1)), CEJ, NOT_ELIGIBLE,
+                        "AGE_16_TO_25"),
                 row("CEJ the day before the 26th birthday",
-                        aged(19, CEJ).bornOn(APPLIED.minusYears(26).plusDays(1)).status(DEMANDEUR_EMPLOI), CEJ,
-                        ELIGIBLE),
+                        notInTraining(DEMANDEUR_EMPLOI).bornOn(APPLIED.minusYears(26).plusDays(1)), CEJ, ELIGIBLE),
                 row("CEJ on the 26th birthday",
-                        aged(19, CEJ).bornOn(APPLIED.minusYears(26)).status(DEMANDEUR_EMPLOI), CEJ, NOT_ELIGIBLE,
+                        notInTraining(DEMANDEUR_EMPLOI).bornOn(APPLIED.minusYears(26)), CEJ, NOT_ELIGIBLE,
                         "AGE_16_TO_25"),
                 row("CEJ job seeker in training", aged(19, CEJ).status(DEMANDEUR_EMPLOI).inEducationOrTraining(true),
                         CEJ, NOT_ELIGIBLE, "NOT_IN_EMPLOYMENT_EDUCATION_OR_TRAINING"),
-                row("CEJ birth date unknown", aged(19, CEJ).bornOn(null).status(SANS_ACTIVITE), CEJ,
-                        NEEDS_INFORMATION, "AGE_16_TO_25"),
+                row("CEJ birth date unknown", notInTraining(SANS_ACTIVITE).bornOn(null), CEJ, NEEDS_INFORMATION,
+                        "AGE_16_TO_25"),
+                row("CEJ job seeker, studies or training not stated: asked, not assumed",
+                        aged(19, CEJ).status(DEMANDEUR_EMPLOI), CEJ, NEEDS_INFORMATION,
+                        "NOT_IN_EMPLOYMENT_EDUCATION_OR_TRAINING"),
+                row("CEJ job seeker stated as not in studies or training", notInTraining(DEMANDEUR_EMPLOI), CEJ,
+                        ELIGIBLE),
 
                 // --- EMILE ---------------------------------------------------------------------------------------
                 row("EMILE lives in Lyon", em1().livingIn("69123", "69"), EMILE, ELIGIBLE),
