@@ -56,7 +56,11 @@ final class CejRule implements ProgrammeRule {
                 + "conseiller de la mission locale ou de France Travail");
     }
 
-    /** Without work (job seeker or no activity) and not following a course: unknown schooling counts as none. */
+    /**
+     * Without work (job seeker or no activity) and not following a course. Whether a course is followed is asked when
+     * unknown, never assumed: a job seeker may well be in a training course (DOMAIN.md: "not in employment, education
+     * or training" is a condition, and a missing input gives NEEDS_INFORMATION).
+     */
     private static void checkNotInEmploymentEducationOrTraining(Assessment assessment, ReferralFacts facts) {
         CriterionCode code = CriterionCode.NOT_IN_EMPLOYMENT_EDUCATION_OR_TRAINING;
         String threshold = "sans emploi (demandeur d'emploi ou sans activité), ni études ni formation";
@@ -73,6 +77,10 @@ final class CejRule implements ProgrammeRule {
         } else if (Boolean.TRUE.equals(facts.inEducationOrTraining())) {
             assessment.fail(code, value + ", en formation", threshold, "La personne suit des études ou une "
                     + "formation : le CEJ s'adresse aux jeunes qui ne sont ni en emploi, ni en études, ni en formation.");
+        } else if (facts.inEducationOrTraining() == null) {
+            assessment.unknown(code, value + ", études ou formation non précisées", threshold,
+                    FrenchText.capitalized(value) + " : sans emploi ; suivi d'études ou d'une formation non transmis, "
+                            + "à préciser.", ReferralFacts.IN_EDUCATION_OR_TRAINING_PATH);
         } else {
             assessment.pass(code, value, threshold, FrenchText.capitalized(value)
                     + ", sans études ni formation en cours : condition remplie.");

@@ -30,8 +30,9 @@ import fr.referralhub.avro.ReferralEventType;
  * decision id is derived from the event id. Deciding the same event again, today or in a year, gives the same
  * decision (only {@code decidedAt}, passed in by the caller, differs).
  *
- * <p>Programmes decided: those the referrer requested, then those the needs suggest (a housing or mobility need
- * suggests Mobili-Jeune and Visale), each flagged {@code requested} or not.
+ * <p>Programmes decided: those the referrer requested, then those the needs suggest according to the rule set
+ * ({@code suggestedProgrammes}: today a housing or mobility need suggests Mobili-Jeune and Visale), each flagged
+ * {@code requested} or not.
  *
  * <p>A cancelled referral gets a {@link DecisionKind#WITHDRAWAL} instead ({@link #withdraw}): no rule is applied,
  * the record only says that no earlier decision of the referral stands any more.
@@ -45,11 +46,6 @@ public final class EligibilityEngine {
 
     /** Time zone that turns the partner's timestamp into the application date: French rules use French days. */
     public static final ZoneId APPLICATION_TIME_ZONE = ZoneId.of("Europe/Paris");
-
-    /** Programmes the hub checks on top of the requested ones, by need the referrer identified. */
-    private static final Map<Need, List<Programme>> SUGGESTED_PROGRAMMES = Map.of(
-            Need.LOGEMENT, List.of(Programme.MOBILI_JEUNE, Programme.VISALE),
-            Need.MOBILITE, List.of(Programme.MOBILI_JEUNE, Programme.VISALE));
 
     private final RuleSetCatalogue catalogue;
     private final Map<Programme, ProgrammeRule> rules = new EnumMap<>(Programme.class);
@@ -73,6 +69,11 @@ public final class EligibilityEngine {
     /** An engine with the rule sets of {@link #BUNDLED_RULE_SETS}; fails if that file is invalid. */
     public static EligibilityEngine withBundledRuleSets() {
         return new EligibilityEngine(ruleSetLoader().loadFromClasspath(BUNDLED_RULE_SETS));
+    }
+
+    /** The rule sets the engine decides with. */
+    public RuleSetCatalogue catalogue() {
+        return catalogue;
     }
 
     /** A loader that requires, in every rule set, each parameter the engine's rules read. */
@@ -112,7 +113,7 @@ public final class EligibilityEngine {
         ReferralFacts facts = new ReferralFacts(event);
 
         List<ProgrammeDecision> decisions = new ArrayList<>();
-        programmesToDecide(event).forEach((programme, requested) ->
+        programmesToDecide(event, ruleSet).forEach((programme, requested) ->
                 decisions.add(assess(programme, facts, context).toDecision(programme, requested)));
 
         return EligibilityDecision.newBuilder()
@@ -181,13 +182,15 @@ public final class EligibilityEngine {
         return UUID.nameUUIDFromBytes(("decision:" + referralEventId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /** Requested programmes first, in the referrer's order, then suggested ones; each programme once. */
-    private static Map<Programme, Boolean> programmesToDecide(ReferralEvent event) {
+    /**
+     * Requested programmes first, in the referrer's order, then those the needs suggest in the rule set of the
+     * application date (its {@code suggestedProgrammes}); each programme once.
+     */
+    private static Map<Programme, Boolean> programmesToDecide(ReferralEvent event, RuleSet ruleSet) {
         Map<Programme, Boolean> requestedByProgramme = new LinkedHashMap<>();
         event.getRequestedProgrammes().forEach(programme -> requestedByProgramme.put(programme, true));
         for (Need need : event.getNeeds()) {
-            SUGGESTED_PROGRAMMES.getOrDefault(need, List.of())
-                    .forEach(programme -> requestedByProgramme.putIfAbsent(programme, false));
+            ruleSet.suggestedFor(need).forEach(programme -> requestedByProgramme.putIfAbsent(programme, false));
         }
         return requestedByProgramme;
     }

@@ -2,6 +2,8 @@ package fr.referralhub.eligibility;
 
 import static fr.referralhub.avro.Programme.EMILE;
 
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -19,11 +21,11 @@ import fr.referralhub.avro.Programme;
  * <p>What the hub cannot decide is reported as information to check, never guessed:
  * <ul>
  *   <li>a Rhone commune other than Lyon (see {@link Territories#KNOWN_LYON_METROPOLIS_COMMUNES});</li>
- *   <li>a person in work under another contract than temping or insertion: EMILE takes contracts under 6 months and
- *       part-time work, and the canonical contract has neither an end date nor a working time;</li>
+ *   <li>a person in work on a contract of unknown length (no end date) or whose working time is not transmitted:
+ *       EMILE takes contracts under {@code maximumContractMonths} and part-time work, so the decision names
+ *       {@code employment.contract.endDate} or {@code employment.contract.partTime};</li>
  *   <li>the person's commitment to move (the programme is voluntary), left to the EMILE operator.</li>
  * </ul>
- * The programme has no numeric threshold yet, hence no rule-set parameter.
  */
 final class EmileRule implements ProgrammeRule {
 
@@ -37,6 +39,9 @@ final class EmileRule implements ProgrammeRule {
     /** Contracts that are precarious by nature, whatever their length. */
     private static final Set<ContractType> PRECARIOUS_CONTRACTS = EnumSet.of(ContractType.INTERIM, ContractType.CDDI);
 
+    /** A contract shorter than this many months qualifies (DOMAIN.md: "contract < 6 months"). */
+    static final RuleParameter MAXIMUM_CONTRACT_MONTHS = RuleParameter.integer(EMILE, "maximumContractMonths");
+
     @Override
     public Programme programme() {
         return EMILE;
@@ -44,7 +49,7 @@ final class EmileRule implements ProgrammeRule {
 
     @Override
     public List<RuleParameter> parameters() {
-        return List.of();
+        return List.of(MAXIMUM_CONTRACT_MONTHS);
     }
 
     @Override
@@ -53,7 +58,7 @@ final class EmileRule implements ProgrammeRule {
         checkHomeTerritory(assessment, facts);
         checkWorkPermit(assessment, facts);
         checkHousingSituation(assessment, facts);
-        checkEmploymentSituation(assessment, facts);
+        checkEmploymentSituation(assessment, facts, context.ruleSet().integer(MAXIMUM_CONTRACT_MONTHS));
         return assessment.summaryDetail("l'engagement volontaire de la personne dans une mobilité vers un "
                 + "département d'accueil reste à confirmer avec l'opérateur EMILE");
     }
@@ -119,9 +124,10 @@ final class EmileRule implements ProgrammeRule {
                 FrenchText.capitalized(value) + " : EMILE s'adresse aux personnes mal logées (" + threshold + ").");
     }
 
-    private static void checkEmploymentSituation(Assessment assessment, ReferralFacts facts) {
+    private static void checkEmploymentSituation(Assessment assessment, ReferralFacts facts, int maximumMonths) {
         CriterionCode code = CriterionCode.EMPLOYMENT_SITUATION;
-        String threshold = "sans emploi, intérim, contrat d'insertion, contrat de moins de 6 mois ou temps partiel";
+        String threshold = "sans emploi, intérim, contrat d'insertion, contrat de moins de " + maximumMonths
+                + " mois ou temps partiel";
         EmploymentStatus status = facts.employmentStatus();
         if (status == null) {
             assessment.unknown(code, null, threshold, "Situation professionnelle inconnue : à préciser.",
@@ -137,16 +143,78 @@ final class EmileRule implements ProgrammeRule {
             assessment.pass(code, value, threshold, FrenchText.capitalized(value) + " : emploi précaire, condition "
                     + "remplie.");
         } else if (contract != null) {
-            assessment.unknown(code, value, threshold, FrenchText.capitalized(value) + " : EMILE accepte les "
-                    + "contrats de moins de 6 mois et les temps partiels ; durée et temps de travail non transmis au "
-                    + "hub, à vérifier par le conseiller.", List.of());
+            checkContractLengthOrPartTime(assessment, facts, maximumMonths, threshold);
         } else if (status == EmploymentStatus.ETUDIANT || status == EmploymentStatus.STAGIAIRE_FORMATION) {
-            assessment.unknown(code, value, threshold, FrenchText.capitalized(value) + " : EMILE s'adresse aux "
-                    + "personnes sans emploi ou en emploi précaire ; situation à vérifier par le conseiller.",
-                    List.of());
+            // DOMAIN.md lists the situations EMILE takes; studying or training without a job is not one of them. A
+            // trainee registered as a job seeker is sent with that status.
+            assessment.fail(code, value, threshold, FrenchText.capitalized(value) + " sans contrat : EMILE s'adresse "
+                    + "aux personnes sans emploi (demandeur d'emploi ou sans activité) ou en emploi précaire.");
         } else {
             assessment.unknown(code, value, threshold, FrenchText.capitalized(value) + " sans contrat précisé : "
                     + "type de contrat à préciser.", ReferralFacts.CONTRACT_TYPE_PATH);
+        }
+    }
+
+    /**
+     * A contract that is not precarious by type qualifies when it is short (its length is known from its start and
+     * end dates: "under 6 months" means its last day comes before that of a contract of exactly 6 months) or
+     * part-time. A permanent contract (CDI) has no length: only the part-time route is left.
+     */
+    private static void checkContractLengthOrPartTime(Assessment assessment, ReferralFacts facts, int maximumMonths,
+            String threshold) {
+        CriterionCode code = CriterionCode.EMPLOYMENT_SITUATION;
+        ContractType contract = facts.contractType();
+        LocalDate start = facts.contractStart();
+        LocalDate end = contract == ContractType.CDI ? null : facts.contractEnd();
+        Boolean partTime = facts.partTime();
+        String name = FrenchText.contractType(contract);
+        StringBuilder value = new StringBuilder(FrenchText.employmentStatus(facts.employmentStatus()))
+                .append(", ").append(name);
+        // Both days included: 01/01 to 30/06 is a contract of exactly 6 months.
+        Boolean shortContract = null;
+        String length = null;
+        if (start != null && end != null && !end.isBefore(start)) {
+            LocalDate lastDayUnderTheLimit = start.plusMonths(maximumMonths).minusDays(2);
+            shortContract = !end.isAfter(lastDayUnderTheLimit);
+            length = "du " + FrenchText.date(start) + " au " + FrenchText.date(end);
+            value.append(" ").append(length);
+        }
+        if (partTime != null) {
+            value.append(partTime ? ", temps partiel" : ", temps plein");
+        }
+        String seen = FrenchText.capitalized(value.toString());
+        if (Boolean.TRUE.equals(shortContract)) {
+            assessment.pass(code, value.toString(), threshold, seen + " : contrat de moins de " + maximumMonths
+                    + " mois, condition remplie.");
+        } else if (Boolean.TRUE.equals(partTime)) {
+            assessment.pass(code, value.toString(), threshold, seen + " : temps partiel, condition remplie.");
+        } else if (Boolean.FALSE.equals(partTime) && (contract == ContractType.CDI || shortContract != null)) {
+            assessment.fail(code, value.toString(), threshold, seen + " : ni contrat de moins de " + maximumMonths
+                    + " mois, ni temps partiel ; EMILE s'adresse aux personnes sans emploi ou en emploi précaire.");
+        } else {
+            List<String> missing = new ArrayList<>();
+            if (contract != ContractType.CDI && shortContract == null) {
+                missing.add(start == null ? ReferralFacts.CONTRACT_START_PATH : ReferralFacts.CONTRACT_END_PATH);
+                if (start == null && end == null) {
+                    missing.add(ReferralFacts.CONTRACT_END_PATH);
+                }
+            }
+            if (partTime == null) {
+                missing.add(ReferralFacts.PART_TIME_PATH);
+            }
+            String known = shortContract == null
+                    ? (contract == ContractType.CDI ? "contrat sans terme" : "durée du contrat inconnue")
+                    : "contrat de " + maximumMonths + " mois ou plus";
+            List<String> toSpecify = new ArrayList<>();
+            if (missing.contains(ReferralFacts.CONTRACT_START_PATH) || missing.contains(ReferralFacts.CONTRACT_END_PATH)) {
+                toSpecify.add("dates de début et de fin du contrat");
+            }
+            if (partTime == null) {
+                toSpecify.add("temps de travail (partiel ou plein)");
+            }
+            assessment.unknown(code, value.toString(), threshold, seen + " : " + known + " ; EMILE accepte les "
+                    + "contrats de moins de " + maximumMonths + " mois et les temps partiels, à préciser : "
+                    + String.join(" et ", toSpecify) + ".", missing);
         }
     }
 }

@@ -12,10 +12,20 @@ import fr.referralhub.avro.HousingSituation;
 import fr.referralhub.avro.Programme;
 
 /**
- * How values read in counsellor-facing texts: amounts as {@code 1400.00 EUR} (the hub's canonical style, same as
- * the criterion thresholds), dates as {@code 20/11/2026}, codes as French words.
+ * How values read in counsellor-facing texts, the French way: amounts as {@code 2 187,64 €} (thousands separated by
+ * a narrow no-break space U+202F, decimal comma, a no-break space U+00A0 before the euro sign), dates as
+ * {@code 05/12/2026}, codes as French words.
+ *
+ * <p>The separators are written here rather than taken from {@code NumberFormat.getInstance(Locale.FRANCE)}: the
+ * JDK's French locale data changed from U+00A0 to U+202F in Java 13, and a counsellor's text must not change with
+ * the JVM. No-break spaces keep an amount and its sign on one line.
  */
 final class FrenchText {
+
+    /** Between groups of thousands: {@code 2 187,64 €}. */
+    static final char THOUSANDS_SEPARATOR = '\u202F';
+    /** Between an amount and its unit: {@code 2 187,64 €}. */
+    static final char BEFORE_UNIT = '\u00A0';
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
 
@@ -27,7 +37,18 @@ final class FrenchText {
     }
 
     static String euros(BigDecimal amount) {
-        return amount.setScale(2, RoundingMode.HALF_UP).toPlainString() + " EUR";
+        BigDecimal rounded = amount.setScale(2, RoundingMode.HALF_UP);
+        String digits = rounded.abs().toPlainString();
+        int point = digits.indexOf('.');
+        String units = digits.substring(0, point);
+        StringBuilder text = new StringBuilder(rounded.signum() < 0 ? "-" : "");
+        for (int i = 0; i < units.length(); i++) {
+            if (i > 0 && (units.length() - i) % 3 == 0) {
+                text.append(THOUSANDS_SEPARATOR);
+            }
+            text.append(units.charAt(i));
+        }
+        return text.append(',').append(digits, point + 1, digits.length()).append(BEFORE_UNIT).append('€').toString();
     }
 
     /** A percentage without useless decimals: {@code 120 %}, {@code 87.5 %}. */

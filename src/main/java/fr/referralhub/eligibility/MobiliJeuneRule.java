@@ -114,15 +114,18 @@ final class MobiliJeuneRule implements ProgrammeRule {
         String value = (distance == null ? "distance inconnue" : FrenchText.kilometres(distance)) + ", "
                 + (doubleRent == null ? "double loyer non précisé" : doubleRent ? "double loyer" : "pas de double loyer");
         if (distance != null && distance > minimumKm) {
-            assessment.pass(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold, "Nouveau logement à "
-                    + FrenchText.kilometres(distance) + " de l'ancien : plus de " + FrenchText.kilometres(minimumKm)
-                    + ".");
+            // The partner gives the distance from the current home to the workplace, not the length of the move:
+            // the sentence says so rather than state a move distance nobody measured.
+            assessment.pass(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold, "Lieu de travail à "
+                    + FrenchText.kilometres(distance) + " du domicile actuel, le nouveau logement étant pris près du "
+                    + "travail : plus de " + FrenchText.kilometres(minimumKm) + ".");
         } else if (Boolean.TRUE.equals(doubleRent)) {
             assessment.pass(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold,
                     "La personne paiera un double loyer pendant le déménagement : condition remplie.");
         } else if (distance != null && Boolean.FALSE.equals(doubleRent)) {
-            assessment.fail(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold, "Déménagement de "
-                    + FrenchText.kilometres(distance) + " (" + FrenchText.kilometres(minimumKm) + " au plus) sans "
+            assessment.fail(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold, "Lieu de travail à "
+                    + FrenchText.kilometres(distance) + " du domicile actuel (" + FrenchText.kilometres(minimumKm)
+                    + " au plus) sans "
                     + "double loyer : condition non remplie, sauf trajet de plus de 40 minutes (à vérifier par le "
                     + "conseiller, le hub ne reçoit pas cette durée).");
         } else {
@@ -139,8 +142,8 @@ final class MobiliJeuneRule implements ProgrammeRule {
             } else if (distance == null) {
                 explanation = "Pas de double loyer et distance du déménagement inconnue : à préciser.";
             } else {
-                explanation = "Déménagement de " + FrenchText.kilometres(distance) + " (" + FrenchText.kilometres(
-                        minimumKm) + " au plus) et double loyer non précisé : à préciser.";
+                explanation = "Lieu de travail à " + FrenchText.kilometres(distance) + " du domicile actuel ("
+                        + FrenchText.kilometres(minimumKm) + " au plus) et double loyer non précisé : à préciser.";
             }
             assessment.unknown(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold, explanation, missing);
         }

@@ -31,9 +31,12 @@ final class ReferralFacts {
     static final String HOUSING_SITUATION_PATH = "person.housingSituation";
     static final String WORK_PERMIT_PATH = "person.workPermit";
     static final String EMPLOYMENT_STATUS_PATH = "employment.status";
+    static final String IN_EDUCATION_OR_TRAINING_PATH = "employment.inEducationOrTraining";
     static final String CONTRACT_TYPE_PATH = "employment.contract.type";
     static final String EMPLOYER_SECTOR_PATH = "employment.contract.employerSector";
     static final String CONTRACT_START_PATH = "employment.contract.startDate";
+    static final String CONTRACT_END_PATH = "employment.contract.endDate";
+    static final String PART_TIME_PATH = "employment.contract.partTime";
     static final String GROSS_SALARY_PATH = "employment.contract.grossMonthlySalaryCents";
     static final String NET_SALARY_PATH = "employment.contract.netMonthlySalaryCents";
     static final String DISTANCE_PATH = "employment.contract.homeToWorkDistanceKm";
@@ -120,6 +123,10 @@ final class ReferralFacts {
 
     LocalDate contractEnd() {
         return contract == null ? null : contract.getEndDate();
+    }
+
+    Boolean partTime() {
+        return contract == null ? null : contract.getPartTime();
     }
 
     Long grossMonthlySalaryCents() {

@@ -2,10 +2,12 @@ package fr.referralhub.eligibility;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
 
 /**
@@ -21,19 +23,29 @@ import fr.referralhub.avro.Programme;
  * @param parameters        parameter values by {@link RuleParameter#key()}
  * @param closedProgrammes  programmes that take no application during this rule set, with the last day they
  *                          did (shown to the counsellor)
+ * @param suggestedProgrammes programmes the hub also decides, unasked, for a referral with that need ("frein"), in
+ *                          order; data rather than code so that a policy change is dated and versioned like a
+ *                          threshold, and a replayed referral gets the suggestions of its own date
  */
 public record RuleSet(
         String version,
         LocalDate validFrom,
         LocalDate validTo,
         Map<String, BigDecimal> parameters,
-        Map<Programme, LocalDate> closedProgrammes) {
+        Map<Programme, LocalDate> closedProgrammes,
+        Map<Need, List<Programme>> suggestedProgrammes) {
 
     public RuleSet {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(validFrom, "validFrom");
         parameters = Map.copyOf(parameters);
         closedProgrammes = Map.copyOf(closedProgrammes);
+        suggestedProgrammes = Map.copyOf(suggestedProgrammes);
+    }
+
+    /** Programmes a need suggests during this rule set, in order; empty when it suggests none. */
+    public List<Programme> suggestedFor(Need need) {
+        return suggestedProgrammes.getOrDefault(need, List.of());
     }
 
     /** Whether the application date falls in this rule set's validity period. */

@@ -56,6 +56,19 @@ public final class RuleSetCatalogue {
         return ruleSets.stream().filter(ruleSet -> ruleSet.covers(date)).findFirst();
     }
 
+    /**
+     * The newest reference SMIC of the file: the date it applies from and its amount. Dates after it are decided with
+     * it until the file gets the next value, which is what {@link ReferenceSmicAge} watches.
+     */
+    public Map.Entry<LocalDate, BigDecimal> newestReferenceSmic() {
+        return referenceSmicByStart.lastEntry();
+    }
+
+    /** First application date any rule set covers: an event dated before it cannot be decided. */
+    public LocalDate firstApplicationDate() {
+        return ruleSets.get(0).validFrom();
+    }
+
     /** Reference SMIC (gross monthly, 35 h, euros) on the date. */
     public BigDecimal referenceSmicOn(LocalDate date) {
         Map.Entry<LocalDate, BigDecimal> entry = referenceSmicByStart.floorEntry(date);

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -46,7 +47,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *   <li>rule sets follow each other in time without gap or overlap, with unique versions;</li>
  *   <li>each rule set has every parameter the rules declared, well typed, and no unknown (misspelt) one, except
  *       that a programme closed in a rule set needs no parameter there;</li>
- *   <li>the reference SMIC is known from the first rule set's start on.</li>
+ *   <li>the reference SMIC is known from the first rule set's start on;</li>
+ *   <li>the needs and programmes of {@code suggestedProgrammes} exist, each programme once per need.</li>
  * </ul>
  * The file is read as a YAML node tree (not as plain maps) so that every problem can be reported at its line:
  * the key that is unknown, misspelt, written twice or badly valued; the {@code validTo} that overlaps the next rule
@@ -58,7 +60,7 @@ public final class RuleSetLoader {
 
     private static final Set<String> ROOT_KEYS = Set.of("referenceSmic", "ruleSets");
     private static final Set<String> RULE_SET_KEYS =
-            Set.of("version", "validFrom", "validTo", "closedProgrammes", "parameters");
+            Set.of("version", "validFrom", "validTo", "closedProgrammes", "suggestedProgrammes", "parameters");
     private static final Set<String> SMIC_KEYS = Set.of("from", "grossMonthlyEur");
     private static final Set<String> CLOSURE_KEYS = Set.of("lastApplicationDate");
 
@@ -209,8 +211,9 @@ public final class RuleSetLoader {
                         + validFrom);
             }
             Map<Programme, LocalDate> closed = closedProgrammes(fields, here, validFrom);
+            Map<Need, List<Programme>> suggested = suggestedProgrammes(fields, here);
             Map<String, BigDecimal> parameters = parameters(fields, here, closed.keySet());
-            return new ReadRuleSet(new RuleSet(version, validFrom, validTo, parameters, closed),
+            return new ReadRuleSet(new RuleSet(version, validFrom, validTo, parameters, closed, suggested),
                     fields.line("version"), fields.line("validFrom"), fields.line("validTo"));
         }
 
@@ -238,6 +241,42 @@ public final class RuleSetLoader {
                 closed.put(programme, lastDay);
             }
             return closed;
+        }
+
+        /**
+         * {@code suggestedProgrammes}: a need ({@code LOGEMENT}, ...) and the list of programmes it suggests. Absent
+         * or empty, the needs suggest nothing during the rule set (only the requested programmes are decided).
+         */
+        private Map<Need, List<Programme>> suggestedProgrammes(Fields ruleSet, String here) {
+            Map<Need, List<Programme>> suggested = new EnumMap<>(Need.class);
+            Node section = ruleSet.value("suggestedProgrammes");
+            if (isNull(section)) {
+                return suggested;
+            }
+            String where = here + ", suggestedProgrammes";
+            Fields needs = mapping(section, where, ruleSet.line("suggestedProgrammes"), null);
+            for (String name : needs.entries().keySet()) {
+                Need need;
+                try {
+                    need = Need.valueOf(name);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(needs.line(name), where + ": unknown need " + name + " (known needs: "
+                            + List.of(Need.values()) + ")");
+                }
+                List<Programme> programmes = new ArrayList<>();
+                for (ItemNode item : list(needs.value(name), where + "." + name, needs.line(name))) {
+                    int line = line(item.node());
+                    String programmeName = scalar(item.node(), where + "." + name + "[" + item.index() + "]", line);
+                    Programme programme = programme(programmeName == null ? "" : programmeName, where + "." + name,
+                            line);
+                    if (programmes.contains(programme)) {
+                        throw invalid(line, where + "." + name + ": " + programme + " is listed twice");
+                    }
+                    programmes.add(programme);
+                }
+                suggested.put(need, List.copyOf(programmes));
+            }
+            return suggested;
         }
 
         private Map<String, BigDecimal> parameters(Fields ruleSet, String here, Set<Programme> closed) {

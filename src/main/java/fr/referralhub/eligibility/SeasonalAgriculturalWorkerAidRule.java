@@ -48,6 +48,9 @@ final class SeasonalAgriculturalWorkerAidRule implements ProgrammeRule {
         Assessment assessment = new Assessment();
         CommonChecks.contractType(assessment, facts, EnumSet.of(ContractType.SAISONNIER_AGRICOLE));
         CommonChecks.applicationWindow(assessment, facts, context, null, rules.integer(MONTHS_AFTER_START));
+        // Not checked yet: "once more in another calendar year" needs the aids the person already got, i.e. the
+        // person's history in the referral state (fr.referralhub.state); it goes here as a criterion once that
+        // history can be read. Until then the summary says the aids received are not checked.
         LocalDate start = facts.contractStart();
         LocalDate end = facts.contractEnd();
         if (start != null && end != null && !end.isBefore(start)) {

@@ -55,8 +55,8 @@ final class VisaleRule implements ProgrammeRule {
         int youngMaximumAge = rules.integer(YOUNG_MAXIMUM_AGE);
         int recentHireMonths = rules.integer(RECENT_HIRE_MAXIMUM_MONTHS);
         BigDecimal netCeiling = rules.decimal(NET_SALARY_CEILING);
-        String threshold = "de " + minimumAge + " à " + FrenchText.age(youngMaximumAge) + " ; au-delà, salarié du privé"
-                + " embauché depuis moins de " + recentHireMonths + " mois ou salaire net <= "
+        String threshold = "de " + minimumAge + " à " + FrenchText.age(youngMaximumAge) + " ; au-delà, embauché dans le privé"
+                + " depuis moins de " + recentHireMonths + " mois, promesse d'embauche ou salaire net <= "
                 + FrenchText.euros(netCeiling);
 
         Integer age = facts.ageOn(context.applicationDate());
@@ -113,22 +113,29 @@ final class VisaleRule implements ProgrammeRule {
     }
 
     /**
-     * Salaried by a private employer (agricultural employers are private too) with a contract that started less than
-     * {@code months} months before the application date. A start date after the application date is a promise of
-     * hire, which Visale also accepts.
+     * Hired by a private employer (agricultural employers are private too) on a contract that started less than
+     * {@code months} months before the application date, whatever the partner calls the person's status: a seasonal
+     * worker on a recent private contract counts, and so does a job seeker holding a contract that starts after the
+     * application date (a promise of hire, which Visale also accepts). The contract decides, not the status label.
      */
     private static Route recentPrivateHire(ReferralFacts facts, LocalDate applicationDate, int months) {
         EmploymentStatus status = facts.employmentStatus();
-        if (status == null) {
-            return Route.unknown("situation professionnelle inconnue", List.of(ReferralFacts.EMPLOYMENT_STATUS_PATH));
-        }
-        if (status != EmploymentStatus.SALARIE) {
-            return Route.notMet("pas d'embauche récente comme salarié (" + FrenchText.employmentStatus(status) + ")");
+        if (facts.contractType() == null) {
+            if (status == null) {
+                return Route.unknown("situation professionnelle inconnue",
+                        List.of(ReferralFacts.EMPLOYMENT_STATUS_PATH));
+            }
+            if (facts.knownToHaveNoContract()) {
+                return Route.notMet("pas de contrat de travail ni de promesse d'embauche ("
+                        + FrenchText.employmentStatus(status) + ")");
+            }
+            return Route.unknown(FrenchText.employmentStatus(status) + ", contrat non transmis",
+                    List.of(ReferralFacts.CONTRACT_TYPE_PATH));
         }
         EmployerSector sector = facts.employerSector();
         LocalDate start = facts.contractStart();
         if (sector == EmployerSector.PUBLIC) {
-            return Route.notMet("salarié d'un employeur public, non couvert");
+            return Route.notMet("contrat avec un employeur public, non couvert");
         }
         if (sector == null || start == null) {
             List<String> missing = new ArrayList<>();
@@ -138,12 +145,15 @@ final class VisaleRule implements ProgrammeRule {
             if (start == null) {
                 missing.add(ReferralFacts.CONTRACT_START_PATH);
             }
-            return Route.unknown("salarié, mais secteur de l'employeur ou date d'embauche inconnus", missing);
+            return Route.unknown("contrat de travail, mais secteur de l'employeur ou date d'embauche inconnus", missing);
+        }
+        if (start.isAfter(applicationDate)) {
+            return Route.met("promesse d'embauche dans le privé, contrat débutant le " + FrenchText.date(start));
         }
         String hired = "embauche le " + FrenchText.date(start);
         return start.isAfter(applicationDate.minusMonths(months))
-                ? Route.met("salarié du privé, " + hired + ", moins de " + months + " mois avant la demande")
-                : Route.notMet("salarié du privé, mais " + hired + ", plus de " + months + " mois avant la demande");
+                ? Route.met("embauché dans le privé, " + hired + ", moins de " + months + " mois avant la demande")
+                : Route.notMet("embauché dans le privé, mais " + hired + ", plus de " + months + " mois avant la demande");
     }
 
     /**

@@ -37,6 +37,7 @@ import fr.referralhub.partners.PartnerAccessDeniedException;
 import fr.referralhub.partners.PartnerAuthentication;
 import fr.referralhub.territory.InseeCodes;
 import org.apache.camel.ExchangeProperty;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -54,9 +55,17 @@ public class EmploymentAgencyEventReader {
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
     private final ObjectMapper json;
+    private final EventDates eventDates;
 
+    /** Outside Spring (tests, tools): event dates checked against the bundled rule sets and the system clock. */
     public EmploymentAgencyEventReader(ObjectMapper json) {
+        this(json, EventDates.bundledRuleSets());
+    }
+
+    @Autowired
+    EmploymentAgencyEventReader(ObjectMapper json, EventDates eventDates) {
         this.json = json;
+        this.eventDates = eventDates;
     }
 
     /**
@@ -72,6 +81,7 @@ public class EmploymentAgencyEventReader {
                 t -> t.equals("ORIENTATION_CREEE") || t.equals("ORIENTATION_MODIFIEE") || t.equals("ORIENTATION_ANNULEE"),
                 "ORIENTATION_CREEE, ORIENTATION_MODIFIEE or ORIENTATION_ANNULEE");
         Optional<Instant> occurredAt = f.timestamp(root, "horodatage", true);
+        occurredAt.ifPresent(at -> f.checkEventTime("horodatage", at, eventDates));
         Optional<JsonNode> structure = f.object(root, "structure", true);
         Optional<String> structureCode = structure.flatMap(s -> f.text(s, "structure.code", true));
         // A partner publishes only for its own structures: refused before anything else is looked at.

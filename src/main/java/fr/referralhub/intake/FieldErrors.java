@@ -1,6 +1,7 @@
 package fr.referralhub.intake;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,6 +80,16 @@ abstract class FieldErrors {
             reject(field, result.problem());
         }
         return result.nir();
+    }
+
+    /** The event's timestamp must be one the hub can decide and not ahead of its clock ({@link EventDates}). */
+    void checkEventTime(String field, Instant occurredAt, EventDates dates) {
+        dates.problem(occurredAt).ifPresent(reason -> reject(field, reason));
+    }
+
+    /** The event's day, for a format that gives no time ({@link EventDates}). */
+    void checkEventDay(String field, LocalDate day, EventDates dates) {
+        dates.problem(day).ifPresent(reason -> reject(field, reason));
     }
 
     /** A birth date must be in the 100 years before the event, so swapped or mistyped dates are caught. */

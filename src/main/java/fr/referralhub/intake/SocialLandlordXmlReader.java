@@ -45,6 +45,7 @@ import fr.referralhub.identity.Nir;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.territory.InseeCodes;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -81,8 +82,16 @@ public class SocialLandlordXmlReader {
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
     private final Schema schema;
+    private final EventDates eventDates;
 
+    /** Outside Spring (tests, tools): event dates checked against the bundled rule sets and the system clock. */
     public SocialLandlordXmlReader() {
+        this(EventDates.bundledRuleSets());
+    }
+
+    @Autowired
+    SocialLandlordXmlReader(EventDates eventDates) {
+        this.eventDates = eventDates;
         try {
             SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
@@ -114,7 +123,7 @@ public class SocialLandlordXmlReader {
         }
         validate(body);
         Element root = parse(body).getDocumentElement();
-        return map(root, partner);
+        return map(root, partner, eventDates);
     }
 
     // ---------------------------------------------------------------------------------------------- validation
@@ -259,10 +268,11 @@ public class SocialLandlordXmlReader {
 
     // ---------------------------------------------------------------------------------------------- mapping
 
-    private static PartnerEvent map(Element root, Partner partner) {
+    private static PartnerEvent map(Element root, Partner partner, EventDates eventDates) {
         XmlFields f = new XmlFields();
         String eventId = f.text(root, "identifiant").orElseThrow();
         Optional<Instant> occurredAt = f.text(root, "dateEmission").flatMap(raw -> f.timestamp("orientation/dateEmission", raw));
+        occurredAt.ifPresent(at -> f.checkEventTime("orientation/dateEmission", at, eventDates));
         String nature = f.text(root, "nature").orElseThrow();
         ReferralEventType type = switch (nature) {
             case "MODIFICATION" -> ReferralEventType.UPDATED;

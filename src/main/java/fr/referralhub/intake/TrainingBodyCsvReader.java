@@ -34,6 +34,7 @@ import fr.referralhub.identity.Nir;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.territory.InseeCodes;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -74,6 +75,18 @@ public class TrainingBodyCsvReader {
     private static final LocalTime EVENT_TIME = LocalTime.NOON;
     private static final char SEPARATOR = ';';
     private static final char BOM = '\uFEFF';
+
+    private final EventDates eventDates;
+
+    /** Outside Spring (tests, tools): event dates checked against the bundled rule sets and the system clock. */
+    public TrainingBodyCsvReader() {
+        this(EventDates.bundledRuleSets());
+    }
+
+    @Autowired
+    TrainingBodyCsvReader(EventDates eventDates) {
+        this.eventDates = eventDates;
+    }
 
     /** A file split into rows, ready to be read one by one. */
     public record CsvFile(List<String> columns, List<Row> rows) {
@@ -135,6 +148,7 @@ public class TrainingBodyCsvReader {
         Optional<String> eventId = f.code("id_evenement", true, id -> id.matches("[\\p{Alnum}._:/-]{1,100}"),
                 "an event id of letters, digits and . _ : / - (at most 100)");
         Optional<LocalDate> eventDay = f.date("date_evenement", true);
+        eventDay.ifPresent(day -> f.checkEventDay("date_evenement", day, eventDates));
         Optional<String> structureCode = f.text("siret_organisme", true);
         // Unlike HTTP (403 for the whole request), a file may mix structures: only this row is refused.
         structureCode.filter(code -> !partner.mayPublishFor(code)).ifPresent(code ->

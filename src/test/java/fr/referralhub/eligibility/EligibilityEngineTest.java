@@ -1,6 +1,7 @@
 package fr.referralhub.eligibility;
 
 import static fr.referralhub.avro.ContractType.APPRENTISSAGE;
+import static fr.referralhub.avro.ContractType.CDD;
 import static fr.referralhub.avro.ContractType.CDI;
 import static fr.referralhub.avro.ContractType.SAISONNIER_AGRICOLE;
 import static fr.referralhub.avro.EmployerSector.AGRICOLE;
@@ -11,6 +12,7 @@ import static fr.referralhub.avro.EmploymentStatus.SAISONNIER;
 import static fr.referralhub.avro.EmploymentStatus.SALARIE;
 import static fr.referralhub.avro.Programme.AIDE_SAISONNIERS_AGRICOLES;
 import static fr.referralhub.avro.Programme.CEJ;
+import static fr.referralhub.avro.Programme.EMILE;
 import static fr.referralhub.avro.Programme.MOBILI_JEUNE;
 import static fr.referralhub.avro.Programme.MOBILI_PASS;
 import static fr.referralhub.avro.Programme.VISALE;
@@ -30,6 +32,7 @@ import fr.referralhub.avro.CriterionCheck;
 import fr.referralhub.avro.CriterionResult;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.EligibilityOutcome;
+import fr.referralhub.avro.HousingSituation;
 import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ProgrammeDecision;
@@ -49,6 +52,15 @@ class EligibilityEngineTest {
                 .status(APPRENTI).contract(APPRENTISSAGE, PRIVE_NON_AGRICOLE, APPLIED.minusMonths(2))
                 .grossSalary("1400.00").distanceKm(85).doubleRent(false).rent("450.00", "15")
                 .requesting(MOBILI_JEUNE);
+    }
+
+    /**
+     * An amount as counsellors read it, written here with plain spaces for readability: {@code eur("2 162,16")} is
+     * "2 162,16 €" with the narrow no-break space (U+202F) between thousands and a no-break space (U+00A0) before
+     * the euro sign, as FrenchTextTest pins down.
+     */
+    private static String eur(String amount) {
+        return amount.replace(' ', '\u202F') + "\u00A0€";
     }
 
     private static ProgrammeDecision decisionFor(EligibilityDecision decision, Programme programme) {
@@ -123,10 +135,19 @@ class EligibilityEngineTest {
                 MOBILI_JEUNE), "SALARY_CEILING");
 
         assertThat(after.getVerdict()).isEqualTo(CriterionResult.PASS);
-        assertThat(after.getValue()).isEqualTo("1400.00 EUR");
-        assertThat(after.getThreshold()).isEqualTo("<= 2162.16 EUR (120 % du SMIC 1801.80 EUR)");
-        assertThat(after.getExplanation()).isEqualTo("Salaire brut de 1400.00 EUR : sous le plafond de 120 % du SMIC.");
-        assertThat(before.getThreshold()).isEqualTo("<= 1413.54 EUR (80 % du SMIC 1766.92 EUR)");
+        assertThat(after.getValue()).isEqualTo(eur("1 400,00"));
+        assertThat(after.getThreshold()).isEqualTo("<= " + eur("2 162,16") + " (120 % du SMIC " + eur("1 801,80") + ")");
+        assertThat(after.getExplanation())
+                .isEqualTo("Salaire brut de " + eur("1 400,00") + " : sous le plafond de 120 % du SMIC.");
+        assertThat(before.getThreshold()).isEqualTo("<= " + eur("1 413,54") + " (80 % du SMIC " + eur("1 766,92") + ")");
+    }
+
+    @Test
+    void a_2026_decision_uses_the_2026_smic() {
+        CriterionCheck salary = criterion(decisionFor(ENGINE.decide(apprentice().contractStart(LocalDate.of(2026, 10, 1))
+                .appliedOn(LocalDate.of(2026, 12, 4)).build(), DECIDED_AT), MOBILI_JEUNE), "SALARY_CEILING");
+
+        assertThat(salary.getThreshold()).isEqualTo("<= " + eur("2 187,64") + " (120 % du SMIC " + eur("1 823,03") + ")");
     }
 
     @Test
@@ -145,7 +166,8 @@ class EligibilityEngineTest {
                 .isEqualTo("24 ans au 15/03/2025 : condition d'âge remplie (< 30 ans).");
         assertThat(criterion(decision, "APPLICATION_WINDOW").getThreshold()).isEqualTo("du 15/10/2024 au 15/06/2025");
         assertThat(decision.getSummary()).isEqualTo("Éligible à Mobili-Jeune : les 6 critères vérifiés sont remplis ;"
-                + " le montant (de 10.00 EUR à 100.00 EUR par mois) dépend de l'aide au logement et sera calculé par"
+                + " le montant (de " + eur("10,00") + " à " + eur("100,00") + " par mois) dépend de l'aide au logement et"
+                + " sera calculé par"
                 + " Action Logement.");
         // the amount depends on the housing benefit, which the hub does not know
         assertThat(decision.getMonthlyAmountCents()).isNull();
@@ -159,9 +181,10 @@ class EligibilityEngineTest {
                 DECIDED_AT), MOBILI_JEUNE);
 
         assertThat(decision.getSummary())
-                .isEqualTo("Non éligible à Mobili-Jeune : critère non rempli : plafond de salaire (2200.00 EUR).");
+                .isEqualTo("Non éligible à Mobili-Jeune : critère non rempli : plafond de salaire (" + eur("2 200,00") + ").");
         assertThat(criterion(decision, "SALARY_CEILING").getExplanation()).isEqualTo(
-                "Salaire brut de 2200.00 EUR : au-dessus du plafond de 2162.16 EUR (120 % du SMIC).");
+                "Salaire brut de " + eur("2 200,00") + " : au-dessus du plafond de " + eur("2 162,16")
+                        + " (120 % du SMIC).");
     }
 
     @Test
@@ -195,7 +218,37 @@ class EligibilityEngineTest {
         assertThat(decision.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
         assertThat(decision.getMissingInputs()).containsExactly("employment.contract.netMonthlySalaryCents");
         assertThat(criterion(decision, "AGE_OR_WORK_SITUATION").getExplanation())
-                .contains("le salaire brut de 1700.00 EUR n'est pas converti en net");
+                .contains("le salaire brut de " + eur("1 700,00") + " n'est pas converti en net");
+    }
+
+    @Test
+    void cej_asks_whether_a_course_is_followed_instead_of_assuming_none() {
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(referral().appliedOn(APPLIED)
+                .bornOn(LocalDate.of(2005, 1, 1)).status(DEMANDEUR_EMPLOI).requesting(CEJ).build(), DECIDED_AT), CEJ);
+
+        assertThat(decision.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(decision.getMissingInputs()).containsExactly("employment.inEducationOrTraining");
+        CriterionCheck neet = criterion(decision, "NOT_IN_EMPLOYMENT_EDUCATION_OR_TRAINING");
+        assertThat(neet.getVerdict()).isEqualTo(CriterionResult.UNKNOWN);
+        assertThat(neet.getExplanation()).doesNotContain("condition remplie").contains("à préciser");
+    }
+
+    @Test
+    void emile_names_the_contract_facts_it_needs() {
+        TestReferral employed = referral().appliedOn(APPLIED).bornOn(LocalDate.of(1990, 1, 1)).livingIn("93066", "93")
+                .housing(HousingSituation.HEBERGE_TIERS).workPermit(true).status(SALARIE).requesting(EMILE);
+
+        ProgrammeDecision noEnd = decisionFor(ENGINE.decide(employed.contract(CDD, PRIVE_NON_AGRICOLE,
+                LocalDate.of(2025, 1, 1)).build(), DECIDED_AT), EMILE);
+        ProgrammeDecision sixMonths = decisionFor(ENGINE.decide(employed.contractEnd(LocalDate.of(2025, 6, 30))
+                .build(), DECIDED_AT), EMILE);
+
+        assertThat(noEnd.getMissingInputs())
+                .containsExactly("employment.contract.endDate", "employment.contract.partTime");
+        assertThat(sixMonths.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(sixMonths.getMissingInputs()).containsExactly("employment.contract.partTime");
+        assertThat(criterion(sixMonths, "EMPLOYMENT_SITUATION").getExplanation())
+                .contains("contrat de 6 mois ou plus").contains("temps de travail");
     }
 
     @Test
@@ -209,7 +262,7 @@ class EligibilityEngineTest {
         CriterionCheck salary = criterion(decision, "SALARY_CEILING");
         assertThat(salary.getVerdict()).isEqualTo(CriterionResult.UNKNOWN);
         assertThat(salary.getValue()).isNull();
-        assertThat(salary.getThreshold()).startsWith("<= 2162.16 EUR (120 % du SMIC");
+        assertThat(salary.getThreshold()).startsWith("<= " + eur("2 162,16") + " (120 % du SMIC");
         assertThat(salary.getExplanation()).contains("Seul le salaire net est connu")
                 .contains("salaire brut mensuel à préciser");
     }
@@ -224,7 +277,8 @@ class EligibilityEngineTest {
         assertThat(decision.getOutcome()).isEqualTo(EligibilityOutcome.ELIGIBLE);
         assertThat(decision.getMonthlyAmountCents()).isEqualTo(15_000L);
         assertThat(decision.getTotalAmountCents()).isNull();
-        assertThat(decision.getSummary()).contains("150.00 EUR par mois pendant 4 mois au plus (600.00 EUR)");
+        assertThat(decision.getSummary())
+                .contains(eur("150,00") + " par mois pendant 4 mois au plus (" + eur("600,00") + ")");
     }
 
     @Test

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 import fr.referralhub.avro.CriterionResult;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.EligibilityOutcome;
+import fr.referralhub.avro.EmploymentStatus;
 import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ProgrammeDecision;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,9 +109,31 @@ class EligibilityExampleCasesTest {
                 .status(DEMANDEUR_EMPLOI);
     }
 
+    /** A 19-year-old asking for CEJ, without work in that status, who stated following no studies or training. */
+    private static TestReferral notInTraining(EmploymentStatus status) {
+        return aged(19, CEJ).status(status).inEducationOrTraining(false);
+    }
+
+    /** An agricultural seasonal worker of 40 on a private contract started on that day, earning 2500 EUR net. */
+    private static TestReferral seasonalOver30(LocalDate start) {
+        return aged(40, VISALE).status(SAISONNIER).contract(SAISONNIER_AGRICOLE, AGRICOLE, start)
+                .netSalary("2500.00").rent("800.00", "69");
+    }
+
+    /** A job seeker of 40, rent 800 EUR outside Ile-de-France. */
+    private static TestReferral jobSeekerOver30() {
+        return aged(40, VISALE).status(DEMANDEUR_EMPLOI).rent("800.00", "69");
+    }
+
+    /** EM1 in work on a private fixed-term contract from 1 January 2025 to {@code lastDay} (null: end unknown). */
+    private static TestReferral employedOnCdd(LocalDate lastDay) {
+        return em1().status(SALARIE).contract(CDD, PRIVE_NON_AGRICOLE, LocalDate.of(2025, 1, 1)).contractEnd(lastDay);
+    }
+
     static Stream<Case> cases() {
         LocalDate windowStart = LocalDate.of(2025, 9, 1); // window: 2025-06-01 .. 2026-02-01
         LocalDate beforeReformStart = LocalDate.of(2024, 9, 1);
+        LocalDate smic2026Start = LocalDate.of(2025, 11, 1); // window up to 2026-04-01, around the 2026 SMIC
         return Stream.of(
                 // --- DOMAIN.md example cases ---------------------------------------------------------------------
                 row("MJ1 apprentice of 24, 1400 EUR, 85 km", mj1(), MOBILI_JEUNE, ELIGIBLE),
@@ -164,6 +187,19 @@ class EligibilityExampleCasesTest {
                 row("MJ 2150 EUR on 2024-11-01: under 120 % of the new SMIC (2162.16)",
                         mj1().contractStart(beforeReformStart).grossSalary("2150.00")
                                 .appliedOn(LocalDate.of(2024, 11, 1)), MOBILI_JEUNE, ELIGIBLE),
+                // SMIC 1823.03 EUR from 2026-01-01: 120 % is 2187.64 EUR
+                row("MJ 2187.64 EUR on 2026-03-15: exactly 120 % of SMIC 1823.03",
+                        mj1().contractStart(LocalDate.of(2026, 1, 15)).grossSalary("2187.64")
+                                .appliedOn(LocalDate.of(2026, 3, 15)), MOBILI_JEUNE, ELIGIBLE),
+                row("MJ 2187.65 EUR on 2026-03-15: one cent above 120 % of SMIC 1823.03",
+                        mj1().contractStart(LocalDate.of(2026, 1, 15)).grossSalary("2187.65")
+                                .appliedOn(LocalDate.of(2026, 3, 15)), MOBILI_JEUNE, NOT_ELIGIBLE, "SALARY_CEILING"),
+                row("MJ 2170 EUR on 2025-12-31: above 120 % of SMIC 1801.80 (2162.16)",
+                        mj1().contractStart(smic2026Start).grossSalary("2170.00")
+                                .appliedOn(LocalDate.of(2025, 12, 31)), MOBILI_JEUNE, NOT_ELIGIBLE, "SALARY_CEILING"),
+                row("MJ 2170 EUR on 2026-01-01: under 120 % of SMIC 1823.03 (2187.64)",
+                        mj1().contractStart(smic2026Start).grossSalary("2170.00")
+                                .appliedOn(LocalDate.of(2026, 1, 1)), MOBILI_JEUNE, ELIGIBLE),
                 row("MJ exactly 70 km, no double rent", mj1().distanceKm(70), MOBILI_JEUNE, NOT_ELIGIBLE,
                         "DISTANCE_OR_DOUBLE_RENT"),
                 row("MJ 71 km", mj1().distanceKm(71), MOBILI_JEUNE, ELIGIBLE),
@@ -219,6 +255,22 @@ class EligibilityExampleCasesTest {
                 row("V over 30, only a gross salary: net needed", employeeOver30().grossSalary("1700.00"), VISALE,
                         NEEDS_INFORMATION, "AGE_OR_WORK_SITUATION"),
 
+                // over 30, the contract decides, not the status label
+                row("V over 30, seasonal worker on a private contract started 5 months ago, 2500 EUR net",
+                        seasonalOver30(APPLIED.minusMonths(5)), VISALE, ELIGIBLE),
+                row("V over 30, seasonal worker on a private contract started exactly 6 months ago, 2500 EUR net",
+                        seasonalOver30(APPLIED.minusMonths(6)), VISALE, NOT_ELIGIBLE, "AGE_OR_WORK_SITUATION"),
+                row("V over 30, job seeker with a signed private contract starting tomorrow (promise of hire)",
+                        jobSeekerOver30().contract(CDI, PRIVE_NON_AGRICOLE, APPLIED.plusDays(1)), VISALE, ELIGIBLE),
+                row("V over 30, job seeker whose private contract started today",
+                        jobSeekerOver30().contract(CDD, PRIVE_NON_AGRICOLE, APPLIED), VISALE, ELIGIBLE),
+                row("V over 30, job seeker with a public contract starting next month, 2500 EUR net",
+                        jobSeekerOver30().contract(CDI, PUBLIC, APPLIED.plusMonths(1)).netSalary("2500.00"), VISALE,
+                        NOT_ELIGIBLE, "AGE_OR_WORK_SITUATION"),
+                row("V over 30, job seeker with a contract whose sector is unknown",
+                        jobSeekerOver30().contract(CDI, null, APPLIED.plusMonths(1)).netSalary("2500.00"), VISALE,
+                        NEEDS_INFORMATION, "AGE_OR_WORK_SITUATION"),
+
                 // --- seasonal agricultural worker aid ------------------------------------------------------------
                 row("SA applied exactly 6 months after the start",
                         sa1().appliedOn(APPLIED.minusMonths(2).plusMonths(6)), AIDE_SAISONNIERS_AGRICOLES, ELIGIBLE),
@@ -233,20 +285,24 @@ class EligibilityExampleCasesTest {
 
                 // --- CEJ -----------------------------------------------------------------------------------------
                 row("CEJ on the 16th birthday",
-                        aged(19, CEJ).bornOn(APPLIED.minusYears(16)).status(SANS_ACTIVITE), CEJ, ELIGIBLE),
+                        notInTraining(SANS_ACTIVITE).bornOn(APPLIED.minusYears(16)), CEJ, ELIGIBLE),
                 row("CEJ the day before the 16th birthday",
-                        aged(19, CEJ).bornOn(APPLIED.minusYears(16).plusDays(1)).status(SANS_ACTIVITE), CEJ,
-                        NOT_ELIGIBLE, "AGE_16_TO_25"),
+                        notInTraining(SANS_ACTIVITE).bornOn(APPLIED.minusYears(16).plusDays(1)), CEJ, NOT_ELIGIBLE,
+                        "AGE_16_TO_25"),
                 row("CEJ the day before the 26th birthday",
-                        aged(19, CEJ).bornOn(APPLIED.minusYears(26).plusDays(1)).status(DEMANDEUR_EMPLOI), CEJ,
-                        ELIGIBLE),
+                        notInTraining(DEMANDEUR_EMPLOI).bornOn(APPLIED.minusYears(26).plusDays(1)), CEJ, ELIGIBLE),
                 row("CEJ on the 26th birthday",
-                        aged(19, CEJ).bornOn(APPLIED.minusYears(26)).status(DEMANDEUR_EMPLOI), CEJ, NOT_ELIGIBLE,
+                        notInTraining(DEMANDEUR_EMPLOI).bornOn(APPLIED.minusYears(26)), CEJ, NOT_ELIGIBLE,
                         "AGE_16_TO_25"),
                 row("CEJ job seeker in training", aged(19, CEJ).status(DEMANDEUR_EMPLOI).inEducationOrTraining(true),
                         CEJ, NOT_ELIGIBLE, "NOT_IN_EMPLOYMENT_EDUCATION_OR_TRAINING"),
-                row("CEJ birth date unknown", aged(19, CEJ).bornOn(null).status(SANS_ACTIVITE), CEJ,
-                        NEEDS_INFORMATION, "AGE_16_TO_25"),
+                row("CEJ birth date unknown", notInTraining(SANS_ACTIVITE).bornOn(null), CEJ, NEEDS_INFORMATION,
+                        "AGE_16_TO_25"),
+                row("CEJ job seeker, studies or training not stated: asked, not assumed",
+                        aged(19, CEJ).status(DEMANDEUR_EMPLOI), CEJ, NEEDS_INFORMATION,
+                        "NOT_IN_EMPLOYMENT_EDUCATION_OR_TRAINING"),
+                row("CEJ job seeker stated as not in studies or training", notInTraining(DEMANDEUR_EMPLOI), CEJ,
+                        ELIGIBLE),
 
                 // --- EMILE ---------------------------------------------------------------------------------------
                 row("EMILE lives in Lyon", em1().livingIn("69123", "69"), EMILE, ELIGIBLE),
@@ -260,8 +316,30 @@ class EligibilityExampleCasesTest {
                 row("EMILE work permit unknown", em1().workPermit(null), EMILE, NEEDS_INFORMATION, "WORK_PERMIT"),
                 row("EMILE temping", em1().status(SALARIE).contract(INTERIM, PRIVE_NON_AGRICOLE, APPLIED), EMILE,
                         ELIGIBLE),
-                row("EMILE permanent contract: length and working time to check",
+                row("EMILE permanent contract: working time to check",
                         em1().status(SALARIE).contract(CDI, PRIVE_NON_AGRICOLE, APPLIED), EMILE, NEEDS_INFORMATION,
+                        "EMPLOYMENT_SITUATION"),
+                row("EMILE permanent contract, full time",
+                        em1().status(SALARIE).contract(CDI, PRIVE_NON_AGRICOLE, APPLIED).partTime(false), EMILE,
+                        NOT_ELIGIBLE, "EMPLOYMENT_SITUATION"),
+                row("EMILE permanent contract, part time",
+                        em1().status(SALARIE).contract(CDI, PRIVE_NON_AGRICOLE, APPLIED).partTime(true), EMILE,
+                        ELIGIBLE),
+                row("EMILE fixed-term contract a day short of 6 months (01/01 to 29/06)",
+                        employedOnCdd(LocalDate.of(2025, 6, 29)), EMILE, ELIGIBLE),
+                row("EMILE fixed-term contract of exactly 6 months (01/01 to 30/06), working time unknown",
+                        employedOnCdd(LocalDate.of(2025, 6, 30)), EMILE, NEEDS_INFORMATION, "EMPLOYMENT_SITUATION"),
+                row("EMILE fixed-term contract of exactly 6 months, full time",
+                        employedOnCdd(LocalDate.of(2025, 6, 30)).partTime(false), EMILE, NOT_ELIGIBLE,
+                        "EMPLOYMENT_SITUATION"),
+                row("EMILE fixed-term contract of exactly 6 months, part time",
+                        employedOnCdd(LocalDate.of(2025, 6, 30)).partTime(true), EMILE, ELIGIBLE),
+                row("EMILE fixed-term contract without end date, full time: length to give",
+                        employedOnCdd(null).partTime(false), EMILE, NEEDS_INFORMATION, "EMPLOYMENT_SITUATION"),
+                row("EMILE 3-month seasonal contract", em1().status(SAISONNIER)
+                        .contract(SAISONNIER_AGRICOLE, AGRICOLE, LocalDate.of(2025, 3, 1))
+                        .contractEnd(LocalDate.of(2025, 5, 31)), EMILE, ELIGIBLE),
+                row("EMILE student without contract", em1().status(ETUDIANT), EMILE, NOT_ELIGIBLE,
                         "EMPLOYMENT_SITUATION"));
     }
 

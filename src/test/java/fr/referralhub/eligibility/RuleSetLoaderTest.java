@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 
+import fr.referralhub.avro.Need;
+import fr.referralhub.avro.Programme;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +106,15 @@ class RuleSetLoaderTest {
         assertThat(catalogue.ruleSetFor(LocalDate.of(2030, 1, 1)).decimal(MobiliJeuneRule.SALARY_CEILING_SMIC_PERCENT))
                 .isEqualByComparingTo("120");
         assertThat(catalogue.referenceSmicOn(LocalDate.of(2024, 11, 1))).isEqualTo(new BigDecimal("1801.80"));
+        assertThat(catalogue.referenceSmicOn(LocalDate.of(2025, 12, 31))).isEqualTo(new BigDecimal("1801.80"));
+        assertThat(catalogue.referenceSmicOn(LocalDate.of(2026, 1, 1))).isEqualTo(new BigDecimal("1823.03"));
+        assertThat(catalogue.newestReferenceSmic().getKey()).isEqualTo(LocalDate.of(2026, 1, 1));
+        assertThat(catalogue.firstApplicationDate()).isEqualTo(LocalDate.of(2023, 7, 1));
+        assertThat(catalogue.ruleSets()).allSatisfy(ruleSet -> {
+            assertThat(ruleSet.suggestedFor(Need.LOGEMENT)).containsExactly(MOBILI_JEUNE, VISALE);
+            assertThat(ruleSet.suggestedFor(Need.MOBILITE)).containsExactly(MOBILI_JEUNE, VISALE);
+            assertThat(ruleSet.suggestedFor(Need.EMPLOI)).isEmpty();
+        });
     }
 
     @Test
@@ -280,6 +291,43 @@ class RuleSetLoaderTest {
         assertThatThrownBy(() -> loader.loadFromFile(openInLastRuleSet))
                 .isInstanceOf(InvalidRuleSetFileException.class)
                 .hasMessageContaining("missing parameter MOBILI_PASS.minimumDistanceKm");
+    }
+
+    @Test
+    void reads_the_programmes_each_need_suggests_per_rule_set() throws IOException {
+        Path file = edited("suggested.yaml", "    validTo:\n    parameters:", "    validTo:\n"
+                + "    suggestedProgrammes:\n      LOGEMENT: [VISALE, MOBILI_JEUNE]\n      EMPLOI: [CEJ]\n    parameters:");
+
+        RuleSetCatalogue catalogue = LOADER.loadFromFile(file);
+
+        RuleSet current = catalogue.ruleSetFor(LocalDate.of(2024, 10, 29));
+        assertThat(current.suggestedFor(Need.LOGEMENT)).containsExactly(VISALE, MOBILI_JEUNE);
+        assertThat(current.suggestedFor(Need.EMPLOI)).containsExactly(Programme.CEJ);
+        assertThat(current.suggestedFor(Need.SANTE)).isEmpty();
+        // absent: the needs suggest nothing in that rule set
+        assertThat(catalogue.ruleSetFor(LocalDate.of(2024, 1, 1)).suggestedFor(Need.LOGEMENT)).isEmpty();
+    }
+
+    @Test
+    void refuses_an_unknown_need_or_programme_in_the_suggestions_at_its_line() throws IOException {
+        Path unknownNeed = edited("need.yaml", "    validTo:\n    parameters:", "    validTo:\n"
+                + "    suggestedProgrammes:\n      LODGING: [VISALE]\n    parameters:");
+        Path unknownProgramme = edited("programme.yaml", "    validTo:\n    parameters:", "    validTo:\n"
+                + "    suggestedProgrammes:\n      LOGEMENT: [VISALE, MOBILI_JUNE]\n    parameters:");
+        Path twice = edited("twice.yaml", "    validTo:\n    parameters:", "    validTo:\n"
+                + "    suggestedProgrammes:\n      LOGEMENT: [VISALE, VISALE]\n    parameters:");
+
+        assertThatThrownBy(() -> LOADER.loadFromFile(unknownNeed))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining(at(unknownNeed, 11))
+                .hasMessageContaining("unknown need LODGING");
+        assertThatThrownBy(() -> LOADER.loadFromFile(unknownProgramme))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining(at(unknownProgramme, 11))
+                .hasMessageContaining("unknown programme MOBILI_JUNE");
+        assertThatThrownBy(() -> LOADER.loadFromFile(twice))
+                .isInstanceOf(InvalidRuleSetFileException.class)
+                .hasMessageContaining("VISALE is listed twice");
     }
 
     @Test

@@ -46,6 +46,7 @@ final class TestReferral {
     private EmployerSector employerSector;
     private LocalDate contractStart;
     private LocalDate contractEnd;
+    private Boolean partTime;
     private Long grossMonthlySalaryCents;
     private Long netMonthlySalaryCents;
     private String workplaceCommune;
@@ -140,6 +141,12 @@ final class TestReferral {
         return this;
     }
 
+    /** Whether the contract is part-time; null for unknown. */
+    TestReferral partTime(Boolean partTime) {
+        this.partTime = partTime;
+        return this;
+    }
+
     TestReferral contractStart(LocalDate start) {
         this.contractStart = start;
         return this;
@@ -196,7 +203,7 @@ final class TestReferral {
 
     ReferralEvent build() {
         boolean contractDetails = employerSector != null || contractStart != null || grossMonthlySalaryCents != null
-                || netMonthlySalaryCents != null || workplaceCommune != null || distanceKm != null;
+                || netMonthlySalaryCents != null || workplaceCommune != null || distanceKm != null || partTime != null;
         if ((contractDetails && contractType == null) || (contractType != null && status == null)) {
             // The schema needs a contract type and an employment status: refuse rather than drop facts silently.
             throw new IllegalStateException("A test contract needs a status and a contract type");
@@ -243,6 +250,7 @@ final class TestReferral {
                         .setEmployerSector(employerSector)
                         .setStartDate(contractStart)
                         .setEndDate(contractEnd)
+                        .setPartTime(partTime)
                         .setGrossMonthlySalaryCents(grossMonthlySalaryCents)
                         .setNetMonthlySalaryCents(netMonthlySalaryCents)
                         .setWorkplaceCommune(workplaceCommune)

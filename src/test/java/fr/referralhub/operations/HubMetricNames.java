@@ -23,6 +23,7 @@ final class HubMetricNames {
             new Metric("hub.dead.letters", List.of("route"), true),
             new Metric("hub.consumer.lag", List.of("group", "topic"), false),
             new Metric("hub.eligibility.outcomes", List.of("programme", "outcome"), true),
+            new Metric("hub.eligibility.smic.age.days", List.of(), false),
             new Metric("hub.subscription.deliveries", List.of("subscription", "result"), true),
             new Metric("hub.partner.silent", List.of("partner"), false),
             new Metric("hub.expiry.reminders", List.of("partner"), true),
