@@ -54,7 +54,7 @@ class ReferenceSmicAge implements HealthIndicator {
 
     /** Days from the newest SMIC's first day to today in France (negative while that value is still to come). */
     long ageInDays() {
-        return ChronoUnit.DAYS.between(newestFrom(), LocalDate.now(clock.withZone(EligibilityEngine.APPLICATION_TIME_ZONE)));
+        return ChronoUnit.DAYS.between(newestFrom(), clock.instant().atZone(EligibilityEngine.APPLICATION_TIME_ZONE).toLocalDate());
     }
 
     boolean isOutdated() {

@@ -66,7 +66,7 @@ class EventDates {
         if (tooOld.isPresent()) {
             return tooOld;
         }
-        LocalDate latest = LocalDate.now(clock.withZone(PARIS)).plusDays(1);
+        LocalDate latest = clock.instant().atZone(PARIS).toLocalDate().plusDays(1);
         return day.isAfter(latest)
                 ? Optional.of("must not be more than one day after today (at the latest " + latest + ")")
                 : Optional.empty();

@@ -25,7 +25,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
@@ -99,6 +101,7 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain hubSecurity(HttpSecurity http, HubSecurityProperties properties,
             @Value("${management.endpoints.web.base-path:/actuator}") String actuator) throws Exception {
+        writeSecurityHeadersEagerly(http);
         if (!properties.enabled()) {
             return devOpen(http);
         }
@@ -165,6 +168,22 @@ public class SecurityConfiguration {
                 .addFilterAfter(new JolokiaOperationGuard(List.of(actuator + "/jolokia", actuator + "/hawtio/jolokia")),
                         AuthorizationFilter.class);
         return http.build();
+    }
+
+    /**
+     * Spring Security writes its headers (no-cache, nosniff, frame options) when the response commits, which for the
+     * partner API happens on Camel's async thread while Tomcat may already be recycling the response: a race that
+     * showed as NullPointerExceptions in Tomcat's MimeHeaders.recycle and an empty answer to the next request on the
+     * connection (spring-security#9175). Written before the request goes on, they are set on the request thread only.
+     */
+    private static void writeSecurityHeadersEagerly(HttpSecurity http) throws Exception {
+        http.headers(headers -> headers.addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+            @Override
+            public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                filter.setShouldWriteHeadersEagerly(true);
+                return filter;
+            }
+        }));
     }
 
     /** Only page navigations are remembered (not the favicon or a background request that was refused). */
