@@ -61,7 +61,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             newJournal.replayInto(store);
             HttpServer newServer = HttpServer.create(new InetSocketAddress(host, port), 0);
             newServer.setExecutor(newExecutor);
-            newServer.createContext("/", new SchemaRegistryHttpHandler(store));
+            newServer.createContext("/", new SchemaRegistryHttpHandler(store, newJournal::clusterId));
             newServer.start();
             journal = newJournal;
             executor = newExecutor;

@@ -3,6 +3,7 @@ package fr.referralhub.embedded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import fr.referralhub.embedded.SchemaRegistryStore.SchemaVersion;
 import org.apache.avro.Schema;
@@ -45,16 +46,17 @@ enum SchemaRegistryCompatibility {
 
     /**
      * What stops {@code candidate} from following {@code earlier} (oldest first, live versions only) at this level,
-     * one readable line per problem; empty when compatible.
+     * one readable line per problem; empty when compatible. {@code resolve} gives a version's schema with its
+     * references resolved, as a reader or writer sees it.
      */
-    List<String> problems(Schema candidate, List<SchemaVersion> earlier) {
+    List<String> problems(Schema candidate, List<SchemaVersion> earlier, Function<SchemaVersion, Schema> resolve) {
         if (earlier.isEmpty()) {
             return List.of();
         }
         List<SchemaVersion> checked = transitive ? earlier : List.of(earlier.get(earlier.size() - 1));
         List<String> problems = new ArrayList<>();
         for (SchemaVersion version : checked) {
-            Schema previous = new Schema.Parser().parse(version.schema());
+            Schema previous = resolve.apply(version);
             if (backward) {
                 describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, previous),
                         "the new schema cannot read data written with version " + version.version(), problems);

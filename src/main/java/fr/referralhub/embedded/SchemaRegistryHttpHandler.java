@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -13,20 +14,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import fr.referralhub.embedded.SchemaRegistryStore.Reference;
+import fr.referralhub.embedded.SchemaRegistryStore.SchemaRequest;
+import fr.referralhub.embedded.SchemaRegistryStore.SchemaText;
 import fr.referralhub.embedded.SchemaRegistryStore.SchemaVersion;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
-import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Confluent Schema Registry REST API over a {@link SchemaRegistryStore}: the endpoints real clients call. */
+/**
+ * The Confluent Schema Registry REST API over a {@link SchemaRegistryStore}, with Confluent's status codes and error
+ * codes: a known path asked with another method is a 405, an unknown path a 404.
+ */
 final class SchemaRegistryHttpHandler implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryHttpHandler.class);
@@ -35,26 +43,18 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
             SchemaRegistryClient.CONTENT_TYPE, "application/vnd.schemaregistry+json", "application/json");
 
     private final SchemaRegistryStore store;
+    private final Supplier<String> clusterId;
+    private final List<Route> routes;
 
-    SchemaRegistryHttpHandler(SchemaRegistryStore store) {
+    /** @param clusterId the id of the Kafka cluster holding the registry's topic, for {@code /v1/metadata/id} */
+    SchemaRegistryHttpHandler(SchemaRegistryStore store, Supplier<String> clusterId) {
         this.store = store;
+        this.clusterId = clusterId;
+        this.routes = routes();
     }
 
     /** One request: its path as decoded segments, its query parameters. */
     private record Request(String method, List<String> path, Map<String, String> query, HttpExchange exchange) {
-
-        /** Whether this request is {@code method} on a path matching {@code pattern}, {@code "*"} matching any segment. */
-        boolean is(String expectedMethod, String... pattern) {
-            if (!method.equals(expectedMethod) || path.size() != pattern.length) {
-                return false;
-            }
-            for (int i = 0; i < pattern.length; i++) {
-                if (!pattern[i].equals("*") && !pattern[i].equals(path.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
 
         String segment(int index) {
             return path.get(index);
@@ -66,6 +66,26 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
     }
 
     private record Response(int status, String body) {
+    }
+
+    private interface Endpoint {
+        Response answer(Request request);
+    }
+
+    private record Route(String method, List<String> pattern, Endpoint endpoint) {
+
+        /** Whether a path has this route's segments, {@code "*"} matching any one segment. */
+        boolean matches(List<String> path) {
+            if (path.size() != pattern.size()) {
+                return false;
+            }
+            for (int i = 0; i < pattern.size(); i++) {
+                if (!pattern.get(i).equals("*") && !pattern.get(i).equals(path.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     @Override
@@ -90,62 +110,78 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
     }
 
     private Response route(Request r) {
-        if (r.is("GET")) {
-            return ok(Map.of());
-        }
-        if (r.is("GET", "subjects")) {
-            return ok(store.subjects(r.flag("deleted")));
-        }
-        if (r.is("POST", "subjects", "*", "versions")) {
-            return ok(Map.of("id", store.register(r.segment(1), schemaOf(r)).id()));
-        }
-        if (r.is("POST", "subjects", "*")) {
-            return ok(versionJson(store.lookup(r.segment(1), schemaOf(r))));
-        }
-        if (r.is("DELETE", "subjects", "*")) {
-            if (r.flag("permanent")) {
-                throw new SchemaRegistryApiError(501, 50101, "Permanent deletion is not supported by the embedded"
-                        + " schema registry: it remembers ids only through the records that carry them");
+        boolean pathKnown = false;
+        for (Route route : routes) {
+            if (route.matches(r.path())) {
+                if (route.method().equals(r.method())) {
+                    return route.endpoint().answer(r);
+                }
+                pathKnown = true;
             }
-            return ok(store.softDelete(r.segment(1)));
         }
-        if (r.is("GET", "subjects", "*", "versions")) {
-            return ok(store.versions(r.segment(1)));
-        }
-        if (r.is("GET", "subjects", "*", "versions", "*")) {
-            return ok(versionJson(store.version(r.segment(1), r.segment(3))));
-        }
-        if (r.is("GET", "subjects", "*", "versions", "*", "schema")) {
-            return new Response(200, store.version(r.segment(1), r.segment(3)).schema());
-        }
-        if (r.is("GET", "schemas", "ids", "*")) {
-            return ok(Map.of("schema", store.schema(schemaId(r.segment(2)))));
-        }
-        if (r.is("GET", "schemas", "ids", "*", "versions")) {
-            return ok(store.usages(schemaId(r.segment(2))).stream()
-                    .map(v -> JSON.createObjectNode().put("subject", v.subject()).put("version", v.version()))
-                    .toList());
-        }
-        if (r.is("GET", "config")) {
-            return ok(Map.of("compatibilityLevel", store.globalCompatibility().name()));
-        }
-        if (r.is("PUT", "config")) {
-            return setCompatibility(null, r);
-        }
-        if (r.is("GET", "config", "*")) {
-            return subjectCompatibility(r.segment(1), r.flag("defaultToGlobal"));
-        }
-        if (r.is("PUT", "config", "*")) {
-            return setCompatibility(r.segment(1), r);
-        }
-        if (r.is("POST", "compatibility", "subjects", "*", "versions", "*")) {
-            return compatibility(r, r.segment(4));
-        }
-        if (r.is("POST", "compatibility", "subjects", "*", "versions")) {
-            return compatibility(r, "latest");
+        if (pathKnown) {
+            throw SchemaRegistryApiError.methodNotAllowed();
         }
         // Also the answer to GET /associations/...: newer Confluent clients try it first and fall back on a 404.
         throw new SchemaRegistryApiError(404, 404, "HTTP 404 Not Found");
+    }
+
+    /** Confluent's REST API, endpoint by endpoint: {@code *} stands for one path segment. */
+    private List<Route> routes() {
+        return List.of(
+                route("GET", "", r -> ok(Map.of())),
+                route("GET", "subjects", r -> ok(store.subjects(r.flag("deleted"), r.flag("deletedOnly")).stream()
+                        .filter(subject -> subject.startsWith(r.query().getOrDefault("subjectPrefix", "")))
+                        .toList())),
+                route("POST", "subjects/*/versions", r -> ok(idJson(store.register(r.segment(1), schemaOf(r))))),
+                route("POST", "subjects/*", r -> ok(versionJson(
+                        store.lookup(r.segment(1), schemaOf(r), r.flag("deleted"))))),
+                route("DELETE", "subjects/*", r -> ok(store.deleteSubject(r.segment(1), r.flag("permanent")))),
+                route("GET", "subjects/*/versions", r -> ok(
+                        store.versionNumbers(r.segment(1), r.flag("deleted"), r.flag("deletedOnly")))),
+                route("GET", "subjects/*/versions/*", r -> ok(versionJson(
+                        store.version(r.segment(1), r.segment(3), r.flag("deleted"))))),
+                route("DELETE", "subjects/*/versions/*", r -> ok(
+                        store.deleteVersion(r.segment(1), r.segment(3), r.flag("permanent")))),
+                route("GET", "subjects/*/versions/*/schema", r -> new Response(200,
+                        store.version(r.segment(1), r.segment(3), r.flag("deleted")).schema())),
+                route("GET", "subjects/*/versions/*/referencedby", r -> ok(
+                        store.referencedBy(r.segment(1), r.segment(3), r.flag("deleted")))),
+                route("GET", "schemas", r -> ok(store.schemas(r.query().getOrDefault("subjectPrefix", ""),
+                        r.flag("deleted"), r.flag("latestOnly")).stream().map(SchemaRegistryHttpHandler::versionJson)
+                        .toList())),
+                route("GET", "schemas/types", r -> ok(List.of("AVRO"))),
+                route("GET", "schemas/ids/*", r -> ok(schemaJson(store.schema(schemaId(r.segment(2)))))),
+                route("GET", "schemas/ids/*/schema", r -> new Response(200,
+                        store.schema(schemaId(r.segment(2))).schema())),
+                route("GET", "schemas/ids/*/subjects", r -> ok(store.usages(schemaId(r.segment(2)), r.flag("deleted"))
+                        .stream().map(SchemaVersion::subject).distinct().toList())),
+                route("GET", "schemas/ids/*/versions", r -> ok(store.usages(schemaId(r.segment(2)), r.flag("deleted"))
+                        .stream()
+                        .map(v -> JSON.createObjectNode().put("subject", v.subject()).put("version", v.version()))
+                        .toList())),
+                route("GET", "config", r -> ok(levelJson(store.globalCompatibility()))),
+                route("PUT", "config", r -> setCompatibility(null, r)),
+                route("DELETE", "config", r -> ok(levelJson(store.deleteCompatibility(null)))),
+                route("GET", "config/*", r -> subjectCompatibility(r.segment(1), r.flag("defaultToGlobal"))),
+                route("PUT", "config/*", r -> setCompatibility(r.segment(1), r)),
+                route("DELETE", "config/*", r -> ok(levelJson(store.deleteCompatibility(r.segment(1))))),
+                route("GET", "mode", r -> ok(modeJson(store.globalMode()))),
+                route("PUT", "mode", r -> setMode(null, r)),
+                route("DELETE", "mode", r -> ok(modeJson(store.deleteMode(null)))),
+                route("GET", "mode/*", r -> subjectMode(r.segment(1), r.flag("defaultToGlobal"))),
+                route("PUT", "mode/*", r -> setMode(r.segment(1), r)),
+                route("DELETE", "mode/*", r -> ok(modeJson(store.deleteMode(r.segment(1))))),
+                route("POST", "compatibility/subjects/*/versions/*", r -> compatibility(r, r.segment(4))),
+                route("POST", "compatibility/subjects/*/versions", r -> compatibility(r, "latest")),
+                // One context, the default one: this registry has no others.
+                route("GET", "contexts", r -> ok(List.of("."))),
+                route("GET", "v1/metadata/id", r -> ok(Map.of("scope", Map.of("path", List.of(), "clusters", Map.of(
+                        "kafka-cluster", clusterId.get(), "schema-registry-cluster", "schema-registry"))))));
+    }
+
+    private static Route route(String method, String pattern, Endpoint endpoint) {
+        return new Route(method, pattern.isEmpty() ? List.of() : List.of(pattern.split("/")), endpoint);
     }
 
     private Response subjectCompatibility(String subject, boolean defaultToGlobal) {
@@ -153,7 +189,7 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         if (own.isEmpty() && !defaultToGlobal) {
             throw SchemaRegistryApiError.subjectCompatibilityNotConfigured(subject);
         }
-        return ok(Map.of("compatibilityLevel", own.orElseGet(store::globalCompatibility).name()));
+        return ok(levelJson(own.orElseGet(store::globalCompatibility)));
     }
 
     private Response setCompatibility(String subjectOrNull, Request r) {
@@ -162,6 +198,22 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
                 SchemaRegistryCompatibility.parse(level == null || level.isNull() ? null : level.asText());
         store.setCompatibility(subjectOrNull, parsed);
         return ok(Map.of("compatibility", parsed.name()));
+    }
+
+    private Response subjectMode(String subject, boolean defaultToGlobal) {
+        Optional<SchemaRegistryMode> own = store.subjectMode(subject);
+        if (own.isEmpty() && !defaultToGlobal) {
+            throw SchemaRegistryApiError.subjectModeNotConfigured(subject);
+        }
+        return ok(modeJson(own.orElseGet(store::globalMode)));
+    }
+
+    /** Confluent echoes the request: {@code {"mode": ...}}. */
+    private Response setMode(String subjectOrNull, Request r) {
+        JsonNode mode = jsonBody(r).get("mode");
+        SchemaRegistryMode parsed = SchemaRegistryMode.parse(mode == null || mode.isNull() ? null : mode.asText());
+        store.setMode(subjectOrNull, parsed, r.flag("force"));
+        return ok(modeJson(parsed));
     }
 
     private Response compatibility(Request r, String versionRef) {
@@ -173,28 +225,35 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         return ok(answer);
     }
 
-    private static Schema schemaOf(Request r) {
+    private static SchemaRequest schemaOf(Request r) {
         JsonNode body = jsonBody(r);
         JsonNode type = body.get("schemaType");
         if (type != null && !type.isNull() && !type.asText().equals("AVRO")) {
             throw SchemaRegistryApiError.invalidSchema("Unsupported schema type " + type.asText()
                     + ": the embedded schema registry serves AVRO only");
         }
-        JsonNode references = body.get("references");
-        if (references != null && references.isArray() && !references.isEmpty()) {
-            throw SchemaRegistryApiError.invalidSchema("Schema references are not supported by the embedded schema registry");
-        }
         JsonNode schema = body.get("schema");
         if (schema == null || !schema.isTextual() || schema.asText().isBlank()) {
             throw SchemaRegistryApiError.invalidSchema("Empty schema: the request body needs the schema as a JSON string"
                     + " in field 'schema'");
         }
-        try {
-            return new Schema.Parser().parse(schema.asText());
-        } catch (RuntimeException e) {
-            // Whatever the parser rejects, and however it says so, the schema is invalid: never a server error.
-            throw SchemaRegistryApiError.invalidSchema("Invalid schema: " + e.getMessage());
+        List<Reference> references = new ArrayList<>();
+        for (JsonNode reference : body.path("references")) {
+            JsonNode name = reference.get("name");
+            JsonNode subject = reference.get("subject");
+            JsonNode version = reference.get("version");
+            if (name == null || !name.isTextual() || subject == null || !subject.isTextual() || version == null
+                    || !version.canConvertToInt()) {
+                throw SchemaRegistryApiError.invalidSchema("Invalid reference " + reference
+                        + ": a reference needs a name, a subject and a version");
+            }
+            references.add(new Reference(name.asText(), subject.asText(), version.intValue()));
         }
+        // Confluent's "no id" and "no version" are -1 and 0.
+        Integer id = body.path("id").canConvertToInt() && body.get("id").intValue() >= 0 ? body.get("id").intValue() : null;
+        Integer version = body.path("version").canConvertToInt() && body.get("version").intValue() > 0
+                ? body.get("version").intValue() : null;
+        return new SchemaRequest(schema.asText(), references, id, version);
     }
 
     private static JsonNode jsonBody(Request r) {
@@ -249,12 +308,38 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         }
     }
 
+    /** As Confluent answers a version: references only when there are some, no schemaType for AVRO. */
     private static ObjectNode versionJson(SchemaVersion version) {
-        return JSON.createObjectNode()
+        ObjectNode json = JSON.createObjectNode()
                 .put("subject", version.subject())
                 .put("version", version.version())
-                .put("id", version.id())
-                .put("schema", version.schema());
+                .put("id", version.id());
+        return withReferences(json, version.references()).put("schema", version.schema());
+    }
+
+    private static ObjectNode schemaJson(SchemaText text) {
+        return withReferences(JSON.createObjectNode(), text.references()).put("schema", text.schema());
+    }
+
+    private static ObjectNode withReferences(ObjectNode json, List<Reference> references) {
+        if (!references.isEmpty()) {
+            ArrayNode array = json.putArray("references");
+            references.forEach(r -> array.addObject()
+                    .put("name", r.name()).put("subject", r.subject()).put("version", r.version()));
+        }
+        return json;
+    }
+
+    private static Map<String, Integer> idJson(SchemaVersion version) {
+        return Map.of("id", version.id());
+    }
+
+    private static Map<String, String> levelJson(SchemaRegistryCompatibility level) {
+        return Map.of("compatibilityLevel", level.name());
+    }
+
+    private static Map<String, String> modeJson(SchemaRegistryMode mode) {
+        return Map.of("mode", mode.name());
     }
 
     private static Response ok(Object body) {

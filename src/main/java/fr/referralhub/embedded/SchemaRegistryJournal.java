@@ -1,6 +1,7 @@
 package fr.referralhub.embedded;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.referralhub.embedded.SchemaRegistryStore.Reference;
 import fr.referralhub.embedded.SchemaRegistryStore.SchemaVersion;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,10 +40,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>schema: key {@code {"keytype":"SCHEMA","subject":s,"version":v,"magic":1}},
- *       value {@code {"subject":s,"version":v,"id":id,"schema":canonical,"deleted":false}};</li>
+ *       value {@code {"subject":s,"version":v,"id":id,"schema":canonical,"deleted":false}}, plus
+ *       {@code "references":[{"name":n,"subject":s,"version":v}]} when it has some; {@code deleted} true is a soft
+ *       delete, a tombstone (null value) a permanent one;</li>
  *   <li>compatibility: key {@code {"keytype":"CONFIG","subject":s or null,"magic":0}},
- *       value {@code {"compatibilityLevel":"BACKWARD"}}.</li>
+ *       value {@code {"compatibilityLevel":"BACKWARD"}}, a tombstone when the setting is removed;</li>
+ *   <li>mode: key {@code {"keytype":"MODE","subject":s or null,"magic":0}},
+ *       value {@code {"subject":s or null,"mode":"READONLY"}}, a tombstone when the setting is removed.</li>
  * </ul>
+ * Confluent's {@code DELETE_SUBJECT} record (a subject soft-deleted up to a version) is read too; this registry
+ * writes one deleted schema record per version instead, which Confluent reads as well.
  * Key fields keep Confluent's order: compaction compares key bytes, so a rewrite must produce the same bytes.
  */
 final class SchemaRegistryJournal implements AutoCloseable {
@@ -53,6 +62,7 @@ final class SchemaRegistryJournal implements AutoCloseable {
     private final String bootstrapServers;
     private final String topic;
     private final KafkaProducer<String, String> producer;
+    private volatile String clusterId = "";
 
     SchemaRegistryJournal(String bootstrapServers, String topic) {
         this.bootstrapServers = bootstrapServers;
@@ -95,27 +105,63 @@ final class SchemaRegistryJournal implements AutoCloseable {
         }
     }
 
+    /** The id of the Kafka cluster holding the topic, known once {@link #replayInto} ran; Confluent reports it. */
+    String clusterId() {
+        return clusterId;
+    }
+
     void appendSchema(SchemaVersion version) {
-        ObjectNode key = JSON.createObjectNode()
-                .put("keytype", "SCHEMA")
-                .put("subject", version.subject())
-                .put("version", version.version())
-                .put("magic", 1);
+        ObjectNode key = schemaKey(version.subject(), version.version());
         ObjectNode value = JSON.createObjectNode()
                 .put("subject", version.subject())
                 .put("version", version.version())
                 .put("id", version.id())
                 .put("schema", version.schema())
                 .put("deleted", version.deleted());
+        if (!version.references().isEmpty()) {
+            ArrayNode references = value.putArray("references");
+            version.references().forEach(r -> references.addObject()
+                    .put("name", r.name()).put("subject", r.subject()).put("version", r.version()));
+        }
         append(key, value);
     }
 
-    void appendCompatibility(String subjectOrNull, SchemaRegistryCompatibility level) {
-        append(configKey(subjectOrNull), JSON.createObjectNode().put("compatibilityLevel", level.name()));
+    /** A permanent delete: compaction then forgets the version. */
+    void appendSchemaRemoval(String subject, int version) {
+        append(schemaKey(subject, version), null);
     }
 
-    private static ObjectNode configKey(String subjectOrNull) {
-        ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG");
+    /** {@code level} null removes the setting. */
+    void appendCompatibility(String subjectOrNull, SchemaRegistryCompatibility level) {
+        append(settingKey("CONFIG", subjectOrNull),
+                level == null ? null : JSON.createObjectNode().put("compatibilityLevel", level.name()));
+    }
+
+    /** {@code mode} null removes the setting. */
+    void appendMode(String subjectOrNull, SchemaRegistryMode mode) {
+        ObjectNode value = null;
+        if (mode != null) {
+            value = JSON.createObjectNode();
+            if (subjectOrNull == null) {
+                value.putNull("subject");
+            } else {
+                value.put("subject", subjectOrNull);
+            }
+            value.put("mode", mode.name());
+        }
+        append(settingKey("MODE", subjectOrNull), value);
+    }
+
+    private static ObjectNode schemaKey(String subject, int version) {
+        return JSON.createObjectNode()
+                .put("keytype", "SCHEMA")
+                .put("subject", subject)
+                .put("version", version)
+                .put("magic", 1);
+    }
+
+    private static ObjectNode settingKey(String keyType, String subjectOrNull) {
+        ObjectNode key = JSON.createObjectNode().put("keytype", keyType);
         if (subjectOrNull == null) {
             key.putNull("subject");
         } else {
@@ -124,10 +170,11 @@ final class SchemaRegistryJournal implements AutoCloseable {
         return key.put("magic", 0);
     }
 
+    /** {@code value} null writes a tombstone. */
     private void append(ObjectNode key, ObjectNode value) {
         try {
-            producer.send(new ProducerRecord<>(topic, 0, JSON.writeValueAsString(key), JSON.writeValueAsString(value)))
-                    .get();
+            String valueText = value == null ? null : JSON.writeValueAsString(value);
+            producer.send(new ProducerRecord<>(topic, 0, JSON.writeValueAsString(key), valueText)).get();
         } catch (ExecutionException e) {
             throw SchemaRegistryApiError.storeError(topic, e.getCause());
         } catch (InterruptedException e) {
@@ -150,8 +197,17 @@ final class SchemaRegistryJournal implements AutoCloseable {
                     store.applyCompatibility(textOrNull(key, "subject"),
                             level == null ? null : SchemaRegistryCompatibility.parse(level));
                 }
+                case "MODE" -> {
+                    String mode = value == null ? null : textOrNull(value, "mode");
+                    store.applyMode(textOrNull(key, "subject"), mode == null ? null : SchemaRegistryMode.parse(mode));
+                }
+                case "DELETE_SUBJECT" -> {
+                    if (value != null) {
+                        store.applySubjectDeletion(required(value, "subject").asText(), required(value, "version").asInt());
+                    }
+                }
                 default -> {
-                    // NOOP, MODE, DELETE_SUBJECT...: Confluent bookkeeping that carries nothing this registry serves.
+                    // NOOP, CLEAR_SUBJECT, CONTEXT...: Confluent bookkeeping that carries nothing this registry serves.
                 }
             }
         } catch (JsonProcessingException | IllegalArgumentException | SchemaRegistryApiError e) {
@@ -172,8 +228,13 @@ final class SchemaRegistryJournal implements AutoCloseable {
             store.reserveId(id);
             return;
         }
+        List<Reference> references = new ArrayList<>();
+        for (JsonNode reference : value.path("references")) {
+            references.add(new Reference(required(reference, "name").asText(), required(reference, "subject").asText(),
+                    required(reference, "version").asInt()));
+        }
         store.applySchema(new SchemaVersion(required(value, "subject").asText(), required(value, "version").asInt(), id,
-                required(value, "schema").asText(), value.path("deleted").asBoolean(false)));
+                required(value, "schema").asText(), references, value.path("deleted").asBoolean(false)));
     }
 
     private static JsonNode required(JsonNode node, String field) {
@@ -191,6 +252,7 @@ final class SchemaRegistryJournal implements AutoCloseable {
 
     private void ensureTopic() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            clusterId = admin.describeCluster().clusterId().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             try {

@@ -10,8 +10,12 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,6 +25,10 @@ import org.apache.avro.Schema;
 
 /**
  * A small client of the Confluent Schema Registry REST API, for Avro schemas.
+ *
+ * <p>Schemas may import types through Confluent's references: {@link #register(String, Schema, List)} registers one,
+ * and every schema read back ({@link #schemaById}, {@link #latest}) comes with its references resolved, a complete
+ * schema a datum reader or writer can use.
  *
  * <p>Schema ids are immutable, so the id of a (subject, schema) pair and the schema of an id are cached for the life
  * of the client. Use {@link #forUrl(String)} to share one client, and so its caches, between the many serializers
@@ -69,6 +77,32 @@ public final class SchemaRegistryClient {
     /** Registers a schema under a subject (a no-op answering the existing id when it is already there). */
     public int register(String subject, Schema schema) {
         return idOf(subject, schema, subjectPath(subject) + "/versions");
+    }
+
+    /**
+     * Registers a schema that imports types from other subjects: they are sent as names with {@code references}, not
+     * copied in. {@code schema} is the complete schema (as a generated class has it); the registry stores it without
+     * the imported types and answers the same id to a later lookup of the complete one.
+     */
+    public int register(String subject, Schema schema, List<SchemaReference> references) {
+        if (references.isEmpty()) {
+            return register(subject, schema);
+        }
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idBySubjectSchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Schema.Parser imports = new Schema.Parser();
+        define(imports, references, new HashSet<>());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("schema", withoutImports(schema, imports.getTypes().values()));
+        body.put("references", references.stream().map(r -> Map.of(
+                "name", r.name(), "subject", r.subject(), "version", r.version())).toList());
+        String path = subjectPath(subject) + "/versions";
+        int id = requiredInt(send("POST", path, body), "id", path);
+        remember(key, id);
+        return id;
     }
 
     /**
@@ -232,11 +266,57 @@ public final class SchemaRegistryClient {
         if (schema == null || !schema.isTextual()) {
             throw unexpectedAnswer(path, "no schema");
         }
+        Schema.Parser parser = new Schema.Parser();
+        define(parser, references(answer.path("references")), new HashSet<>());
         try {
-            return new Schema.Parser().parse(schema.asText());
+            return parser.parse(schema.asText());
         } catch (RuntimeException e) {
             throw unexpectedAnswer(path, "not a valid Avro schema: " + e.getMessage());
         }
+    }
+
+    /**
+     * Parses the referenced versions, and what they reference (depth first), into {@code parser}, so a schema parsed
+     * next may name their types. A version reached twice is parsed once: Avro refuses a type defined twice.
+     */
+    private void define(Schema.Parser parser, List<SchemaReference> references, Set<String> defined) {
+        for (SchemaReference reference : references) {
+            if (!defined.add(reference.subject() + '\u0000' + reference.version())) {
+                continue;
+            }
+            // deleted=true: a soft-deleted version still serves the records and schemas written with it.
+            String path = subjectPath(reference.subject()) + "/versions/"
+                    + (reference.version() == -1 ? "latest" : String.valueOf(reference.version())) + "?deleted=true";
+            JsonNode referenced = send("GET", path, null);
+            define(parser, references(referenced.path("references")), defined);
+            JsonNode schema = referenced.get("schema");
+            if (schema == null || !schema.isTextual()) {
+                throw unexpectedAnswer(path, "no schema");
+            }
+            try {
+                parser.parse(schema.asText());
+            } catch (RuntimeException e) {
+                throw unexpectedAnswer(path, "not a valid Avro schema: " + e.getMessage());
+            }
+        }
+    }
+
+    private static List<SchemaReference> references(JsonNode references) {
+        List<SchemaReference> parsed = new ArrayList<>();
+        for (JsonNode reference : references) {
+            parsed.add(new SchemaReference(reference.path("name").asText(), reference.path("subject").asText(),
+                    reference.path("version").asInt(-1)));
+        }
+        return parsed;
+    }
+
+    /**
+     * The schema's JSON with the imported types left as names. Avro 1.12 deprecates this call without a replacement
+     * that does so; Confluent's own AvroSchema.canonicalString() makes it too.
+     */
+    @SuppressWarnings("deprecation")
+    private static String withoutImports(Schema schema, Collection<Schema> imported) {
+        return schema.toString(imported, false);
     }
 
     private int requiredInt(JsonNode answer, String field, String path) {

@@ -207,6 +207,37 @@ class ContractsTest {
                 .forEach(address -> assertThat(catalogue).as("topics of TopicCatalog").contains(address));
     }
 
+    @Test
+    void shouldReadThePrivacyNotesInFull() {
+        // A plain scalar inside a flow mapping ends at the first comma: {description: Accepted, not carried on.}
+        // once read as "Accepted" plus a stray property "not carried on.". Parsed here as YAML, as any tool reads it.
+        Map<String, Object> person = map(map(map(map(map(openApi().get("components")).get("schemas"))
+                .get("EmploymentAgencyEvent")).get("properties")).get("beneficiaire"));
+        for (String field : List.of("nom", "prenom", "courriel", "telephone")) {
+            assertThat(map(map(person.get("properties")).get(field)).get("description")).as("description of %s", field)
+                    .isEqualTo("Accepted, not carried on.");
+        }
+        Map<String, Object> schemas = map(map(asyncApi().get("components")).get("schemas"));
+        Map<String, Object> headers = map(map(schemas.get("HubRecordHeaders")).get("properties"));
+        assertThat(map(headers.get("hub.event-type")).get("description")).isEqualTo("CREATED, UPDATED or CANCELLED.");
+        assertThat(map(headers.get("hub.person-reference-basis")).get("description"))
+                .isEqualTo("NIR, FRANCE_TRAVAIL_ID_AND_BIRTH_DATE or NONE.");
+        Map<String, Object> deadLetter = map(map(map(map(map(asyncApi().get("components")).get("messages"))
+                .get("deadLetter")).get("headers")).get("properties"));
+        assertThat(map(deadLetter.get("hub.dead-letter.reasons")).get("description"))
+                .isEqualTo("Field-level reasons (what was expected, never the value).");
+    }
+
+    @Test
+    void shouldDescribeEveryPropertyWithASchema() {
+        // A description cut at a comma leaves its tail as a property without a schema (null): none may exist.
+        for (String document : List.of("openapi.yaml", "asyncapi.yaml")) {
+            List<String> strays = new ArrayList<>();
+            collectStrayProperties(yaml(document), "", strays);
+            assertThat(strays).as("properties of %s that are not schemas", document).isEmpty();
+        }
+    }
+
     private Map<String, Object> openApi() {
         return yaml("openapi.yaml");
     }
@@ -245,6 +276,25 @@ class ContractsTest {
             map.values().forEach(value -> collect(value, key, found));
         } else if (node instanceof List<?> list) {
             list.forEach(value -> collect(value, key, found));
+        }
+    }
+
+    private static void collectStrayProperties(Object node, String path, List<String> strays) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if ("properties".equals(key) && value instanceof Map<?, ?> properties) {
+                    properties.forEach((name, schema) -> {
+                        if (!(schema instanceof Map<?, ?>)) {
+                            strays.add(path + "/properties/" + name);
+                        }
+                    });
+                }
+                collectStrayProperties(value, path + "/" + key, strays);
+            });
+        } else if (node instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                collectStrayProperties(list.get(i), path + "/" + i, strays);
+            }
         }
     }
 

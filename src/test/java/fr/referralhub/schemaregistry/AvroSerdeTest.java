@@ -182,6 +182,29 @@ class AvroSerdeTest {
 
     // ---- helpers ----
 
+    @Test
+    void shouldWriteAndReadARecordWhoseRegisteredSchemaImportsATypeByReference() {
+        Schema address = SchemaBuilder.record("Address").namespace("common").fields().requiredString("commune").endRecord();
+        Schema person = SchemaBuilder.record("Person").namespace("test").fields()
+                .name("home").type(address).noDefault().endRecord();
+        String topic = "people-" + UUID.randomUUID();
+        String commonSubject = "common.Address-" + UUID.randomUUID();
+        SchemaRegistryClient registration = new SchemaRegistryClient(registry.url());
+        registration.register(commonSubject, address);
+        int id = registration.register(topic + "-value", person,
+                List.of(new SchemaReference("common.Address", commonSubject, 1)));
+        GenericRecord record = new GenericRecordBuilder(person)
+                .set("home", new GenericRecordBuilder(address).set("commune", "93066").build()).build();
+        AvroSerializer serializer = new AvroSerializer();
+        serializer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
+
+        // Not auto-registered: the complete schema of the record is found as the version registered with a reference.
+        byte[] written = serializer.serialize(topic, record);
+
+        assertThat(WireFormat.readSchemaId(written)).isEqualTo(id);
+        assertThat(configuredDeserializer(false).deserialize(topic, written)).isEqualTo(record);
+    }
+
     private static EligibilityDecision sampleDecision() {
         return EligibilityDecision.newBuilder()
                 .setDecisionId("decision-1")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import fr.referralhub.embedded.EmbeddedSchemaRegistry;
@@ -27,6 +28,14 @@ class SchemaRegistryClientTest {
     private static final Schema USER_WITH_REQUIRED_AGE = SchemaBuilder.record("User").namespace("test").fields()
             .requiredString("name")
             .requiredInt("age")
+            .endRecord();
+
+    private static final Schema ADDRESS = SchemaBuilder.record("Address").namespace("common").fields()
+            .requiredString("commune")
+            .endRecord();
+    /** Names common.Address: registered with a reference to it, not a copy. */
+    private static final Schema PERSON = SchemaBuilder.record("Person").namespace("test").fields()
+            .name("home").type(ADDRESS).noDefault()
             .endRecord();
 
     private static EmbeddedSchemaRegistry registry;
@@ -54,6 +63,24 @@ class SchemaRegistryClientTest {
         assertThat(new SchemaRegistryClient(registry.url()).schemaById(id)).isEqualTo(USER);
         assertThat(client.latest(subject)).isEqualTo(new RegisteredSchema(subject, 1, id, USER));
         assertThat(client.subjects()).contains(subject);
+    }
+
+    @Test
+    void shouldRegisterASchemaImportingATypeByReferenceAndReadItBackComplete() {
+        String common = uniqueSubject();
+        String person = uniqueSubject();
+        client.register(common, ADDRESS);
+
+        int id = client.register(person, PERSON, List.of(new SchemaReference("common.Address", common, -1)));
+
+        // A fresh client, with nothing cached: it fetches the referenced version to parse the schema.
+        SchemaRegistryClient fresh = new SchemaRegistryClient(registry.url());
+        assertThat(fresh.schemaById(id)).isEqualTo(PERSON);
+        assertThat(fresh.latest(person)).isEqualTo(new RegisteredSchema(person, 1, id, PERSON));
+        assertThat(fresh.lookup(person, PERSON)).as("the complete schema is the one registered").isEqualTo(id);
+        assertThat(fresh.register(person, PERSON)).isEqualTo(id);
+        assertThat(fresh.register(person, PERSON, List.of(new SchemaReference("common.Address", common, 1))))
+                .isEqualTo(id);
     }
 
     @Test
