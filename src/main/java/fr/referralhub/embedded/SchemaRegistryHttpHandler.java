@@ -133,7 +133,7 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
                 route("GET", "subjects", r -> ok(store.subjects(r.flag("deleted"), r.flag("deletedOnly")).stream()
                         .filter(subject -> subject.startsWith(r.query().getOrDefault("subjectPrefix", "")))
                         .toList())),
-                route("POST", "subjects/*/versions", r -> ok(idJson(store.register(r.segment(1), schemaOf(r))))),
+                route("POST", "subjects/*/versions", r -> ok(registeredJson(store.register(r.segment(1), schemaOf(r))))),
                 route("POST", "subjects/*", r -> ok(versionJson(
                         store.lookup(r.segment(1), schemaOf(r), r.flag("deleted"))))),
                 route("DELETE", "subjects/*", r -> ok(store.deleteSubject(r.segment(1), r.flag("permanent")))),
@@ -330,8 +330,12 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         return json;
     }
 
-    private static Map<String, Integer> idJson(SchemaVersion version) {
-        return Map.of("id", version.id());
+    /**
+     * What a registration answers: the id, and the version as Confluent's newer servers add it (their JS client's
+     * registerFullResponse reads it; older clients read the id only).
+     */
+    private static ObjectNode registeredJson(SchemaVersion version) {
+        return JSON.createObjectNode().put("id", version.id()).put("version", version.version());
     }
 
     private static Map<String, String> levelJson(SchemaRegistryCompatibility level) {

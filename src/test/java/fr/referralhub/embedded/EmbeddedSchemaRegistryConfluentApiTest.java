@@ -183,7 +183,7 @@ class EmbeddedSchemaRegistryConfluentApiTest {
 
         assertError(register(imported, USER), 422, 42205);
         assertThat(call("POST", "/subjects/" + imported + "/versions", importing(USER_WITH_OPTIONAL_EMAIL, id, 3))
-                .json()).hasToString("{\"id\":" + id + "}");
+                .json()).hasToString("{\"id\":" + id + ",\"version\":3}");
         JsonNode version = call("GET", "/subjects/" + imported + "/versions/3").json();
         assertThat(version.get("id").asInt()).isEqualTo(id);
         assertThat(call("GET", "/schemas/ids/" + id).json().get("schema").asText())
