@@ -60,7 +60,26 @@ public class DeadLetterOperations {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Listing(String topic, long total, int limit, List<DeadLetter> items, String next,
-                          ParkedRecordStore.Parked parked) {
+                          Parked parked) {
+    }
+
+    /**
+     * The parked section of a listing.
+     *
+     * @param total  records parked, as the topic still holds them
+     * @param latest the newest ones, newest first (at most {@value ParkedRecordStore#SHOWN})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Parked(String topic, long total, List<ParkedRecord> latest) {
+    }
+
+    /**
+     * One parked record: where to find it, how big it was, why it was refused and why its dead letter failed. No
+     * content: its digest stays encrypted on the topic.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ParkedRecord(String origin, Instant parkedAt, String route, String topic, String partition,
+                               String offset, Long bytes, String reason, String failure) {
     }
 
     /**

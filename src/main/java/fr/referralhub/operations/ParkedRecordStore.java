@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.operations.DeadLetterOperations.Parked;
+import fr.referralhub.operations.DeadLetterOperations.ParkedRecord;
 import fr.referralhub.topics.HubTopicProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,25 +42,6 @@ class ParkedRecordStore {
     ParkedRecordStore(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topics.parkedRecords();
-    }
-
-    /**
-     * The parked section of a listing.
-     *
-     * @param total  records parked, as the topic still holds them
-     * @param latest the newest ones, newest first (at most {@value #SHOWN})
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Parked(String topic, long total, List<ParkedRecord> latest) {
-    }
-
-    /**
-     * One parked record: where to find it, how big it was, why it was refused and why its dead letter failed. No
-     * content: its digest stays encrypted on the topic.
-     */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ParkedRecord(String origin, Instant parkedAt, String route, String topic, String partition, String offset,
-                        Long bytes, String reason, String failure) {
     }
 
     Parked newest() {
