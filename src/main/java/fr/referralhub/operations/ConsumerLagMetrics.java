@@ -54,6 +54,8 @@ public class ConsumerLagMetrics implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerLagMetrics.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    /** Offsets that may wait for good on a topic written in transactions without its consumer being stuck. */
+    private static final long TRANSACTION_SLACK = 20;
 
     private final String bootstrapServers;
     private final String groupPrefix;
@@ -152,7 +154,13 @@ public class ConsumerLagMetrics implements SmartLifecycle {
             perTopic.merge(new GroupTopic(group, partition.topic()), waiting, Long::sum);
             ConsumerProgress.Partition key = new ConsumerProgress.Partition(group, partition.topic(),
                     partition.partition());
-            if (progress.observe(key, read, waiting, activeGroups.contains(group), clock.instant())) {
+            // An aborted transaction (the referral state's, after a crash or a rebalance) leaves records and markers no
+            // read_committed consumer is ever given, after the last offset it commits: on such topics a few waiting
+            // offsets are no sign of a stuck consumer. (A poison record there would be one of the hub's own, which its
+            // routes dead-letter; the intake topics, written by partners, are held to "any record waiting".)
+            long stuckIfWaiting = transactionalTopics.contains(partition.topic())
+                    ? Math.max(0, waiting - TRANSACTION_SLACK) : waiting;
+            if (progress.observe(key, read, stuckIfWaiting, activeGroups.contains(group), clock.instant())) {
                 Gauge.builder("hub.consumer.stuck.seconds", progress, figures -> figures.stuckSeconds(key))
                         .description("Seconds the partition has had records waiting while its group, with members, "
                                 + "did not move its committed offset")
