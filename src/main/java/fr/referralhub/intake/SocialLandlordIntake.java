@@ -10,10 +10,12 @@ import fr.referralhub.avro.IntakeChannel;
 import fr.referralhub.avro.PartnerKind;
 import fr.referralhub.intake.InvalidPartnerEventException.Kind;
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.kafka.OversizedRecordException;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.logging.ReferralLogContext;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
+import fr.referralhub.topics.TopicCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.springframework.stereotype.Component;
@@ -26,7 +28,8 @@ import org.springframework.stereotype.Component;
  * <p>{@link #intakeBatch} reads each record on its own and submits every readable one to the ledger at once, then
  * waits for each decision in the order of the batch. A record that can never be used (not XML, DTD, invalid, not this
  * landlord's structure, topic of no landlord, unknown referral, conflicting event id) is dead-lettered, encrypted,
- * with its reasons, and the others go on. An outage fails the batch, which is consumed again: records the ledger
+ * with its reasons, and the others go on; one over {@link TopicCatalog#INTAKE_MAX_RECORD_BYTES} is refused unread
+ * (its dead letter keeps a digest, not the bytes). An outage fails the batch, which is consumed again: records the ledger
  * already published are then duplicates. An update whose creation is in the same batch needs no care: both are keyed
  * by the referral, so the ledger decides them in order.
  */
@@ -73,6 +76,8 @@ public class SocialLandlordIntake {
                     Partner partner = partnerOf(record);
                     accountedPartner = partner.id();
                     ids.partnerEvent(partner.id(), null);
+                    // Refused unread over the catalogue's limit: dead-lettered as a digest, never parsed.
+                    OversizedRecordException.check(record, TopicCatalog.INTAKE_MAX_RECORD_BYTES);
                     PartnerEvent event = reader.read(record.getMessage().getBody(byte[].class), partner);
                     ids.partnerEvent(event.partnerId(), event.partnerEventId());
                     submitted.add(new InBatch(record, accountedPartner, event.partnerEventId(), intake.submit(event)));

@@ -2,11 +2,18 @@ package fr.referralhub.kafka;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import fr.referralhub.topics.RecordHeaders;
+import fr.referralhub.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -24,6 +31,12 @@ import org.springframework.stereotype.Component;
  * {@code __connect.errors.*} headers so operators and existing tooling read it the same way.
  *
  * <p>The original bytes may hold a NIR: they are stored encrypted ({@link DeadLetterCipher}), never in clear.
+ *
+ * <p>No record may block its partition, so writing a dead letter is bounded: a record too big to copy whole
+ * ({@link TopicCatalog#DEAD_LETTER_COPY_LIMIT}, or refused as {@link OversizedRecordException}) gets a dead letter
+ * with its encrypted SHA-256 digest, size and origin only ({@value #ORIGINAL} {@code DIGEST}); a whole copy the
+ * dead-letter topic refuses is tried once more as a digest; and a record whose digest is refused too, or whose dead
+ * letter fails on an outage {@value #MAX_OUTAGE_ATTEMPTS} times in a row, is parked ({@link RecordParking}).
  */
 @Component("deadLetters")
 public class DeadLetters {
@@ -46,41 +59,138 @@ public class DeadLetters {
     /** Header: every reason an input was refused (the exception message only has the first). */
     public static final String REASONS = "hub.dead-letter.reasons";
 
+    /**
+     * Header: {@code WHOLE} when the value is the encrypted original, {@code DIGEST} when the original was too big to
+     * copy and the value is the encrypted {@code sha256:<hex>} of it (such a dead letter cannot be replayed).
+     */
+    public static final String ORIGINAL = "hub.dead-letter.original";
+    /** Header: the size in bytes of the original value. */
+    public static final String ORIGINAL_BYTES = "hub.dead-letter.original-bytes";
+    public static final String WHOLE = "WHOLE";
+    public static final String DIGEST = "DIGEST";
+
+    /** Consecutive outages writing one record's dead letter after which it is parked rather than consumed again. */
+    static final int MAX_OUTAGE_ATTEMPTS = 3;
+
     /** Counter of dead letters written, by route ({@code hub.dead.letters_total} on /actuator/prometheus). */
     public static final String METRIC = "hub.dead.letters";
 
     /** Exchange property: the route whose processing failed. */
     static final String FAILED_ROUTE = "hubFailedRoute";
+    /** Exchange property: write no stack trace (a digest-only dead letter stays small whatever failed). */
+    private static final String WITHOUT_TRACE = "hubDeadLetterWithoutTrace";
     private static final String WRITER = "direct:dead-letter";
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
     private final ProducerTemplate producer;
     private final DeadLetterCipher cipher;
     private final MeterRegistry meters;
+    private final RecordParking parking;
+    /** Per origin ({@code topic/partition@offset}), outages met writing its dead letter in a row, in this instance. */
+    private final Map<String, Integer> outages = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > 1000;
+        }
+    });
 
-    public DeadLetters(ProducerTemplate producer, DeadLetterCipher cipher, MeterRegistry meters) {
+    public DeadLetters(ProducerTemplate producer, DeadLetterCipher cipher, MeterRegistry meters,
+                       RecordParking parking) {
         this.producer = producer;
         this.cipher = cipher;
         this.meters = meters;
+        this.parking = parking;
     }
 
     /**
-     * Dead-letters one consumed record and returns once the dead letter is acknowledged. A failure to write it is
-     * thrown, never swallowed: the caller's batch then fails and is consumed again, so the record is not lost.
+     * Dead-letters one consumed record and returns once the dead letter (or, failing that, its parked entry) is
+     * acknowledged. An outage is thrown, never swallowed: the caller's batch then fails and is consumed again, so the
+     * record is not lost; only the same record failing again and again is parked.
      */
     public void send(Exchange record, String routeId, Exception cause) {
         Message message = record.getMessage();
-        log.warn("Dead-lettering record {}-{}@{} from route {}: {}", message.getHeader(KafkaConstants.TOPIC),
-                message.getHeader(KafkaConstants.PARTITION), message.getHeader(KafkaConstants.OFFSET), routeId,
-                cause.toString());
-        record.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
-        record.setProperty(FAILED_ROUTE, routeId);
-        producer.send(WRITER, record);
-        if (record.getException() != null) {
-            throw new IllegalStateException("Could not write a dead letter; the batch will be consumed again",
-                    record.getException());
+        String origin = message.getHeader(KafkaConstants.TOPIC) + "/" + message.getHeader(KafkaConstants.PARTITION)
+                + "@" + message.getHeader(KafkaConstants.OFFSET);
+        log.warn("Dead-lettering record {} from route {}: {}", origin, routeId, cause.toString());
+        long bytes = OversizedRecordException.sizeOf(message);
+        byte[] digest = sha256(message.getBody(byte[].class));
+        List<Exchange> attempts = cause instanceof OversizedRecordException || bytes > TopicCatalog.DEAD_LETTER_COPY_LIMIT
+                ? List.of(digestOnly(record, routeId, cause, bytes, digest))
+                // A whole copy the dead-letter topic refuses (its limit set lower than the catalogue's, headers the
+                // estimate missed) is tried once more as a digest.
+                : List.of(whole(record, routeId, cause, bytes), digestOnly(record, routeId, cause, bytes, digest));
+        Exception failure = null;
+        for (Exchange attempt : attempts) {
+            producer.send(WRITER, attempt);
+            failure = attempt.getException();
+            if (failure == null) {
+                outages.remove(origin);
+                counted(routeId);
+                return;
+            }
+            if (Outages.isTransient(failure)) {
+                break;
+            }
+            log.warn("The dead letter of record {} was refused: {}", origin, failure.toString());
         }
-        counted(routeId);
+        if (Outages.isTransient(failure) && (message.getHeader(KafkaConstants.TOPIC) == null
+                || outages.merge(origin, 1, Integer::sum) < MAX_OUTAGE_ATTEMPTS)) {
+            throw new IllegalStateException("Could not write a dead letter; the batch will be consumed again", failure);
+        }
+        parking.park(record, routeId, cause, failure, bytes, digest);
+        outages.remove(origin);
+    }
+
+    /** The record as it came (a copy: the writer encrypts the body in place), for a dead letter of it whole. */
+    private static Exchange whole(Exchange record, String routeId, Exception cause, long bytes) {
+        Exchange copy = record.copy();
+        copy.setException(null);
+        copy.getMessage().setHeader(ORIGINAL, WHOLE);
+        copy.getMessage().setHeader(ORIGINAL_BYTES, String.valueOf(bytes));
+        copy.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
+        copy.setProperty(FAILED_ROUTE, routeId);
+        return copy;
+    }
+
+    /**
+     * A dead letter that keeps what identifies the record (origin, size, encrypted digest, reasons, partner), not its
+     * bytes, key or headers, whatever their size: the smallest dead letter there is.
+     */
+    private Exchange digestOnly(Exchange record, String routeId, Exception cause, long bytes, byte[] digest) {
+        Message original = record.getMessage();
+        Exchange exchange = newExchange();
+        Message message = exchange.getMessage();
+        message.setBody(("sha256:" + HexFormat.of().formatHex(digest)).getBytes(StandardCharsets.UTF_8));
+        Object key = original.getHeader(KafkaConstants.KEY);
+        if (key instanceof String text && text.length() <= 256) {
+            message.setHeader(KafkaConstants.KEY, text);
+        }
+        for (String name : List.of(KafkaConstants.TOPIC, KafkaConstants.PARTITION, KafkaConstants.OFFSET,
+                RecordHeaders.PARTNER_ID, FILE_NAME, FILE_ROW)) {
+            Object value = original.getHeader(name);
+            if (value != null) {
+                message.setHeader(name, value instanceof byte[] raw ? new String(raw, StandardCharsets.UTF_8) : value);
+            }
+        }
+        String reasons = cause instanceof OversizedRecordException ? "(record) " + cause.getMessage()
+                : original.getHeader(REASONS, String.class);
+        if (reasons != null) {
+            message.setHeader(REASONS, reasons.length() > 2000 ? reasons.substring(0, 2000) : reasons);
+        }
+        message.setHeader(ORIGINAL, DIGEST);
+        message.setHeader(ORIGINAL_BYTES, String.valueOf(bytes));
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
+        exchange.setProperty(FAILED_ROUTE, routeId);
+        exchange.setProperty(WITHOUT_TRACE, true);
+        return exchange;
+    }
+
+    private static byte[] sha256(byte[] value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value == null ? new byte[0] : value);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     /**
@@ -137,9 +247,15 @@ public class DeadLetters {
         Message message = exchange.getMessage();
         message.setBody(cipher.encrypt(message.getBody(byte[].class)));
         String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
-        errorHeaders(topic, String.valueOf(message.getHeader(KafkaConstants.PARTITION)),
+        Map<String, String> headers = errorHeaders(topic, String.valueOf(message.getHeader(KafkaConstants.PARTITION)),
                 String.valueOf(message.getHeader(KafkaConstants.OFFSET)), exchange.getProperty(FAILED_ROUTE, String.class),
-                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class)).forEach(message::setHeader);
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        if (exchange.getProperty(WITHOUT_TRACE, false, Boolean.class)) {
+            headers.put("__connect.errors.exception.stacktrace", "");
+            headers.computeIfPresent("__connect.errors.exception.message",
+                    (name, text) -> text.length() > 1000 ? text.substring(0, 1000) : text);
+        }
+        headers.forEach(message::setHeader);
     }
 
     /**

@@ -1,8 +1,11 @@
 package fr.referralhub.operations;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -38,12 +42,20 @@ import org.springframework.stereotype.Component;
  * consumers' own metrics, so it also shows groups whose route is stopped or whose instance died. The broker is
  * asked every {@code hub.operations.consumer-lag.refresh} on a background thread; a Prometheus scrape only reads
  * the last figures and never waits on Kafka.
+ *
+ * <p>{@code hub.consumer.stuck.seconds{group,topic,partition}}: how long a partition has had records waiting while
+ * its group, with members, did not move its committed offset ({@link ConsumerProgress}). Beyond
+ * {@code hub.operations.consumer-lag.stuck-after} the partition is stuck: the health component
+ * {@code consumerProgress} (in readiness) says DOWN with the partitions, and an alert fires. Parking
+ * ({@code fr.referralhub.kafka.RecordParking}) means no record should ever do that; an outage or a bug still can.
  */
 @Component
 public class ConsumerLagMetrics implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerLagMetrics.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    /** Offsets that may wait for good on a topic written in transactions without its consumer being stuck. */
+    private static final long TRANSACTION_SLACK = 20;
 
     private final String bootstrapServers;
     private final String groupPrefix;
@@ -52,6 +64,11 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     /** Topics written in Kafka transactions (by the referral state): see {@link #lagOf}. */
     private final Set<String> transactionalTopics;
     private final Map<GroupTopic, Long> lag = new ConcurrentHashMap<>();
+    private final ConsumerProgress progress = new ConsumerProgress();
+    private final Duration stuckAfter;
+    private final Clock clock = Clock.systemUTC();
+    /** Hub groups with members at the last reading: an empty group is stopped, not stuck. */
+    private volatile Set<String> activeGroups = Set.of();
     private volatile ScheduledExecutorService scheduler;
     private volatile Admin admin;
     private volatile boolean lastRefreshFailed;
@@ -62,7 +79,9 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     public ConsumerLagMetrics(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                               @Value("${hub.operations.consumer-lag.group-prefix:referral-hub}") String groupPrefix,
                               @Value("${hub.operations.consumer-lag.refresh:PT15S}") Duration refresh,
+                              @Value("${hub.operations.consumer-lag.stuck-after:PT5M}") Duration stuckAfter,
                               MeterRegistry meters, TopicCatalog topics) {
+        this.stuckAfter = stuckAfter;
         this.transactionalTopics = topics.writtenInTransactions();
         this.bootstrapServers = bootstrapServers;
         this.groupPrefix = groupPrefix;
@@ -74,11 +93,11 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     public void refresh() {
         try {
             Map<GroupTopic, Long> current = new HashMap<>();
-            for (ConsumerGroupListing group : admin.listConsumerGroups().all()
-                    .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (group.groupId().startsWith(groupPrefix)) {
-                    current.putAll(lagOf(group.groupId()));
-                }
+            List<String> groups = admin.listConsumerGroups().all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .stream().map(ConsumerGroupListing::groupId).filter(id -> id.startsWith(groupPrefix)).toList();
+            activeGroups = withMembers(groups);
+            for (String group : groups) {
+                current.putAll(lagOf(group));
             }
             current.forEach((key, value) -> {
                 if (lag.put(key, value) == null) {
@@ -131,9 +150,44 @@ public class ConsumerLagMetrics implements SmartLifecycle {
             // whose only unread offset is that marker has nothing left to read. (A lower bound: several pending
             // transactions count one marker each as a record.)
             long markers = transactionalTopics.contains(partition.topic()) && end > read ? 1 : 0;
-            perTopic.merge(new GroupTopic(group, partition.topic()), Math.max(0, end - read - markers), Long::sum);
+            long waiting = Math.max(0, end - read - markers);
+            perTopic.merge(new GroupTopic(group, partition.topic()), waiting, Long::sum);
+            ConsumerProgress.Partition key = new ConsumerProgress.Partition(group, partition.topic(),
+                    partition.partition());
+            // An aborted transaction (the referral state's, after a crash or a rebalance) leaves records and markers no
+            // read_committed consumer is ever given, after the last offset it commits: on such topics a few waiting
+            // offsets are no sign of a stuck consumer. (A poison record there would be one of the hub's own, which its
+            // routes dead-letter; the intake topics, written by partners, are held to "any record waiting".)
+            long stuckIfWaiting = transactionalTopics.contains(partition.topic())
+                    ? Math.max(0, waiting - TRANSACTION_SLACK) : waiting;
+            if (progress.observe(key, read, stuckIfWaiting, activeGroups.contains(group), clock.instant())) {
+                Gauge.builder("hub.consumer.stuck.seconds", progress, figures -> figures.stuckSeconds(key))
+                        .description("Seconds the partition has had records waiting while its group, with members, "
+                                + "did not move its committed offset")
+                        .tags(Tags.of("group", group, "topic", partition.topic(),
+                                "partition", String.valueOf(partition.partition())))
+                        .register(meters);
+            }
         }
         return perTopic;
+    }
+
+    private Set<String> withMembers(Collection<String> groups) throws Exception {
+        if (groups.isEmpty()) {
+            return Set.of();
+        }
+        return admin.describeConsumerGroups(groups).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .values().stream().filter(description -> !description.members().isEmpty())
+                .map(ConsumerGroupDescription::groupId).collect(Collectors.toSet());
+    }
+
+    /** Partitions stuck longer than {@code hub.operations.consumer-lag.stuck-after}, at the last reading. */
+    List<ConsumerProgress.Stuck> stuck() {
+        return progress.stuckLongerThan(stuckAfter);
+    }
+
+    Duration stuckAfter() {
+        return stuckAfter;
     }
 
     private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> offsets(Set<TopicPartition> partitions,

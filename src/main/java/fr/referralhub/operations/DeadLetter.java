@@ -20,11 +20,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param keyId          id of the AES key that decrypts the original ({@code hub.dead-letter.key-id})
  * @param replayable     whether {@code POST .../replay} can re-submit it (route with a replay entry, key at hand)
  * @param replay         the last replay, from the audit topic; null if never replayed
+ * @param original       {@code WHOLE}, or {@code DIGEST} when only the digest of an original too big to copy was
+ *                       kept ({@code hub.dead-letter.original}; null for dead letters written before it existed)
+ * @param originalBytes  the original's size, when written
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeadLetter(String id, int partition, long offset, Instant deadLetteredAt, Source source,
                          String exceptionClass, String exceptionMessage, String reasons, String keyId,
-                         boolean replayable, ReplayState replay) {
+                         boolean replayable, ReplayState replay, String original, Long originalBytes) {
 
     /**
      * Where the input came from.
@@ -62,12 +65,13 @@ public record DeadLetter(String id, int partition, long offset, Instant deadLett
         return new DeadLetter(idOf(record.partition(), record.offset()), record.partition(), record.offset(),
                 when(record), source, header(record, "__connect.errors.exception.class.name"),
                 header(record, "__connect.errors.exception.message"), header(record, DeadLetters.REASONS),
-                header(record, DeadLetters.KEY_ID), replayable, null);
+                header(record, DeadLetters.KEY_ID), replayable, null, header(record, DeadLetters.ORIGINAL),
+                number(header(record, DeadLetters.ORIGINAL_BYTES), Long::valueOf));
     }
 
     DeadLetter withReplay(ReplayState state) {
         return new DeadLetter(id, partition, offset, deadLetteredAt, source, exceptionClass, exceptionMessage, reasons,
-                keyId, replayable, state);
+                keyId, replayable, state, original, originalBytes);
     }
 
     static String route(ConsumerRecord<?, ?> record) {

@@ -29,9 +29,11 @@ public class DeadLetterOperations {
     private final DeadLetterReplay replay;
     private final DeadLetterCipher cipher;
     private final OperatorAudit audit;
+    private final ParkedRecordStore parked;
 
-    public DeadLetterOperations(DeadLetterStore store, DeadLetterReplay replay, DeadLetterCipher cipher,
-                                OperatorAudit audit) {
+    DeadLetterOperations(DeadLetterStore store, DeadLetterReplay replay, DeadLetterCipher cipher,
+                         OperatorAudit audit, ParkedRecordStore parked) {
+        this.parked = parked;
         this.store = store;
         this.replay = replay;
         this.cipher = cipher;
@@ -52,11 +54,32 @@ public class DeadLetterOperations {
     /**
      * A page of dead letters, newest first.
      *
-     * @param next  pass it as {@code before} for the next page; null when there is none
-     * @param total dead letters on the topic (all, not only those matching the filter)
+     * @param next   pass it as {@code before} for the next page; null when there is none
+     * @param total  dead letters on the topic (all, not only those matching the filter)
+     * @param parked on the first page only: records skipped because not even their dead letter could be written
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Listing(String topic, long total, int limit, List<DeadLetter> items, String next) {
+    public record Listing(String topic, long total, int limit, List<DeadLetter> items, String next,
+                          Parked parked) {
+    }
+
+    /**
+     * The parked section of a listing.
+     *
+     * @param total  records parked, as the topic still holds them
+     * @param latest the newest ones, newest first (at most {@value ParkedRecordStore#SHOWN})
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Parked(String topic, long total, List<ParkedRecord> latest) {
+    }
+
+    /**
+     * One parked record: where to find it, how big it was, why it was refused and why its dead letter failed. No
+     * content: its digest stays encrypted on the topic.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ParkedRecord(String origin, Instant parkedAt, String route, String topic, String partition,
+                               String offset, Long bytes, String reason, String failure) {
     }
 
     /**
@@ -87,7 +110,8 @@ public class DeadLetterOperations {
         DeadLetterStore.Page page = store.list(limit, before, record -> matches.test(DeadLetter.of(record, false)));
         Map<String, ReplayState> replays = page.records().isEmpty() ? Map.of() : audit.replays();
         List<DeadLetter> items = page.records().stream().map(record -> describe(record, replays)).toList();
-        return new Listing(store.topic(), page.total(), limit, items, page.next());
+        return new Listing(store.topic(), page.total(), limit, items, page.next(),
+                before == null ? parked.newest() : null);
     }
 
     public long count() {

@@ -162,6 +162,15 @@ public class DeadLetterReplay {
 
     private String whyNotReplayable(ConsumerRecord<String, byte[]> deadLetter) {
         String route = DeadLetter.route(deadLetter);
+        if (DeadLetters.DIGEST.equals(DeadLetter.header(deadLetter, DeadLetters.ORIGINAL))) {
+            // Checked first: whatever its route, there is nothing to re-submit.
+            return "Only a digest of the original was kept (" + DeadLetter.header(deadLetter, DeadLetters.ORIGINAL_BYTES)
+                    + " bytes, too big to copy: " + DeadLetter.header(deadLetter, DeadLetters.REASONS)
+                    + "): there is nothing to replay. Ask the sender to send it again within the limit; its origin is "
+                    + DeadLetter.header(deadLetter, "__connect.errors.topic") + "/"
+                    + DeadLetter.header(deadLetter, "__connect.errors.partition") + "@"
+                    + DeadLetter.header(deadLetter, "__connect.errors.offset");
+        }
         if (!ENTRIES.containsKey(route)) {
             return "Dead letters of route " + route + " cannot be replayed (replayable: " + ENTRIES.keySet() + ")";
         }

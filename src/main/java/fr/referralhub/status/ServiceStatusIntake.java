@@ -5,6 +5,8 @@ import java.util.stream.Collectors;
 
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
+import fr.referralhub.kafka.OversizedRecordException;
+import fr.referralhub.topics.TopicCatalog;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -20,7 +22,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>Each report is judged exactly as over HTTP ({@link StatusReports#report}); a refused one (invalid, impossible
  * change, a referral not delivered to the service) is dead-lettered with its reasons, since there is nobody to answer;
- * an outage fails the batch, which is consumed again (a re-sent statusEventId is recognised, nothing is doubled).
+ * one over {@link TopicCatalog#INTAKE_MAX_RECORD_BYTES} is refused unread; an outage fails the batch, which is consumed again (a re-sent statusEventId is recognised, nothing is doubled).
  */
 @Component("serviceStatusIntake")
 public class ServiceStatusIntake {
@@ -37,6 +39,8 @@ public class ServiceStatusIntake {
     public void reportBatch(List<Exchange> records, Exchange batch) {
         for (Exchange record : records) {
             try {
+                // Over the catalogue's limit: refused unread, dead-lettered as a digest (a report is a few hundred bytes).
+                OversizedRecordException.check(record, TopicCatalog.INTAKE_MAX_RECORD_BYTES);
                 reports.reportOverKafka(record);
             } catch (StatusReportRefusedException refused) {
                 record.getMessage().setHeader(DeadLetters.REASONS, refused.errors().stream()

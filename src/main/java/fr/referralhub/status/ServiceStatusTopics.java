@@ -6,6 +6,7 @@ import fr.referralhub.counselling.CounsellingService;
 import fr.referralhub.counselling.ServiceRegistry;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.PerActorTopics;
+import fr.referralhub.topics.TopicCatalog;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -19,9 +20,10 @@ public class ServiceStatusTopics extends PerActorTopics {
 
     private final ServiceRegistry services;
 
-    public ServiceStatusTopics(ServiceRegistry services, HubTopicProperties properties,
+    public ServiceStatusTopics(ServiceRegistry services, HubTopicProperties properties, TopicCatalog catalog,
                                @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
-        super(properties, bootstrapServers, "the counselling services' status topics");
+        // With the catalogue's size limit (max.message.bytes), like the landlords' intake topics.
+        super(properties, bootstrapServers, "the counselling services' status topics", catalog.serviceStatusIntake());
         this.services = services;
     }
 

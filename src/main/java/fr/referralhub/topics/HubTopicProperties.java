@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param referralStatusChanges accepted status changes reported by counselling services (the status state)
  * @param intakeSubmissions     partner events on their way to the referral ledger, keyed by referral id
  * @param intakeDecisions       the ledger's answers to intake, keyed by the asking hub instance
+ * @param parkedRecords         records skipped because not even their dead letter could be written (origin only)
  */
 @ConfigurationProperties("hub.topics")
 public record HubTopicProperties(
@@ -28,7 +29,8 @@ public record HubTopicProperties(
         @DefaultValue("webhook-deliveries.v1") String webhookDeliveries,
         @DefaultValue("referral-status-changes.v1") String referralStatusChanges,
         @DefaultValue("intake-submissions.v1") String intakeSubmissions,
-        @DefaultValue("intake-decisions.v1") String intakeDecisions) {
+        @DefaultValue("intake-decisions.v1") String intakeDecisions,
+        @DefaultValue("parked-records.v1") String parkedRecords) {
 
     /** The constructor Spring binds (a record with a second constructor must say which). */
     @ConstructorBinding
@@ -55,5 +57,15 @@ public record HubTopicProperties(
         this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor, subscriptions,
                 counsellingPrefix, feedbackPrefix, "webhook-deliveries.v1",
                 "referral-status-changes.v1", "intake-submissions.v1", "intake-decisions.v1");
+    }
+
+    /** Every name but the parked records' (tests written before it existed). */
+    public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
+                              int partitions, short replicationFactor, String subscriptions,
+                              String counsellingPrefix, String feedbackPrefix, String webhookDeliveries,
+                              String referralStatusChanges, String intakeSubmissions, String intakeDecisions) {
+        this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor, subscriptions,
+                counsellingPrefix, feedbackPrefix, webhookDeliveries, referralStatusChanges, intakeSubmissions,
+                intakeDecisions, "parked-records.v1");
     }
 }

@@ -1,6 +1,7 @@
 package fr.referralhub.topics;
 
 import java.util.List;
+import java.util.Map;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.context.SmartLifecycle;
@@ -9,20 +10,36 @@ import org.springframework.context.SmartLifecycle;
  * Topics that exist once per partner or per service (a landlord's {@code intake.<partnerId>}, a service's
  * {@code status.<serviceId>}): the actor's identity is the topic, guarded by the broker's ACLs. They are created at
  * start-up with the hub's other topics, sized like them ({@code hub.topics}), before any route consumes them by
- * pattern; onboarding an actor is configuration only (a restart creates its topic).
+ * pattern; onboarding an actor is configuration only (a restart creates its topic). A topic that exists keeps its
+ * configs: an intake topic created before its size limit keeps the broker's (docs/operators.md says how to align it).
  */
 public abstract class PerActorTopics implements SmartLifecycle {
 
     private final HubTopicProperties properties;
     private final String bootstrapServers;
     private final String what;
+    private final Map<String, String> configs;
     private volatile boolean running;
 
     /** @param what the topics, for the log and the error, e.g. "the social landlords' intake topics" */
     protected PerActorTopics(HubTopicProperties properties, String bootstrapServers, String what) {
+        this(properties, bootstrapServers, what, Map.of());
+    }
+
+    /**
+     * @param family the catalogue's entry for these topics, whose configs each is created with (e.g. the intake
+     *               topics' {@code max.message.bytes}, {@link TopicCatalog#INTAKE_MAX_RECORD_BYTES})
+     */
+    protected PerActorTopics(HubTopicProperties properties, String bootstrapServers, String what, TopicSpec family) {
+        this(properties, bootstrapServers, what, family.configs());
+    }
+
+    private PerActorTopics(HubTopicProperties properties, String bootstrapServers, String what,
+                           Map<String, String> configs) {
         this.properties = properties;
         this.bootstrapServers = bootstrapServers;
         this.what = what;
+        this.configs = configs;
     }
 
     /** The topics, one per enabled actor. */
@@ -31,7 +48,8 @@ public abstract class PerActorTopics implements SmartLifecycle {
     @Override
     public void start() {
         TopicProvisioner.createMissing(bootstrapServers, topicNames().stream()
-                .map(topic -> new NewTopic(topic, properties.partitions(), properties.replicationFactor()))
+                .map(topic -> new NewTopic(topic, properties.partitions(), properties.replicationFactor())
+                        .configs(configs))
                 .toList(), what);
         running = true;
     }

@@ -36,6 +36,42 @@ public class TopicCatalog {
     private static final Map<String, String> LATEST_PER_KEY = Map.of("cleanup.policy", "compact",
             "delete.retention.ms", String.valueOf(10L * 365 * 24 * 3600 * 1000));
 
+    /**
+     * The largest record a partner may publish on its intake topic ({@code intake.<partnerId>}, {@code
+     * status.<serviceId>}): a landlord's XML document or a service's status report is a few KB. A bigger one is
+     * refused unread by the consuming route (dead-lettered as too big, with a digest, see
+     * {@link fr.referralhub.kafka.DeadLetters}): the hub holds each record whole in memory, and parsing megabytes of
+     * XML per record is a way to starve it.
+     *
+     * <p>The limits are set together: the intake topics are created with {@code max.message.bytes} of this plus
+     * {@link #BATCH_HEADROOM_BYTES}, so the broker refuses most oversized records at the partner's door. The broker
+     * cannot refuse them all (a topic created before this limit keeps its own, and {@code max.message.bytes} bounds a
+     * compressed batch, so 20 MB of repetitive XML gzipped to 20 KB passes): the route's check is what holds. The
+     * consumers keep Kafka's {@code max.partition.fetch.bytes} (1 MiB), above this topic limit; a batch bigger than it
+     * is still returned alone (KIP-74), so no fetch setting can stall a partition.
+     */
+    public static final int INTAKE_MAX_RECORD_BYTES = 256 * 1024;
+
+    /** What a batch of one record needs beyond its value: batch and record headers, the key, the partner's headers. */
+    public static final int BATCH_HEADROOM_BYTES = 16 * 1024;
+
+    /**
+     * The largest dead letter: the hub's producer {@code max.request.size} (Kafka's default, 1 MiB; the
+     * {@code dead-letter-writer} route sets it) and {@code max.message.bytes} of the dead-letter topic.
+     */
+    public static final int DEAD_LETTER_MAX_BYTES = 1024 * 1024;
+
+    /**
+     * The largest original a dead letter copies whole (encrypted): the rest of {@link #DEAD_LETTER_MAX_BYTES} is for
+     * the 28 bytes of encryption and the headers (a 4,000-character stack trace, the partner's own headers). Beyond
+     * it a dead letter keeps an encrypted SHA-256 digest, the size and the origin, not the bytes: a dead letter that
+     * copied a record of almost 1 MiB could never be written, and its batch would be consumed again forever.
+     */
+    public static final int DEAD_LETTER_COPY_LIMIT = DEAD_LETTER_MAX_BYTES - 64 * 1024;
+
+    private static final Map<String, String> INTAKE_LIMIT = Map.of("max.message.bytes",
+            String.valueOf(INTAKE_MAX_RECORD_BYTES + BATCH_HEADROOM_BYTES));
+
     /** A copy for a service or partner to consume, not an archive (referrals.v1 is): personal data leave in 30 days. */
     private static final Map<String, String> THIRTY_DAYS = Map.of("retention.ms", String.valueOf(30L * 24 * 3600 * 1000));
 
@@ -50,6 +86,9 @@ public class TopicCatalog {
     private final TopicSpec referralStatusChanges;
     private final TopicSpec intakeSubmissions;
     private final TopicSpec intakeDecisions;
+    private final TopicSpec landlordIntake;
+    private final TopicSpec serviceStatusIntake;
+    private final TopicSpec parkedRecords;
 
     public TopicCatalog(HubTopicProperties names) {
         this.referrals = new TopicSpec(names.referrals(),
@@ -66,7 +105,7 @@ public class TopicCatalog {
                 "original key (bytes)",
                 null,
                 "Records the hub could not process: original bytes, reason in __connect.errors.* headers",
-                REFERRAL_RECORD);
+                with(REFERRAL_RECORD, "max.message.bytes", String.valueOf(DEAD_LETTER_MAX_BYTES)));
         // Who looked at which dead letter's personal data and who replayed what: proof owed to the people concerned
         // and to the data-protection officer, so kept as long as the dead letters themselves.
         this.operatorAudit = new TopicSpec(names.operatorAudit(),
@@ -131,7 +170,38 @@ public class TopicCatalog {
                 "Internal. The referral state's answer to each submission (JSON: correlation id, referral id, "
                         + "outcome, reason, and for a status the change in force); no personal data",
                 Map.of("retention.ms", String.valueOf(Duration.ofHours(1).toMillis())));
+        // The partners' and services' own topics (prefixes: intake.SocialLandlordIntake.TOPIC_PREFIX,
+        // status.StatusReports.TOPIC_PREFIX): created per actor at start-up (intake.LandlordTopicProvisioner,
+        // status.ServiceStatusTopics) with the intake limit; the hub only reads them.
+        this.landlordIntake = new TopicSpec("intake.{partnerId}",
+                "the landlord's own key (string)",
+                null,
+                "One raw intake topic per social landlord, created by the hub at start-up for each enabled "
+                        + "SOCIAL_LANDLORD partner (KAFKA_XML channel); the landlord publishes, the hub consumes.",
+                INTAKE_LIMIT);
+        this.serviceStatusIntake = new TopicSpec("status.{serviceId}",
+                "referral id (string), so one referral's reports stay in order",
+                null,
+                "One status topic per counselling service, created by the hub at start-up for each enabled service of "
+                        + "hub.services; the service publishes its status reports, the hub consumes. The service is the "
+                        + "topic's (broker ACLs).",
+                INTAKE_LIMIT);
+        // Records that could not even be dead-lettered (the dead-letter topic refused them twice): what an operator
+        // needs to find them at their origin, no content. Few and tiny; kept as long as the dead letters.
+        this.parkedRecords = new TopicSpec(names.parkedRecords(),
+                "origin of the record (string, <topic>/<partition>@<offset>)",
+                null,
+                "Records skipped because not even their dead letter could be written (JSON: parkedAt, route, topic, "
+                        + "partition, offset, bytes, reason, failure, encrypted digest); no personal data",
+                REFERRAL_RECORD);
     }
+
+    private static Map<String, String> with(Map<String, String> configs, String name, String value) {
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.put(name, value);
+        return Map.copyOf(all);
+    }
+
 
     public TopicSpec referrals() {
         return referrals;
@@ -180,6 +250,20 @@ public class TopicCatalog {
         return intakeDecisions;
     }
 
+    /** The family {@code intake.{partnerId}}: each social landlord's XML documents. */
+    public TopicSpec landlordIntake() {
+        return landlordIntake;
+    }
+
+    /** The family {@code status.{serviceId}}: each counselling service's status reports. */
+    public TopicSpec serviceStatusIntake() {
+        return serviceStatusIntake;
+    }
+
+    public TopicSpec parkedRecords() {
+        return parkedRecords;
+    }
+
     /**
      * The topics the referral state writes in Kafka transactions (exactly_once_v2): each commit leaves a marker that
      * takes an offset and is never delivered, which whoever measures consumer lag must know.
@@ -192,6 +276,7 @@ public class TopicCatalog {
     /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */
     public List<TopicSpec> all() {
         return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit, subscriptions, counselling,
-                feedback, webhookDeliveries, referralStatusChanges, intakeSubmissions, intakeDecisions);
+                feedback, webhookDeliveries, referralStatusChanges, intakeSubmissions, intakeDecisions, landlordIntake,
+                serviceStatusIntake, parkedRecords);
     }
 }

@@ -22,6 +22,8 @@ final class HubMetricNames {
             new Metric("hub.intake.outcomes", List.of("partner", "channel", "outcome"), true),
             new Metric("hub.dead.letters", List.of("route"), true),
             new Metric("hub.consumer.lag", List.of("group", "topic"), false),
+            new Metric("hub.consumer.stuck.seconds", List.of("group", "topic", "partition"), false),
+            new Metric("hub.records.parked", List.of("route", "topic"), true),
             new Metric("hub.eligibility.outcomes", List.of("programme", "outcome"), true),
             new Metric("hub.eligibility.smic.age.days", List.of(), false),
             new Metric("hub.subscription.deliveries", List.of("subscription", "result"), true),

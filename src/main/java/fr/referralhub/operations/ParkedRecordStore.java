@@ -1,0 +1,108 @@
+package fr.referralhub.operations;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.operations.DeadLetterOperations.Parked;
+import fr.referralhub.operations.DeadLetterOperations.ParkedRecord;
+import fr.referralhub.topics.HubTopicProperties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The records the hub parked (skipped because not even their dead letter could be written, see
+ * {@code fr.referralhub.kafka.RecordParking}), for {@code /ops/dead-letters}: read from {@code parked-records.v1}, so
+ * every instance shows those of all instances. Only the newest few are read, with a short-lived consumer (assigned
+ * partitions, no group), like {@link DeadLetterStore}: parking is rare, and the topic is its own bound.
+ */
+@Component
+class ParkedRecordStore {
+
+    /** The newest entries a listing shows. */
+    static final int SHOWN = 20;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final AtomicInteger READERS = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String bootstrapServers;
+    private final String topic;
+
+    ParkedRecordStore(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topics.parkedRecords();
+    }
+
+    Parked newest() {
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, TIMEOUT);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            long total = partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
+            List<ParkedRecord> latest = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                long from = Math.max(begin.get(partition), end.get(partition) - SHOWN);
+                if (from < end.get(partition)) {
+                    read(consumer, partition, from, end.get(partition)).forEach(r -> latest.add(parse(r)));
+                }
+            }
+            latest.sort(Comparator.comparing(ParkedRecord::parkedAt,
+                    Comparator.nullsLast(Comparator.reverseOrder())));
+            return new Parked(topic, total, List.copyOf(latest.subList(0, Math.min(SHOWN, latest.size()))));
+        }
+    }
+
+    private static ParkedRecord parse(ConsumerRecord<String, String> record) {
+        try {
+            JsonNode entry = JSON.readTree(record.value());
+            return new ParkedRecord(record.key(), Instant.parse(entry.path("parkedAt").asText()),
+                    text(entry, "route"), text(entry, "topic"), text(entry, "partition"), text(entry, "offset"),
+                    entry.hasNonNull("bytes") ? entry.get("bytes").asLong() : null, text(entry, "reason"),
+                    text(entry, "failure"));
+        } catch (Exception unreadable) {
+            // Written by another tool, or damaged: still listed, by its origin and time.
+            return new ParkedRecord(record.key(), Instant.ofEpochMilli(record.timestamp()), null, null, null, null,
+                    null, "(entry unreadable)", null);
+        }
+    }
+
+    private static String text(JsonNode entry, String field) {
+        return entry.hasNonNull(field) ? entry.get(field).asText() : null;
+    }
+
+    private static List<ConsumerRecord<String, String>> read(KafkaConsumer<String, String> consumer,
+                                                            TopicPartition partition, long from, long to) {
+        consumer.assign(List.of(partition));
+        consumer.seek(partition, from);
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (consumer.position(partition, TIMEOUT) < to && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() < to) {
+                    records.add(record);
+                }
+            }
+        }
+        return records;
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-parked-reader-" + READERS.incrementAndGet()),
+                new StringDeserializer(), new StringDeserializer());
+    }
+}
