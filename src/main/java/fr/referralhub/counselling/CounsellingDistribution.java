@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -24,6 +25,9 @@ import fr.referralhub.state.ReferralRouting;
 import fr.referralhub.topics.RecordHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -52,6 +56,9 @@ import org.springframework.stereotype.Component;
 @Component("counsellingDistribution")
 public class CounsellingDistribution implements ReferralDistribution {
 
+    /** Exchange property of a replayed decision's route: the decision, once the body is its feedback. */
+    public static final String REPLAYED_DECISION = "hub.replayed-decision";
+
     /** Header of counselling records: the subscription that routed it. */
     public static final String SUBSCRIPTION_ID = "hub.subscription-id";
     static final String REASON_NOT_INFORMED = "PERSON_NOT_INFORMED";
@@ -64,7 +71,7 @@ public class CounsellingDistribution implements ReferralDistribution {
     private final CounsellingTopics topics;
     private final MeterRegistry meters;
     private final DeliveredFeedback delivered;
-    /** Dates the referrer's HELD_NOT_INFORMED feedback. */
+    /** Dates the feedback of a decision an operator replays (the referral state's own records take its clock). */
     private final Clock clock = Clock.systemUTC();
 
     public CounsellingDistribution(SubscriptionStore subscriptions, CounsellingTopics topics, MeterRegistry meters,
@@ -79,14 +86,40 @@ public class CounsellingDistribution implements ReferralDistribution {
     public Routed route(ReferralEvent event, EligibilityDecision decision, ReferralRouting before, Instant now) {
         List<OutboundRecord> produced = new ArrayList<>();
         ReferralRouting after = distribute(event, decision, before, now, produced);
-        if (decision != null && decision.getKind() == DecisionKind.DECISION) {
-            // The referrer learns each decision, held or not (it is the referrer's own information), after what
-            // became of the referral (held, delivered); a withdrawal follows its own cancellation and is not echoed.
-            String partnerId = event.getSource().getPartnerId();
-            produced.add(DecisionFeedback.of(topics.feedbackTopic(partnerId), decision, partnerId,
-                    event.getSource().getPartnerEventId(), now));
-        }
         return new Routed(after, produced);
+    }
+
+    /** The referrer learns each decision, held or not (it is its own information); a withdrawal follows its own
+     * cancellation and is not echoed. */
+    @Override
+    public Optional<OutboundRecord> decisionFeedback(ReferralEvent event, EligibilityDecision decision, Instant now) {
+        if (decision == null || decision.getKind() != DecisionKind.DECISION) {
+            return Optional.empty();
+        }
+        return Optional.of(feedbackRecord(event, DecisionFeedback.of(decision, event.getSource().getPartnerEventId(),
+                now)));
+    }
+
+    /**
+     * Route step of {@code replay-eligibility-record}: after an operator replayed a decision that could not be made at
+     * first, its DECISION feedback, to send to the referrer (the body becomes the feedback, addressed to its topic).
+     * The exchange carries the decided event's tracing headers (hub.partner-id, hub.partner-event-id...).
+     */
+    public void replayedDecisionFeedback(Exchange exchange) {
+        Message message = exchange.getMessage();
+        EligibilityDecision decision = message.getBody(EligibilityDecision.class);
+        // The replay's answer to the operator names the decision: kept beside the feedback that replaces the body.
+        exchange.setProperty(REPLAYED_DECISION, decision);
+        String partnerId = message.getHeader(RecordHeaders.PARTNER_ID, String.class);
+        if (decision == null || partnerId == null || decision.getKind() != DecisionKind.DECISION) {
+            message.setBody(null);
+            return;
+        }
+        String partnerEventId = message.getHeader(RecordHeaders.PARTNER_EVENT_ID, String.class);
+        message.setBody(DecisionFeedback.of(decision, partnerEventId, clock.instant()));
+        message.setHeader(KafkaConstants.OVERRIDE_TOPIC, topics.feedbackTopic(partnerId));
+        // Keyed by referral id like every feedback (the decision was keyed by the person's reference).
+        message.setHeader(KafkaConstants.KEY, decision.getReferralId());
     }
 
     private ReferralRouting distribute(ReferralEvent event, EligibilityDecision eligibility, ReferralRouting before,
@@ -98,7 +131,7 @@ public class CounsellingDistribution implements ReferralDistribution {
         }
         if (!Boolean.TRUE.equals(event.getPersonInformed())) {
             // Consent first: not even the services that already have the referral get this state of it.
-            produced.add(heldFeedback(event));
+            produced.add(heldFeedback(event, now));
             return before.held(true);
         }
         // Decided once, by the referral state, for the decisions topic and for this routing alike.
@@ -156,7 +189,7 @@ public class CounsellingDistribution implements ReferralDistribution {
         return feedbackRecord(event, feedback);
     }
 
-    private OutboundRecord heldFeedback(ReferralEvent event) {
+    private OutboundRecord heldFeedback(ReferralEvent event, Instant now) {
         log.info("Referral {} held: the person was not informed (partner {})", event.getReferralId(),
                 event.getSource().getPartnerId());
         ReferralFeedback feedback = ReferralFeedback.newBuilder()
@@ -168,7 +201,7 @@ public class CounsellingDistribution implements ReferralDistribution {
                 .setKind(FeedbackKind.HELD_NOT_INFORMED)
                 .setReasonCode(REASON_NOT_INFORMED)
                 .setReasonText(REASON_NOT_INFORMED_TEXT)
-                .setOccurredAt(clock.instant())
+                .setOccurredAt(now)
                 .build();
         return feedbackRecord(event, feedback);
     }

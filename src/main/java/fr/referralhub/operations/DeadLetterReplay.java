@@ -265,7 +265,8 @@ public class DeadLetterReplay {
                     Instant.now());
         }
         if (ELIGIBILITY.equals(route)) {
-            EligibilityDecision decision = message.getBody(EligibilityDecision.class);
+            EligibilityDecision decision = sent.getProperty(CounsellingDistribution.REPLAYED_DECISION,
+                    message.getBody(EligibilityDecision.class), EligibilityDecision.class);
             return new Result(id, Outcome.PUBLISHED, route,
                     decision == null ? message.getHeader(RecordHeaders.REFERRAL_ID, String.class) : decision.getReferralId(),
                     partnerEventId, decision == null ? null : decision.getReferralEventId(),

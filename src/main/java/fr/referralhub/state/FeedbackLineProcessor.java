@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Adds each feedback a referrer gets ({@code feedback.<partnerId>}, keyed by referral id like the submissions, so the
  * same instance owns both) to its referral's timeline: what the referrer was told is what its timeline shows, whoever
- * wrote it (the referral state itself, the decision and status feedback routes, the webhook sender).
+ * wrote it (the referral state itself: held, delivered, decision, reminder; the status feedback route; the webhook
+ * sender; a replayed decision). The line goes to the referral-timeline store ({@link TimelineStore}).
  *
  * <p>A feedback that cannot be read is logged and skipped: the timeline misses a line, the partition goes on.
  */

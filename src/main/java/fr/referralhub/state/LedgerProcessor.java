@@ -53,6 +53,13 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     /** At most this many referrals are reminded or expired per check: a backlog is worked off over a few checks. */
     static final int MAX_DUE_PER_CHECK = 500;
 
+    /**
+     * At most this many referrals are forgotten per sweep: each is about seven deletions (entry, due time, timeline
+     * lines) in the sweep's transaction, which must commit within Streams' transaction timeout. A history imported at
+     * once reaches 730 days at once; it is forgotten over the following sweeps.
+     */
+    static final int MAX_FORGOTTEN_PER_SWEEP = 2_000;
+
     /** The name a replay knows the eligibility step's dead letters by (the route that decided before, same format). */
     static final String ELIGIBILITY_STEP = "eligibility-decisions";
 
@@ -204,22 +211,46 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
      */
     private LedgerEntry follow(String referralId, LedgerEntry entry, String personReference,
                                Map<String, String> published, byte[] publishedEvent, long timestamp) {
+        ReferralEvent event;
+        EligibilityDecision decision;
+        LedgerEntry routed = entry;
         try {
-            ReferralEvent event = parts.eventReader().apply(publishedEvent);
-            EligibilityDecision decision = decide(event, personReference, published, publishedEvent, timestamp);
-            ReferralDistribution.Routed routed = parts.distribution().route(event, decision,
-                    entry.routingOf(referralId), clock.instant());
-            routed.records().forEach(out -> send(out, timestamp));
-            return entry.withRouting(routed.routing());
+            event = parts.eventReader().apply(publishedEvent);
+            decision = decide(event, personReference, published, publishedEvent, timestamp);
+        } catch (RuntimeException e) {
+            return unrouted(referralId, entry, e);
+        }
+        Instant now = clock.instant();
+        try {
+            ReferralDistribution.Routed routing = parts.distribution().route(event, decision,
+                    entry.routingOf(referralId), now);
+            routing.records().forEach(out -> send(out, timestamp));
+            routed = entry.withRouting(routing.routing());
+        } catch (RuntimeException e) {
+            unrouted(referralId, entry, e);
+        }
+        // After the routing's records (HELD or DELIVERED first on the referrer's topic), routed or not: the referrer
+        // hears of the decision even when the services could not be told.
+        try {
+            parts.distribution().decisionFeedback(event, decision, now).ifPresent(out -> send(out, timestamp));
         } catch (RuntimeException e) {
             if (Outages.isTransient(e)) {
                 throw e;
             }
-            log.error("Referral state: an event of referral {} was published but cannot be routed to counselling "
-                    + "services: {}", referralId, e.toString());
-            parts.unrouted().run();
-            return entry;
+            log.error("Referral state: the decision of an event of referral {} cannot be told to its referrer: {}",
+                    referralId, e.toString());
         }
+        return routed;
+    }
+
+    private LedgerEntry unrouted(String referralId, LedgerEntry entry, RuntimeException e) {
+        if (Outages.isTransient(e)) {
+            throw e;
+        }
+        log.error("Referral state: an event of referral {} was published but cannot be routed to counselling "
+                + "services: {}", referralId, e.toString());
+        parts.unrouted().run();
+        return entry;
     }
 
     /**
@@ -482,7 +513,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         long before = clock.millis() - parts.recordLife().toMillis();
         int forgotten = 0;
         try (KeyValueIterator<String, byte[]> all = ledger.all()) {
-            while (all.hasNext()) {
+            while (all.hasNext() && forgotten < MAX_FORGOTTEN_PER_SWEEP) {
                 KeyValue<String, byte[]> next = all.next();
                 LedgerEntry entry;
                 try {

@@ -2,6 +2,7 @@ package fr.referralhub.state;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
@@ -27,6 +28,14 @@ public interface ReferralDistribution {
      *                          the whole transaction, any other is logged and parked by the referral state
      */
     Routed route(ReferralEvent event, EligibilityDecision decision, ReferralRouting before, Instant now);
+
+    /**
+     * The referrer's DECISION feedback on a decision of its event, written after the routing's records (so it follows
+     * HELD or DELIVERED on the referrer's topic) and whether or not the event could be routed; none for a withdrawal.
+     */
+    default Optional<OutboundRecord> decisionFeedback(ReferralEvent event, EligibilityDecision decision, Instant now) {
+        return Optional.empty();
+    }
 
     /** Where the referral went after the event, and the records that tell the services and the referrer. */
     record Routed(ReferralRouting routing, List<OutboundRecord> records) {

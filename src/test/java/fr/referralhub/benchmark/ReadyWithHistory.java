@@ -29,7 +29,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  *   <li>the same instance restarted (SIGTERM, then a new JVM on the same directory): it restores only what it lacks.</li>
  * </ol>
  * Ready means its readiness probe answers UP (broker, registry, referral state running, routes started). Between the
- * two, HTTP requests are sent to it, and its heap is read after a full GC ({@code jcmd GC.heap_info}).
+ * two, HTTP requests are sent to it; then its resident memory (RocksDB's native memory included) is read from /proc,
+ * and its heap after a full GC ({@code jcmd GC.heap_info}).
  */
 final class ReadyWithHistory {
 
@@ -59,10 +60,12 @@ final class ReadyWithHistory {
         double newSeconds = (System.nanoTime() - started) / 1e9;
         StageResult loaded;
         long heapKb;
+        long residentKb;
         try {
             try (HttpLoad http = load.apply(instance.port())) {
                 loaded = http.run("new instance http intake", bodies);
             }
+            residentKb = residentKb(instance.pid());
             heapKb = heapUsedAfterGc(instance.pid());
         } finally {
             instance.stop(Duration.ofSeconds(60));
@@ -75,17 +78,38 @@ final class ReadyWithHistory {
 
         System.out.printf(Locale.ROOT, "hub instance %s with %d referrals of history on the broker, from JVM start to"
                         + " ready: new instance (restores its stores) %.1f s, restarted on its state directory %.1f s"
-                        + " (target 15 s); heap used after a full GC under load (%d requests, %.0f req/s): %d MB%n",
-                jvm, history, newSeconds, restartSeconds, loaded.records(), loaded.perSecond(), heapKb / 1024);
+                        + " (target 15 s; both include waiting for the group to let go of the stopped member);"
+                        + " after %d requests (%.0f req/s): resident memory %d MB, heap after a full GC %d MB%n",
+                jvm, history, newSeconds, restartSeconds, loaded.records(), loaded.perSecond(), residentKb / 1024,
+                heapKb / 1024);
     }
 
+    /** Every generation's "used" summed: G1 prints one heap line, the serial and parallel collectors one per generation. */
     private static long heapUsedAfterGc(long pid) throws IOException, InterruptedException {
         run(pid, "GC.run");
         Matcher used = HEAP_USED.matcher(run(pid, "GC.heap_info"));
-        if (!used.find()) {
+        long kb = 0;
+        boolean found = false;
+        while (used.find()) {
+            kb += Long.parseLong(used.group(1));
+            found = true;
+        }
+        if (!found) {
             throw new IllegalStateException("jcmd GC.heap_info: no heap figure");
         }
-        return Long.parseLong(used.group(1));
+        return kb;
+    }
+
+    /** The process's resident memory (heap, RocksDB's native memory and caches, code...), from /proc; -1 elsewhere. */
+    private static long residentKb(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:"))
+                    .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")))
+                    .findFirst().orElse(-1L);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private static String run(long pid, String command) throws IOException, InterruptedException {

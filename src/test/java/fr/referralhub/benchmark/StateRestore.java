@@ -2,6 +2,7 @@ package fr.referralhub.benchmark;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -40,7 +42,8 @@ final class StateRestore {
         state.stop();
         long written = System.nanoTime();
         writeHistory(bootstrap, properties.applicationId() + "-" + LEDGER_STORE + "-changelog",
-                properties.applicationId() + "-" + TIMELINE_STORE + "-changelog", history);
+                properties.applicationId() + "-" + TIMELINE_STORE + "-changelog", history,
+                hub.getEnvironment().getProperty("hub.topics.partitions", Integer.class, 3));
         double writeSeconds = (System.nanoTime() - written) / 1e9;
         deleteRecursively(Path.of(properties.stateDir()));
 
@@ -59,7 +62,8 @@ final class StateRestore {
      * routed to two subscriptions, with a decision, two deliveries and a status on its timeline. Keyed by referral id
      * with the default partitioner, as Kafka Streams writes its changelogs.
      */
-    private static void writeHistory(String bootstrap, String ledgerChangelog, String timelineChangelog, int count) {
+    private static void writeHistory(String bootstrap, String ledgerChangelog, String timelineChangelog, int count,
+                                     int partitions) {
         String now = Instant.now().toString();
         long millis = Instant.now().toEpochMilli();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -79,8 +83,12 @@ final class StateRestore {
                         {"adil-93-logement":"%4$s","action-logement-idf-visale":"%4$s"},"remindedAt":null}}\
                         """.formatted(i, referralId, millis, now);
                 producer.send(new ProducerRecord<>(ledgerChangelog, referralId, entry));
-                lines(millis).forEach((key, line) ->
-                        producer.send(new ProducerRecord<>(timelineChangelog, referralId + key, line)));
+                // On the partition of the referral's task (its id's partition), as Streams writes a changelog: the
+                // default partitioner would spread one referral's lines over the key's whole text.
+                int partition = Utils.toPositive(Utils.murmur2(referralId.getBytes(StandardCharsets.UTF_8)))
+                        % partitions;
+                lines(millis).forEach((key, line) -> producer.send(
+                        new ProducerRecord<>(timelineChangelog, partition, referralId + key, line)));
             }
             producer.flush();
         }

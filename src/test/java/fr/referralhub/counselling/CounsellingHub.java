@@ -89,7 +89,7 @@ final class CounsellingHub {
 
     /**
      * Waits until the partner's feedback topic holds {@code count} feedbacks of the referral from counselling (all kinds
-     * but the eligibility route's DECISION, which follows every event on its own path), and returns them in order.
+     * but DECISION, which the referral state writes for every decided event), and returns them in order.
      */
     List<ReferralFeedback> awaitFeedback(String partnerId, String referralId, int count) {
         String topic = "feedback." + partnerId;

@@ -280,6 +280,14 @@ class DeadLetterOperationsFlowTest {
             assertThat(decision.key()).isEqualTo(canonical.key());
             assertThat(TopicReader.header(decision, RecordHeaders.EVENT_ID)).isEqualTo(eventId);
         });
+        // The referrer hears of the replayed decision as of the first: a DECISION feedback under the same feedback id
+        // (derived from the decision id, so the referrer de-duplicates it).
+        String decisionFeedbackId = UUID.nameUUIDFromBytes(("feedback:" + decisionId + ":DECISION")
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                TopicReader.readToEnd(bootstrapServers, "feedback." + LANDLORD, r -> referralId.equals(r.key())
+                        && new String(r.value(), StandardCharsets.ISO_8859_1).contains(decisionFeedbackId)))
+                .as("the referral state's DECISION feedback, then the replay's").hasSize(2));
 
         // Through JMX, as from Hawtio: the second replay is a duplicate, audited under the JMX user.
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();

@@ -283,6 +283,8 @@ class ReferralLedgerTopologyTest {
         driver.advanceWallClockTime(Duration.ofHours(1));
         assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-4")).isNotNull();
 
+        assertThat(TimelineStore.lines(driver.getKeyValueStore(ReferralStateTopology.TIMELINE_STORE), "referral-4",
+                List.of())).as("its timeline, before it is forgotten").isNotEmpty();
         now.set(now.get().plus(Duration.ofDays(2)));
         driver.advanceWallClockTime(Duration.ofHours(1));
         assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-4")).isNull();
@@ -405,6 +407,8 @@ class ReferralLedgerTopologyTest {
         assertThat(history).extracting(TimelineEntry::partnerEventId).containsExactly("EVT-10", null, "EVT-10U");
         assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-unknown"))
                 .as("no entry made up for a feedback").isNull();
+        assertThat(TimelineStore.lines(driver.getKeyValueStore(ReferralStateTopology.TIMELINE_STORE),
+                "referral-unknown", List.of())).as("no line of a referral the state does not know").isEmpty();
     }
 
     @Test
