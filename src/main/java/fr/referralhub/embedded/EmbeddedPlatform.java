@@ -35,7 +35,8 @@ public class EmbeddedPlatform implements SmartLifecycle {
         }
         if (properties.schemaRegistry().enabled()) {
             registry = new EmbeddedSchemaRegistry(bootstrapServers, properties.schemaRegistry().topic(),
-                    properties.schemaRegistry().host(), properties.schemaRegistry().port());
+                    properties.schemaRegistry().host(), properties.schemaRegistry().port(),
+                    properties.schemaRegistry().writeCredentials());
             registry.start();
         }
         running = true;

@@ -3,9 +3,12 @@ package fr.referralhub.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
@@ -20,10 +23,18 @@ import org.springframework.core.env.MapPropertySource;
  * (env {@code SCHEMA_REGISTRY_URL}). Doing it here means every other component reads one resolved address and
  * never needs to know whether the platform is embedded. Port 0 is resolved to a free port now, so the address is
  * known before the servers start.
+ *
+ * <p>With operator security on ({@code hub.security.enabled}, every profile but dev), the embedded registry refuses
+ * writes without credentials (an anonymous {@code PUT /config} could change every subject's compatibility): the
+ * password of user {@code hub} is {@code hub.embedded.schema-registry.write-password}
+ * ({@code HUB_SCHEMA_REGISTRY_WRITE_PASSWORD}), or a random one for this run when none is given (only the hub itself
+ * writes then). The hub's own registry client gets it here, before any serializer exists
+ * ({@link SchemaRegistryClient#useCredentials}).
  */
 public class EmbeddedPlatformEnvironment implements EnvironmentPostProcessor, Ordered {
 
     static final String PROPERTY_SOURCE = "referral-hub-embedded-platform";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -43,6 +54,24 @@ public class EmbeddedPlatformEnvironment implements EnvironmentPostProcessor, Or
             resolved.put("hub.embedded.schema-registry.enabled", true);
             resolved.put("hub.embedded.schema-registry.port", port);
             resolved.put("hub.schema-registry.url", "http://" + host + ":" + port);
+            if (env.getProperty("hub.security.enabled", Boolean.class, true)) {
+                String password = env.getProperty("hub.embedded.schema-registry.write-password", "");
+                if (password.isBlank()) {
+                    byte[] random = new byte[24];
+                    RANDOM.nextBytes(random);
+                    password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                }
+                resolved.put("hub.embedded.schema-registry.write-password", password);
+                SchemaRegistryClient.useCredentials("http://" + host + ":" + port,
+                        EmbeddedPlatformProperties.SchemaRegistry.WRITER + ":" + password);
+            }
+        }
+        // A registry that is not this hub's own (Confluent's with basic auth, or another instance's embedded one):
+        // credentials in Confluent's user:password form.
+        String userInfo = env.getProperty("hub.schema-registry.basic-auth-user-info", "");
+        String url = env.getProperty("hub.schema-registry.url", "");
+        if (!userInfo.isBlank() && !url.isBlank()) {
+            SchemaRegistryClient.useCredentials(url, userInfo);
         }
         if (!resolved.isEmpty()) {
             env.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, resolved));

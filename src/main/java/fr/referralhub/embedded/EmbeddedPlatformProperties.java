@@ -15,7 +15,21 @@ public record EmbeddedPlatformProperties(
                         @DefaultValue("9093") int controllerPort) {
     }
 
+    /**
+     * @param writePassword the password of user {@value #WRITER} for every request but GET and HEAD; set by
+     *                      {@link EmbeddedPlatformEnvironment} when operator security is on (a random one unless
+     *                      {@code HUB_SCHEMA_REGISTRY_WRITE_PASSWORD} gives it), empty when the registry is open
+     */
     public record SchemaRegistry(boolean enabled, @DefaultValue("localhost") String host,
-                                 @DefaultValue("8081") int port, @DefaultValue("_schemas") String topic) {
+                                 @DefaultValue("8081") int port, @DefaultValue("_schemas") String topic,
+                                 String writePassword) {
+
+        /** The user name of the registry's write credentials. */
+        public static final String WRITER = "hub";
+
+        /** {@code user:password}, or null when writes are open. */
+        public String writeCredentials() {
+            return writePassword == null || writePassword.isEmpty() ? null : WRITER + ":" + writePassword;
+        }
     }
 }

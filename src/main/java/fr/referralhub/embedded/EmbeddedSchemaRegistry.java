@@ -32,6 +32,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final String topic;
     private final String host;
     private final int port;
+    private final String writeCredentials;
     private SchemaRegistryJournal journal;
     private HttpServer server;
     private ExecutorService executor;
@@ -43,10 +44,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * @param port             the port to listen on; 0 picks a free one (see {@link #port()})
      */
     public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port) {
+        this(bootstrapServers, topic, host, port, null);
+    }
+
+    /**
+     * A registry whose writes (every request but GET and HEAD) need HTTP Basic credentials.
+     *
+     * @param writeCredentials {@code user:password}; null leaves the registry open, as Confluent's is by default
+     */
+    public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port,
+                                  String writeCredentials) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.host = host;
         this.port = port;
+        this.writeCredentials = writeCredentials;
     }
 
     /** Reads the registry's topic to its end, then starts serving HTTP. Does nothing when already started. */
@@ -61,13 +73,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             newJournal.replayInto(store);
             HttpServer newServer = HttpServer.create(new InetSocketAddress(host, port), 0);
             newServer.setExecutor(newExecutor);
-            newServer.createContext("/", new SchemaRegistryHttpHandler(store, newJournal::clusterId));
+            newServer.createContext("/", new SchemaRegistryHttpHandler(store, newJournal::clusterId,
+                    writeCredentials));
             newServer.start();
             journal = newJournal;
             executor = newExecutor;
             server = newServer;
-            log.info("Embedded schema registry listening on {}, {} schemas from Kafka topic '{}' on {}",
-                    url(), store.schemaCount(), topic, bootstrapServers);
+            log.info("Embedded schema registry listening on {}, {} schemas from Kafka topic '{}' on {}, writes {}",
+                    url(), store.schemaCount(), topic, bootstrapServers,
+                    writeCredentials == null ? "open" : "with credentials only");
         } catch (IOException | RuntimeException e) {
             newExecutor.shutdown();
             newJournal.close();

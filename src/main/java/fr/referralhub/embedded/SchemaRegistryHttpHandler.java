@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +36,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The Confluent Schema Registry REST API over a {@link SchemaRegistryStore}, with Confluent's status codes and error
  * codes: a known path asked with another method is a 405, an unknown path a 404.
+ *
+ * <p>With write credentials (operator security on: {@link EmbeddedPlatformEnvironment}), every request but GET and HEAD
+ * (registrations, lookups and compatibility checks, which are POSTs, config, mode and deletes) needs them as HTTP Basic,
+ * Confluent's convention ({@code basic.auth.user.info}); a request without them gets 401 with error code 40101. Reads
+ * stay open, as schemas are public contracts (/api/schemas serves them too).
  */
 final class SchemaRegistryHttpHandler implements HttpHandler {
 
@@ -42,15 +49,24 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
     private static final Set<String> BODY_CONTENT_TYPES = Set.of(
             SchemaRegistryClient.CONTENT_TYPE, "application/vnd.schemaregistry+json", "application/json");
 
+    private static final Set<String> OPEN_METHODS = Set.of("GET", "HEAD");
+
     private final SchemaRegistryStore store;
     private final Supplier<String> clusterId;
     private final List<Route> routes;
+    /** The expected Authorization header of requests that change or query with a body; null: none needed. */
+    private final byte[] writeAuthorization;
 
-    /** @param clusterId the id of the Kafka cluster holding the registry's topic, for {@code /v1/metadata/id} */
-    SchemaRegistryHttpHandler(SchemaRegistryStore store, Supplier<String> clusterId) {
+    /**
+     * @param clusterId        the id of the Kafka cluster holding the registry's topic, for {@code /v1/metadata/id}
+     * @param writeCredentials {@code user:password} every request but GET and HEAD must send as HTTP Basic; null: open
+     */
+    SchemaRegistryHttpHandler(SchemaRegistryStore store, Supplier<String> clusterId, String writeCredentials) {
         this.store = store;
         this.clusterId = clusterId;
         this.routes = routes();
+        this.writeAuthorization = writeCredentials == null ? null : ("Basic " + Base64.getEncoder()
+                .encodeToString(writeCredentials.getBytes(UTF_8))).getBytes(UTF_8);
     }
 
     /** One request: its path as decoded segments, its query parameters. */
@@ -93,6 +109,11 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         try (exchange) {
             Response response;
             try {
+                if (!authorised(exchange)) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"schema-registry\"");
+                    throw new SchemaRegistryApiError(401, 40101, "Unauthorized: " + exchange.getRequestMethod()
+                            + " needs the registry's write credentials (HTTP Basic); reads (GET) are open");
+                }
                 response = route(parse(exchange));
             } catch (SchemaRegistryApiError e) {
                 response = error(e.httpStatus(), e.errorCode(), e.getMessage());
@@ -107,6 +128,16 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
                 out.write(body);
             }
         }
+    }
+
+    /** GET and HEAD always; anything else only with the write credentials, when there are some. */
+    private boolean authorised(HttpExchange exchange) {
+        if (writeAuthorization == null || OPEN_METHODS.contains(exchange.getRequestMethod().toUpperCase(Locale.ROOT))) {
+            return true;
+        }
+        String given = exchange.getRequestHeaders().getFirst("Authorization");
+        // Constant-time comparison: the answer's timing must not tell how much of a guess was right.
+        return given != null && MessageDigest.isEqual(given.trim().getBytes(UTF_8), writeAuthorization);
     }
 
     private Response route(Request r) {

@@ -42,6 +42,9 @@ public class OperatorAudit {
     public static final String LOGGER = "fr.referralhub.audit";
     public static final String INSPECTED = "DEAD_LETTER_INSPECTED";
     public static final String REPLAYED = "DEAD_LETTER_REPLAYED";
+    /** A JMX operation or attribute write asked through Jolokia (the Hawtio console or a script). */
+    public static final String JOLOKIA_EXEC = "JOLOKIA_EXEC";
+    public static final String JOLOKIA_WRITE = "JOLOKIA_WRITE";
 
     private static final Logger audit = LoggerFactory.getLogger(LOGGER);
     private static final String WRITER = "direct:operator-audit";
@@ -100,6 +103,16 @@ public class OperatorAudit {
                     entry.channel(), entry.outcome(), entry.referralId() == null ? "" : " referral " + entry.referralId(),
                     topic, e.getCause().toString());
         }
+    }
+
+    /**
+     * Records a Jolokia exec or write (fr.referralhub.security.JolokiaOperationGuard): ALLOWED before it runs, and
+     * only once stored (like an inspection: {@link AuditUnavailable} otherwise, and it does not run), or REFUSED with
+     * the reason. The target is {@code jmx:<mbean>/<operation or attribute>}, never the arguments or the written value
+     * (a Camel sendBody's argument is a message body).
+     */
+    public void jolokia(String actor, String action, String target, String outcome, List<String> reasons) {
+        write(new Entry(clock.instant(), actor, "JOLOKIA", action, "jmx:" + target, outcome, null, reasons));
     }
 
     /** The audit key of a dead letter: the topic is in it, so ids stay unambiguous if the topic is ever renamed. */

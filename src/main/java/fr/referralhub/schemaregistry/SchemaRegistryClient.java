@@ -41,6 +41,8 @@ public final class SchemaRegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, SchemaRegistryClient> SHARED = new ConcurrentHashMap<>();
+    /** HTTP Basic credentials by registry URL ({@link #useCredentials}). */
+    private static final Map<String, String> CREDENTIALS = new ConcurrentHashMap<>();
 
     private final String baseUrl;
     private final Duration requestTimeout;
@@ -63,6 +65,17 @@ public final class SchemaRegistryClient {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout)
                 .build();
+    }
+
+    /**
+     * Every client of the registry at {@code baseUrl} in this JVM, existing or to come, sends these HTTP Basic
+     * credentials ({@code user:password}, Confluent's {@code basic.auth.user.info}) with each request. Set once, before
+     * the clients' first requests, by whoever resolves the registry's address (the embedded platform, whose registry
+     * refuses anonymous writes when operator security is on); the many places that create clients from the URL alone
+     * need not know about them. Never logged.
+     */
+    public static void useCredentials(String baseUrl, String userInfo) {
+        CREDENTIALS.put(normalize(baseUrl), userInfo);
     }
 
     /** The client shared by everything in this JVM that talks to the registry at {@code baseUrl}. */
@@ -204,6 +217,11 @@ public final class SchemaRegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(requestTimeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        String credentials = CREDENTIALS.get(baseUrl);
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

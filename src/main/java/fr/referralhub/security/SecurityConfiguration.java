@@ -1,6 +1,7 @@
 package fr.referralhub.security;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -9,12 +10,17 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import fr.referralhub.operations.OperatorAudit;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.authority.AuthorityUtils;
@@ -30,9 +36,11 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
@@ -58,11 +66,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * every partner the others' volumes and outcomes. Prometheus scrapes with HTTP Basic (scrape_config basic_auth) as a
  * dedicated VIEWER account.</li>
  * <li>the rest of {@code /actuator} (Hawtio console, Jolokia, metrics, partners): VIEWER or OPERATOR; Jolokia
- * exec/write only for OPERATOR ({@link JolokiaOperationGuard}).</li>
+ * only the exec calls the console needs, the changing ones for OPERATOR and audited; nothing else, in any profile
+ * ({@link JolokiaPolicy}, enforced by {@link JolokiaOperationGuard} and by Jolokia's own jolokia-access.xml).</li>
  * <li>{@code /ops/**}: GET (and HEAD) for VIEWER or OPERATOR, any other method for OPERATOR.</li>
  * </ul>
  * People log in on Spring Security's login form ({@code /login}), which sends them back to the page they asked for;
- * scripts (Jolokia clients, Prometheus, /ops automation) send HTTP Basic credentials with each request.
+ * scripts (Jolokia clients, Prometheus, /ops automation) send HTTP Basic credentials with each request. Failed logins
+ * slow further attempts ({@link LoginThrottle}); requests another web site makes a browser send are refused, in every
+ * profile ({@link SameOriginFilter}).
  *
  * <p>Why not Hawtio's own login page ({@code hawtio.authenticationEnabled=true}): its bridge to Spring Security
  * (io.hawt:hawtio-springboot-security) is not published on Maven Central for Hawtio 5.2.0, and without it Hawtio would
@@ -71,7 +82,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * operators log out with {@code /logout}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(HubSecurityProperties.class)
+@EnableConfigurationProperties({HubSecurityProperties.class, LoginThrottleProperties.class})
 public class SecurityConfiguration {
 
     static final String DEV_ANONYMOUS = "dev-anonymous";
@@ -98,10 +109,35 @@ public class SecurityConfiguration {
         return properties.enabled() ? OperatorAccounts.from(properties) : new InMemoryUserDetailsManager();
     }
 
+    /**
+     * Spring Security's authentication events (one per failed or successful login, Basic or form), which
+     * {@link LoginThrottle} counts. Declared here rather than left to Spring Boot's default so the throttle does not
+     * silently stop counting should that default change.
+     */
     @Bean
-    SecurityFilterChain hubSecurity(HttpSecurity http, HubSecurityProperties properties,
-            @Value("${management.endpoints.web.base-path:/actuator}") String actuator) throws Exception {
+    AuthenticationEventPublisher authenticationEventPublisher(ApplicationEventPublisher publisher) {
+        return new DefaultAuthenticationEventPublisher(publisher);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(LoginThrottleProperties properties, ObjectProvider<Clock> clock) {
+        return new LoginThrottle(properties, clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    SecurityFilterChain hubSecurity(HttpSecurity http, HubSecurityProperties properties, LoginThrottle loginThrottle,
+            ObjectProvider<OperatorAudit> operatorAudit,
+            @Value("${management.endpoints.web.base-path:/actuator}") String actuator,
+            @Value("${hub.security.allowed-origins:}") List<String> allowedOrigins,
+            @Value("${server.servlet.session.cookie.secure:false}") boolean secureCookies) throws Exception {
         writeSecurityHeadersEagerly(http);
+        List<String> jolokiaPaths = List.of(actuator + "/jolokia", actuator + "/hawtio/jolokia");
+        // In every profile, dev included: a foreign web page must not drive the console or Jolokia...
+        http.addFilterBefore(new SameOriginFilter(allowedOrigins.stream().filter(StringUtils::hasText).toList(),
+                jolokiaPaths, PathPatternRequestMatcher.withDefaults().matcher("/api/v1/**")), CsrfFilter.class);
+        // ...and nobody gets the host through Jolokia; every change is audited (under dev-anonymous in dev).
+        http.addFilterAfter(new JolokiaOperationGuard(jolokiaPaths, (actor, action, target, outcome, reasons) ->
+                operatorAudit.getObject().jolokia(actor, action, target, outcome, reasons)), AuthorizationFilter.class);
         if (!properties.enabled()) {
             return devOpen(http);
         }
@@ -159,15 +195,28 @@ public class SecurityConfiguration {
                 // X-XSRF-TOKEN header on its Jolokia POSTs. Exempt: the partner API (API keys, no cookies) and
                 // requests carrying their own Authorization header (scripts: never ambient, see the entry point).
                 .csrf(csrf -> csrf
-                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRepository(csrfCookie(secureCookies))
                         .csrfTokenRequestHandler(new SinglePageAppCsrfHandler())
                         .ignoringRequestMatchers("/api/v1/**")
                         .ignoringRequestMatchers(new RequestHeaderRequestMatcher("Authorization")))
                 .addFilterAfter(new CsrfCookieFilter(PathPatternRequestMatcher.withDefaults().matcher("/api/v1/**")),
                         AuthorizationFilter.class)
-                .addFilterAfter(new JolokiaOperationGuard(List.of(actuator + "/jolokia", actuator + "/hawtio/jolokia")),
-                        AuthorizationFilter.class);
+                // Before the password is checked: a blocked guesser learns nothing.
+                .addFilterBefore(new LoginThrottleFilter(loginThrottle,
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login")),
+                        UsernamePasswordAuthenticationFilter.class);
         return http.build();
+    }
+
+    /**
+     * The XSRF-TOKEN cookie: readable by Hawtio's script (not HttpOnly: it echoes the value in a header), so it carries
+     * the session cookie's other protections: Secure like it (server.servlet.session.cookie.secure, on outside dev), and
+     * SameSite=Strict, so no other site's request carries it.
+     */
+    private static CookieCsrfTokenRepository csrfCookie(boolean secure) {
+        CookieCsrfTokenRepository repository = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        repository.setCookieCustomizer(cookie -> cookie.secure(secure).sameSite("Strict"));
+        return repository;
     }
 
     /**

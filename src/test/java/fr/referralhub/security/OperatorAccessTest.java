@@ -7,7 +7,6 @@ import static fr.referralhub.testing.TestOperators.VIEWER_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.SecuredHubTest;
+import fr.referralhub.testing.TestCookies;
 import fr.referralhub.testing.TestOperators;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -188,7 +188,8 @@ class OperatorAccessTest {
     @Test
     void shouldRefuseASessionPostWithoutItsCsrfToken() throws Exception {
         // A browser session: log in on the form (with the form's CSRF token), as a person does.
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+        // Its cookies are Secure: a jar that takes the test's plain HTTP for the HTTPS link they are made for.
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new TestCookies())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> form = browser.send(request("/login").build(), HttpResponse.BodyHandlers.ofString());
         Matcher token = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(form.body());
@@ -212,8 +213,8 @@ class OperatorAccessTest {
         HttpResponse<String> page = browser.send(request("/actuator/jolokia/version").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).as("the session is logged in").isEqualTo(200);
-        String xsrf = ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies().stream()
-                .filter(cookie -> cookie.getName().equals("XSRF-TOKEN")).findFirst().orElseThrow().getValue();
+        String xsrf = ((TestCookies) browser.cookieHandler().orElseThrow()).value("XSRF-TOKEN");
+        assertThat(xsrf).isNotNull();
         HttpResponse<String> hawtioWay = browser.send(request("/actuator/jolokia").header("X-XSRF-TOKEN", xsrf)
                 .POST(json("{\"type\":\"version\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(hawtioWay.statusCode()).as(hawtioWay.body()).isEqualTo(200);

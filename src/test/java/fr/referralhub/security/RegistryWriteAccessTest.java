@@ -1,0 +1,84 @@
+package fr.referralhub.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.testing.SecuredHubTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+/**
+ * With operator security on, the embedded schema registry (its own HTTP server, not Spring's) refuses an anonymous
+ * {@code PUT /config} and every other request but GET and HEAD, while reads stay open and the hub's own client, given
+ * the write credentials at start-up, has registered the hub's schemas.
+ */
+@SecuredHubTest
+class RegistryWriteAccessTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Value("${hub.schema-registry.url}")
+    String registry;
+    @Value("${hub.embedded.schema-registry.write-password}")
+    String writePassword;
+
+    @Test
+    void shouldRefuseAnonymousWritesButServeReadsAndTheHubsOwnClient() throws Exception {
+        HttpResponse<String> level = send(request("/config").GET());
+        assertThat(level.statusCode()).as(level.body()).isEqualTo(200);
+        String current = JSON.readTree(level.body()).get("compatibilityLevel").asText();
+        String put = "{\"compatibility\":\"" + current + "\"}";
+
+        HttpResponse<String> anonymous = send(request("/config").PUT(HttpRequest.BodyPublishers.ofString(put)));
+        assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+        assertThat(JSON.readTree(anonymous.body()).get("error_code").asInt()).isEqualTo(40101);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).startsWith("Basic"));
+        for (HttpRequest.Builder write : new HttpRequest.Builder[] {
+                request("/subjects/anything-value/versions").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"schema\":\"\\\"string\\\"\"}")),
+                request("/mode").PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"IMPORT\"}")),
+                request("/subjects/referrals.v1-value").DELETE(),
+                basic(request("/config"), "hub:wrong-password").PUT(HttpRequest.BodyPublishers.ofString(put))}) {
+            HttpResponse<String> refused = send(write);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        }
+
+        // The hub registered its schemas at start-up with its credentials, and reads need none.
+        HttpResponse<String> subjects = send(request("/subjects").GET());
+        assertThat(subjects.statusCode()).isEqualTo(200);
+        JsonNode names = JSON.readTree(subjects.body());
+        assertThat(names.toString()).contains("referrals.v1-value");
+        assertThat(names.toString()).doesNotContain("anything-value");
+
+        HttpResponse<String> withCredentials = send(basic(request("/config"), "hub:" + writePassword)
+                .PUT(HttpRequest.BodyPublishers.ofString(put)));
+        assertThat(withCredentials.statusCode()).as(withCredentials.body()).isEqualTo(200);
+    }
+
+    private static HttpRequest.Builder basic(HttpRequest.Builder request, String userInfo) {
+        return request.header("Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(registry + path)).header("Content-Type", CONTENT_TYPE)
+                .header("Accept", CONTENT_TYPE).timeout(Duration.ofSeconds(10));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
