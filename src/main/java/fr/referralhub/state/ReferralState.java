@@ -221,6 +221,12 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         // The partners' feedback topics are read by pattern: a new partner's topic is found within 10 s, not the
         // client's default 5 minutes (its lines are read from its start, nothing is missed meanwhile).
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 10_000);
+        if (!properties.instanceId().isBlank()) {
+            // Streams does not leave the group when it closes: a restarted member with a new identity waits for the
+            // old one's session to expire, then a rebalance. With a stable identity (Streams adds each thread's
+            // index) it takes its own partitions back at once. Two live instances must never share it.
+            config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), properties.instanceId());
+        }
         return config;
     }
 

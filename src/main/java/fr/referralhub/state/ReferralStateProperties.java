@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param advertisedHost  the host other instances reach this one on (interactive queries); empty: this machine's name
  * @param streamThreads   stream threads of this instance: its partitions are shared among them, each with its own
  *                        transactions, so one processes while another waits for its commit
+ * @param instanceId      a name that stays the same across this instance's restarts and that no other instance uses
+ *                        (a StatefulSet pod name): static membership of the group, so a restart within the session
+ *                        timeout takes its partitions back without a rebalance. Empty: dynamic membership
  */
 @ConfigurationProperties("hub.referral-state")
 public record ReferralStateProperties(
@@ -32,5 +35,6 @@ public record ReferralStateProperties(
         @DefaultValue("2m") Duration startupTimeout,
         @DefaultValue("1h") Duration forgetSweep,
         @DefaultValue("") String advertisedHost,
-        @DefaultValue("2") int streamThreads) {
+        @DefaultValue("2") int streamThreads,
+        @DefaultValue("") String instanceId) {
 }

@@ -54,6 +54,8 @@ final class ReadyWithHistory {
         properties.put("hub.embedded.data-dir", dir.toString());
         properties.put("hub.intake.file-drops.root", dir.resolve("drops").toString());
         properties.put("logging.level.root", "WARN");
+        // As a StatefulSet would name it: the restart below takes its partitions back without a rebalance.
+        properties.put("hub.referral-state.instance-id", "benchmark-instance");
 
         long started = System.nanoTime();
         HubProcess instance = HubProcess.start(properties, dir.resolve("first.log"), STARTUP_LIMIT, jvm);
