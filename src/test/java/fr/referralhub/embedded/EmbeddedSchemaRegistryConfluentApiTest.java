@@ -1,20 +1,19 @@
 package fr.referralhub.embedded;
 
+import static fr.referralhub.embedded.RegistryHttp.assertError;
+import static fr.referralhub.embedded.RegistryHttp.canonical;
+import static fr.referralhub.embedded.RegistryHttp.json;
+import static fr.referralhub.embedded.RegistryHttp.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.referralhub.embedded.RegistryHttp.Answer;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import fr.referralhub.testing.SharedKafka;
-import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
 class EmbeddedSchemaRegistryConfluentApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static final String USER = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"test\",\"fields\":["
             + "{\"name\":\"name\",\"type\":\"string\"}]}";
@@ -45,9 +43,6 @@ class EmbeddedSchemaRegistryConfluentApiTest {
 
     private static final String SUBJECT_PREFIX = "api-" + UUID.randomUUID() + "-";
     private static EmbeddedSchemaRegistry registry;
-
-    private record Answer(int status, JsonNode json) {
-    }
 
     @BeforeAll
     static void startRegistry() {
@@ -294,17 +289,9 @@ class EmbeddedSchemaRegistryConfluentApiTest {
         return SUBJECT_PREFIX + UUID.randomUUID() + "-value";
     }
 
-    private static String canonical(String schema) {
-        return new Schema.Parser().parse(schema).toString();
-    }
-
     /** USER with an optional field no other test registers: its id is this test's alone. */
     private static String uniqueUserVersion() {
         return USER_WITH_OPTIONAL_EMAIL.replace("\"email\"", "\"f" + UUID.randomUUID().toString().replace("-", "") + "\"");
-    }
-
-    private static String registration(String schema) {
-        return JSON.createObjectNode().put("schema", schema).toString();
     }
 
     private static String withReference(String schema, String subject, int version) {
@@ -330,36 +317,7 @@ class EmbeddedSchemaRegistryConfluentApiTest {
     }
 
     private static Answer call(EmbeddedSchemaRegistry target, String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.url() + path));
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", SchemaRegistryClient.CONTENT_TYPE)
-                    .method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.headers().firstValue("Content-Type")).contains(SchemaRegistryClient.CONTENT_TYPE);
-            return new Answer(response.statusCode(), json(response.body()));
-        } catch (IOException e) {
-            throw new AssertionError(method + " " + path + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return RegistryHttp.call(target, method, path, body, SchemaRegistryClient.CONTENT_TYPE);
     }
 
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("Not JSON: " + text, e);
-        }
-    }
-
-    private static void assertError(Answer answer, int status, int errorCode) {
-        assertThat(answer.status()).as("HTTP status of %s", answer.json()).isEqualTo(status);
-        assertThat(answer.json().get("error_code").asInt()).isEqualTo(errorCode);
-        assertThat(answer.json().get("message").asText()).isNotBlank();
-    }
 }

@@ -1,24 +1,22 @@
 package fr.referralhub.embedded;
 
+import static fr.referralhub.embedded.RegistryHttp.assertError;
+import static fr.referralhub.embedded.RegistryHttp.canonical;
+import static fr.referralhub.embedded.RegistryHttp.json;
+import static fr.referralhub.embedded.RegistryHttp.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.embedded.RegistryHttp.Answer;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import fr.referralhub.testing.SharedKafka;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.Test;
 class EmbeddedSchemaRegistryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static final String USER = record("{\"name\":\"name\",\"type\":\"string\"}");
     private static final String USER_WITH_OPTIONAL_EMAIL = record("{\"name\":\"name\",\"type\":\"string\"}",
@@ -44,9 +41,6 @@ class EmbeddedSchemaRegistryTest {
 
     private static final String TOPIC = "_schemas-" + UUID.randomUUID();
     private static EmbeddedSchemaRegistry registry;
-
-    private record Answer(int status, JsonNode json) {
-    }
 
     @BeforeAll
     static void startRegistry() {
@@ -256,16 +250,8 @@ class EmbeddedSchemaRegistryTest {
         return "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"test\",\"fields\":[" + String.join(",", fields) + "]}";
     }
 
-    private static String canonical(String schema) {
-        return new Schema.Parser().parse(schema).toString();
-    }
-
     private static String uniqueSubject() {
         return "subject-" + UUID.randomUUID() + "-value";
-    }
-
-    private static String registration(String schema) {
-        return JSON.createObjectNode().put("schema", schema).toString();
     }
 
     private static Answer register(String subject, String schema) {
@@ -289,36 +275,7 @@ class EmbeddedSchemaRegistryTest {
     }
 
     private static Answer call(EmbeddedSchemaRegistry target, String method, String path, String body, String contentType) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.url() + path));
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.headers().firstValue("Content-Type")).contains(SchemaRegistryClient.CONTENT_TYPE);
-            return new Answer(response.statusCode(), json(response.body()));
-        } catch (IOException e) {
-            throw new AssertionError(method + " " + path + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new AssertionError("Not JSON: " + text, e);
-        }
-    }
-
-    private static void assertError(Answer answer, int status, int errorCode) {
-        assertThat(answer.status()).as("HTTP status of %s", answer.json()).isEqualTo(status);
-        assertThat(answer.json().get("error_code").asInt()).isEqualTo(errorCode);
-        assertThat(answer.json().get("message").asText()).isNotBlank();
+        return RegistryHttp.call(target, method, path, body, contentType);
     }
 
     private static List<ConsumerRecord<String, String>> readTopic(String topic, String untilKey) {
