@@ -100,7 +100,9 @@ public class TopicCatalog {
                 "person reference (string)",
                 EligibilityDecision.getClassSchema(),
                 "Housing-aid and programme eligibility decisions, one per referral event",
-                Map.of());
+                // A decision is part of the referral's record (DOMAIN.md): kept as long as the referral's events, not
+                // the broker's default week.
+                REFERRAL_RECORD);
         this.deadLetters = new TopicSpec(names.deadLetters(),
                 "original key (bytes)",
                 null,

@@ -39,10 +39,12 @@ class TopicRetentionTest {
         String feedback = families.feedbackTopic("retention-check");
         String counselling = families.counsellingTopic("retention-check");
 
-        Map<String, String> retention = retentionOf(List.of(names.referrals(), names.referralStatusChanges(),
+        Map<String, String> retention = retentionOf(List.of(names.referrals(), names.eligibilityDecisions(),
+                names.referralStatusChanges(),
                 names.deadLetters(), names.operatorAudit(), feedback, counselling, names.webhookDeliveries()));
 
         assertThat(retention).containsEntry(names.referrals(), TWO_YEARS)
+                .containsEntry(names.eligibilityDecisions(), TWO_YEARS)
                 .containsEntry(names.referralStatusChanges(), TWO_YEARS)
                 .containsEntry(names.deadLetters(), TWO_YEARS)
                 .containsEntry(names.operatorAudit(), TWO_YEARS)
