@@ -12,6 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * group has members, and that offset has not moved. Lag alone does not say it (a busy partition always lags a little;
  * a poison record held the lag at 2 for good), nor does an idle group (a route an operator stopped shows as lag, not
  * as stuck). Fed by {@link ConsumerLagMetrics} at each reading of the broker; a scrape or a probe only reads.
+ *
+ * <p>In the heap on purpose, unlike the referral state: it is not read from a topic and does not grow with history,
+ * only with the (group, topic, partition) triples, and it is an observation of the broker's committed offsets, which
+ * every instance reads alike and so judges alike. A restarted instance starts its clocks again: a partition stuck
+ * before the restart is reported one bound after it.
  */
 final class ConsumerProgress {
 

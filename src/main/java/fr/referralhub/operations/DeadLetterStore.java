@@ -143,19 +143,22 @@ public class DeadLetterStore {
         }
     }
 
-    /** The records of {@code [from, to)} of one partition (fewer if some offsets are transaction markers). */
-    private static List<ConsumerRecord<String, byte[]>> read(KafkaConsumer<String, byte[]> consumer,
-                                                            TopicPartition partition, long from, long to) {
+    /**
+     * The records of {@code [from, to)} of one partition (fewer if some offsets are transaction markers), with a
+     * short-lived consumer of its own; also how {@link ParkedRecordStore} reads the newest parked records.
+     */
+    static <V> List<ConsumerRecord<String, V>> read(KafkaConsumer<String, V> consumer, TopicPartition partition,
+                                                    long from, long to) {
         consumer.assign(List.of(partition));
         consumer.seek(partition, from);
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (consumer.position(partition, TIMEOUT) < to) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Could not read " + partition + " from " + from + " to " + to
                         + " within " + TIMEOUT.toSeconds() + " s");
             }
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
                 if (record.offset() >= from && record.offset() < to) {
                     records.add(record);
                 }

@@ -55,7 +55,8 @@ class ParkedRecordStore {
             for (TopicPartition partition : partitions) {
                 long from = Math.max(begin.get(partition), end.get(partition) - SHOWN);
                 if (from < end.get(partition)) {
-                    read(consumer, partition, from, end.get(partition)).forEach(r -> latest.add(parse(r)));
+                    DeadLetterStore.read(consumer, partition, from, end.get(partition))
+                            .forEach(r -> latest.add(parse(r)));
                 }
             }
             latest.sort(Comparator.comparing(ParkedRecord::parkedAt,
@@ -80,22 +81,6 @@ class ParkedRecordStore {
 
     private static String text(JsonNode entry, String field) {
         return entry.hasNonNull(field) ? entry.get(field).asText() : null;
-    }
-
-    private static List<ConsumerRecord<String, String>> read(KafkaConsumer<String, String> consumer,
-                                                            TopicPartition partition, long from, long to) {
-        consumer.assign(List.of(partition));
-        consumer.seek(partition, from);
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (consumer.position(partition, TIMEOUT) < to && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() < to) {
-                    records.add(record);
-                }
-            }
-        }
-        return records;
     }
 
     private KafkaConsumer<String, String> consumer() {
