@@ -14,6 +14,7 @@ import java.util.Set;
 
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.kafka.Outages;
@@ -462,6 +463,12 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     }
 
     private void send(OutboundRecord out, long timestamp) {
+        if (out.value() instanceof ReferralFeedback feedback) {
+            // The referrer's feedback is a line of its referral's timeline. Written here, in this transaction, it
+            // costs one store write; when the timeline processor reads the same feedback back from the partner's
+            // topic, the line is already there and nothing more is written (three changelog records fewer per event).
+            TimelineStore.add(timeline, out.key(), TimelineLines.ofFeedback(feedback));
+        }
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         out.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         context.forward(new Record<>(out.key(), (Object) out, timestamp, headers), ReferralStateTopology.OUTBOUND_SINK);

@@ -17,6 +17,8 @@ import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.topics.HubTopicProperties;
@@ -25,6 +27,7 @@ import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import fr.referralhub.schemaregistry.SubjectNaming;
+import fr.referralhub.state.ReferralStateProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -82,9 +85,15 @@ public final class FlowBenchmark {
     private static final String CANONICAL = "benchmark.canonical-referrals";
     private static final String REFERRALS = "benchmark.referrals";
     private static final String DECISIONS = "benchmark.eligibility-decisions";
+    private static final String SAME_WORK_REFERRALS = "benchmark.same-work-referrals";
+    private static final String SAME_WORK_DECISIONS = "benchmark.same-work-decisions";
+    /** Topics the same-work baseline writes its other records to: more than the referral state writes per event. */
+    private static final List<String> SAME_WORK_COPIES = IntStream.range(0, 24)
+            .mapToObj(i -> "benchmark.same-work-copy-" + i).toList();
 
     private static final String JSON_BASELINE = "baseline json->avro";
     private static final String DECIDE_BASELINE = "baseline decide";
+    private static final String SAME_WORK_BASELINE = "baseline same work, exactly once";
     /**
      * The referral state (Kafka Streams, exactly once): each submission recorded, published on referrals.v1, decided
      * once on eligibility-decisions.v1 and routed to the counselling services and the referrer (DECISION, DELIVERED
@@ -161,6 +170,7 @@ public final class FlowBenchmark {
             String hubSubmissions = hub.getBean(HubTopicProperties.class).intakeSubmissions();
             String hubDecisions = env.getRequiredProperty("hub.topics.eligibility-decisions");
             int partitions = env.getProperty("hub.topics.partitions", Integer.class, 3);
+            int streamThreads = hub.getBean(ReferralStateProperties.class).streamThreads();
             URI intake = URI.create("http://localhost:" + env.getRequiredProperty("local.server.port") + "/api/v1/referrals");
             System.out.println("broker: " + bootstrap + ", registry: " + registryUrl + ", topics with " + partitions
                     + " partitions");
@@ -171,17 +181,22 @@ public final class FlowBenchmark {
             // Every processor runs from here to the end, so each stage is measured beside the same idle neighbours.
             try (PlainStage jsonBaseline = PlainStage.jsonToAvro(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL, data);
                  PlainStage decideBaseline = PlainStage.decide(bootstrap, registryUrl, REFERRALS, DECISIONS);
+                 PlainStage sameWorkBaseline = PlainStage.decideSameWork(bootstrap, registryUrl, SAME_WORK_REFERRALS,
+                         SAME_WORK_DECISIONS, SAME_WORK_COPIES, streamThreads);
                  KafkaStage json = new KafkaStage(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL,
                          FlowBenchmark::partnerEventId, jsonBaseline::failure, stageTimeout);
                  KafkaStage decide = new KafkaStage(bootstrap, registryUrl, REFERRALS, DECISIONS,
                          FlowBenchmark::decidedEventId, decideBaseline::failure, stageTimeout);
                  KafkaStage route = new KafkaStage(bootstrap, registryUrl, hubSubmissions, hubDecisions,
                          FlowBenchmark::decidedEventId, () -> null, stageTimeout);
+                 KafkaStage sameWork = new KafkaStage(bootstrap, registryUrl, SAME_WORK_REFERRALS, SAME_WORK_DECISIONS,
+                         FlowBenchmark::decidedEventId, sameWorkBaseline::failure, stageTimeout);
                  HttpLoad http = new HttpLoad(intake, httpClients, stageTimeout)) {
                 List<Subject> subjects = List.of(
                         new Subject(JSON_BASELINE, json, data::partnerJsonInputs),
                         new Subject(DECIDE_BASELINE, decide, data::canonicalInputs),
-                        new Subject(HUB_ROUTE, route, data::submissionInputs));
+                        new Subject(HUB_ROUTE, route, data::submissionInputs),
+                        new Subject(SAME_WORK_BASELINE, sameWork, data::canonicalInputs));
                 String httpLabel = "hub http intake (" + httpClients + " clients)";
 
                 // Warm every code path first: right after the hub's start the JIT compiler is still busy with
@@ -189,8 +204,16 @@ public final class FlowBenchmark {
                 for (Subject subject : subjects) {
                     String prefix = run + "-" + subject.tag() + "-warm-";
                     progress(subject.name() + ": warm-up, " + warmup(records) + " records");
+                    long sentBefore = recordsSent();
                     subject.stage().run(subject.name() + " warm-up", subject.inputs().apply(prefix, warmup(records)),
                             prefix, 0, false);
+                    if (subject.name().equals(HUB_ROUTE)) {
+                        // Everything the referral state's producers wrote while it took these events in, expiry
+                        // checks and timeline lines included: the same-work baseline writes as many per event.
+                        long perEvent = Math.round((double) (recordsSent() - sentBefore) / warmup(records));
+                        progress(HUB_ROUTE + ": " + perEvent + " records written per event (its producers' count)");
+                        sameWorkBaseline.copies((int) Math.max(0, perEvent - 1));
+                    }
                 }
                 progress(httpLabel + ": warm-up, " + warmup(httpRecords) + " requests");
                 http.run(httpLabel + " warm-up", bodies(data, "BENCH-" + run + "-HTTPW-", warmup(httpRecords)));
@@ -231,6 +254,9 @@ public final class FlowBenchmark {
         }
         System.out.printf(Locale.ROOT, "hub referral state / json->avro baseline = %.2f (for reference only)%n",
                 hubMax.perSecond() / jsonMax.perSecond());
+        System.out.printf(Locale.ROOT, "hub referral state / same-work baseline = %.2f (%s vs %s: what the hub's own"
+                        + " code costs beyond the records and transactions it must write)%n",
+                hubMax.perSecond() / result(SAME_WORK_BASELINE + MAX_RATE).perSecond(), HUB_ROUTE, SAME_WORK_BASELINE);
         double ratio = hubMax.perSecond() / decideMax.perSecond();
         System.out.printf(Locale.ROOT, "hub referral state / baseline = %.2f (full-speed throughput, %s vs %s;"
                 + " target 0.80 %s)%n", ratio, HUB_ROUTE, DECIDE_BASELINE, ratio >= 0.8 ? "met" : "NOT met");
@@ -286,13 +312,32 @@ public final class FlowBenchmark {
 
     private static void createBaselineTopics(String bootstrap, String registryUrl, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(Stream.of(PARTNER_EVENTS, CANONICAL, REFERRALS, DECISIONS)
+            admin.createTopics(Stream.concat(Stream.of(PARTNER_EVENTS, CANONICAL, REFERRALS, DECISIONS,
+                                    SAME_WORK_REFERRALS, SAME_WORK_DECISIONS), SAME_WORK_COPIES.stream())
                             .map(name -> new NewTopic(name, partitions, (short) 1)).toList())
                     .all().get(30, TimeUnit.SECONDS);
         }
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
         registry.register(SubjectNaming.valueSubject(CANONICAL), ReferralEvent.getClassSchema());
-        registry.register(SubjectNaming.valueSubject(DECISIONS), EligibilityDecision.getClassSchema());
+        for (String decisions : Stream.concat(Stream.of(DECISIONS, SAME_WORK_DECISIONS), SAME_WORK_COPIES.stream())
+                .toList()) {
+            registry.register(SubjectNaming.valueSubject(decisions), EligibilityDecision.getClassSchema());
+        }
+    }
+
+    /**
+     * Records the referral state's producers have sent (its stream threads' transactional producers), from the
+     * producer metrics every Kafka client registers in JMX.
+     */
+    private static long recordsSent() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long sent = 0;
+        for (ObjectName producer : server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,*"), null)) {
+            if (producer.getKeyProperty("client-id").contains("referral-hub-state-StreamThread")) {
+                sent += ((Number) server.getAttribute(producer, "record-send-total")).longValue();
+            }
+        }
+        return sent;
     }
 
     private static String partnerEventId(Object output) {

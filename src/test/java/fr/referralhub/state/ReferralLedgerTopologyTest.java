@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import fr.referralhub.avro.CounsellingNotice;
 import fr.referralhub.avro.CounsellingReferral;
+import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
+import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.state.LedgerDecision.Outcome;
@@ -164,12 +166,23 @@ class ReferralLedgerTopologyTest {
     }
 
     private ReferralStateTopology.Parts parts(PersonReferenceWriter writer) {
+        return parts(writer, TWO_SERVICES);
+    }
+
+    private ReferralStateTopology.Parts parts(PersonReferenceWriter writer, ReferralDistribution distribution) {
         return new ReferralStateTopology.Parts(clock, Duration.ofDays(730), Duration.ofHours(1), writer, PLAIN_AVRO,
-                TWO_SERVICES, tenThenThirtyDays, (topic, value) -> value.toString().getBytes(StandardCharsets.UTF_8),
+                distribution, tenThenThirtyDays, ReferralLedgerTopologyTest::plainRecord,
                 () -> { }, plainLines, bytes -> new ReferralEvent(), EligibilityDecider.NONE,
                 (topic, key, original, headers, step, cause) -> {
                     throw new AssertionError("nothing is dead-lettered here", cause);
                 });
+    }
+
+    /** Outbound records as the tests read them: a feedback as its plain line ("KIND id"), the others as text. */
+    private static byte[] plainRecord(String topic, Object value) {
+        String text = value instanceof ReferralFeedback feedback ? feedback.getKind() + " " + feedback.getFeedbackId()
+                : value.toString();
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A counselling record (a notice when {@code notice} is set) for a service, as the tests' distribution writes it. */
@@ -409,6 +422,45 @@ class ReferralLedgerTopologyTest {
                 .as("no entry made up for a feedback").isNull();
         assertThat(TimelineStore.lines(driver.getKeyValueStore(ReferralStateTopology.TIMELINE_STORE),
                 "referral-unknown", List.of())).as("no line of a referral the state does not know").isEmpty();
+    }
+
+    @Test
+    void shouldWriteTheLineOfItsOwnFeedbackInTheSameTransactionAndNotAgainWhenItComesBack() {
+        // The distribution of production also tells the referrer: a DELIVERED feedback beside the service's record.
+        ReferralDistribution withFeedback = (event, decision, before, at) -> {
+            ReferralDistribution.Routed routed = TWO_SERVICES.route(event, decision, before, at);
+            ReferralFeedback delivered = ReferralFeedback.newBuilder().setFeedbackId("f-own")
+                    .setReferralId(before.referralId()).setPartnerEventId("EVT-11").setEventId("e")
+                    .setKind(FeedbackKind.DELIVERED).setServiceId("adil-93").setOccurredAt(at).build();
+            List<OutboundRecord> records = new java.util.ArrayList<>(routed.records());
+            records.add(new OutboundRecord("feedback.france-travail-93", before.referralId(), delivered, Map.of()));
+            return new ReferralDistribution.Routed(routed.routing(), records);
+        };
+        driver.close();
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(ReferralStateTopology.build(
+                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback.",
+                        "eligibility-decisions"),
+                parts((bytes, person, basis) -> bytes, withFeedback)), config, Instant.parse("2026-11-02T09:00:00Z"));
+        submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
+
+        // The test driver reads the feedback back at once from the partner's topic, as the timeline processor would;
+        // a line it added would carry the topic as its reason (plainLines), the ledger's own line has none.
+        submit("referral-11", "CREATED", "EVT-11", HASH_A, "person-11", "instance-a", "q1");
+        KeyValueStore<String, byte[]> timeline = driver.getKeyValueStore(ReferralStateTopology.TIMELINE_STORE);
+        assertThat(TimelineStore.lines(timeline, "referral-11", List.of()))
+                .extracting(line -> line.what() + " " + line.serviceId() + " " + line.reasonText())
+                .as("the feedback's line, written by the ledger, once")
+                .containsExactly("EVENT null null", "DELIVERED adil-93 null");
+
+        driver.createInputTopic("feedback.france-travail-93", new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("referral-11", "DELIVERED f-own".getBytes(StandardCharsets.UTF_8));
+        assertThat(TimelineStore.lines(timeline, "referral-11", List.of()))
+                .extracting(line -> line.what() + " " + line.serviceId() + " " + line.reasonText())
+                .as("read back again from the partner's topic, the same feedback adds nothing")
+                .containsExactly("EVENT null null", "DELIVERED adil-93 null");
     }
 
     @Test
