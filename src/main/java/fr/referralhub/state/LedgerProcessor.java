@@ -464,9 +464,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
 
     private void send(OutboundRecord out, long timestamp) {
         if (out.value() instanceof ReferralFeedback feedback) {
-            // The referrer's feedback is a line of its referral's timeline. Written here, in this transaction, it
-            // costs one store write; when the timeline processor reads the same feedback back from the partner's
-            // topic, the line is already there and nothing more is written (three changelog records fewer per event).
+            // The referrer's feedback is a line of its referral's timeline. Written here, in this transaction, the
+            // line is there when the partner gets its answer (a timeline read right after the 202 shows the
+            // delivery); when the timeline processor reads the same feedback back from the partner's topic, it finds
+            // the line and writes nothing more.
             TimelineStore.add(timeline, out.key(), TimelineLines.ofFeedback(feedback));
         }
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
