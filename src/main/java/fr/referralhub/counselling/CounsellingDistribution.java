@@ -23,8 +23,7 @@ import fr.referralhub.state.OutboundRecord;
 import fr.referralhub.state.ReferralDistribution;
 import fr.referralhub.state.ReferralRouting;
 import fr.referralhub.topics.RecordHeaders;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import fr.referralhub.counselling.webhook.SignedWebhookSender;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -69,16 +68,17 @@ public class CounsellingDistribution implements ReferralDistribution {
 
     private final SubscriptionStore subscriptions;
     private final CounsellingTopics topics;
-    private final MeterRegistry meters;
+    private final SubscriptionDeliveries deliveries;
     private final DeliveredFeedback delivered;
     /** Dates the feedback of a decision an operator replays (the referral state's own records take its clock). */
     private final Clock clock = Clock.systemUTC();
 
-    public CounsellingDistribution(SubscriptionStore subscriptions, CounsellingTopics topics, MeterRegistry meters,
+    public CounsellingDistribution(SubscriptionStore subscriptions, CounsellingTopics topics,
+                                   SubscriptionDeliveries deliveries,
                                    DeliveredFeedback delivered) {
         this.subscriptions = subscriptions;
         this.topics = topics;
-        this.meters = meters;
+        this.deliveries = deliveries;
         this.delivered = delivered;
     }
 
@@ -148,7 +148,7 @@ public class CounsellingDistribution implements ReferralDistribution {
                     produced.add(deliveredFeedback(event, record, subscription.serviceId()));
                 }
                 if (!webhook) {
-                    count(subscription.id(), "delivered");
+                    count(subscription.id(), SignedWebhookSender.DELIVERED);
                 }
                 after = after.sentAlsoTo(subscription.id(), subscription.serviceId(), now);
             }
@@ -226,9 +226,6 @@ public class CounsellingDistribution implements ReferralDistribution {
      * interval (a transaction that fails is run again and counted again).
      */
     private void count(String subscriptionId, String result) {
-        Counter.builder("hub.subscription.deliveries")
-                .description("Referral records for counselling subscriptions, by result")
-                .tag("subscription", subscriptionId).tag("result", result)
-                .register(meters).increment();
+        deliveries.count(subscriptionId, result);
     }
 }

@@ -5,6 +5,8 @@ import java.util.Map;
 
 import fr.referralhub.avro.DecisionKind;
 import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.EligibilityOutcome;
+import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ProgrammeDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
@@ -26,7 +28,9 @@ import org.springframework.stereotype.Component;
  * by the referral state as the step {@code eligibility-decisions}, and replayed from there ({@link #decideOne}).
  *
  * <p>Metric {@code hub.eligibility.outcomes{programme,outcome}}: programme decisions made (a transaction that fails is
- * run again and counted again: the figures are for trends and alerts, not for accounting).
+ * run again and counted again: the figures are for trends and alerts, not for accounting). Every programme and outcome
+ * has its series from start-up at 0: a counter born at its first decision shows no increase to Prometheus, so the
+ * alert EligibilityStalled ("intake rises, no decision") could never fire on a restarted hub that decides nothing.
  */
 @Component("eligibilityStage")
 public class EligibilityStage implements EligibilityDecider {
@@ -41,6 +45,11 @@ public class EligibilityStage implements EligibilityDecider {
         this.engine = engine;
         this.meters = meters;
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        for (Programme programme : Programme.values()) {
+            for (EligibilityOutcome outcome : EligibilityOutcome.values()) {
+                outcomes(programme, outcome);
+            }
+        }
     }
 
     @Override
@@ -73,12 +82,15 @@ public class EligibilityStage implements EligibilityDecider {
             return;
         }
         for (ProgrammeDecision programme : decision.getProgrammes()) {
-            Counter.builder("hub.eligibility.outcomes")
-                    .description("Programme decisions made, by programme and outcome")
-                    .tag("programme", programme.getProgramme().name())
-                    .tag("outcome", programme.getOutcome().name())
-                    .register(meters)
-                    .increment();
+            outcomes(programme.getProgramme(), programme.getOutcome()).increment();
         }
+    }
+
+    private Counter outcomes(Programme programme, EligibilityOutcome outcome) {
+        return Counter.builder("hub.eligibility.outcomes")
+                .description("Programme decisions made, by programme and outcome")
+                .tag("programme", programme.name())
+                .tag("outcome", outcome.name())
+                .register(meters);
     }
 }

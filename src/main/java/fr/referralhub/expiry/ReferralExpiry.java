@@ -16,6 +16,9 @@ import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.counselling.CounsellingNotices;
 import fr.referralhub.counselling.CounsellingTopics;
+import fr.referralhub.counselling.ServiceRegistry;
+import fr.referralhub.partners.Partner;
+import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.state.ExpiryPolicy;
 import fr.referralhub.state.OutboundRecord;
 import fr.referralhub.state.ReferralRouting;
@@ -63,7 +66,8 @@ public class ReferralExpiry implements ExpiryPolicy {
     private final Map<Integer, Instant> checkedUpTo = new ConcurrentHashMap<>();
 
     public ReferralExpiry(ExpiryProperties properties, CounsellingNotices notices, CounsellingTopics topics,
-                          MeterRegistry meters, java.time.Clock clock) {
+                          MeterRegistry meters, java.time.Clock clock, PartnerRegistry partners,
+                          ServiceRegistry services) {
         this.properties = properties;
         this.notices = notices;
         this.topics = topics;
@@ -73,6 +77,12 @@ public class ReferralExpiry implements ExpiryPolicy {
                         : Duration.between(oldestCheck(), clock.instant()).toSeconds())
                 .description("Seconds since the least recent expiry check of this instance's partitions (0 before any)")
                 .register(meters);
+        // Every known referrer and service has its series from start-up at 0: the dashboard's expiry panel shows 0,
+        // not "no data", and the first reminder after a restart is an increase Prometheus sees.
+        for (Partner partner : partners.all()) {
+            reminders(partner.id());
+        }
+        services.all().forEach(service -> expirations(service.id()));
     }
 
     @Override
@@ -99,14 +109,22 @@ public class ReferralExpiry implements ExpiryPolicy {
 
     @Override
     public void reminded(String partnerId) {
-        count("hub.expiry.reminders", "Referrals reminded because no counselling service acted on them", "partner",
-                partnerId == null ? "unknown" : partnerId);
+        reminders(partnerId == null ? "unknown" : partnerId).increment();
     }
 
     @Override
     public void expired(String serviceId) {
-        count("hub.expiry.expirations", "(Referral, service) pairs expired because nobody acted in time", "service",
-                serviceId);
+        expirations(serviceId).increment();
+    }
+
+    private Counter reminders(String partnerId) {
+        return counter("hub.expiry.reminders", "Referrals reminded because no counselling service acted on them",
+                "partner", partnerId);
+    }
+
+    private Counter expirations(String serviceId) {
+        return counter("hub.expiry.expirations", "(Referral, service) pairs expired because nobody acted in time",
+                "service", serviceId);
     }
 
     @Override
@@ -160,7 +178,7 @@ public class ReferralExpiry implements ExpiryPolicy {
         return hours + (hours == 1 ? " heure" : " heures");
     }
 
-    private void count(String name, String description, String tag, String value) {
-        Counter.builder(name).description(description).tag(tag, value).register(meters).increment();
+    private Counter counter(String name, String description, String tag, String value) {
+        return Counter.builder(name).description(description).tag(tag, value).register(meters);
     }
 }

@@ -19,10 +19,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -235,8 +238,31 @@ public class DeadLetters {
 
     /** Counted once acknowledged: the metric says what is really on the topic. */
     private void counted(String routeId) {
-        Counter.builder(METRIC).description("Dead letters written, by the route whose processing failed")
-                .tag("route", String.valueOf(routeId)).register(meters).increment();
+        counter(routeId).increment();
+    }
+
+    /**
+     * A route or step that may write dead letters: its series exists from now at 0. A counter born at its first dead
+     * letter shows Prometheus no increase, so the alert DeadLettersWritten would miss the first one after a restart.
+     */
+    public void expect(String routeId) {
+        counter(routeId);
+    }
+
+    /** The Camel routes that consume records or files, the ones that dead-letter what they cannot process. */
+    @EventListener(ApplicationReadyEvent.class)
+    void expectConsumingRoutes() {
+        for (Route route : producer.getCamelContext().getRoutes()) {
+            String uri = route.getEndpoint().getEndpointUri();
+            if (uri.startsWith("kafka:") || uri.startsWith("file:")) {
+                expect(route.getRouteId());
+            }
+        }
+    }
+
+    private Counter counter(String routeId) {
+        return Counter.builder(METRIC).description("Dead letters written, by the route whose processing failed")
+                .tag("route", String.valueOf(routeId)).register(meters);
     }
 
     /**

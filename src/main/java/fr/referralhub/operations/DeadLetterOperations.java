@@ -44,6 +44,10 @@ public class DeadLetterOperations {
     public record Filter(String route, String topic, String partnerId) {
         public static final Filter ALL = new Filter(null, null, null);
 
+        boolean matchesEverything() {
+            return route == null && topic == null && partnerId == null;
+        }
+
         Predicate<DeadLetter> asPredicate() {
             return d -> (route == null || route.equals(d.source().route()))
                     && (topic == null || topic.equals(d.source().topic()))
@@ -55,7 +59,7 @@ public class DeadLetterOperations {
      * A page of dead letters, newest first.
      *
      * @param next   pass it as {@code before} for the next page; null when there is none
-     * @param total  dead letters on the topic (all, not only those matching the filter)
+     * @param total  dead letters on the topic matching the filter (all of them without one)
      * @param parked on the first page only: records skipped because not even their dead letter could be written
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -107,11 +111,13 @@ public class DeadLetterOperations {
             throw new IllegalArgumentException("limit: expected 1 to " + MAX_LIMIT);
         }
         Predicate<DeadLetter> matches = filter.asPredicate();
-        DeadLetterStore.Page page = store.list(limit, before, record -> matches.test(DeadLetter.of(record, false)));
+        Predicate<ConsumerRecord<String, byte[]>> matchingRecords = record -> matches.test(DeadLetter.of(record, false));
+        DeadLetterStore.Page page = store.list(limit, before, matchingRecords);
         Map<String, ReplayState> replays = page.records().isEmpty() ? Map.of() : audit.replays();
         List<DeadLetter> items = page.records().stream().map(record -> describe(record, replays)).toList();
-        return new Listing(store.topic(), page.total(), limit, items, page.next(),
-                before == null ? parked.newest() : null);
+        // The page's total is the topic's; a filtered listing counts what matches (?route=nosuch: 0, not the topic's).
+        long total = filter.matchesEverything() ? page.total() : store.count(matchingRecords);
+        return new Listing(store.topic(), total, limit, items, page.next(), before == null ? parked.newest() : null);
     }
 
     public long count() {

@@ -37,6 +37,8 @@ public class DeadLetterStore {
 
     /** A filtered page stops after reading this many records, so one request cannot read an entire large topic. */
     static final int MAX_SCANNED = 10_000;
+    /** Records read at once by {@link #count(Predicate)}. */
+    private static final int COUNT_CHUNK = 500;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger READERS = new AtomicInteger();
 
@@ -140,6 +142,26 @@ public class DeadLetterStore {
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, TIMEOUT);
             return consumer.endOffsets(partitions, TIMEOUT).entrySet().stream()
                     .mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
+        }
+    }
+
+    /**
+     * How many dead letters of the topic match the filter: reads the whole topic, a chunk at a time (an operator's
+     * filtered listing; the topic holds what failed, not the traffic).
+     */
+    public long count(Predicate<ConsumerRecord<String, byte[]>> filter) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<TopicPartition> partitions = partitions(consumer);
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, TIMEOUT);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            long matching = 0;
+            for (TopicPartition partition : partitions) {
+                for (long from = begin.get(partition); from < end.get(partition); from += COUNT_CHUNK) {
+                    long to = Math.min(end.get(partition), from + COUNT_CHUNK);
+                    matching += read(consumer, partition, from, to).stream().filter(filter).count();
+                }
+            }
+            return matching;
         }
     }
 

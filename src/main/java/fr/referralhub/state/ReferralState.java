@@ -117,6 +117,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     /** Dead letters as the dead-letter writer route makes them (encrypted, reasons in headers), on its topic. */
     private DeadLetterWriter sealedDeadLetters() {
         DeadLetters writer = deadLetters.getObject();
+        writer.expect(LedgerProcessor.ELIGIBILITY_STEP);
         String topic = topics.deadLetters();
         return (sourceTopic, key, original, headers, failedStep, cause) -> {
             DeadLetters.Sealed sealed = writer.seal(sourceTopic, original, headers, failedStep, cause);

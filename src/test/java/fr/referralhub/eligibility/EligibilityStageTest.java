@@ -96,6 +96,11 @@ class EligibilityStageTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         EligibilityStage stage = new EligibilityStage(EligibilityEngine.withBundledRuleSets(), meters,
                 "http://127.0.0.1:" + registry.getAddress().getPort());
+        // Every programme and outcome is a series at 0 before any decision (alert EligibilityStalled needs them).
+        assertThat(meters.find("hub.eligibility.outcomes").counters())
+                .hasSize(fr.referralhub.avro.Programme.values().length
+                        * fr.referralhub.avro.EligibilityOutcome.values().length)
+                .allSatisfy(counter -> assertThat(counter.count()).isZero());
 
         EligibilityDecision decision = stage.decide(creation, KEY);
         EligibilityDecision withdrawal = stage.decide(cancellation, KEY);
@@ -108,7 +113,11 @@ class EligibilityStageTest {
         assertThat(withdrawal.getWithdrawalReason()).isEqualTo("DOUBLON");
         assertThat(withdrawal.getPersonReference()).isEqualTo(KEY);
         assertThat(withdrawal.getApplicationDate()).isEqualTo(LocalDate.of(2025, 3, 20));
-        assertThat(meters.find("hub.eligibility.outcomes").tag("programme", "MOBILI_JEUNE").counter()).isNotNull();
+        // One count per programme decided; the withdrawal decides nothing.
+        assertThat(meters.find("hub.eligibility.outcomes").counters().stream().mapToDouble(c -> c.count()).sum())
+                .isEqualTo(decision.getProgrammes().size());
+        assertThat(meters.find("hub.eligibility.outcomes").tag("programme", "MOBILI_JEUNE").counters().stream()
+                .mapToDouble(c -> c.count()).sum()).isEqualTo(1);
 
         // A dead letter's record, replayed: the same decision (its id derives from the event's).
         assertThat(stage.decideOne(consumed(creation)).getDecisionId()).isEqualTo(decision.getDecisionId());

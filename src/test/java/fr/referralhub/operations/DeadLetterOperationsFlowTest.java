@@ -187,6 +187,25 @@ class DeadLetterOperationsFlowTest {
     }
 
     @Test
+    void shouldCountOnlyTheDeadLettersMatchingTheFilters() throws Exception {
+        String cancellation = "HDF-LOGIS-" + UUID.randomUUID();
+        sendToLandlordTopic(cancellation, cancellationXml(cancellation, "HDF-LOGIS-" + UUID.randomUUID()));
+        awaitDeadLetter(r -> cancellation.equals(r.key()));
+
+        JsonNode nothing = JSON.readTree(get("/ops/dead-letters?route=nosuch").body());
+        assertThat(nothing.get("items")).isEmpty();
+        assertThat(nothing.get("total").asLong()).as("total of ?route=nosuch").isZero();
+        JsonNode landlord = JSON.readTree(get("/ops/dead-letters?route=social-landlord-intake&partner=" + LANDLORD
+                + "&limit=500").body());
+        // Dead letters only accumulate: what matched is at least the page, at most the whole topic read afterwards.
+        JsonNode all = JSON.readTree(get("/ops/dead-letters?limit=1").body());
+        assertThat(landlord.get("total").asLong()).as("total of the landlord's route")
+                .isGreaterThanOrEqualTo(landlord.get("items").size()).isPositive()
+                .isLessThanOrEqualTo(all.get("total").asLong());
+        assertThat(all.get("items")).hasSize(1);
+    }
+
+    @Test
     void shouldRefuseAgainTheReplayOfACsvRowWithACorruptedNirWithoutANewDeadLetterAndCountIt() throws Exception {
         Counter counter = meters.counter(DeadLetters.METRIC, "route", "training-body-file-intake");
         double before = counter.count();

@@ -27,6 +27,8 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeStructureTest {
 
     private static final Path COMPOSE = Path.of("docker-compose.yml");
+    private static final Path DEV_OVERLAY = Path.of("docker-compose.dev.yml");
+    private static final Path CONFIGURATION_PAGE = Path.of("docs/configuration.md");
     private static final Path DOCKERFILE = Path.of("Dockerfile");
     private static final Path APPLICATION_YAML = Path.of("src/main/resources/application.yaml");
     private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
@@ -38,6 +40,13 @@ class DockerComposeStructureTest {
             "HUB_PSEUDONYMISATION_SECRET", "HUB_DEAD_LETTER_KEY");
     private static final List<String> SECRETS = List.of("HUB_PSEUDONYMISATION_SECRET", "HUB_DEAD_LETTER_KEY");
     private static final Pattern HUB_METRIC = Pattern.compile("\\bhub_[a-z0-9_]+");
+    /** A variable compose cannot do without: ${NAME}, ${NAME?...} or ${NAME:?...} (not ${NAME:-default}). */
+    private static final Pattern REQUIRED_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?:}|:?\\?)");
+    /** An assignment NAME=... of a shell command. */
+    private static final Pattern ASSIGNMENT = Pattern.compile("(?<![\\w$])([A-Z][A-Z0-9_]*)=");
+    /** Where the hubs read the files a deployment mounts (application.yaml's defaults of HUB_*_FILE). */
+    private static final List<String> DEPLOYMENT_FILES = List.of("/etc/referral-hub/partners.yaml",
+            "/etc/referral-hub/services.yaml", "/etc/referral-hub/subscriptions.yaml");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> compose = yaml(COMPOSE);
@@ -197,6 +206,98 @@ class DockerComposeStructureTest {
         for (String secret : SECRETS) {
             assertThat(String.valueOf(environment.get(secret))).as(secret).startsWith("${" + secret + ":?");
         }
+    }
+
+    @Test
+    void shouldRestartEveryServiceUnlessStopped() {
+        services().forEach((name, service) -> assertThat(service.get("restart")).as("restart policy of %s", name)
+                .isEqualTo("unless-stopped"));
+    }
+
+    /**
+     * The command of the file's header (and of docs/configuration.md) sets every variable the file requires, so
+     * compose starts from it; and whatever the file takes from the environment without a default is required with a
+     * message, so a forgotten one stops compose instead of reaching a container empty (a Prometheus secret that
+     * is empty fails every scrape with 401, silently).
+     */
+    @Test
+    void shouldStartFromTheDocumentedCommandAndRefuseToStartWithoutASecret() throws IOException {
+        String file = Files.readString(COMPOSE);
+        Set<String> required = new TreeSet<>();
+        Matcher requiredVariable = REQUIRED_VARIABLE.matcher(file);
+        while (requiredVariable.find()) {
+            required.add(requiredVariable.group(1));
+        }
+        Set<String> secretsFromEnvironment = new TreeSet<>();
+        map(compose.get("secrets")).values().forEach(secret -> {
+            Object variable = map(secret).get("environment");
+            if (variable != null) {
+                secretsFromEnvironment.add((String) variable);
+            }
+        });
+        assertThat(required).as("secrets taken from the environment are required with a message too")
+                .containsAll(secretsFromEnvironment);
+        assertThat(file).as("every required variable says what to set")
+                .doesNotContainPattern("\\$\\{[A-Z][A-Z0-9_]*}").doesNotContainPattern("\\$\\{[A-Z][A-Z0-9_]*:?\\?}");
+        assertThat(required).contains("HUB_PSEUDONYMISATION_SECRET", "HUB_DEAD_LETTER_KEY", "HUB_OPERATOR_PASSWORD_HASH",
+                "HUB_SCRAPE_PASSWORD_HASH", "HUB_SCRAPE_PASSWORD", "GRAFANA_ADMIN_PASSWORD");
+
+        String headerCommand = command(file.lines().takeWhile(line -> line.startsWith("#"))
+                .map(line -> line.substring(1)).toList(), COMPOSE);
+        String documentedCommand = command(Files.readAllLines(CONFIGURATION_PAGE), CONFIGURATION_PAGE);
+        for (String command : List.of(headerCommand, documentedCommand)) {
+            assertThat(assignments(command)).as("variables set by %s", command)
+                    .containsExactlyInAnyOrderElementsOf(required);
+            assertThat(command).as("the stack with its dev overlay")
+                    .contains("-f " + COMPOSE).contains("-f " + DEV_OVERLAY).contains("up --build");
+        }
+        assertThat(documentedCommand).as("docs/configuration.md gives the header's command")
+                .isEqualTo(headerCommand);
+    }
+
+    @Test
+    void shouldMountTheDevRegistriesOnEachHubWithTheDevOverlayOnly() {
+        Map<String, Object> overlay = yaml(DEV_OVERLAY);
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> overlayServices = (Map<String, Map<String, Object>>) overlay.get("services");
+        assertThat(overlayServices.keySet()).as("the overlay changes the hubs only")
+                .containsExactlyInAnyOrderElementsOf(HUBS);
+        for (String hub : HUBS) {
+            List<Mount> devMounts = mounts(overlayServices.get(hub));
+            assertThat(devMounts).extracting(Mount::target).as("%s's dev files", hub)
+                    .containsExactlyInAnyOrderElementsOf(DEPLOYMENT_FILES);
+            devMounts.forEach(mount -> assertThat(Path.of(mount.source())).as("%s mounted on %s", mount.source(), hub)
+                    .isRegularFile().hasFileName(Path.of(mount.target()).getFileName().toString()
+                            .replace(".yaml", "-dev.yaml")));
+            assertThat(mounts(services().get(hub))).extracting(Mount::target)
+                    .as("a deployment mounts its own registries: the base file mounts none on %s", hub)
+                    .doesNotContainAnyElementsOf(DEPLOYMENT_FILES);
+        }
+    }
+
+    /** The documented command: from the first line starting with an assignment to the line running docker compose. */
+    private static String command(List<String> lines, Path where) {
+        StringBuilder command = new StringBuilder();
+        for (String line : lines) {
+            String trimmed = line.trim();
+            if (command.isEmpty() && !ASSIGNMENT.matcher(trimmed).lookingAt()) {
+                continue;
+            }
+            command.append(trimmed.replaceFirst("\\\\$", "").trim()).append(' ');
+            if (trimmed.contains("docker compose")) {
+                return command.toString().trim();
+            }
+        }
+        throw new AssertionError("no docker compose command in " + where);
+    }
+
+    private static Set<String> assignments(String command) {
+        Set<String> variables = new TreeSet<>();
+        Matcher assignment = ASSIGNMENT.matcher(command.substring(0, command.indexOf("docker compose")));
+        while (assignment.find()) {
+            variables.add(assignment.group(1));
+        }
+        return variables;
     }
 
     @Test

@@ -27,6 +27,7 @@ final class HubMetricNames {
             new Metric("hub.eligibility.outcomes", List.of("programme", "outcome"), true),
             new Metric("hub.eligibility.smic.age.days", List.of(), false),
             new Metric("hub.subscription.deliveries", List.of("subscription", "result"), true),
+            new Metric("hub.feedback.webhook.deliveries", List.of("partner", "result"), true),
             new Metric("hub.partner.silent", List.of("partner"), false),
             new Metric("hub.expiry.reminders", List.of("partner"), true),
             new Metric("hub.expiry.expirations", List.of("service"), true));

@@ -69,6 +69,8 @@ public class FeedbackWebhookSender extends SignedWebhookSender {
             if (webhook.secretRef() == null || secrets.find(webhook.secretRef()).isEmpty()) {
                 throw invalid(partner, "secret-ref: " + WebhookSecrets.missing(String.valueOf(webhook.secretRef())));
             }
+            // From start-up at 0: the dashboard shows 0, not "no data", and a first failure is an increase.
+            RESULTS.forEach(result -> counter(partner.id(), result));
         }
     }
 
@@ -119,8 +121,12 @@ public class FeedbackWebhookSender extends SignedWebhookSender {
 
     @Override
     protected void count(String partnerId, String result) {
-        Counter.builder(METRIC).description("Feedback POSTed to partners' feedback webhooks, by result")
+        counter(partnerId, result).increment();
+    }
+
+    private Counter counter(String partnerId, String result) {
+        return Counter.builder(METRIC).description("Feedback POSTed to partners' feedback webhooks, by result")
                 .tag("partner", partnerId).tag("result", result)
-                .register(meters).increment();
+                .register(meters);
     }
 }

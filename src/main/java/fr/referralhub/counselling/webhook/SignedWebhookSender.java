@@ -78,6 +78,11 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
 
     /** Dead-letter headers: attempts made and the receiver's last HTTP status (none when it never answered). */
     public static final String ATTEMPTS = "hub.webhook.attempts";
+    /** Results counted by {@link #count}: a delivery acknowledged, an attempt that failed, a delivery given up. */
+    public static final String DELIVERED = "delivered";
+    public static final String FAILED = "failed";
+    public static final String DEAD_LETTERED = "dead_lettered";
+    public static final List<String> RESULTS = List.of(DELIVERED, FAILED, DEAD_LETTERED);
     public static final String LAST_STATUS = "hub.webhook.last-status";
 
     private final Logger log = LoggerFactory.getLogger(getClass());
@@ -434,7 +439,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
             int status = response.statusCode();
             delivery.lastStatus = status;
             if (status >= 200 && status < 300) {
-                count(delivery.lane, "delivered");
+                count(delivery.lane, DELIVERED);
                 log.info("{}: delivery {} of lane {} delivered (attempt {})", route, delivery.deliveryId,
                         delivery.lane, delivery.attempts);
                 if (running) {
@@ -442,7 +447,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
                 }
                 return;
             }
-            count(delivery.lane, "failed");
+            count(delivery.lane, FAILED);
             if (status < 500 && status != 408 && status != 429) {
                 deadLetter(lane, delivery, receiver + " answered HTTP " + status + " (not retried: the receiver "
                         + (status < 400 ? "redirects, which the hub does not follow: fix the webhook's URL)"
@@ -452,7 +457,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
             retryOrDeadLetter(lane, delivery, receiver + " answered HTTP " + status);
             return;
         }
-        count(delivery.lane, "failed");
+        count(delivery.lane, FAILED);
         Throwable cause = error.getCause() != null ? error.getCause() : error;
         String why = cause instanceof HttpTimeoutException ? "no answer in time (" + cause.getMessage() + ")"
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
@@ -505,7 +510,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
                     TimeUnit.MILLISECONDS);
             return;
         }
-        count(delivery.lane, "dead_lettered");
+        count(delivery.lane, DEAD_LETTERED);
         lane.ended(delivery);
     }
 
@@ -536,6 +541,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
+        deadLetters.expect(route);
         running = true;
         log.info("{} (group {}): {} attempts, backoff {} to {}", route, group, properties.maxAttempts(),
                 properties.initialDelay(), properties.maxDelay());

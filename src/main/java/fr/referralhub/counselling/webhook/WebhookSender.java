@@ -16,13 +16,12 @@ import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.counselling.DeliveredFeedback;
 import fr.referralhub.counselling.Subscription;
 import fr.referralhub.counselling.Subscription.DeliveryMode;
+import fr.referralhub.counselling.SubscriptionDeliveries;
 import fr.referralhub.counselling.SubscriptionStore;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.camel.Message;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,7 +56,7 @@ public class WebhookSender extends SignedWebhookSender {
     private final String bootstrapServers;
     private final String registryUrl;
     private final SubscriptionStore subscriptions;
-    private final MeterRegistry meters;
+    private final SubscriptionDeliveries deliveries;
     private final CounsellingTopics feedbackTopics;
     private final DeliveredFeedback deliveredFeedback;
     /** Writes DELIVERED feedback. */
@@ -66,14 +65,14 @@ public class WebhookSender extends SignedWebhookSender {
     public WebhookSender(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                          @Value("${hub.schema-registry.url}") String registryUrl, HubTopicProperties topics,
                          SubscriptionStore subscriptions, WebhookSecrets secrets, WebhookProperties properties,
-                         DeadLetters deadLetters, MeterRegistry meters, CounsellingTopics feedbackTopics,
+                         DeadLetters deadLetters, SubscriptionDeliveries deliveries, CounsellingTopics feedbackTopics,
                          DeliveredFeedback deliveredFeedback) {
         super(ROUTE, GROUP, bootstrapServers, registryUrl, secrets, properties, deadLetters);
         this.topic = topics.webhookDeliveries();
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
         this.subscriptions = subscriptions;
-        this.meters = meters;
+        this.deliveries = deliveries;
         this.feedbackTopics = feedbackTopics;
         this.deliveredFeedback = deliveredFeedback;
     }
@@ -118,10 +117,7 @@ public class WebhookSender extends SignedWebhookSender {
 
     @Override
     protected void count(String subscriptionId, String result) {
-        Counter.builder("hub.subscription.deliveries")
-                .description("Referral records for counselling subscriptions, by result")
-                .tag("subscription", subscriptionId).tag("result", result)
-                .register(meters).increment();
+        deliveries.count(subscriptionId, result);
     }
 
     /**
