@@ -357,8 +357,9 @@ public class SocialLandlordXmlReader {
         if (information.isEmpty()) {
             f.reject("orientation/information", "is required: whether the person was informed of the referral");
         }
-        draft.setPersonInformed(information.map(i -> Boolean.parseBoolean(i.getAttribute("beneficiaireInforme"))
-                || "1".equals(i.getAttribute("beneficiaireInforme"))).orElse(null));
+        // An xs:boolean: true, false, 1 or 0, spaces around allowed by the schema.
+        draft.setPersonInformed(information.map(i -> i.getAttribute("beneficiaireInforme").strip())
+                .map(informed -> informed.equals("true") || informed.equals("1")).orElse(null));
         draft.setPersonInformedOn(information.map(i -> i.getAttribute("date")).filter(d -> !d.isBlank())
                 .flatMap(raw -> f.date("orientation/information/@date", raw)).orElse(null));
         return new PartnerEvent.Identifiers(nir, Optional.empty(), birthDate);
