@@ -157,7 +157,9 @@ public class SocialLandlordXmlReader {
             path.parse(new InputSource(new ByteArrayInputStream(body)));
         } catch (SAXParseException e) {
             throw notWellFormed(e);
-        } catch (SAXException | IOException | ParserConfigurationException e) {
+        } catch (SAXException | IOException | ParserConfigurationException | RuntimeException e) {
+            // RuntimeException: whatever a hostile document makes the JDK's parser throw is still its refusal, not a
+            // failure of the hub to retry (issue 18's fuzzing).
             throw malformed("could not be read as XML");
         }
         if (!problems.isEmpty()) {
@@ -192,7 +194,7 @@ public class SocialLandlordXmlReader {
             return builder.parse(new ByteArrayInputStream(body));
         } catch (SAXParseException e) {
             throw notWellFormed(e);
-        } catch (SAXException | IOException | ParserConfigurationException e) {
+        } catch (SAXException | IOException | ParserConfigurationException | RuntimeException e) {
             throw malformed("could not be read as XML");
         }
     }
