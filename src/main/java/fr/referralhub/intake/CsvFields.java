@@ -24,6 +24,7 @@ final class CsvFields extends FieldErrors {
     /** Strict: 31/02/2026 is refused instead of being moved to the end of February. */
     private static final DateTimeFormatter FRENCH_DATE = DateTimeFormatter.ofPattern("dd/MM/uuuu")
             .withResolverStyle(ResolverStyle.STRICT);
+    private static final Pattern FRENCH_DAY = Pattern.compile("\\d{2}/\\d{2}/\\d{4}");
     /** 1050,45 or 1 050,45 (space, no-break space or narrow no-break space between thousands). */
     private static final Pattern FRENCH_AMOUNT = Pattern.compile("(\\d+|\\d{1,3}([ \\u00A0\\u202F]\\d{3})+)(,\\d+)?");
     private static final Pattern THOUSANDS_SEPARATOR = Pattern.compile("[ \\u00A0\\u202F]");
@@ -41,6 +42,10 @@ final class CsvFields extends FieldErrors {
     }
 
     Optional<String> text(String column, boolean required) {
+        // Before stripping: a control character at the end of a cell is refused, not quietly dropped.
+        if (plainText(column, cells.getOrDefault(column, "")).isEmpty()) {
+            return Optional.empty();
+        }
         String value = cells.getOrDefault(column, "").strip();
         if (value.isEmpty()) {
             if (required) {
@@ -53,6 +58,11 @@ final class CsvFields extends FieldErrors {
             return Optional.empty();
         }
         return Optional.of(value);
+    }
+
+    /** A partner's event id ({@link FieldErrors#EVENT_ID}). */
+    Optional<String> eventId(String column) {
+        return text(column, true).flatMap(value -> eventId(column, value));
     }
 
     Optional<String> code(String column, boolean required, Predicate<String> valid, String expected) {
@@ -102,12 +112,16 @@ final class CsvFields extends FieldErrors {
     Optional<LocalDate> date(String column, boolean required) {
         return text(column, required).flatMap(value -> {
             try {
+                // Four-digit years only: the formatter also reads a signed year of nine digits.
+                if (!FRENCH_DAY.matcher(value).matches()) {
+                    throw new DateTimeParseException("not DD/MM/YYYY", value, 0);
+                }
                 return Optional.of(LocalDate.parse(value, FRENCH_DATE));
             } catch (DateTimeParseException e) {
                 reject(column, "must be an existing date as DD/MM/YYYY");
                 return Optional.empty();
             }
-        });
+        }).flatMap(day -> day(column, day));
     }
 
     /** Euros with a decimal comma ("1 050,45") to euro cents (105045). */

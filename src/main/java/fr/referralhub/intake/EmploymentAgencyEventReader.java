@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.ContractType;
 import fr.referralhub.avro.EmployerSector;
@@ -54,7 +56,7 @@ public class EmploymentAgencyEventReader {
     public static final int MAX_BYTES = 256 * 1024;
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
-    private final ObjectMapper json;
+    private final ObjectReader json;
     private final EventDates eventDates;
 
     /** Outside Spring (tests, tools): event dates checked against the bundled rule sets and the system clock. */
@@ -64,7 +66,11 @@ public class EmploymentAgencyEventReader {
 
     @Autowired
     EmploymentAgencyEventReader(ObjectMapper json, EventDates eventDates) {
-        this.json = json;
+        // Decimals read exactly, never as doubles: 1e400 is then a number too large (422), not an infinity that
+        // breaks the conversion to cents, and 1400.005 keeps its third decimal to be refused for it.
+        this.json = json.readerFor(JsonNode.class).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                // One event per body: anything after it would be silently ignored otherwise.
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.eventDates = eventDates;
     }
 
@@ -76,7 +82,7 @@ public class EmploymentAgencyEventReader {
         JsonNode root = parse(body);
         JsonFields f = new JsonFields();
 
-        Optional<String> eventId = f.text(root, "idEvenement", true);
+        Optional<String> eventId = f.eventId(root, "idEvenement", true);
         Optional<String> eventType = f.code(root, "typeEvenement", true,
                 t -> t.equals("ORIENTATION_CREEE") || t.equals("ORIENTATION_MODIFIEE") || t.equals("ORIENTATION_ANNULEE"),
                 "ORIENTATION_CREEE, ORIENTATION_MODIFIEE or ORIENTATION_ANNULEE");
@@ -92,7 +98,7 @@ public class EmploymentAgencyEventReader {
         Optional<String> structureName = structure.flatMap(s -> f.text(s, "structure.libelle", false));
 
         ReferralEventType type = eventType.map(EmploymentAgencyEventReader::canonicalType).orElse(ReferralEventType.CREATED);
-        Optional<String> origin = f.text(root, "idEvenementOrigine", type != ReferralEventType.CREATED);
+        Optional<String> origin = f.eventId(root, "idEvenementOrigine", type != ReferralEventType.CREATED);
 
         ReferralEvent.Builder draft = PartnerEvent.newDraft(type, occurredAt);
         PartnerEvent.Identifiers identifiers = PartnerEvent.Identifiers.NONE;
@@ -228,6 +234,9 @@ public class EmploymentAgencyEventReader {
             var location = e.getLocation();
             throw malformed("(body)", "is not valid JSON" + (location == null ? ""
                     : " (error at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
+        } catch (NumberFormatException | ArithmeticException e) {
+            // A number whose exponent does not fit (1e99999999999) fails in the JDK's parser, not Jackson's.
+            throw malformed("(body)", "has a number that cannot be read");
         }
     }
 

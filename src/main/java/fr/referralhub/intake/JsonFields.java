@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@link FieldErrors}: reasons say what is expected, never what was sent).
  */
 final class JsonFields extends FieldErrors {
+
+    private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     Optional<JsonNode> object(JsonNode parent, String path, boolean required) {
         return present(parent, path, required).filter(node -> expect(node.isObject(), path, "must be an object"));
@@ -29,6 +32,10 @@ final class JsonFields extends FieldErrors {
     }
 
     private Optional<String> nonBlank(JsonNode node, String path, boolean required) {
+        // Before stripping: a line break at the end of an event id is refused, not quietly dropped.
+        if (plainText(path, node.asText()).isEmpty()) {
+            return Optional.empty();
+        }
         String value = node.asText().strip();
         if (value.isEmpty()) {
             if (required) {
@@ -41,6 +48,11 @@ final class JsonFields extends FieldErrors {
             return Optional.empty();
         }
         return Optional.of(value);
+    }
+
+    /** A partner's event id ({@link FieldErrors#EVENT_ID}). */
+    Optional<String> eventId(JsonNode parent, String path, boolean required) {
+        return text(parent, path, required).flatMap(value -> eventId(path, value));
     }
 
     Optional<String> code(JsonNode parent, String path, boolean required, Predicate<String> valid, String expected) {
@@ -97,12 +109,16 @@ final class JsonFields extends FieldErrors {
     Optional<LocalDate> date(JsonNode parent, String path, boolean required) {
         return text(parent, path, required).flatMap(value -> {
             try {
+                // Four-digit years only: ISO also reads +292278994-08-17, a day no partner means.
+                if (!DAY.matcher(value).matches()) {
+                    throw new DateTimeParseException("not YYYY-MM-DD", value, 0);
+                }
                 return Optional.of(LocalDate.parse(value));
             } catch (DateTimeParseException e) {
                 reject(path, "must be an existing date as YYYY-MM-DD");
                 return Optional.empty();
             }
-        });
+        }).flatMap(day -> day(path, day));
     }
 
     Optional<Instant> timestamp(JsonNode parent, String path, boolean required) {
@@ -113,7 +129,7 @@ final class JsonFields extends FieldErrors {
                 reject(path, "must be an ISO-8601 date-time with offset, e.g. 2026-11-20T09:15:00+01:00");
                 return Optional.empty();
             }
-        });
+        }).flatMap(at -> instant(path, at));
     }
 
     /** Euros with a decimal point, at most 2 decimals, to euro cents. */
@@ -124,6 +140,11 @@ final class JsonFields extends FieldErrors {
         }
         if (!node.isNumber()) {
             reject(path, "must be a number of euros with a decimal point, e.g. 1400.00");
+            return Optional.empty();
+        }
+        // 1e400 read as a double is infinite and has no decimal value: out of range like any huge amount.
+        if (node.isFloatingPointNumber() && !node.isBigDecimal() && !Double.isFinite(node.doubleValue())) {
+            reject(path, EUROS_RANGE);
             return Optional.empty();
         }
         return euroCents(path, node.decimalValue());

@@ -157,7 +157,9 @@ public class SocialLandlordXmlReader {
             path.parse(new InputSource(new ByteArrayInputStream(body)));
         } catch (SAXParseException e) {
             throw notWellFormed(e);
-        } catch (SAXException | IOException | ParserConfigurationException e) {
+        } catch (SAXException | IOException | ParserConfigurationException | RuntimeException e) {
+            // RuntimeException: whatever a hostile document makes the JDK's parser throw is still its refusal, not a
+            // failure of the hub to retry (issue 18's fuzzing).
             throw malformed("could not be read as XML");
         }
         if (!problems.isEmpty()) {
@@ -192,7 +194,7 @@ public class SocialLandlordXmlReader {
             return builder.parse(new ByteArrayInputStream(body));
         } catch (SAXParseException e) {
             throw notWellFormed(e);
-        } catch (SAXException | IOException | ParserConfigurationException e) {
+        } catch (SAXException | IOException | ParserConfigurationException | RuntimeException e) {
             throw malformed("could not be read as XML");
         }
     }
@@ -292,6 +294,10 @@ public class SocialLandlordXmlReader {
             f.reject("orientation/bailleur/@siren", "structure not allowed: not one of this partner's structures");
         }
 
+        // The schema limits its length; a character reference (&#10;) could still put a line break in it.
+        Optional<String> structureName = child(root, "bailleur").map(b -> b.getAttribute("nom")).filter(n -> !n.isBlank())
+                .flatMap(name -> f.plainText("orientation/bailleur/@nom", name));
+
         ReferralEvent.Builder draft = PartnerEvent.newDraft(type, occurredAt);
         PartnerEvent.Identifiers identifiers = PartnerEvent.Identifiers.NONE;
         if (type == ReferralEventType.CANCELLED) {
@@ -311,8 +317,7 @@ public class SocialLandlordXmlReader {
                 .setChannel(IntakeChannel.KAFKA_XML)
                 .setStructureType("BAILLEUR_SOCIAL")
                 .setStructureCode(siren)
-                .setStructureName(child(root, "bailleur").map(b -> b.getAttribute("nom")).filter(n -> !n.isBlank())
-                        .orElse(null))
+                .setStructureName(structureName.orElse(null))
                 .setPartnerEventId(eventId)
                 .setOriginPartnerEventId(origin.orElse(null))
                 .build());
@@ -326,7 +331,8 @@ public class SocialLandlordXmlReader {
             f.reject("orientation/locataire", "is required for a CREATION or a MODIFICATION");
         }
         Optional<Nir> nir = tenant.flatMap(t -> f.text(t, "nir")).flatMap(raw -> f.nir("orientation/locataire/nir", raw));
-        Optional<LocalDate> birthDate = tenant.flatMap(t -> f.text(t, "dateNaissance")).map(LocalDate::parse);
+        Optional<LocalDate> birthDate = tenant.flatMap(t -> f.text(t, "dateNaissance"))
+                .flatMap(raw -> f.date("orientation/locataire/dateNaissance", raw));
         birthDate.ifPresent(born -> f.checkBirthDate("orientation/locataire/dateNaissance", born,
                 occurredAt.map(t -> t.atZone(PARIS).toLocalDate()).orElse(LocalDate.now(PARIS))));
         Optional<String> homeCommune = tenant.flatMap(t -> child(t, "logement"))
@@ -353,10 +359,11 @@ public class SocialLandlordXmlReader {
         if (information.isEmpty()) {
             f.reject("orientation/information", "is required: whether the person was informed of the referral");
         }
-        draft.setPersonInformed(information.map(i -> Boolean.parseBoolean(i.getAttribute("beneficiaireInforme"))
-                || "1".equals(i.getAttribute("beneficiaireInforme"))).orElse(null));
+        // An xs:boolean: true, false, 1 or 0, spaces around allowed by the schema.
+        draft.setPersonInformed(information.map(i -> i.getAttribute("beneficiaireInforme").strip())
+                .map(informed -> informed.equals("true") || informed.equals("1")).orElse(null));
         draft.setPersonInformedOn(information.map(i -> i.getAttribute("date")).filter(d -> !d.isBlank())
-                .map(LocalDate::parse).orElse(null));
+                .flatMap(raw -> f.date("orientation/information/@date", raw)).orElse(null));
         return new PartnerEvent.Identifiers(nir, Optional.empty(), birthDate);
     }
 
@@ -364,8 +371,10 @@ public class SocialLandlordXmlReader {
         EmploymentStatus status = EmploymentStatus.valueOf(situation.getAttribute("statut"));
         EmploymentSituation.Builder builder = EmploymentSituation.newBuilder().setStatus(status);
         child(situation, "contrat").ifPresent(contract -> {
-            Optional<LocalDate> start = optionalAttribute(contract, "dateDebut").map(LocalDate::parse);
-            Optional<LocalDate> end = optionalAttribute(contract, "dateFin").map(LocalDate::parse);
+            Optional<LocalDate> start = optionalAttribute(contract, "dateDebut")
+                    .flatMap(raw -> f.date("orientation/situation/contrat/@dateDebut", raw));
+            Optional<LocalDate> end = optionalAttribute(contract, "dateFin")
+                    .flatMap(raw -> f.date("orientation/situation/contrat/@dateFin", raw));
             if (start.isPresent() && end.isPresent() && end.get().isBefore(start.get())) {
                 f.reject("orientation/situation/contrat/@dateFin", "must not be before @dateDebut");
             }
@@ -447,10 +456,20 @@ public class SocialLandlordXmlReader {
             return value;
         }
 
+        /** A day the schema let through (yyyy-MM-dd), checked for existence and {@link FieldErrors#day}. */
+        Optional<LocalDate> date(String field, String raw) {
+            try {
+                return day(field, LocalDate.parse(raw));
+            } catch (DateTimeParseException e) {
+                reject(field, "must be an existing date as yyyy-MM-dd");
+                return Optional.empty();
+            }
+        }
+
         /** An instant with its offset (the schema allows a dateTime without one: the hub does not guess it). */
         Optional<Instant> timestamp(String field, String raw) {
             try {
-                return Optional.of(OffsetDateTime.parse(raw).toInstant());
+                return instant(field, OffsetDateTime.parse(raw).toInstant());
             } catch (DateTimeParseException e) {
                 reject(field, "must be a date-time with its offset, e.g. 2026-11-18T14:02:11+01:00");
                 return Optional.empty();

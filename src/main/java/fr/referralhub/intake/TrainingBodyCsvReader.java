@@ -145,8 +145,7 @@ public class TrainingBodyCsvReader {
     public PartnerEvent read(Row row, Partner partner) {
         CsvFields f = new CsvFields(cells(row));
 
-        Optional<String> eventId = f.code("id_evenement", true, id -> id.matches("[\\p{Alnum}._:/-]{1,100}"),
-                "an event id of letters, digits and . _ : / - (at most 100)");
+        Optional<String> eventId = f.eventId("id_evenement");
         Optional<LocalDate> eventDay = f.date("date_evenement", true);
         eventDay.ifPresent(day -> f.checkEventDay("date_evenement", day, eventDates));
         Optional<String> structureCode = f.text("siret_organisme", true);

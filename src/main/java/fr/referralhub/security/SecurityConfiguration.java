@@ -10,6 +10,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import fr.referralhub.api.ErrorProblems;
 import fr.referralhub.operations.OperatorAudit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,6 +46,7 @@ import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -94,6 +96,20 @@ public class SecurityConfiguration {
     @Bean
     PathPatternRequestMatcher.Builder pathPatternRequestMatcherBuilder() {
         return PathPatternRequestMatcher.withDefaults();
+    }
+
+    /**
+     * Spring Security's firewall refuses paths that are not normalised ({@code /actuator/./jolokia}), encoded '.', '/',
+     * '%' or line breaks, ';' and the like, before any rule or servlet sees them: answered 400 problem+json here, like
+     * every refusal (issue 18), instead of going through the error page with what the firewall just refused.
+     */
+    @Bean
+    RequestRejectedHandler rejectedRequests() {
+        return (request, response, rejected) -> {
+            ErrorProblems.Answer answer = ErrorProblems.answerFor(HttpServletResponse.SC_BAD_REQUEST, request.getMethod());
+            SecurityProblems.write(response, HttpServletResponse.SC_BAD_REQUEST, answer.type(), answer.title(),
+                    answer.detail());
+        };
     }
 
     @Bean

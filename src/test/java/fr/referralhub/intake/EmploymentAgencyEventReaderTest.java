@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EmploymentAgencyEventReaderTest {
 
     private static final String MOBILI_JEUNE = "employment-agency/ft-orientation-mobili-jeune.json";
-    private static final Partner FRANCE_TRAVAIL_93 = new Partner("france-travail-93", "France Travail 93",
+    static final Partner FRANCE_TRAVAIL_93 = new Partner("france-travail-93", "France Travail 93",
             PartnerKind.EMPLOYMENT_AGENCY, IntakeChannel.HTTP_JSON, "employment-agency-json-v1", true,
             List.of("FT-93-SAINT-DENIS", "FT-93-MONTREUIL"), List.of());
     private final EmploymentAgencyEventReader reader = new EmploymentAgencyEventReader(new ObjectMapper());
