@@ -15,9 +15,11 @@ import fr.referralhub.operations.OperatorAudit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AuthenticationEventPublisher;
@@ -47,6 +49,7 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.AndRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -110,6 +113,15 @@ public class SecurityConfiguration {
             SecurityProblems.write(response, HttpServletResponse.SC_BAD_REQUEST, answer.type(), answer.title(),
                     answer.detail());
         };
+    }
+
+    /** The same firewall as the security chain's, before every other filter (see {@link MalformedPathFilter}). */
+    @Bean
+    FilterRegistrationBean<MalformedPathFilter> malformedPaths(RequestRejectedHandler rejectedRequests) {
+        FilterRegistrationBean<MalformedPathFilter> registration =
+                new FilterRegistrationBean<>(new MalformedPathFilter(new StrictHttpFirewall(), rejectedRequests));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     @Bean
