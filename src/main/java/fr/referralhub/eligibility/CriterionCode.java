@@ -22,7 +22,8 @@ enum CriterionCode {
     HOME_TERRITORY("lieu de résidence"),
     WORK_PERMIT("autorisation de travail"),
     HOUSING_SITUATION("situation de logement"),
-    EMPLOYMENT_SITUATION("situation d'emploi");
+    EMPLOYMENT_SITUATION("situation d'emploi"),
+    ONCE_MORE_IN_ANOTHER_YEAR("aides déjà obtenues");
 
     private final String label;
 

@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import fr.referralhub.avro.DecisionKind;
 import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.avro.EligibilityOutcome;
 import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ProgrammeDecision;
@@ -97,6 +98,16 @@ public final class EligibilityEngine {
      * @throws IllegalStateException    when no rule set covers the event's date
      */
     public EligibilityDecision decide(ReferralEvent event, Instant decidedAt) {
+        return decide(event, decidedAt, List.of());
+    }
+
+    /**
+     * Decides a creation or an update of a referral, knowing the aids the hub already found the same person
+     * eligible for on other referrals (the referral state's person history).
+     *
+     * @param earlierAids what a programme that limits its repeats decides against; empty when unknown
+     */
+    public EligibilityDecision decide(ReferralEvent event, Instant decidedAt, List<EarlierAid> earlierAids) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(decidedAt, "decidedAt");
         if (event.getEventType() == ReferralEventType.CANCELLED) {
@@ -109,7 +120,8 @@ public final class EligibilityEngine {
         }
         LocalDate applicationDate = applicationDate(event);
         RuleSet ruleSet = catalogue.ruleSetFor(applicationDate);
-        RuleContext context = new RuleContext(applicationDate, ruleSet, catalogue.referenceSmicOn(applicationDate));
+        RuleContext context = new RuleContext(applicationDate, ruleSet, catalogue.referenceSmicOn(applicationDate),
+                earlierAids);
         ReferralFacts facts = new ReferralFacts(event);
 
         List<ProgrammeDecision> decisions = new ArrayList<>();
@@ -167,6 +179,28 @@ public final class EligibilityEngine {
                 .setKind(DecisionKind.WITHDRAWAL)
                 .setWithdrawalReason(cancellation.getCancellationReason())
                 .build();
+    }
+
+    /**
+     * The aids of this decision that a later decision for the same person must know of: the seasonal workers' aid
+     * when the person was found eligible for it, under the year it counts for. The referral state keeps them in its
+     * person history and gives them back to {@link #decide(ReferralEvent, Instant, List)} for the person's other
+     * referrals.
+     *
+     * @return empty for a withdrawal, or when no such programme was found eligible
+     */
+    public List<EarlierAid> aidsToRemember(ReferralEvent event, EligibilityDecision decision) {
+        if (decision == null || decision.getKind() != DecisionKind.DECISION || event.getPerson() == null) {
+            return List.of();
+        }
+        boolean seasonal = decision.getProgrammes().stream().anyMatch(programme ->
+                programme.getProgramme() == Programme.AIDE_SAISONNIERS_AGRICOLES
+                        && programme.getOutcome() == EligibilityOutcome.ELIGIBLE);
+        if (!seasonal) {
+            return List.of();
+        }
+        int year = SeasonalAgriculturalWorkerAidRule.seasonYear(new ReferralFacts(event), decision.getApplicationDate());
+        return List.of(new EarlierAid(Programme.AIDE_SAISONNIERS_AGRICOLES, year, event.getReferralId()));
     }
 
     /** The calendar day in France when the partner event happened: an event at 23:30 UTC is on the next day. */

@@ -1,6 +1,7 @@
 package fr.referralhub.eligibility;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 import fr.referralhub.avro.DecisionKind;
@@ -12,6 +13,7 @@ import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.state.EligibilityDecider;
+import fr.referralhub.state.RememberedAid;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -35,6 +37,9 @@ import org.springframework.stereotype.Component;
 @Component("eligibilityStage")
 public class EligibilityStage implements EligibilityDecider {
 
+    private static final java.util.Set<String> KNOWN_PROGRAMMES = java.util.Arrays.stream(Programme.values())
+            .map(Enum::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     private final EligibilityEngine engine;
     private final MeterRegistry meters;
     private final AvroDeserializer deserializer = new AvroDeserializer();
@@ -53,13 +58,24 @@ public class EligibilityStage implements EligibilityDecider {
     }
 
     @Override
-    public EligibilityDecision decide(ReferralEvent event, String personReference) {
+    public EligibilityDecision decide(ReferralEvent event, String personReference, List<RememberedAid> earlierAids) {
         EligibilityDecision decision = event.getEventType() == ReferralEventType.CANCELLED
                 // Keyed like the referral's decisions, so the withdrawal lands after them on the same partition.
                 ? engine.withdraw(event, personReference, clock.instant())
-                : engine.decide(event, clock.instant());
+                : engine.decide(event, clock.instant(), earlierAids.stream()
+                        // A programme this build does not know (kept by a newer one) limits none of its rules.
+                        .filter(aid -> KNOWN_PROGRAMMES.contains(aid.programme()))
+                        .map(aid -> new EarlierAid(Programme.valueOf(aid.programme()), aid.year(), aid.referralId()))
+                        .toList());
         count(decision);
         return decision;
+    }
+
+    @Override
+    public List<RememberedAid> aidsToRemember(ReferralEvent event, EligibilityDecision decision) {
+        return engine.aidsToRemember(event, decision).stream()
+                .map(aid -> new RememberedAid(aid.programme().name(), aid.year(), aid.referralId()))
+                .toList();
     }
 
     /**
@@ -74,7 +90,9 @@ public class EligibilityStage implements EligibilityDecider {
             throw new IllegalArgumentException("Expected a ReferralEvent on " + topic + ", got "
                     + (decoded == null ? "an empty record" : decoded.getClass().getName()));
         }
-        return decide(event, record.getMessage().getHeader(KafkaConstants.KEY, String.class));
+        // Outside the referral state, without its person history: a replayed seasonal aid is decided as the
+        // person's first (docs/rules.md), and the replay leaves nothing in the history.
+        return decide(event, record.getMessage().getHeader(KafkaConstants.KEY, String.class), List.of());
     }
 
     private void count(EligibilityDecision decision) {

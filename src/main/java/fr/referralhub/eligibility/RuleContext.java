@@ -2,6 +2,7 @@ package fr.referralhub.eligibility;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * What a rule decides against, besides the referral's facts: the application date and the thresholds in force on
@@ -10,6 +11,12 @@ import java.time.LocalDate;
  * @param applicationDate  the date the partner event happened, in Europe/Paris
  * @param ruleSet          the rule set in force on that date
  * @param referenceSmicEur the gross monthly SMIC on that date, in euros
+ * @param earlierAids      the aids the hub already found the same person eligible for, on other referrals
  */
-record RuleContext(LocalDate applicationDate, RuleSet ruleSet, BigDecimal referenceSmicEur) {
+record RuleContext(LocalDate applicationDate, RuleSet ruleSet, BigDecimal referenceSmicEur,
+                   List<EarlierAid> earlierAids) {
+
+    RuleContext {
+        earlierAids = earlierAids == null ? List.of() : List.copyOf(earlierAids);
+    }
 }

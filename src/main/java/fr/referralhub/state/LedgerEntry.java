@@ -39,12 +39,14 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
                    boolean cancelled, Map<String, PublishedEvent> events, long lastActivity,
                    Map<String, String> statuses, Map<String, StatusChangeSummary> statusEvents,
                    ReferralRouting routing,
-                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TimelineEntry> history) {
+                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TimelineEntry> history,
+                   @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RememberedAid> rememberedAids) {
 
     LedgerEntry {
         statuses = statuses == null ? Map.of() : statuses;
         statusEvents = statusEvents == null ? Map.of() : statusEvents;
         history = history == null ? List.of() : history;
+        rememberedAids = rememberedAids == null ? List.of() : rememberedAids;
     }
 
     /** Times as ISO-8601 text, readable on the changelog topic. */
@@ -64,14 +66,15 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
         Map<String, PublishedEvent> events = new LinkedHashMap<>();
         events.put(creationEventId, new PublishedEvent("CREATED", contentHash));
         return new LedgerEntry(partnerId, creationEventId, personReference, basis, false, events, now, Map.of(),
-                Map.of(), null, List.of());
+                Map.of(), null, List.of(), List.of());
     }
 
     LedgerEntry with(String partnerEventId, String type, String contentHash, long now) {
         Map<String, PublishedEvent> more = new LinkedHashMap<>(events);
         more.put(partnerEventId, new PublishedEvent(type, contentHash));
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis,
-                cancelled || "CANCELLED".equals(type), more, now, statuses, statusEvents, routing, history);
+                cancelled || "CANCELLED".equals(type), more, now, statuses, statusEvents, routing, history,
+                rememberedAids);
     }
 
     /** Where the referral went: {@link ReferralRouting#none} before any routing. */
@@ -81,7 +84,13 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
 
     LedgerEntry withRouting(ReferralRouting changed) {
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
-                lastActivity, statuses, statusEvents, changed, history);
+                lastActivity, statuses, statusEvents, changed, history, rememberedAids);
+    }
+
+    /** What the person history holds for this referral, to replace or delete at its next decision or when forgotten. */
+    LedgerEntry withRememberedAids(List<RememberedAid> aids) {
+        return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
+                lastActivity, statuses, statusEvents, routing, history, List.copyOf(aids));
     }
 
     /** The referral's status at a service: REQUESTED until the service reports anything. */
@@ -95,7 +104,7 @@ record LedgerEntry(String partnerId, String creationEventId, String personRefere
         Map<String, StatusChangeSummary> moreEvents = new LinkedHashMap<>(statusEvents);
         moreEvents.put(statusEventKey(change.serviceId(), change.statusEventId()), change);
         return new LedgerEntry(partnerId, creationEventId, personReference, personReferenceBasis, cancelled, events,
-                now, moreStatuses, moreEvents, routing, history);
+                now, moreStatuses, moreEvents, routing, history, rememberedAids);
     }
 
     static String statusEventKey(String serviceId, String statusEventId) {

@@ -29,6 +29,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     /** Due time and referral id ({@link #dueKey}) of every referral that will be reminded or expire. */
     private KeyValueStore<String, byte[]> dueIndex;
     private KeyValueStore<String, byte[]> timeline;
+    /** The person history ({@link PersonAidHistory}), a global store: read here, written through its topic. */
+    private ReadOnlyKeyValueStore<String, byte[]> aidHistory;
 
     LedgerProcessor(ReferralStateTopology.Topics topics, ReferralStateTopology.Parts parts) {
         this.topics = topics;
@@ -87,6 +90,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         this.ledger = context.getStateStore(ReferralStateTopology.LEDGER_STORE);
         this.dueIndex = context.getStateStore(ReferralStateTopology.EXPIRY_STORE);
         this.timeline = context.getStateStore(ReferralStateTopology.TIMELINE_STORE);
+        this.aidHistory = context.getStateStore(ReferralStateTopology.AID_HISTORY_STORE);
         context.schedule(parts.forgetSweep(), PunctuationType.WALL_CLOCK_TIME, ignored -> forgetInactive());
         if (expiry.delays().enabled()) {
             context.schedule(expiry.delays().checkEvery(), PunctuationType.WALL_CLOCK_TIME, ignored -> remindAndExpire());
@@ -217,7 +221,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         LedgerEntry routed = entry;
         try {
             event = parts.eventReader().apply(publishedEvent);
-            decision = decide(event, personReference, published, publishedEvent, timestamp);
+            decision = decide(referralId, event, personReference, published, publishedEvent, timestamp);
+            if (decision != null) {
+                entry = remember(referralId, entry, personReference, event, decision, timestamp);
+                routed = entry;
+            }
         } catch (RuntimeException e) {
             return unrouted(referralId, entry, e);
         }
@@ -259,10 +267,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
      * decided (no rule set for its date...) is dead-lettered as the step {@value #ELIGIBILITY_STEP}, which an operator
      * replays once the rules are fixed, and is routed without a decision.
      */
-    private EligibilityDecision decide(ReferralEvent event, String personReference, Map<String, String> published,
-                                       byte[] publishedEvent, long timestamp) {
+    private EligibilityDecision decide(String referralId, ReferralEvent event, String personReference,
+                                       Map<String, String> published, byte[] publishedEvent, long timestamp) {
         try {
-            EligibilityDecision decision = parts.eligibility().decide(event, personReference);
+            EligibilityDecision decision = parts.eligibility().decide(event, personReference,
+                    PersonAidHistory.earlierAids(aidHistory, personReference, referralId));
             if (decision != null) {
                 send(new OutboundRecord(topics.eligibilityDecisions(), personReference, decision, published), timestamp);
             }
@@ -277,6 +286,18 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                     ELIGIBILITY_STEP, e), timestamp);
             return null;
         }
+    }
+
+    /**
+     * Keeps in the person history what this decision means for the person's other referrals (an eligible seasonal
+     * aid, under its year), replacing what the referral's earlier decision left there; a withdrawal leaves nothing.
+     */
+    private LedgerEntry remember(String referralId, LedgerEntry entry, String personReference, ReferralEvent event,
+                                 EligibilityDecision decision, long timestamp) {
+        List<RememberedAid> now = parts.eligibility().aidsToRemember(event, decision);
+        PersonAidHistory.changes(topics.personAidHistory(), personReference, referralId, entry.rememberedAids(), now)
+                .forEach(out -> send(out, timestamp));
+        return now.equals(entry.rememberedAids()) ? entry : entry.withRememberedAids(now);
     }
 
     /**
@@ -534,6 +555,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                 if (entry.lastActivity() < before) {
                     ledger.delete(next.key);
                     TimelineStore.forget(timeline, next.key);
+                    PersonAidHistory.changes(topics.personAidHistory(), entry.personReference(), next.key,
+                            entry.rememberedAids(), List.of()).forEach(out -> send(out, clock.millis()));
                     dueAt(next.key, entry).ifPresent(at -> dueIndex.delete(dueKey(at, next.key)));
                     forgotten++;
                 }

@@ -98,7 +98,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         return ReferralStateTopology.build(
                 new ReferralStateTopology.Topics(topics.intakeSubmissions(), topics.referrals(),
                         topics.intakeDecisions(), topics.referralStatusChanges(), topics.feedbackPrefix(),
-                        topics.eligibilityDecisions()),
+                        topics.eligibilityDecisions(), topics.personAidHistory()),
                 new ReferralStateTopology.Parts(clock, TopicCatalog.RECORD_LIFE, properties.forgetSweep(),
                         avroPersonReferences(), avroStatusChanges(),
                         distribution.getIfAvailable(() -> ReferralDistribution.NONE),

@@ -31,6 +31,8 @@ import org.apache.kafka.streams.state.Stores;
  *   feedback.&lt;partner&gt; (key: referral id, pattern)
  *        -> referral-timeline processor [stores referral-ledger (read), referral-timeline]: each feedback becomes a
  *           line of its referral's timeline
+ *   person-aid-history.v1 (key: person reference, referral id, programme; written by the ledger processor)
+ *        -> global store person-aid-history, on every instance: the aids each person was found eligible for
  * </pre>
  * Both sources are keyed by referral id and have the same number of partitions (hub.topics.partitions), so the task
  * of a partition owns the ledger entries of both.
@@ -48,10 +50,13 @@ final class ReferralStateTopology {
     static final String OUTBOUND_SINK = "counselling-and-feedback";
     static final String FEEDBACK_SOURCE = "partners-feedback";
     static final String TIMELINE_PROCESSOR = "referral-timeline-processor";
+    static final String AID_HISTORY_STORE = "person-aid-history";
+    static final String AID_HISTORY_SOURCE = "person-aid-history-source";
+    static final String AID_HISTORY_PROCESSOR = "person-aid-history-processor";
 
     /** The topics the topology reads and writes. */
     record Topics(String submissions, String referrals, String decisions, String statusChanges,
-                  String feedbackPrefix, String eligibilityDecisions) {
+                  String feedbackPrefix, String eligibilityDecisions, String personAidHistory) {
     }
 
     /**
@@ -93,7 +98,9 @@ final class ReferralStateTopology {
                 Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
         topology.addSink(STATUS_CHANGES_SINK, topics.statusChanges(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), LEDGER_PROCESSOR);
-        Serializer<OutboundRecord> outbound = (topic, record) -> record.value() instanceof byte[] bytes ? bytes
+        // A null value is a tombstone (the person history's entries of a cancelled or forgotten referral).
+        Serializer<OutboundRecord> outbound = (topic, record) -> record.value() == null ? null
+                : record.value() instanceof byte[] bytes ? bytes
                 : parts.outboundWriter().apply(topic, (SpecificRecord) record.value());
         topology.addSink(OUTBOUND_SINK, new OwnTopic(), Serdes.String().serializer(), outbound, LEDGER_PROCESSOR);
         topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
@@ -101,6 +108,13 @@ final class ReferralStateTopology {
                 Pattern.compile(topics.feedbackPrefix().replace(".", "\\.") + ".+"));
         topology.addProcessor(TIMELINE_PROCESSOR, () -> new FeedbackLineProcessor(parts.timeline()), FEEDBACK_SOURCE);
         topology.connectProcessorAndStateStores(TIMELINE_PROCESSOR, LEDGER_STORE, TIMELINE_STORE);
+        // The person history is keyed by person, the ledger by referral: a person's referrals live on any partition,
+        // so every instance keeps all of the history (a global store, read-only to the ledger, which writes it through
+        // the topic in its transactions). Small: one entry per aid that limits its repeats.
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AID_HISTORY_STORE),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(), AID_HISTORY_SOURCE,
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.personAidHistory(),
+                AID_HISTORY_PROCESSOR, PersonAidHistory::keeper);
         return topology;
     }
 

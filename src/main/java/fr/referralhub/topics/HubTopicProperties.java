@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param intakeSubmissions     partner events on their way to the referral ledger, keyed by referral id
  * @param intakeDecisions       the ledger's answers to intake, keyed by the asking hub instance
  * @param parkedRecords         records skipped because not even their dead letter could be written (origin only)
+ * @param personAidHistory      the referral state's person history: aids a person was found eligible for
  */
 @ConfigurationProperties("hub.topics")
 public record HubTopicProperties(
@@ -30,7 +31,8 @@ public record HubTopicProperties(
         @DefaultValue("referral-status-changes.v1") String referralStatusChanges,
         @DefaultValue("intake-submissions.v1") String intakeSubmissions,
         @DefaultValue("intake-decisions.v1") String intakeDecisions,
-        @DefaultValue("parked-records.v1") String parkedRecords) {
+        @DefaultValue("parked-records.v1") String parkedRecords,
+        @DefaultValue("person-aid-history.v1") String personAidHistory) {
 
     /** The constructor Spring binds (a record with a second constructor must say which). */
     @ConstructorBinding
@@ -67,5 +69,16 @@ public record HubTopicProperties(
         this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor, subscriptions,
                 counsellingPrefix, feedbackPrefix, webhookDeliveries, referralStatusChanges, intakeSubmissions,
                 intakeDecisions, "parked-records.v1");
+    }
+
+    /** Every name but the person history's (tests written before it existed). */
+    public HubTopicProperties(String referrals, String eligibilityDecisions, String deadLetters, String operatorAudit,
+                              int partitions, short replicationFactor, String subscriptions,
+                              String counsellingPrefix, String feedbackPrefix, String webhookDeliveries,
+                              String referralStatusChanges, String intakeSubmissions, String intakeDecisions,
+                              String parkedRecords) {
+        this(referrals, eligibilityDecisions, deadLetters, operatorAudit, partitions, replicationFactor, subscriptions,
+                counsellingPrefix, feedbackPrefix, webhookDeliveries, referralStatusChanges, intakeSubmissions,
+                intakeDecisions, parkedRecords, "person-aid-history.v1");
     }
 }

@@ -89,6 +89,7 @@ public class TopicCatalog {
     private final TopicSpec landlordIntake;
     private final TopicSpec serviceStatusIntake;
     private final TopicSpec parkedRecords;
+    private final TopicSpec personAidHistory;
 
     public TopicCatalog(HubTopicProperties names) {
         this.referrals = new TopicSpec(names.referrals(),
@@ -196,6 +197,17 @@ public class TopicCatalog {
                 "Records skipped because not even their dead letter could be written (JSON: parkedAt, route, topic, "
                         + "partition, offset, bytes, reason, failure, encrypted digest); no personal data",
                 REFERRAL_RECORD);
+        // Latest value per key, so every instance's copy of the history holds what is in force; a referral's entries
+        // are deleted (tombstones) when the referral is cancelled, no longer eligible or forgotten after 730 days,
+        // and the tombstones themselves leave after the broker's default day.
+        this.personAidHistory = new TopicSpec(names.personAidHistory(),
+                "person reference, NUL, referral id, NUL, programme (string)",
+                null,
+                "Internal. The referral state's person history: each aid a person was found eligible for that limits "
+                        + "its repeats (seasonal workers' aid: once more, in another calendar year), value the calendar "
+                        + "year it counts for (text); every instance reads all of it (a global store) to decide the "
+                        + "person's other referrals",
+                Map.of("cleanup.policy", "compact"));
     }
 
     private static Map<String, String> with(Map<String, String> configs, String name, String value) {
@@ -266,19 +278,23 @@ public class TopicCatalog {
         return parkedRecords;
     }
 
+    public TopicSpec personAidHistory() {
+        return personAidHistory;
+    }
+
     /**
      * The topics the referral state writes in Kafka transactions (exactly_once_v2): each commit leaves a marker that
      * takes an offset and is never delivered, which whoever measures consumer lag must know.
      */
     public Set<String> writtenInTransactions() {
         return Set.of(referrals.name(), referralStatusChanges.name(), intakeDecisions.name(), webhookDeliveries.name(),
-                eligibilityDecisions.name());
+                eligibilityDecisions.name(), personAidHistory.name());
     }
 
     /** Every topic and family of topics (families are created member by member, see {@link TopicSpec#isFamily()}). */
     public List<TopicSpec> all() {
         return List.of(referrals, eligibilityDecisions, deadLetters, operatorAudit, subscriptions, counselling,
                 feedback, webhookDeliveries, referralStatusChanges, intakeSubmissions, intakeDecisions, landlordIntake,
-                serviceStatusIntake, parkedRecords);
+                serviceStatusIntake, parkedRecords, personAidHistory);
     }
 }

@@ -26,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import fr.referralhub.avro.CriterionCheck;
 import fr.referralhub.avro.CriterionResult;
@@ -36,9 +38,13 @@ import fr.referralhub.avro.HousingSituation;
 import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ProgrammeDecision;
+import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the engine does around the rules: dates, ids, which programmes, texts, amounts, refusals. */
 class EligibilityEngineTest {
@@ -279,6 +285,56 @@ class EligibilityEngineTest {
         assertThat(decision.getTotalAmountCents()).isNull();
         assertThat(decision.getSummary())
                 .contains(eur("150,00") + " par mois pendant 4 mois au plus (" + eur("600,00") + ")");
+    }
+
+    /**
+     * "Once more, in another calendar year": the season of a contract started 2025-01-15 counts for 2025, against
+     * the aids the hub found the same person eligible for on other referrals.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("earlierSeasonalAids")
+    void seasonal_aid_is_given_once_more_only_in_another_calendar_year(String label, List<EarlierAid> earlier,
+                                                                        EligibilityOutcome expected, String because) {
+        ReferralEvent event = referral().appliedOn(APPLIED).bornOn(LocalDate.of(2003, 3, 4)).status(SAISONNIER)
+                .contract(SAISONNIER_AGRICOLE, AGRICOLE, APPLIED.minusMonths(2))
+                .requesting(AIDE_SAISONNIERS_AGRICOLES).build();
+        ProgrammeDecision decision = decisionFor(ENGINE.decide(event, DECIDED_AT, earlier), AIDE_SAISONNIERS_AGRICOLES);
+
+        assertThat(decision.getOutcome()).as(label).isEqualTo(expected);
+        assertThat(criterion(decision, "ONCE_MORE_IN_ANOTHER_YEAR").getExplanation()).as(label).contains(because)
+                .as("no other referral is named to the decision's readers").doesNotContain("other-");
+    }
+
+    static Stream<Arguments> earlierSeasonalAids() {
+        return Stream.of(
+                Arguments.of("none known", List.of(), EligibilityOutcome.ELIGIBLE, "sur aucune autre orientation"),
+                Arguments.of("one, the year before", List.of(seasonal(2024, "other-1")), EligibilityOutcome.ELIGIBLE,
+                        "une seconde aide est possible pour 2025"),
+                Arguments.of("one, the same year", List.of(seasonal(2025, "other-1")), EligibilityOutcome.NOT_ELIGIBLE,
+                        "pour une saison de 2025"),
+                Arguments.of("two, in two other years", List.of(seasonal(2023, "other-1"), seasonal(2024, "other-2")),
+                        EligibilityOutcome.NOT_ELIGIBLE, "deux saisons (2023 et 2024)"),
+                Arguments.of("another programme's aid", List.of(new EarlierAid(Programme.VISALE, 2025, "other-1")),
+                        EligibilityOutcome.ELIGIBLE, "sur aucune autre orientation"));
+    }
+
+    private static EarlierAid seasonal(int year, String referralId) {
+        return new EarlierAid(AIDE_SAISONNIERS_AGRICOLES, year, referralId);
+    }
+
+    @Test
+    void an_eligible_seasonal_aid_is_remembered_under_its_season_and_nothing_else_is() {
+        ReferralEvent seasonal = referral().appliedOn(APPLIED).bornOn(LocalDate.of(2003, 3, 4)).status(SAISONNIER)
+                .contract(SAISONNIER_AGRICOLE, AGRICOLE, LocalDate.of(2024, 12, 20))
+                .requesting(AIDE_SAISONNIERS_AGRICOLES).build();
+        assertThat(ENGINE.aidsToRemember(seasonal, ENGINE.decide(seasonal, DECIDED_AT)))
+                .as("the season's year is the contract start's, not the application's")
+                .containsExactly(new EarlierAid(AIDE_SAISONNIERS_AGRICOLES, 2024, seasonal.getReferralId()));
+
+        ReferralEvent tooLate = referral().appliedOn(APPLIED).status(SAISONNIER)
+                .contract(SAISONNIER_AGRICOLE, AGRICOLE, APPLIED.minusYears(1))
+                .requesting(AIDE_SAISONNIERS_AGRICOLES).build();
+        assertThat(ENGINE.aidsToRemember(tooLate, ENGINE.decide(tooLate, DECIDED_AT))).as("not eligible").isEmpty();
     }
 
     @Test

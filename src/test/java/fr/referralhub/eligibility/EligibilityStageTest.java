@@ -102,8 +102,8 @@ class EligibilityStageTest {
                         * fr.referralhub.avro.EligibilityOutcome.values().length)
                 .allSatisfy(counter -> assertThat(counter.count()).isZero());
 
-        EligibilityDecision decision = stage.decide(creation, KEY);
-        EligibilityDecision withdrawal = stage.decide(cancellation, KEY);
+        EligibilityDecision decision = stage.decide(creation, KEY, java.util.List.of());
+        EligibilityDecision withdrawal = stage.decide(cancellation, KEY, java.util.List.of());
 
         assertThat(decision.getKind()).isEqualTo(DecisionKind.DECISION);
         assertThat(decision.getProgrammes()).isNotEmpty();

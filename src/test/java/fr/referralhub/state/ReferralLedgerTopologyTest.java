@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import fr.referralhub.avro.CounsellingNotice;
 import fr.referralhub.avro.CounsellingReferral;
+import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
@@ -153,7 +154,7 @@ class ReferralLedgerTopologyTest {
                 (new String(bytes, StandardCharsets.UTF_8) + "|person=" + person).getBytes(StandardCharsets.UTF_8);
         driver = new TopologyTestDriver(ReferralStateTopology.build(
                 new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback.",
-                        "eligibility-decisions"),
+                        "eligibility-decisions", "person-aid-history"),
                 parts(writer)), config, Instant.parse("2026-11-02T09:00:00Z"));
         for (String service : List.of("adil-93", "cllaj-lyon")) {
             services.put(service, driver.createOutputTopic("counselling." + service, new StringDeserializer(),
@@ -442,7 +443,7 @@ class ReferralLedgerTopologyTest {
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(ReferralStateTopology.build(
                 new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback.",
-                        "eligibility-decisions"),
+                        "eligibility-decisions", "person-aid-history"),
                 parts((bytes, person, basis) -> bytes, withFeedback)), config, Instant.parse("2026-11-02T09:00:00Z"));
         submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
 
@@ -461,6 +462,78 @@ class ReferralLedgerTopologyTest {
                 .extracting(line -> line.what() + " " + line.serviceId() + " " + line.reasonText())
                 .as("read back again from the partner's topic, the same feedback adds nothing")
                 .containsExactly("EVENT null null", "DELIVERED adil-93 null");
+    }
+
+    @Test
+    void shouldGiveEachDecisionThePersonsAidsOnItsOtherReferralsAndForgetThemWithTheirReferral() {
+        AtomicReference<String> deciding = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean eligible = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<List<RememberedAid>> asked = new java.util.ArrayList<>();
+        // The rules' side, as the eligibility stage plays it: an eligible seasonal aid of 2026 to remember, or none.
+        EligibilityDecider seasonal = new EligibilityDecider() {
+            @Override
+            public EligibilityDecision decide(ReferralEvent event, String person, List<RememberedAid> earlierAids) {
+                asked.add(earlierAids);
+                return EligibilityDecision.newBuilder().setDecisionId("d").setReferralId(deciding.get())
+                        .setReferralEventId("e").setPersonReference(person)
+                        .setApplicationDate(java.time.LocalDate.of(2026, 11, 2)).setDecidedAt(now.get())
+                        .setRuleSetVersion("test").setProgrammes(List.of()).build();
+            }
+
+            @Override
+            public List<RememberedAid> aidsToRemember(ReferralEvent event, EligibilityDecision decision) {
+                return eligible.get() ? List.of(new RememberedAid("AIDE_SAISONNIERS_AGRICOLES", 2026,
+                        decision.getReferralId())) : List.of();
+            }
+        };
+        driver.close();
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        ReferralStateTopology.Parts parts = parts((bytes, person, basis) -> bytes);
+        driver = new TopologyTestDriver(ReferralStateTopology.build(
+                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback.",
+                        "eligibility-decisions", "person-aid-history"),
+                new ReferralStateTopology.Parts(parts.clock(), parts.recordLife(), parts.forgetSweep(),
+                        parts.personReferences(), parts.statusChanges(), parts.distribution(), parts.expiry(),
+                        parts.outboundWriter(), parts.unrouted(), parts.timeline(), parts.eventReader(), seasonal,
+                        parts.deadLetters())), config, Instant.parse("2026-11-02T09:00:00Z"));
+        submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
+        KeyValueStore<String, byte[]> history = driver.getKeyValueStore(ReferralStateTopology.AID_HISTORY_STORE);
+
+        deciding.set("referral-20");
+        submit("referral-20", "CREATED", "EVT-20", HASH_A, "person-2", "instance-a", "q1");
+        deciding.set("referral-21");
+        submit("referral-21", "CREATED", "EVT-21", HASH_A, "person-2", "instance-b", "q2");
+        deciding.set("referral-30");
+        submit("referral-30", "CREATED", "EVT-30", HASH_A, "person-3", "instance-a", "q3");
+        assertThat(asked).as("the first referral of a person: nothing known; the second: the first's aid; another "
+                        + "person: nothing").containsExactly(List.of(),
+                List.of(new RememberedAid("AIDE_SAISONNIERS_AGRICOLES", 2026, "referral-20")), List.of());
+
+        // An update no longer eligible takes its aid out of the history; the person's next referral sees the other.
+        eligible.set(false);
+        deciding.set("referral-20");
+        submit("referral-20", "UPDATED", "EVT-20U", HASH_B, null, "instance-a", "q4");
+        eligible.set(true);
+        deciding.set("referral-22");
+        submit("referral-22", "CREATED", "EVT-22", HASH_A, "person-2", "instance-a", "q5");
+        assertThat(asked.get(4)).containsExactly(new RememberedAid("AIDE_SAISONNIERS_AGRICOLES", 2026, "referral-21"));
+        assertThat(history.get(PersonAidHistory.key("person-2", "referral-20", "AIDE_SAISONNIERS_AGRICOLES")))
+                .as("the tombstone of the aid no longer in force").isNull();
+
+        // Forgotten after 730 days of inactivity (their expiry at the services, 30 days on, is their last activity):
+        // their aids leave the history with them.
+        now.set(now.get().plus(Duration.ofDays(31)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        now.set(now.get().plus(Duration.ofDays(731)));
+        driver.advanceWallClockTime(Duration.ofHours(2));
+        assertThat(driver.<String, byte[]>getKeyValueStore(ReferralStateTopology.LEDGER_STORE).get("referral-21"))
+                .as("forgotten").isNull();
+        try (var left = history.all()) {
+            assertThat(left.hasNext()).as("nothing of forgotten referrals in the person history").isFalse();
+        }
     }
 
     @Test
@@ -494,7 +567,7 @@ class ReferralLedgerTopologyTest {
     void shouldBeDescribedInTheDocsAsKafkaStreamsDescribesIt() throws Exception {
         String described = ReferralStateTopology.build(new ReferralStateTopology.Topics("intake-submissions.v1",
                 "referrals.v1", "intake-decisions.v1", "referral-status-changes.v1", "feedback.",
-                "eligibility-decisions.v1"),
+                "eligibility-decisions.v1", "person-aid-history.v1"),
                 parts((bytes, person, basis) -> bytes)).describe().toString();
         String docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs/referral-state.md"));
         assertThat(docs).as("docs/referral-state.md holds the topology's description")
