@@ -38,7 +38,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Subscriptions declared in {@code hub.subscriptions} are written at start-up when the topic has no version of
  * them, or an older configuration version; never over an operator's change or deletion (a deletion's tombstone is
- * kept ten years for that, see TopicCatalog).
+ * kept ten years for that, see TopicCatalog). An operator's version of a configured subscription therefore stands in
+ * for the configuration's until an operator puts the configuration's back ({@link #restoreConfigured}); from then on
+ * configuration changes apply again.
  */
 @Component
 public class SubscriptionStore implements SmartLifecycle {
@@ -130,6 +132,38 @@ public class SubscriptionStore implements SmartLifecycle {
                 Instant.now().toString());
         write(declaration.id(), written);
         return written;
+    }
+
+    /**
+     * Whether an operator's change or deletion stands in for the configuration's version of this subscription: the
+     * configuration declares it, and the topic's version is not the configuration's. Configuration changes to it
+     * are then ignored, at start-up as later.
+     */
+    public boolean overridesConfiguration(String id) {
+        if (configured(id).isEmpty()) {
+            return false;
+        }
+        StoredSubscription current = stored.get(id);
+        return current == null ? deleted.contains(id) : current.origin() == Origin.OPERATOR;
+    }
+
+    /**
+     * Puts the configuration's version of a subscription back in force, over an operator's change or deletion, as
+     * the configuration's (origin CONFIGURATION, written by this operator): later configuration changes apply to it
+     * again. Empty if the configuration does not declare it.
+     */
+    public Optional<StoredSubscription> restoreConfigured(String id, String operator) {
+        Optional<Subscription> configured = configured(id);
+        configured.ifPresent(subscription -> {
+            topics.counsellingTopic(subscription.serviceId());
+            write(id, new StoredSubscription(subscription.declaration(), Origin.CONFIGURATION, operator,
+                    Instant.now().toString()));
+        });
+        return configured.map(subscription -> stored.get(id));
+    }
+
+    private Optional<Subscription> configured(String id) {
+        return declared.stream().filter(subscription -> subscription.id().equals(id)).findFirst();
     }
 
     /** Deletes a subscription as an operator; false if there was none. */
