@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -63,6 +65,8 @@ public class SubscriptionStore implements SmartLifecycle {
     private final boolean allowHttpLocalhost;
     /** Whether this instance has the webhook secret of a name (checked when a subscription is written here). */
     private final Predicate<String> secretExists;
+    /** Told of every subscription put in force, at start-up as later (whoever wrote it, on whichever instance). */
+    private final List<Consumer<Subscription>> inForceListeners = new CopyOnWriteArrayList<>();
 
     /** A store whose webhooks are https only and whose secrets are not checked (tests of the topic alone). */
     public SubscriptionStore(String bootstrapServers, HubTopicProperties topicNames, SubscriptionProperties properties,
@@ -99,6 +103,16 @@ public class SubscriptionStore implements SmartLifecycle {
         if (distinct != declared.size()) {
             throw new IllegalStateException("hub.subscriptions declares a subscription id twice");
         }
+    }
+
+    /**
+     * Calls {@code listener} with every subscription in force from now on, each time one is put in force or replaced
+     * (read from the topic: at start-up, and as operators write, through any instance), and at once with those
+     * already in force.
+     */
+    public void whenInForce(Consumer<Subscription> listener) {
+        inForceListeners.add(listener);
+        active.values().forEach(listener);
     }
 
     /** Subscriptions in force, for routing. */
@@ -239,6 +253,7 @@ public class SubscriptionStore implements SmartLifecycle {
         stored.put(id, value);
         active.put(id, subscription);
         log.info("Subscription {} of service {} in force ({})", id, subscription.serviceId(), value.origin());
+        inForceListeners.forEach(listener -> listener.accept(subscription));
     }
 
     /** Writes the configuration's subscriptions the topic does not have, or has in an older configuration version. */
