@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,7 +40,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Subscriptions declared in {@code hub.subscriptions} are written at start-up when the topic has no version of
  * them, or an older configuration version; never over an operator's change or deletion (a deletion's tombstone is
- * kept ten years for that, see TopicCatalog).
+ * kept ten years for that, see TopicCatalog). An operator's version of a configured subscription therefore stands in
+ * for the configuration's until an operator puts the configuration's back ({@link #restoreConfigured}); from then on
+ * configuration changes apply again.
  */
 @Component
 public class SubscriptionStore implements SmartLifecycle {
@@ -61,6 +65,8 @@ public class SubscriptionStore implements SmartLifecycle {
     private final boolean allowHttpLocalhost;
     /** Whether this instance has the webhook secret of a name (checked when a subscription is written here). */
     private final Predicate<String> secretExists;
+    /** Told of every subscription put in force, at start-up as later (whoever wrote it, on whichever instance). */
+    private final List<Consumer<Subscription>> inForceListeners = new CopyOnWriteArrayList<>();
 
     /** A store whose webhooks are https only and whose secrets are not checked (tests of the topic alone). */
     public SubscriptionStore(String bootstrapServers, HubTopicProperties topicNames, SubscriptionProperties properties,
@@ -99,6 +105,16 @@ public class SubscriptionStore implements SmartLifecycle {
         }
     }
 
+    /**
+     * Calls {@code listener} with every subscription in force from now on, each time one is put in force or replaced
+     * (read from the topic: at start-up, and as operators write, through any instance), and at once with those
+     * already in force.
+     */
+    public void whenInForce(Consumer<Subscription> listener) {
+        inForceListeners.add(listener);
+        active.values().forEach(listener);
+    }
+
     /** Subscriptions in force, for routing. */
     public Collection<Subscription> active() {
         return active.values();
@@ -130,6 +146,38 @@ public class SubscriptionStore implements SmartLifecycle {
                 Instant.now().toString());
         write(declaration.id(), written);
         return written;
+    }
+
+    /**
+     * Whether an operator's change or deletion stands in for the configuration's version of this subscription: the
+     * configuration declares it, and the topic's version is not the configuration's. Configuration changes to it
+     * are then ignored, at start-up as later.
+     */
+    public boolean overridesConfiguration(String id) {
+        if (configured(id).isEmpty()) {
+            return false;
+        }
+        StoredSubscription current = stored.get(id);
+        return current == null ? deleted.contains(id) : current.origin() == Origin.OPERATOR;
+    }
+
+    /**
+     * Puts the configuration's version of a subscription back in force, over an operator's change or deletion, as
+     * the configuration's (origin CONFIGURATION, written by this operator): later configuration changes apply to it
+     * again. Empty if the configuration does not declare it.
+     */
+    public Optional<StoredSubscription> restoreConfigured(String id, String operator) {
+        Optional<Subscription> configured = configured(id);
+        configured.ifPresent(subscription -> {
+            topics.counsellingTopic(subscription.serviceId());
+            write(id, new StoredSubscription(subscription.declaration(), Origin.CONFIGURATION, operator,
+                    Instant.now().toString()));
+        });
+        return configured.map(subscription -> stored.get(id));
+    }
+
+    private Optional<Subscription> configured(String id) {
+        return declared.stream().filter(subscription -> subscription.id().equals(id)).findFirst();
     }
 
     /** Deletes a subscription as an operator; false if there was none. */
@@ -205,6 +253,7 @@ public class SubscriptionStore implements SmartLifecycle {
         stored.put(id, value);
         active.put(id, subscription);
         log.info("Subscription {} of service {} in force ({})", id, subscription.serviceId(), value.origin());
+        inForceListeners.forEach(listener -> listener.accept(subscription));
     }
 
     /** Writes the configuration's subscriptions the topic does not have, or has in an older configuration version. */

@@ -3,14 +3,17 @@ package fr.referralhub.counselling;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import fr.referralhub.api.FieldError;
 import fr.referralhub.api.ProblemDetails;
+import fr.referralhub.counselling.StoredSubscription.Origin;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -30,6 +34,10 @@ import org.springframework.web.bind.annotation.RestController;
  * subscriptions. A write returns once the subscription is stored on its topic and in force on this instance; the
  * other instances follow it from the topic. Access (VIEWER reads, OPERATOR writes) is Spring Security's, on
  * {@code /ops/**}. An operator API, not a referral flow: a plain Spring controller rather than a Camel route.
+ *
+ * <p>An operator's change to a subscription the configuration declares stands in for the configuration's version for
+ * good (configuration changes to it are ignored): every answer says so ({@code overridesConfiguration} and a note),
+ * and {@code POST /{id}/restore-configuration} puts the configuration's version back.
  */
 @RestController
 @RequestMapping("/ops/subscriptions")
@@ -37,6 +45,7 @@ public class SubscriptionsController {
 
     private static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
     private static final Logger log = LoggerFactory.getLogger(SubscriptionsController.class);
+    private static final String RESTORE = "/ops/subscriptions/%s/restore-configuration";
 
     private final SubscriptionStore store;
     private final boolean securityEnabled;
@@ -47,14 +56,42 @@ public class SubscriptionsController {
         this.securityEnabled = securityEnabled;
     }
 
+    /**
+     * A subscription as answered: as stored, and whether it stands in for the configuration's version of it (then
+     * {@code note} says what that means and how to go back).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SubscriptionAnswer(SubscriptionDeclaration subscription, Origin origin, String updatedBy,
+                                     String updatedAt, boolean overridesConfiguration, String note) {
+    }
+
     @GetMapping
-    public List<StoredSubscription> list() {
-        return store.all();
+    public List<SubscriptionAnswer> list() {
+        return store.all().stream().map(this::answer).toList();
     }
 
     @GetMapping("/{id}")
     public ResponseEntity<?> one(@PathVariable String id) {
-        return store.stored(id).<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> notFound(id));
+        return store.stored(id).<ResponseEntity<?>>map(stored -> ResponseEntity.ok(answer(stored)))
+                .orElseGet(() -> notFound(id));
+    }
+
+    /** Puts the configuration's version back over an operator's change or deletion; configuration changes apply again. */
+    @PostMapping("/{id}/restore-configuration")
+    public ResponseEntity<?> restoreConfiguration(@PathVariable String id, HttpServletRequest request) {
+        Optional<StoredSubscription> restored;
+        try {
+            restored = store.restoreConfigured(id, operator(request));
+        } catch (RuntimeException e) {
+            return unavailable(e);
+        }
+        if (restored.isEmpty()) {
+            return problem(404, "not-configured", "Not a configured subscription", "The configuration "
+                    + "(hub.subscriptions) declares no subscription '" + id + "': there is no version of it to restore.",
+                    List.of());
+        }
+        log.info("Subscription {} restored to the configuration's version by {}", id, operator(request));
+        return ResponseEntity.ok(answer(restored.get()));
     }
 
     @PutMapping(path = "/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -86,9 +123,12 @@ public class SubscriptionsController {
         } catch (RuntimeException e) {
             return unavailable(e);
         }
-        log.info("Subscription {} {} by {}", id, existed ? "replaced" : "created", stored.updatedBy());
-        return existed ? ResponseEntity.ok(stored)
-                : ResponseEntity.created(URI.create("/ops/subscriptions/" + id)).body(stored);
+        SubscriptionAnswer answer = answer(stored);
+        log.info("Subscription {} {} by {}{}", id, existed ? "replaced" : "created", stored.updatedBy(),
+                answer.overridesConfiguration() ? ", over the configuration's version (configuration changes to it "
+                        + "are ignored until it is restored)" : "");
+        return existed ? ResponseEntity.ok(answer)
+                : ResponseEntity.created(URI.create("/ops/subscriptions/" + id)).body(answer);
     }
 
     @DeleteMapping("/{id}")
@@ -102,6 +142,15 @@ public class SubscriptionsController {
         }
         log.info("Subscription {} deleted by {}", id, operator(request));
         return ResponseEntity.noContent().build();
+    }
+
+    private SubscriptionAnswer answer(StoredSubscription stored) {
+        String id = stored.subscription().id();
+        boolean overrides = store.overridesConfiguration(id);
+        return new SubscriptionAnswer(stored.subscription(), stored.origin(), stored.updatedBy(), stored.updatedAt(),
+                overrides, overrides ? "hub.subscriptions declares " + id + " too: this operator's version is in force "
+                        + "instead of it, and configuration changes to it are ignored, until POST " + RESTORE.formatted(id)
+                        + " puts the configuration's version back." : null);
     }
 
     /** The shared security contract: the servlet principal, or "dev-anonymous" where security is off. */
@@ -142,8 +191,9 @@ public class SubscriptionsController {
     }
 
     private ResponseEntity<?> notFound(String id) {
-        return problem(404, "unknown-subscription", "Unknown subscription", "No subscription has the id '" + id + "'.",
-                List.of());
+        return problem(404, "unknown-subscription", "Unknown subscription", "No subscription has the id '" + id + "'."
+                + (store.overridesConfiguration(id) ? " The configuration declares it and an operator deleted it: POST "
+                + RESTORE.formatted(id) + " puts the configuration's version back." : ""), List.of());
     }
 
     private ResponseEntity<?> unavailable(RuntimeException e) {

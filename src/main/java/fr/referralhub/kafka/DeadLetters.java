@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -247,6 +248,12 @@ public class DeadLetters {
      */
     public void expect(String routeId) {
         counter(routeId);
+    }
+
+    /** A consumer outside Camel's routes, reading these topics: its dead letters and parked records from 0. */
+    public void expect(String routeId, Collection<String> topics) {
+        expect(routeId);
+        parking.expect(routeId, topics);
     }
 
     /** The Camel routes that consume records or files, the ones that dead-letter what they cannot process. */

@@ -2,8 +2,14 @@ package fr.referralhub.kafka;
 
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,9 +17,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +37,10 @@ import org.springframework.stereotype.Component;
  * {@code /ops/dead-letters} from every instance), an ERROR log line with the origin, and the counter
  * {@value #METRIC}{route,topic}, which an alert watches. The record itself stays on its topic until its retention
  * ends: the origin is where to read it again.
+ *
+ * <p>The counter exists at 0 from start-up for every consuming route and topic it reads (Camel's Kafka routes once the
+ * application is ready, patterns resolved against the broker's topics; the webhook senders when they subscribe):
+ * Prometheus sees no increase in a counter born at its first record, so RecordsParked would miss the first one.
  */
 @Component
 class RecordParking {
@@ -37,10 +55,55 @@ class RecordParking {
     private final DeadLetterCipher cipher;
     private final MeterRegistry meters;
 
-    RecordParking(ProducerTemplate producer, DeadLetterCipher cipher, MeterRegistry meters) {
+    private final String bootstrapServers;
+
+    RecordParking(ProducerTemplate producer, DeadLetterCipher cipher, MeterRegistry meters,
+                  @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
         this.producer = producer;
         this.cipher = cipher;
         this.meters = meters;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** A consumer that may park records of these topics: their series exist from now, at 0. */
+    void expect(String routeId, Collection<String> topics) {
+        topics.forEach(topic -> counter(routeId, topic));
+    }
+
+    /** Camel's Kafka routes and the topics each reads (a pattern: the broker's topics it matches now). */
+    @EventListener(ApplicationReadyEvent.class)
+    void expectKafkaRoutes() {
+        List<String> brokerTopics = null;
+        for (Route route : producer.getCamelContext().getRoutes()) {
+            if (!(route.getEndpoint() instanceof KafkaEndpoint kafka)) {
+                continue;
+            }
+            KafkaConfiguration consumer = kafka.getConfiguration();
+            if (!consumer.isTopicIsPattern()) {
+                expect(route.getRouteId(), List.of(consumer.getTopic().split(",")));
+                continue;
+            }
+            if (brokerTopics == null) {
+                brokerTopics = brokerTopics();
+            }
+            Pattern pattern = Pattern.compile(consumer.getTopic());
+            expect(route.getRouteId(), brokerTopics.stream().filter(topic -> pattern.matcher(topic).matches()).toList());
+        }
+    }
+
+    /** The partners' and services' own topics are created before the routes start, so they are all there now. */
+    private List<String> brokerTopics() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
+            return List.copyOf(admin.listTopics().names().get(5, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException | TimeoutException e) {
+            // Only the zeros are missing: a parked record of these topics still counts, from 1.
+            log.warn("Could not list the topics to count parked records from 0: {}", e.toString());
+            return List.of();
+        }
     }
 
     /**
@@ -87,7 +150,11 @@ class RecordParking {
             throw new IllegalStateException("Could not dead-letter nor park record " + origin
                     + "; the batch will be consumed again", sent.getException());
         }
-        Counter.builder(METRIC).description("Records skipped because not even their dead letter could be written")
-                .tag("route", String.valueOf(routeId)).tag("topic", String.valueOf(topic)).register(meters).increment();
+        counter(routeId, topic).increment();
+    }
+
+    private Counter counter(String routeId, String topic) {
+        return Counter.builder(METRIC).description("Records skipped because not even their dead letter could be written")
+                .tag("route", String.valueOf(routeId)).tag("topic", String.valueOf(topic)).register(meters);
     }
 }

@@ -48,6 +48,10 @@ import org.springframework.stereotype.Component;
  * {@code hub.operations.consumer-lag.stuck-after} the partition is stuck: the health component
  * {@code consumerProgress} (in readiness) says DOWN with the partitions, and an alert fires. Parking
  * ({@code fr.referralhub.kafka.RecordParking}) means no record should ever do that; an outage or a bug still can.
+ *
+ * <p>Both have their series from the first reading after a group's members are given their partitions, before its
+ * first commit: the topics its members were assigned count too (a group with no commit yet has everything on them
+ * still to read, and is judged stuck only from its first commit, having no offset that could stand still).
  */
 @Component
 public class ConsumerLagMetrics implements SmartLifecycle {
@@ -67,8 +71,9 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     private final ConsumerProgress progress = new ConsumerProgress();
     private final Duration stuckAfter;
     private final Clock clock = Clock.systemUTC();
-    /** Hub groups with members at the last reading: an empty group is stopped, not stuck. */
-    private volatile Set<String> activeGroups = Set.of();
+    /** Hub groups with members at the last reading (an empty group is stopped, not stuck), and their members' topics. */
+    private volatile Map<String, Set<String>> activeGroups = Map.of();
+    private final Set<ConsumerProgress.Partition> stuckGauges = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService scheduler;
     private volatile Admin admin;
     private volatile boolean lastRefreshFailed;
@@ -126,12 +131,13 @@ public class ConsumerLagMetrics implements SmartLifecycle {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         committed.values().removeIf(java.util.Objects::isNull);
-        if (committed.isEmpty()) {
-            return Map.of();
-        }
         // Every partition of the topics the group reads, not only those it committed on: a partition it never
         // committed on (a route stopped before its first record there) has all its records still to read.
         Set<String> topics = committed.keySet().stream().map(TopicPartition::topic).collect(Collectors.toSet());
+        topics.addAll(activeGroups.getOrDefault(group, Set.of()));
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
         Set<TopicPartition> partitions = new HashSet<>();
         admin.describeTopics(topics).allTopicNames().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .forEach((topic, description) -> description.partitions()
@@ -160,7 +166,11 @@ public class ConsumerLagMetrics implements SmartLifecycle {
             // routes dead-letter; the intake topics, written by partners, are held to "any record waiting".)
             long stuckIfWaiting = transactionalTopics.contains(partition.topic())
                     ? Math.max(0, waiting - TRANSACTION_SLACK) : waiting;
-            if (progress.observe(key, read, stuckIfWaiting, activeGroups.contains(group), clock.instant())) {
+            // A group that never committed has no offset that could stand still: judged from its first commit.
+            if (!committed.isEmpty()) {
+                progress.observe(key, read, stuckIfWaiting, activeGroups.containsKey(group), clock.instant());
+            }
+            if (stuckGauges.add(key)) {
                 Gauge.builder("hub.consumer.stuck.seconds", progress, figures -> figures.stuckSeconds(key))
                         .description("Seconds the partition has had records waiting while its group, with members, "
                                 + "did not move its committed offset")
@@ -172,13 +182,16 @@ public class ConsumerLagMetrics implements SmartLifecycle {
         return perTopic;
     }
 
-    private Set<String> withMembers(Collection<String> groups) throws Exception {
+    /** The groups with members, each with the topics its members were assigned. */
+    private Map<String, Set<String>> withMembers(Collection<String> groups) throws Exception {
         if (groups.isEmpty()) {
-            return Set.of();
+            return Map.of();
         }
         return admin.describeConsumerGroups(groups).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .values().stream().filter(description -> !description.members().isEmpty())
-                .map(ConsumerGroupDescription::groupId).collect(Collectors.toSet());
+                .collect(Collectors.toMap(ConsumerGroupDescription::groupId, description -> description.members()
+                        .stream().flatMap(member -> member.assignment().topicPartitions().stream())
+                        .map(TopicPartition::topic).collect(Collectors.toSet())));
     }
 
     /** Partitions stuck longer than {@code hub.operations.consumer-lag.stuck-after}, at the last reading. */

@@ -177,7 +177,7 @@ public class TopicCatalog {
         // status.StatusReports.TOPIC_PREFIX): created per actor at start-up (intake.LandlordTopicProvisioner,
         // status.ServiceStatusTopics) with the intake limit; the hub only reads them.
         this.landlordIntake = new TopicSpec("intake.{partnerId}",
-                "the landlord's own key (string)",
+                "the referral's first identifiant (string; identifiantOrigine of a MODIFICATION or ANNULATION), so its documents stay in order",
                 null,
                 "One raw intake topic per social landlord, created by the hub at start-up for each enabled "
                         + "SOCIAL_LANDLORD partner (KAFKA_XML channel); the landlord publishes, the hub consumes.",

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.referralhub.avro.CounsellingReferral;
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.Need;
@@ -254,6 +255,55 @@ class CounsellingDistributionFlowTest {
         assertThat(feedback.get(1).getPartnerEventId()).isEqualTo(update.getSource().getPartnerEventId());
         ConsumerRecord<String, byte[]> raw = hub.recordsOf("feedback." + partner, creation.getReferralId()).get(1);
         assertThat(TopicReader.header(raw, RecordHeaders.PARTNER_ID)).isEqualTo(partner);
+    }
+
+    @Test
+    void shouldSayWhenAnOperatorsVersionStandsInForTheConfigurationsAndRestoreIt() throws Exception {
+        String configured = "cllaj-lyon-jeunes"; // declared by the dev profile's subscriptions-dev.yaml
+        JsonNode fromConfiguration = JSON.readTree(hub.get(configured).body());
+        assertThat(fromConfiguration.get("origin").asText()).isEqualTo("CONFIGURATION");
+        assertThat(fromConfiguration.get("overridesConfiguration").asBoolean()).isFalse();
+        assertThat(fromConfiguration.has("note")).isFalse();
+        // The same matching and profile (other tests' referrals are routed as before), another description.
+        JsonNode declaration = fromConfiguration.get("subscription").deepCopy();
+        ((ObjectNode) declaration).put("description", "changed by " + run);
+        try {
+            HttpResponse<String> replaced = hub.put(configured, JSON.writeValueAsString(declaration));
+
+            assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+            JsonNode answer = JSON.readTree(replaced.body());
+            assertThat(answer.get("origin").asText()).isEqualTo("OPERATOR");
+            assertThat(answer.get("overridesConfiguration").asBoolean()).isTrue();
+            assertThat(answer.get("note").asText()).contains("hub.subscriptions declares " + configured,
+                    "configuration changes to it are ignored", "/ops/subscriptions/" + configured
+                            + "/restore-configuration");
+            assertThat(JSON.readTree(hub.get(configured).body()).get("overridesConfiguration").asBoolean()).isTrue();
+
+            // Deleted by an operator, it stays away from the configuration's seeding too; the 404 says how back.
+            assertThat(hub.delete(configured).statusCode()).isEqualTo(204);
+            HttpResponse<String> gone = hub.get(configured);
+            assertThat(gone.statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(gone.body()).get("detail").asText()).contains("restore-configuration");
+        } finally {
+            HttpResponse<String> restored = hub.restoreConfiguration(configured);
+
+            assertThat(restored.statusCode()).as(restored.body()).isEqualTo(200);
+            JsonNode answer = JSON.readTree(restored.body());
+            assertThat(answer.get("origin").asText()).isEqualTo("CONFIGURATION");
+            assertThat(answer.get("overridesConfiguration").asBoolean()).isFalse();
+            assertThat(answer.get("subscription")).isEqualTo(fromConfiguration.get("subscription"));
+            assertThat(answer.get("updatedBy").asText()).as("who restored it").isEqualTo("dev-anonymous");
+        }
+        assertThat(JSON.readTree(hub.get(configured).body()).get("subscription"))
+                .isEqualTo(fromConfiguration.get("subscription"));
+
+        String notConfigured = "api-" + run;
+        assertThat(hub.restoreConfiguration(notConfigured).statusCode()).isEqualTo(404);
+        HttpResponse<String> created = hub.put(notConfigured, subscription(notConfigured, "{\"departements\": [\"976\"]}",
+                "[\"HOME\"]"));
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).get("overridesConfiguration").asBoolean()).isFalse();
+        assertThat(hub.delete(notConfigured).statusCode()).isEqualTo(204);
     }
 
     @Test

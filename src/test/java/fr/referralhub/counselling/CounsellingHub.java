@@ -71,7 +71,13 @@ final class CounsellingHub {
         return HTTP.send(HttpRequest.newBuilder(uri(id)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** POST /ops/dead-letters/{id}/replay, as an operator (the test hub runs the dev profile: no login). */
+    /** POST /ops/subscriptions/{id}/restore-configuration, as an operator. */
+    HttpResponse<String> restoreConfiguration(String id) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(uri(id) + "/restore-configuration"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+        /** POST /ops/dead-letters/{id}/replay, as an operator (the test hub runs the dev profile: no login). */
     HttpResponse<String> replayDeadLetter(String deadLetterId) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ops/dead-letters/"
                         + deadLetterId + "/replay")).POST(HttpRequest.BodyPublishers.noBody()).build(),

@@ -102,6 +102,39 @@ class SubscriptionStoreRestartTest {
     }
 
     @Test
+    void shouldFollowTheConfigurationAgainOnceAnOperatorRestoredItsVersion() {
+        SubscriptionStore first = started(declaration("changed-then-restored", "2A"),
+                declaration("deleted-then-restored", "2A"));
+        first.put(declaration("changed-then-restored", "971"), "alice");
+        first.delete("deleted-then-restored", "alice");
+        assertThat(first.overridesConfiguration("changed-then-restored")).isTrue();
+        assertThat(first.overridesConfiguration("deleted-then-restored")).isTrue();
+        assertThat(first.restoreConfigured("not-configured", "bob")).isEmpty();
+
+        assertThat(first.restoreConfigured("changed-then-restored", "bob")).get().satisfies(restored -> {
+            assertThat(restored.origin()).isEqualTo(Origin.CONFIGURATION);
+            assertThat(restored.updatedBy()).isEqualTo("bob");
+        });
+        assertThat(first.restoreConfigured("deleted-then-restored", "bob")).isPresent();
+        assertThat(first.find("changed-then-restored").orElseThrow().criteria().departements()).containsExactly("2A");
+        assertThat(first.find("deleted-then-restored")).as("in force again at once").isPresent();
+        assertThat(first.overridesConfiguration("changed-then-restored")).isFalse();
+        assertThat(first.overridesConfiguration("deleted-then-restored")).isFalse();
+        first.stop();
+
+        SubscriptionStore restarted = started(declaration("changed-then-restored", "972"),
+                declaration("deleted-then-restored", "973"));
+        try {
+            assertThat(restarted.find("changed-then-restored").orElseThrow().criteria().departements())
+                    .as("a configuration change applies again").containsExactly("972");
+            assertThat(restarted.find("deleted-then-restored").orElseThrow().criteria().departements())
+                    .containsExactly("973");
+        } finally {
+            restarted.stop();
+        }
+    }
+
+    @Test
     void shouldRefuseToStartOnAnInvalidConfiguredSubscription() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SubscriptionStore(bootstrapServers, topics,
                         new SubscriptionProperties(List.of(declaration("bad", "9A"))), counsellingTopics))

@@ -96,16 +96,7 @@ class SocialLandlordIntakeFlowTest {
         String cancellation = "HDF-LOGIS-" + UUID.randomUUID();
         byte[] created = Samples.text(SocialLandlordXmlReaderTest.SAMPLE_871)
                 .replace("HDF-LOGIS-2026-000871", creation).getBytes(StandardCharsets.UTF_8);
-        byte[] cancelled = ("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <orientation xmlns="urn:fr:hlm:orientation:1" version="1">
-                  <identifiant>%s</identifiant>
-                  <dateEmission>2026-11-21T09:00:00+01:00</dateEmission>
-                  <nature>ANNULATION</nature>
-                  <identifiantOrigine>%s</identifiantOrigine>
-                  <motif>DOUBLON</motif>
-                  <bailleur siren="457504694"/>
-                </orientation>""".formatted(cancellation, creation)).getBytes(StandardCharsets.UTF_8);
+        byte[] cancelled = Samples.landlordCancellation(cancellation, creation).getBytes(StandardCharsets.UTF_8);
         // Back to back: usually one batch, where the cancellation needs its creation published first.
         send(List.of(Map.entry(creation, created), Map.entry(cancellation, cancelled)));
 

@@ -447,16 +447,7 @@ class DeadLetterOperationsFlowTest {
     }
 
     private static byte[] cancellationXml(String cancellation, String creation) {
-        return ("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <orientation xmlns="urn:fr:hlm:orientation:1" version="1">
-                  <identifiant>%s</identifiant>
-                  <dateEmission>2026-11-21T09:00:00+01:00</dateEmission>
-                  <nature>ANNULATION</nature>
-                  <identifiantOrigine>%s</identifiantOrigine>
-                  <motif>DOUBLON</motif>
-                  <bailleur siren="457504694"/>
-                </orientation>""".formatted(cancellation, creation)).getBytes(StandardCharsets.UTF_8);
+        return Samples.landlordCancellation(cancellation, creation).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Drops a CSV file in the training body's folder as a partner should (written aside, then renamed). */

@@ -1,6 +1,7 @@
 package fr.referralhub.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -35,7 +36,8 @@ import org.yaml.snakeyaml.Yaml;
  * DeadLettersWritten and SubscriptionDeliveriesFailing would miss the first failure, and panels would show "no data".
  *
  * <p>The hub runs as a child JVM ({@link HubProcess}) on an embedded platform of its own, so nothing another test did
- * is counted; the scrape is the first request after readiness.
+ * is counted; the scrape is the first request after readiness. Consumer lag and stuck partitions come from the broker
+ * on a timer: their series are awaited (the timer set to a second), not expected in the first scrape.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsAtStartupTest {
@@ -47,8 +49,11 @@ class MetricsAtStartupTest {
     private static final List<String> DEAD_LETTERING_ROUTES = List.of("social-landlord-intake",
             "training-body-file-intake", "service-status-intake", "status-feedback", "eligibility-decisions",
             WebhookSender.ROUTE, FeedbackWebhookSender.ROUTE);
-    /** Counted with the topic the record was read from, which nothing knows before the first one. */
-    private static final String NOT_AT_START = "hub.records.parked";
+    /** The Camel routes reading the landlords' and services' own topics, by pattern. */
+    private static final String LANDLORD_INTAKE = "social-landlord-intake";
+    private static final String STATUS_INTAKE = "service-status-intake";
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final Path workDir = Path.of("target", "metrics-at-startup", run);
@@ -67,12 +72,17 @@ class MetricsAtStartupTest {
         properties.put("HUB_DEV_FEEDBACK_WEBHOOK_URL", "http://127.0.0.1:9/feedback");
         properties.put("spring.jmx.enabled", "false");
         properties.put("camel.main.jmx-enabled", "false");
+        properties.put("hub.operations.consumer-lag.refresh", "PT1S");
         hub = HubProcess.start(properties, workDir.resolve("hub.log"), Duration.ofSeconds(120));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        scrape = scrape();
+    }
+
+    private String scrape() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + hub.port() + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        scrape = response.body();
+        return response.body();
     }
 
     @AfterAll
@@ -123,7 +133,6 @@ class MetricsAtStartupTest {
     @Test
     void shouldPublishEveryCounterOfTheAlertsAndDashboardAndTheKafkaClientsMetrics() {
         HubMetricNames.ALL.stream().filter(HubMetricNames.Metric::counter)
-                .filter(metric -> !metric.name().equals(NOT_AT_START))
                 .forEach(metric -> assertThat(scrape).as("a series of %s at start-up", metric.prometheusName())
                         .containsPattern("(?m)^" + metric.prometheusName() + "\\{.*} 0(\\.0)?$"));
         assertThat(scrape).as("gauges of the alerts").containsPattern("(?m)^hub_partner_silent\\{")
@@ -133,8 +142,59 @@ class MetricsAtStartupTest {
                 .containsPattern("(?m)^kafka_producer_");
     }
 
+    @Test
+    void shouldCountParkedRecordsFromZeroForEveryTopicTheRoutesRead() {
+        for (String landlord : enabledDevPartnersOfKind("SOCIAL_LANDLORD")) {
+            assertThat(value("hub_records_parked_total", "route", LANDLORD_INTAKE, "topic", "intake." + landlord))
+                    .isZero();
+        }
+        for (Map<String, Object> service : list(DEV_SERVICES, "services")) {
+            assertThat(value("hub_records_parked_total", "route", STATUS_INTAKE, "topic", "status." + service.get("id")))
+                    .isZero();
+        }
+    }
+
+    @Test
+    void shouldShowLagAndStuckTimeOfEveryConsumedTopicBeforeItsFirstRecord() {
+        String landlordGroup = "referral-hub-" + LANDLORD_INTAKE;
+        String statusGroup = "referral-hub-" + STATUS_INTAKE;
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            String now = scrape();
+            for (String landlord : enabledDevPartnersOfKind("SOCIAL_LANDLORD")) {
+                assertThat(valueIn(now, "hub_consumer_lag", "group", landlordGroup, "topic", "intake." + landlord))
+                        .isZero();
+                assertThat(valueIn(now, "hub_consumer_stuck_seconds", "group", landlordGroup, "topic",
+                        "intake." + landlord, "partition", "0")).isZero();
+            }
+            for (Map<String, Object> service : list(DEV_SERVICES, "services")) {
+                assertThat(valueIn(now, "hub_consumer_lag", "group", statusGroup, "topic", "status." + service.get("id")))
+                        .isZero();
+            }
+        });
+    }
+
+    @Test
+    void shouldCountDeliveriesOfASubscriptionAnOperatorAddsFromZeroAtOnce() throws Exception {
+        String id = "metrics-" + run;
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port()
+                        + "/ops/subscriptions/" + id)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("""
+                        {"serviceId": "adil-93", "description": "added after start-up", "match": {"departements": ["93"]},
+                         "profile": ["HOME"], "delivery": {"mode": "KAFKA"}}""")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        assertThat(valueIn(scrape(), "hub_subscription_deliveries_total", "subscription", id, "result",
+                SignedWebhookSender.DELIVERED)).as("registered when the subscription came in force").isZero();
+    }
+
     /** The value of the one series of this metric with these tag values (others may exist besides them). */
     private double value(String metric, String... tags) {
+        return valueIn(scrape, metric, tags);
+    }
+
+    /** The same in another scrape than the first. */
+    private static double valueIn(String scrape, String metric, String... tags) {
         List<String> lines = new ArrayList<>();
         for (String line : scrape.lines().toList()) {
             if (!line.startsWith(metric + "{")) {
@@ -151,6 +211,11 @@ class MetricsAtStartupTest {
         assertThat(lines).as("series of %s with %s at start-up", metric, String.join(",", tags)).isNotEmpty();
         return lines.stream().mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
+    }
+
+    private static List<String> enabledDevPartnersOfKind(String kind) {
+        return list(DEV_PARTNERS, "partners").stream().filter(p -> Boolean.TRUE.equals(p.get("enabled")))
+                .filter(p -> kind.equals(p.get("kind"))).map(p -> (String) p.get("id")).toList();
     }
 
     private static List<String> enabledDevPartners() {

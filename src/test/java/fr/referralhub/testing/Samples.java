@@ -22,6 +22,23 @@ public final class Samples {
         }
     }
 
+    /**
+     * A social landlord's ANNULATION (reason DOUBLON) of the referral its document {@code creation} created, as
+     * Logis Hauts-de-France (the dev landlord) would send it.
+     */
+    public static String landlordCancellation(String identifiant, String creation) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <orientation xmlns="urn:fr:hlm:orientation:1" version="1">
+                  <identifiant>%s</identifiant>
+                  <dateEmission>2026-11-21T09:00:00+01:00</dateEmission>
+                  <nature>ANNULATION</nature>
+                  <identifiantOrigine>%s</identifiantOrigine>
+                  <motif>DOUBLON</motif>
+                  <bailleur siren="457504694"/>
+                </orientation>""".formatted(identifiant, creation);
+    }
+
     public static String text(String relativePath) {
         return new String(bytes(relativePath), java.nio.charset.StandardCharsets.UTF_8);
     }

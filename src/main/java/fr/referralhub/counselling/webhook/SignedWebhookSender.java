@@ -172,6 +172,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
                 log.info("{}: no webhook to send to, nothing to read", route);
                 return;
             }
+            deadLetters.expect(route, topics);
             try (KafkaConsumer<String, byte[]> opened = new KafkaConsumer<>(consumerConfig())) {
                 consumer = opened;
                 opened.subscribe(List.copyOf(topics), new ConsumerRebalanceListener() {
