@@ -16,13 +16,16 @@ enum CriterionCode {
     EMPLOYER_SECTOR("secteur de l'employeur"),
     SALARY_CEILING("plafond de salaire"),
     APPLICATION_WINDOW("délai de demande"),
-    DISTANCE_OR_DOUBLE_RENT("distance ou double loyer"),
+    /** Distance, travel time or double rent: the code keeps its first name, the travel time came later. */
+    DISTANCE_OR_DOUBLE_RENT("distance, temps de trajet ou double loyer"),
     RENT_CAP("plafond de loyer"),
     NOT_IN_EMPLOYMENT_EDUCATION_OR_TRAINING("ni en emploi, ni en études, ni en formation"),
     HOME_TERRITORY("lieu de résidence"),
     WORK_PERMIT("autorisation de travail"),
     HOUSING_SITUATION("situation de logement"),
     EMPLOYMENT_SITUATION("situation d'emploi"),
+    WILLING_TO_MOVE("volontariat pour déménager"),
+    HOST_DEPARTEMENT("département d'accueil"),
     ONCE_MORE_IN_ANOTHER_YEAR("aides déjà obtenues");
 
     private final String label;

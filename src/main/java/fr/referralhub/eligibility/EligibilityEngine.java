@@ -261,7 +261,7 @@ public final class EligibilityEngine {
                             + " list it under closedProgrammes or add a rule");
                 }
                 for (RuleParameter parameter : rule.parameters()) {
-                    if (!ruleSet.parameters().containsKey(parameter.key())) {
+                    if (!ruleSet.has(parameter)) {
                         throw new IllegalArgumentException("Rule set " + ruleSet.version() + " of "
                                 + catalogue.source() + " has no parameter " + parameter.key()
                                 + ": load it with EligibilityEngine.ruleSetLoader()");

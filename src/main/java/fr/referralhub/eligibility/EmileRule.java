@@ -12,19 +12,23 @@ import fr.referralhub.avro.ContractType;
 import fr.referralhub.avro.EmploymentStatus;
 import fr.referralhub.avro.HousingSituation;
 import fr.referralhub.avro.Programme;
+import fr.referralhub.territory.InseeCodes;
 
 /**
  * EMILE (Engagés pour la mobilité et l'insertion par le logement et l'emploi): an accompanied move out of Ile-de-France
  * (or the Lyon metropolis) for badly housed people far from stable work, towards host departements with jobs and
  * vacant housing.
  *
- * <p>What the hub cannot decide is reported as information to check, never guessed:
+ * <p>The territories are rule-set data ({@code EMILE.homeDepartements}, {@code homeCommunes},
+ * {@code hostDepartements}), so a new host departement is a dated change of the file, not of this class. What the
+ * hub cannot decide is asked for, never guessed:
  * <ul>
- *   <li>a Rhone commune other than Lyon (see {@link Territories#KNOWN_LYON_METROPOLIS_COMMUNES});</li>
+ *   <li>a home in the departement of a listed commune (the Rhone) whose commune is not sent;</li>
  *   <li>a person in work on a contract of unknown length (no end date) or whose working time is not transmitted:
  *       EMILE takes contracts under {@code maximumContractMonths} and part-time work, so the decision names
  *       {@code employment.contract.endDate} or {@code employment.contract.partTime};</li>
- *   <li>the person's commitment to move (the programme is voluntary), left to the EMILE operator.</li>
+ *   <li>the person's will to move (the programme takes volunteers only: {@code person.willingToMove}) and where to
+ *       ({@code desiredDepartements}, at least one host departement).</li>
  * </ul>
  */
 final class EmileRule implements ProgrammeRule {
@@ -41,6 +45,12 @@ final class EmileRule implements ProgrammeRule {
 
     /** A contract shorter than this many months qualifies (DOMAIN.md: "contract < 6 months"). */
     static final RuleParameter MAXIMUM_CONTRACT_MONTHS = RuleParameter.integer(EMILE, "maximumContractMonths");
+    /** Departements the person may live in, all their communes included (Ile-de-France). */
+    static final RuleParameter HOME_DEPARTEMENTS = RuleParameter.departements(EMILE, "homeDepartements");
+    /** Single communes the person may also live in (the Lyon metropolis). */
+    static final RuleParameter HOME_COMMUNES = RuleParameter.communes(EMILE, "homeCommunes");
+    /** Departements EMILE moves people to. */
+    static final RuleParameter HOST_DEPARTEMENTS = RuleParameter.departements(EMILE, "hostDepartements");
 
     @Override
     public Programme programme() {
@@ -49,50 +59,61 @@ final class EmileRule implements ProgrammeRule {
 
     @Override
     public List<RuleParameter> parameters() {
-        return List.of(MAXIMUM_CONTRACT_MONTHS);
+        return List.of(MAXIMUM_CONTRACT_MONTHS, HOME_DEPARTEMENTS, HOME_COMMUNES, HOST_DEPARTEMENTS);
     }
 
     @Override
     public Assessment assess(ReferralFacts facts, RuleContext context) {
+        RuleSet rules = context.ruleSet();
         Assessment assessment = new Assessment();
-        checkHomeTerritory(assessment, facts);
+        checkHomeTerritory(assessment, facts, rules.codes(HOME_DEPARTEMENTS), rules.codes(HOME_COMMUNES));
         checkWorkPermit(assessment, facts);
         checkHousingSituation(assessment, facts);
-        checkEmploymentSituation(assessment, facts, context.ruleSet().integer(MAXIMUM_CONTRACT_MONTHS));
-        return assessment.summaryDetail("l'engagement volontaire de la personne dans une mobilité vers un "
-                + "département d'accueil reste à confirmer avec l'opérateur EMILE");
+        checkEmploymentSituation(assessment, facts, rules.integer(MAXIMUM_CONTRACT_MONTHS));
+        checkWillingToMove(assessment, facts);
+        checkHostDepartement(assessment, facts, rules.codes(HOST_DEPARTEMENTS));
+        // The seed text: a project is built with the person, then validated after a five-day immersion.
+        return assessment.summaryDetail("le projet de mobilité se construit ensuite avec l'opérateur EMILE "
+                + "(immersion de cinq jours dans le territoire d'accueil)");
     }
 
-    private static void checkHomeTerritory(Assessment assessment, ReferralFacts facts) {
+    /**
+     * Home in one of the home departements, or in one of the home communes. The commune is only needed when the
+     * departement is that of a home commune (the Rhone for the Lyon metropolis): elsewhere the departement decides.
+     */
+    private static void checkHomeTerritory(Assessment assessment, ReferralFacts facts, List<String> homeDepartements,
+            List<String> homeCommunes) {
         CriterionCode code = CriterionCode.HOME_TERRITORY;
-        String threshold = "Île-de-France (75, 77, 78, 91, 92, 93, 94, 95) ou Métropole de Lyon";
+        String threshold = "Île-de-France (" + String.join(", ", homeDepartements) + ") ou Métropole de Lyon ("
+                + homeCommunes.size() + " codes commune du jeu de règles)";
         String departement = facts.homeDepartement();
+        String commune = facts.homeCommune();
         if (departement == null) {
             assessment.unknown(code, null, threshold, "Département de résidence inconnu : à préciser.",
                     ReferralFacts.HOME_DEPARTEMENT_PATH);
             return;
         }
-        String value = "département " + departement;
-        if (Territories.isIleDeFrance(departement)) {
-            assessment.pass(code, value, threshold, "Réside en Île-de-France : condition remplie.");
-            return;
-        }
-        if (!Territories.RHONE_DEPARTEMENT.equals(departement)) {
-            assessment.fail(code, value, threshold, "Réside dans le département " + departement
-                    + " : EMILE s'adresse aux habitants de l'Île-de-France et de la Métropole de Lyon.");
-            return;
-        }
-        String commune = facts.homeCommune();
-        if (commune == null) {
-            assessment.unknown(code, value, threshold, "Réside dans le Rhône, commune inconnue : à préciser pour "
-                    + "savoir si elle fait partie de la Métropole de Lyon.", ReferralFacts.HOME_COMMUNE_PATH);
-        } else if (Territories.KNOWN_LYON_METROPOLIS_COMMUNES.contains(commune)) {
-            assessment.pass(code, "commune " + commune, threshold, "Réside à Lyon : condition remplie.");
+        String value = commune == null ? "département " + departement
+                : "commune " + commune + ", département " + departement;
+        if (homeDepartements.contains(departement)) {
+            assessment.pass(code, value, threshold, "Réside en Île-de-France (département " + departement
+                    + ") : condition remplie.");
+        } else if (commune != null && homeCommunes.contains(commune)) {
+            assessment.pass(code, value, threshold, "Réside dans la Métropole de Lyon (commune " + commune
+                    + ") : condition remplie.");
+        } else if (commune == null && homeCommunes.stream().anyMatch(c -> departementOf(c).equals(departement))) {
+            assessment.unknown(code, value, threshold, "Réside dans le département " + departement
+                    + ", commune inconnue : à préciser pour savoir si elle fait partie de la Métropole de Lyon.",
+                    ReferralFacts.HOME_COMMUNE_PATH);
         } else {
-            // No canonical field is missing: the hub's own list is incomplete, so the counsellor checks.
-            assessment.unknown(code, "commune " + commune, threshold, "Réside dans le Rhône (commune " + commune
-                    + ") : appartenance à la Métropole de Lyon à vérifier par le conseiller.", List.of());
+            assessment.fail(code, value, threshold, "Réside " + (commune == null ? "" : "dans la commune " + commune
+                    + ", ") + "dans le département " + departement + " : EMILE s'adresse aux habitants de "
+                    + "l'Île-de-France et de la Métropole de Lyon.");
         }
+    }
+
+    private static String departementOf(String commune) {
+        return InseeCodes.departementOf(commune).orElse("");
     }
 
     private static void checkWorkPermit(Assessment assessment, ReferralFacts facts) {
@@ -153,6 +174,45 @@ final class EmileRule implements ProgrammeRule {
             assessment.unknown(code, value, threshold, FrenchText.capitalized(value) + " sans contrat précisé : "
                     + "type de contrat à préciser.", ReferralFacts.CONTRACT_TYPE_PATH);
         }
+    }
+
+    /** EMILE takes volunteers only: the will to move is the person's, stated through the referrer. */
+    private static void checkWillingToMove(Assessment assessment, ReferralFacts facts) {
+        CriterionCode code = CriterionCode.WILLING_TO_MOVE;
+        String threshold = "volontaire pour s'installer dans un département d'accueil";
+        Boolean willing = facts.willingToMove();
+        if (willing == null) {
+            assessment.unknown(code, null, threshold, "Volontariat pour déménager non transmis : à recueillir "
+                    + "auprès de la personne, EMILE ne prend que des volontaires.", ReferralFacts.WILLING_TO_MOVE_PATH);
+            return;
+        }
+        assessment.passIf(willing, code, willing ? "oui" : "non", threshold,
+                "Volontaire pour déménager : condition remplie.",
+                "Ne souhaite pas déménager : EMILE ne prend que des volontaires.");
+    }
+
+    /**
+     * At least one departement the person would move to is a host departement. None given is asked for (the
+     * counsellor gets the host list to offer); only other departements given is a fail, whose explanation names the
+     * hosts so the counsellor can discuss them with the person.
+     */
+    private static void checkHostDepartement(Assessment assessment, ReferralFacts facts, List<String> hosts) {
+        CriterionCode code = CriterionCode.HOST_DEPARTEMENT;
+        String threshold = "au moins un département d'accueil : " + String.join(", ", hosts);
+        List<String> desired = facts.desiredDepartements();
+        if (desired.isEmpty()) {
+            assessment.unknown(code, null, threshold, "Départements où la personne accepterait de s'installer non "
+                    + "transmis : à préciser parmi les départements d'accueil (" + String.join(", ", hosts) + ").",
+                    ReferralFacts.DESIRED_DEPARTEMENTS_PATH);
+            return;
+        }
+        String value = "départements souhaités " + String.join(", ", desired);
+        List<String> hostsDesired = desired.stream().filter(hosts::contains).toList();
+        assessment.passIf(!hostsDesired.isEmpty(), code, value, threshold,
+                FrenchText.capitalized(value) + " : " + String.join(", ", hostsDesired)
+                        + (hostsDesired.size() == 1 ? " accueille" : " accueillent") + " EMILE, condition remplie.",
+                FrenchText.capitalized(value) + " : aucun n'accueille EMILE ; départements d'accueil à proposer à la "
+                        + "personne : " + String.join(", ", hosts) + ".");
     }
 
     /**

@@ -68,6 +68,10 @@ final class FrenchText {
         return km + " km";
     }
 
+    static String minutes(int minutes) {
+        return minutes + " min";
+    }
+
     /** The programme with its article, as it reads inside a sentence: "l'aide Mobili-Pass", "le programme EMILE". */
     static String programme(Programme programme) {
         return switch (programme) {

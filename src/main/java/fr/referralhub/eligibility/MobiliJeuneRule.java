@@ -28,6 +28,7 @@ final class MobiliJeuneRule implements ProgrammeRule {
     static final RuleParameter MONTHS_AFTER_START =
             RuleParameter.integer(MOBILI_JEUNE, "applicationMonthsAfterContractStart");
     static final RuleParameter MINIMUM_DISTANCE_KM = RuleParameter.integer(MOBILI_JEUNE, "minimumDistanceKm");
+    static final RuleParameter MINIMUM_TRAVEL_MINUTES = RuleParameter.integer(MOBILI_JEUNE, "minimumTravelMinutes");
     static final RuleParameter MINIMUM_MONTHLY_AID = RuleParameter.decimal(MOBILI_JEUNE, "minimumMonthlyAidEur");
     static final RuleParameter MAXIMUM_MONTHLY_AID = RuleParameter.decimal(MOBILI_JEUNE, "maximumMonthlyAidEur");
 
@@ -43,7 +44,7 @@ final class MobiliJeuneRule implements ProgrammeRule {
     @Override
     public List<RuleParameter> parameters() {
         return List.of(AGE_LIMIT_EXCLUSIVE, SALARY_CEILING_SMIC_PERCENT, MONTHS_BEFORE_START, MONTHS_AFTER_START,
-                MINIMUM_DISTANCE_KM, MINIMUM_MONTHLY_AID, MAXIMUM_MONTHLY_AID);
+                MINIMUM_DISTANCE_KM, MINIMUM_TRAVEL_MINUTES, MINIMUM_MONTHLY_AID, MAXIMUM_MONTHLY_AID);
     }
 
     @Override
@@ -57,7 +58,8 @@ final class MobiliJeuneRule implements ProgrammeRule {
         checkSalaryCeiling(assessment, facts, context);
         CommonChecks.applicationWindow(assessment, facts, context,
                 rules.integer(MONTHS_BEFORE_START), rules.integer(MONTHS_AFTER_START));
-        checkDistanceOrDoubleRent(assessment, facts, rules.integer(MINIMUM_DISTANCE_KM));
+        checkDistanceOrDoubleRent(assessment, facts, rules.integer(MINIMUM_DISTANCE_KM),
+                rules.integer(MINIMUM_TRAVEL_MINUTES));
         return assessment.summaryDetail("le montant (de " + FrenchText.euros(rules.decimal(MINIMUM_MONTHLY_AID))
                 + " à " + FrenchText.euros(rules.decimal(MAXIMUM_MONTHLY_AID))
                 + " par mois) dépend de l'aide au logement et sera calculé par Action Logement");
@@ -102,50 +104,54 @@ final class MobiliJeuneRule implements ProgrammeRule {
     }
 
     /**
-     * The move must be long (new home more than {@code minimumKm} from the previous one) or cost a double rent.
-     * The canonical record has no "previous home to new home" distance: the home-to-workplace distance stands for it,
-     * the new home being near the workplace. The alternative "more than 40 minutes" of the programme is not
-     * transmitted by partners, so the counsellor is told to check it when the distance fails.
+     * The move must be long (new home more than {@code minimumKm} or more than {@code minimumMinutes} from the previous
+     * one) or cost a double rent: any one of the three passes; a fail needs all three known, since an unknown one
+     * could still pass. The canonical record has no "previous home to new home" distance or travel time: the
+     * home-to-workplace ones stand for them, the new home being near the workplace, and the sentences say so.
      */
-    private static void checkDistanceOrDoubleRent(Assessment assessment, ReferralFacts facts, int minimumKm) {
-        String threshold = "> " + FrenchText.kilometres(minimumKm) + " ou double loyer";
+    private static void checkDistanceOrDoubleRent(Assessment assessment, ReferralFacts facts, int minimumKm,
+            int minimumMinutes) {
+        CriterionCode code = CriterionCode.DISTANCE_OR_DOUBLE_RENT;
+        String threshold = "> " + FrenchText.kilometres(minimumKm) + " ou > " + FrenchText.minutes(minimumMinutes)
+                + " de trajet, ou double loyer";
         Integer distance = facts.homeToWorkDistanceKm();
+        Integer minutes = facts.homeToWorkTravelMinutes();
         Boolean doubleRent = facts.doubleRent();
         String value = (distance == null ? "distance inconnue" : FrenchText.kilometres(distance)) + ", "
+                + (minutes == null ? "temps de trajet inconnu" : FrenchText.minutes(minutes) + " de trajet") + ", "
                 + (doubleRent == null ? "double loyer non précisé" : doubleRent ? "double loyer" : "pas de double loyer");
+        String toWork = " du domicile actuel, le nouveau logement étant pris près du travail";
         if (distance != null && distance > minimumKm) {
-            // The partner gives the distance from the current home to the workplace, not the length of the move:
-            // the sentence says so rather than state a move distance nobody measured.
-            assessment.pass(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold, "Lieu de travail à "
-                    + FrenchText.kilometres(distance) + " du domicile actuel, le nouveau logement étant pris près du "
-                    + "travail : plus de " + FrenchText.kilometres(minimumKm) + ".");
+            assessment.pass(code, value, threshold, "Lieu de travail à " + FrenchText.kilometres(distance) + toWork
+                    + " : plus de " + FrenchText.kilometres(minimumKm) + ", condition remplie.");
+        } else if (minutes != null && minutes > minimumMinutes) {
+            assessment.pass(code, value, threshold, "Lieu de travail à " + FrenchText.minutes(minutes) + " de trajet"
+                    + toWork + " : plus de " + FrenchText.minutes(minimumMinutes) + ", condition remplie.");
         } else if (Boolean.TRUE.equals(doubleRent)) {
-            assessment.pass(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold,
+            assessment.pass(code, value, threshold,
                     "La personne paiera un double loyer pendant le déménagement : condition remplie.");
-        } else if (distance != null && Boolean.FALSE.equals(doubleRent)) {
-            assessment.fail(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold, "Lieu de travail à "
-                    + FrenchText.kilometres(distance) + " du domicile actuel (" + FrenchText.kilometres(minimumKm)
-                    + " au plus) sans "
-                    + "double loyer : condition non remplie, sauf trajet de plus de 40 minutes (à vérifier par le "
-                    + "conseiller, le hub ne reçoit pas cette durée).");
+        } else if (distance != null && minutes != null && doubleRent != null) {
+            assessment.fail(code, value, threshold, "Lieu de travail à " + FrenchText.kilometres(distance) + " et "
+                    + FrenchText.minutes(minutes) + " de trajet du domicile actuel (au plus "
+                    + FrenchText.kilometres(minimumKm) + " et " + FrenchText.minutes(minimumMinutes)
+                    + "), sans double loyer : condition non remplie.");
         } else {
             List<String> missing = new ArrayList<>();
+            List<String> toSpecify = new ArrayList<>();
             if (distance == null) {
                 missing.add(ReferralFacts.DISTANCE_PATH);
+                toSpecify.add("distance");
+            }
+            if (minutes == null) {
+                missing.add(ReferralFacts.TRAVEL_MINUTES_PATH);
+                toSpecify.add("temps de trajet");
             }
             if (doubleRent == null) {
                 missing.add(ReferralFacts.DOUBLE_RENT_PATH);
+                toSpecify.add("double loyer");
             }
-            String explanation;
-            if (distance == null && doubleRent == null) {
-                explanation = "Distance du déménagement et double loyer inconnus : à préciser.";
-            } else if (distance == null) {
-                explanation = "Pas de double loyer et distance du déménagement inconnue : à préciser.";
-            } else {
-                explanation = "Lieu de travail à " + FrenchText.kilometres(distance) + " du domicile actuel ("
-                        + FrenchText.kilometres(minimumKm) + " au plus) et double loyer non précisé : à préciser.";
-            }
-            assessment.unknown(CriterionCode.DISTANCE_OR_DOUBLE_RENT, value, threshold, explanation, missing);
+            assessment.unknown(code, value, threshold, FrenchText.capitalized(value) + " : à préciser, une seule "
+                    + "des trois conditions suffit : " + String.join(", ", toSpecify) + ".", missing);
         }
     }
 }

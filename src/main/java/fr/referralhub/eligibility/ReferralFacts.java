@@ -3,6 +3,7 @@ package fr.referralhub.eligibility;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 import fr.referralhub.avro.ContractType;
@@ -30,6 +31,7 @@ final class ReferralFacts {
     static final String HOME_DEPARTEMENT_PATH = "person.homeDepartement";
     static final String HOUSING_SITUATION_PATH = "person.housingSituation";
     static final String WORK_PERMIT_PATH = "person.workPermit";
+    static final String WILLING_TO_MOVE_PATH = "person.willingToMove";
     static final String EMPLOYMENT_STATUS_PATH = "employment.status";
     static final String IN_EDUCATION_OR_TRAINING_PATH = "employment.inEducationOrTraining";
     static final String CONTRACT_TYPE_PATH = "employment.contract.type";
@@ -40,9 +42,11 @@ final class ReferralFacts {
     static final String GROSS_SALARY_PATH = "employment.contract.grossMonthlySalaryCents";
     static final String NET_SALARY_PATH = "employment.contract.netMonthlySalaryCents";
     static final String DISTANCE_PATH = "employment.contract.homeToWorkDistanceKm";
+    static final String TRAVEL_MINUTES_PATH = "employment.contract.homeToWorkTravelMinutes";
     static final String RENT_PATH = "targetHousing.monthlyRentCents";
     static final String TARGET_DEPARTEMENT_PATH = "targetHousing.departement";
     static final String DOUBLE_RENT_PATH = "targetHousing.doubleRent";
+    static final String DESIRED_DEPARTEMENTS_PATH = "desiredDepartements";
 
     private static final Set<EmploymentStatus> WITHOUT_JOB = EnumSet.of(EmploymentStatus.DEMANDEUR_EMPLOI,
             EmploymentStatus.SANS_ACTIVITE, EmploymentStatus.ETUDIANT, EmploymentStatus.STAGIAIRE_FORMATION);
@@ -51,8 +55,11 @@ final class ReferralFacts {
     private final EmploymentSituation employment;
     private final EmploymentContract contract;
     private final TargetHousing targetHousing;
+    private final List<String> desiredDepartements;
 
     ReferralFacts(ReferralEvent event) {
+        this.desiredDepartements = event.getDesiredDepartements() == null ? List.of()
+                : List.copyOf(event.getDesiredDepartements());
         this.person = event.getPerson();
         this.employment = event.getEmployment();
         this.contract = employment == null ? null : employment.getContract();
@@ -89,6 +96,15 @@ final class ReferralFacts {
 
     Boolean workPermit() {
         return person == null ? null : person.getWorkPermit();
+    }
+
+    Boolean willingToMove() {
+        return person == null ? null : person.getWillingToMove();
+    }
+
+    /** Departements where the person would move, in the referrer's order; empty when none was given. */
+    List<String> desiredDepartements() {
+        return desiredDepartements;
     }
 
     EmploymentStatus employmentStatus() {
@@ -139,6 +155,10 @@ final class ReferralFacts {
 
     Integer homeToWorkDistanceKm() {
         return contract == null ? null : contract.getHomeToWorkDistanceKm();
+    }
+
+    Integer homeToWorkTravelMinutes() {
+        return contract == null ? null : contract.getHomeToWorkTravelMinutes();
     }
 
     Long monthlyRentCents() {

@@ -21,7 +21,16 @@ public record RuleParameter(Programme programme, String name, Type type) {
         /** A whole number (ages, months, kilometres). */
         INTEGER,
         /** A decimal number with a decimal point (euro amounts, percentages). */
-        DECIMAL
+        DECIMAL,
+        /** A list of INSEE departement codes, quoted ({@code ["01", "2A", "971"]}): a programme's territory. */
+        DEPARTEMENTS,
+        /** A list of INSEE commune codes, quoted ({@code ["69123", "69266"]}): a programme's territory. */
+        COMMUNES;
+
+        /** Whether the value is a list of territory codes rather than a number. */
+        boolean isCodeList() {
+            return this == DEPARTEMENTS || this == COMMUNES;
+        }
     }
 
     public RuleParameter {
@@ -36,6 +45,14 @@ public record RuleParameter(Programme programme, String name, Type type) {
 
     public static RuleParameter decimal(Programme programme, String name) {
         return new RuleParameter(programme, name, Type.DECIMAL);
+    }
+
+    public static RuleParameter departements(Programme programme, String name) {
+        return new RuleParameter(programme, name, Type.DEPARTEMENTS);
+    }
+
+    public static RuleParameter communes(Programme programme, String name) {
+        return new RuleParameter(programme, name, Type.COMMUNES);
     }
 
     /** Key of the parameter in a {@link RuleSet}, e.g. {@code MOBILI_JEUNE.salaryCeilingSmicPercent}. */

@@ -20,7 +20,8 @@ import fr.referralhub.avro.Programme;
  * @param version           name of the rule set, e.g. {@code 2024-10-29}; copied into {@code ruleSetVersion}
  * @param validFrom         first application date the rule set applies to (inclusive)
  * @param validTo           first application date it no longer applies to (exclusive); null while in force
- * @param parameters        parameter values by {@link RuleParameter#key()}
+ * @param parameters        numeric parameter values by {@link RuleParameter#key()}
+ * @param codeLists         territory parameters (INSEE codes, in the file's order) by {@link RuleParameter#key()}
  * @param closedProgrammes  programmes that take no application during this rule set, with the last day they
  *                          did (shown to the counsellor)
  * @param suggestedProgrammes programmes the hub also decides, unasked, for a referral with that need ("frein"), in
@@ -32,6 +33,7 @@ public record RuleSet(
         LocalDate validFrom,
         LocalDate validTo,
         Map<String, BigDecimal> parameters,
+        Map<String, List<String>> codeLists,
         Map<Programme, LocalDate> closedProgrammes,
         Map<Need, List<Programme>> suggestedProgrammes) {
 
@@ -39,6 +41,7 @@ public record RuleSet(
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(validFrom, "validFrom");
         parameters = Map.copyOf(parameters);
+        codeLists = Map.copyOf(codeLists);
         closedProgrammes = Map.copyOf(closedProgrammes);
         suggestedProgrammes = Map.copyOf(suggestedProgrammes);
     }
@@ -60,6 +63,21 @@ public record RuleSet(
                     + ": declare it in the rule's parameters() so the loader requires it");
         }
         return value;
+    }
+
+    /** Whether the rule set defines the parameter, whatever its type. */
+    public boolean has(RuleParameter parameter) {
+        return parameters.containsKey(parameter.key()) || codeLists.containsKey(parameter.key());
+    }
+
+    /** A territory parameter: its INSEE codes, in the file's order. */
+    public List<String> codes(RuleParameter parameter) {
+        List<String> codes = codeLists.get(parameter.key());
+        if (codes == null) {
+            throw new IllegalStateException("Rule set " + version + " has no parameter " + parameter.key()
+                    + ": declare it in the rule's parameters() so the loader requires it");
+        }
+        return codes;
     }
 
     public int integer(RuleParameter parameter) {

@@ -24,6 +24,7 @@ import java.util.TreeSet;
 
 import fr.referralhub.avro.Need;
 import fr.referralhub.avro.Programme;
+import fr.referralhub.territory.InseeCodes;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -48,7 +49,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *   <li>each rule set has every parameter the rules declared, well typed, and no unknown (misspelt) one, except
  *       that a programme closed in a rule set needs no parameter there;</li>
  *   <li>the reference SMIC is known from the first rule set's start on;</li>
- *   <li>the needs and programmes of {@code suggestedProgrammes} exist, each programme once per need.</li>
+ *   <li>the needs and programmes of {@code suggestedProgrammes} exist, each programme once per need;</li>
+ *   <li>a territory parameter is a list of well-formed INSEE codes of its kind, each once.</li>
  * </ul>
  * The file is read as a YAML node tree (not as plain maps) so that every problem can be reported at its line:
  * the key that is unknown, misspelt, written twice or badly valued; the {@code validTo} that overlaps the next rule
@@ -212,8 +214,10 @@ public final class RuleSetLoader {
             }
             Map<Programme, LocalDate> closed = closedProgrammes(fields, here, validFrom);
             Map<Need, List<Programme>> suggested = suggestedProgrammes(fields, here);
-            Map<String, BigDecimal> parameters = parameters(fields, here, closed.keySet());
-            return new ReadRuleSet(new RuleSet(version, validFrom, validTo, parameters, closed, suggested),
+            Map<String, BigDecimal> parameters = new TreeMap<>();
+            Map<String, List<String>> codeLists = new TreeMap<>();
+            parameters(fields, here, closed.keySet(), parameters, codeLists);
+            return new ReadRuleSet(new RuleSet(version, validFrom, validTo, parameters, codeLists, closed, suggested),
                     fields.line("version"), fields.line("validFrom"), fields.line("validTo"));
         }
 
@@ -279,8 +283,9 @@ public final class RuleSetLoader {
             return suggested;
         }
 
-        private Map<String, BigDecimal> parameters(Fields ruleSet, String here, Set<Programme> closed) {
-            Map<String, BigDecimal> values = new TreeMap<>();
+        /** Reads the {@code parameters} section into the numbers and the territory code lists. */
+        private void parameters(Fields ruleSet, String here, Set<Programme> closed, Map<String, BigDecimal> values,
+                Map<String, List<String>> codeLists) {
             String where = here + ", parameters";
             Node section = ruleSet.value("parameters");
             Fields groups = isNull(section) ? new Fields(ruleSet.line("parameters"), Map.of())
@@ -294,18 +299,47 @@ public final class RuleSetLoader {
                         throw invalid(parameters.line(name), here + ": unknown parameter " + key
                                 + " (known parameters: " + new TreeSet<>(declaredParameters.keySet()) + ")");
                     }
-                    values.put(key, number(declared, parameters.value(name), here, parameters.line(name)));
+                    if (declared.type().isCodeList()) {
+                        codeLists.put(key, codeList(declared, parameters.value(name), here, parameters.line(name)));
+                    } else {
+                        values.put(key, number(declared, parameters.value(name), here, parameters.line(name)));
+                    }
                 }
             }
             for (RuleParameter declared : declaredParameters.values()) {
-                if (!closed.contains(declared.programme()) && !values.containsKey(declared.key())) {
+                if (!closed.contains(declared.programme()) && !values.containsKey(declared.key())
+                        && !codeLists.containsKey(declared.key())) {
                     // Reported where it belongs: the programme's section, else the parameters line.
                     String group = declared.programme().name();
                     int line = groups.entries().containsKey(group) ? groups.line(group) : ruleSet.line("parameters");
                     throw invalid(line, here + ": missing parameter " + declared.key());
                 }
             }
-            return values;
+        }
+
+        /**
+         * A territory: a non-empty list of INSEE codes of the parameter's kind, each once. Codes are checked for shape
+         * only: the file's comments name each commune, for the reviewer to check against the INSEE list.
+         */
+        private List<String> codeList(RuleParameter parameter, Node raw, String here, int line) {
+            String where = here + ", " + parameter.key();
+            boolean departements = parameter.type() == RuleParameter.Type.DEPARTEMENTS;
+            List<String> codes = new ArrayList<>();
+            for (ItemNode item : list(raw, where, line)) {
+                int itemLine = line(item.node());
+                String code = scalar(item.node(), where + "[" + item.index() + "]", itemLine);
+                boolean valid = departements ? InseeCodes.isDepartement(code) : InseeCodes.isCommune(code);
+                if (!valid) {
+                    throw invalid(itemLine, where + ": '" + code + "' is not an INSEE "
+                            + (departements ? "departement code (e.g. 01, 2A, 971)"
+                                    : "commune code (5 characters, e.g. 69123)"));
+                }
+                if (codes.contains(code)) {
+                    throw invalid(itemLine, where + ": " + code + " is listed twice");
+                }
+                codes.add(code);
+            }
+            return List.copyOf(codes);
         }
 
         private BigDecimal number(RuleParameter parameter, Node raw, String here, int line) {

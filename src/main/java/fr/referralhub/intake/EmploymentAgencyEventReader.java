@@ -148,6 +148,7 @@ public class EmploymentAgencyEventReader {
                 .setHousingSituation(person.flatMap(p -> f.enumValue(p, "beneficiaire.modeHebergement", false,
                         HousingSituation.class)).orElse(null))
                 .setWorkPermit(person.flatMap(p -> f.bool(p, "beneficiaire.autorisationTravail", false)).orElse(null))
+                .setWillingToMove(person.flatMap(p -> f.bool(p, "beneficiaire.volontaireMobilite", false)).orElse(null))
                 .build());
 
         f.object(root, "situation", true).ifPresent(situation -> draft.setEmployment(readSituation(situation, f)));
@@ -191,6 +192,8 @@ public class EmploymentAgencyEventReader {
                 .setWorkplaceCommune(f.code(contract, "situation.contrat.codeCommuneLieuTravail", false,
                         InseeCodes::isCommune, "an INSEE commune code").orElse(null))
                 .setHomeToWorkDistanceKm(f.wholeNumber(contract, "situation.contrat.distanceDomicileKm", 0, 20_000)
+                        .orElse(null))
+                .setHomeToWorkTravelMinutes(f.wholeNumber(contract, "situation.contrat.dureeTrajetMinutes", 0, 24 * 60)
                         .orElse(null))
                 .build();
     }

@@ -61,8 +61,11 @@ public class TrainingBodyCsvReader {
             "date_naissance", "nir", "commune_domicile_insee", "type_contrat", "secteur_employeur",
             "date_debut_contrat", "salaire_brut_mensuel", "commune_lieu_travail_insee", "distance_km", "double_loyer",
             "loyer_mensuel", "besoins", "dispositifs", "beneficiaire_informe");
-    /** Columns that may be left out: the hub does not use them. */
-    static final List<String> OPTIONAL_COLUMNS = List.of("nom", "prenom");
+    /**
+     * Columns that may be left out: the names, which the hub does not carry on, and the travel time to work (minutes,
+     * Mobili-Jeune's alternative to the distance), added after files without it were already being sent.
+     */
+    static final List<String> OPTIONAL_COLUMNS = List.of("nom", "prenom", "duree_trajet_minutes");
     /**
      * Columns of a cancellation (or an update), which this format does not carry: every row is a creation. A file with
      * them is refused as a whole rather than read as new referrals, which is what a row meant to cancel one would
@@ -197,9 +200,10 @@ public class TrainingBodyCsvReader {
         Optional<String> workplace = f.code("commune_lieu_travail_insee", false, InseeCodes::isCommune,
                 "an INSEE commune code");
         Optional<Integer> distance = f.wholeNumber("distance_km", 0, 20_000);
+        Optional<Integer> travelMinutes = f.wholeNumber("duree_trajet_minutes", 0, 24 * 60);
         if (type.isEmpty()) {
             boolean contractDescribed = sector.isPresent() || start.isPresent() || salary.isPresent()
-                    || workplace.isPresent() || distance.isPresent();
+                    || workplace.isPresent() || distance.isPresent() || travelMinutes.isPresent();
             // An invalid type was already reported; only a missing one needs saying here.
             if (contractDescribed && f.isEmpty("type_contrat")) {
                 f.reject("type_contrat", "is required when other contract columns are filled");
@@ -213,6 +217,7 @@ public class TrainingBodyCsvReader {
                 .setGrossMonthlySalaryCents(salary.orElse(null))
                 .setWorkplaceCommune(workplace.orElse(null))
                 .setHomeToWorkDistanceKm(distance.orElse(null))
+                .setHomeToWorkTravelMinutes(travelMinutes.orElse(null))
                 .build();
         return Optional.of(EmploymentSituation.newBuilder()
                 .setStatus(statusFor(type.get()))

@@ -207,6 +207,7 @@ class EligibilityEngineTest {
                 "employment.contract.grossMonthlySalaryCents",
                 "employment.contract.startDate",
                 "employment.contract.homeToWorkDistanceKm",
+                "employment.contract.homeToWorkTravelMinutes",
                 "targetHousing.doubleRent");
         assertThat(mobiliJeune.getSummary()).startsWith("Éligibilité à Mobili-Jeune à confirmer : informations "
                 + "manquantes pour les critères âge, type de contrat,");
@@ -242,7 +243,8 @@ class EligibilityEngineTest {
     @Test
     void emile_names_the_contract_facts_it_needs() {
         TestReferral employed = referral().appliedOn(APPLIED).bornOn(LocalDate.of(1990, 1, 1)).livingIn("93066", "93")
-                .housing(HousingSituation.HEBERGE_TIERS).workPermit(true).status(SALARIE).requesting(EMILE);
+                .housing(HousingSituation.HEBERGE_TIERS).workPermit(true).willingToMove(true).desiring("15")
+                .status(SALARIE).requesting(EMILE);
 
         ProgrammeDecision noEnd = decisionFor(ENGINE.decide(employed.contract(CDD, PRIVE_NON_AGRICOLE,
                 LocalDate.of(2025, 1, 1)).build(), DECIDED_AT), EMILE);
@@ -255,6 +257,49 @@ class EligibilityEngineTest {
         assertThat(sixMonths.getMissingInputs()).containsExactly("employment.contract.partTime");
         assertThat(criterion(sixMonths, "EMPLOYMENT_SITUATION").getExplanation())
                 .contains("contrat de 6 mois ou plus").contains("temps de travail");
+    }
+
+    @Test
+    void emile_asks_for_the_will_to_move_and_offers_the_host_departements() {
+        TestReferral hosted = referral().appliedOn(APPLIED).bornOn(LocalDate.of(1990, 1, 1)).livingIn("69266", "69")
+                .housing(HousingSituation.HEBERGE_TIERS).workPermit(true).status(DEMANDEUR_EMPLOI).requesting(EMILE);
+
+        ProgrammeDecision unstated = decisionFor(ENGINE.decide(hosted.build(), DECIDED_AT), EMILE);
+        ProgrammeDecision elsewhere = decisionFor(ENGINE.decide(hosted.willingToMove(true).desiring("13", "33")
+                .build(), DECIDED_AT), EMILE);
+        ProgrammeDecision cantal = decisionFor(ENGINE.decide(hosted.desiring("13", "15").build(), DECIDED_AT), EMILE);
+
+        assertThat(unstated.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(unstated.getMissingInputs()).containsExactly("person.willingToMove", "desiredDepartements");
+        assertThat(criterion(unstated, "HOST_DEPARTEMENT").getExplanation())
+                .contains("01, 03, 15, 18, 36, 48, 49, 73, 76");
+        assertThat(criterion(unstated, "HOME_TERRITORY").getExplanation())
+                .isEqualTo("Réside dans la Métropole de Lyon (commune 69266) : condition remplie.");
+        assertThat(elsewhere.getOutcome()).isEqualTo(EligibilityOutcome.NOT_ELIGIBLE);
+        assertThat(criterion(elsewhere, "HOST_DEPARTEMENT").getExplanation()).isEqualTo("Départements souhaités 13, "
+                + "33 : aucun n'accueille EMILE ; départements d'accueil à proposer à la personne : 01, 03, 15, 18, 36, "
+                + "48, 49, 73, 76.");
+        assertThat(cantal.getOutcome()).isEqualTo(EligibilityOutcome.ELIGIBLE);
+        assertThat(criterion(cantal, "HOST_DEPARTEMENT").getExplanation())
+                .isEqualTo("Départements souhaités 13, 15 : 15 accueille EMILE, condition remplie.");
+    }
+
+    @Test
+    void mobili_jeune_takes_a_long_journey_to_work_when_the_distance_is_short() {
+        ProgrammeDecision journey = decisionFor(ENGINE.decide(apprentice().distanceKm(50).travelMinutes(55).build(),
+                DECIDED_AT), MOBILI_JEUNE);
+        ProgrammeDecision unknown = decisionFor(ENGINE.decide(apprentice().distanceKm(50).build(), DECIDED_AT),
+                MOBILI_JEUNE);
+
+        CriterionCheck move = criterion(journey, "DISTANCE_OR_DOUBLE_RENT");
+        assertThat(move.getVerdict()).isEqualTo(CriterionResult.PASS);
+        assertThat(move.getThreshold()).isEqualTo("> 70 km ou > 40 min de trajet, ou double loyer");
+        assertThat(move.getExplanation()).isEqualTo("Lieu de travail à 55 min de trajet du domicile actuel, le nouveau "
+                + "logement étant pris près du travail : plus de 40 min, condition remplie.");
+        assertThat(unknown.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(unknown.getMissingInputs()).containsExactly("employment.contract.homeToWorkTravelMinutes");
+        assertThat(criterion(unknown, "DISTANCE_OR_DOUBLE_RENT").getExplanation()).isEqualTo("50 km, temps de trajet "
+                + "inconnu, pas de double loyer : à préciser, une seule des trois conditions suffit : temps de trajet.");
     }
 
     @Test

@@ -103,8 +103,17 @@ class EligibilityExampleCasesTest {
                 .contract(SAISONNIER_AGRICOLE, AGRICOLE, APPLIED.minusMonths(2));
     }
 
-    /** EM1: lives in Seine-Saint-Denis, hosted by a third party, unemployed, work permit. */
+    /**
+     * EM1: lives in Seine-Saint-Denis, hosted by a third party, unemployed, work permit; and, as DOMAIN.md's "who"
+     * column has it for every EMILE person, a volunteer, here for the Cantal (a host departement). The hub asks for
+     * these two rather than assume them: see the row "EM1 as worded".
+     */
     private static TestReferral em1() {
+        return em1AsWorded().willingToMove(true).desiring("15");
+    }
+
+    /** EM1 with only the facts DOMAIN.md's row states. */
+    private static TestReferral em1AsWorded() {
         return aged(35, EMILE).livingIn("93066", "93").housing(HEBERGE_TIERS).workPermit(true)
                 .status(DEMANDEUR_EMPLOI);
     }
@@ -156,6 +165,8 @@ class EligibilityExampleCasesTest {
                 row("CEJ3 20, student", aged(20, CEJ).status(ETUDIANT), CEJ, NOT_ELIGIBLE,
                         "NOT_IN_EMPLOYMENT_EDUCATION_OR_TRAINING"),
                 row("EM1 Seine-Saint-Denis, hosted, unemployed, work permit", em1(), EMILE, ELIGIBLE),
+                row("EM1 as worded, without the will to move or a destination: both asked for", em1AsWorded(), EMILE,
+                        NEEDS_INFORMATION, "WILLING_TO_MOVE", "HOST_DEPARTEMENT"),
 
                 // --- Mobili-Jeune boundaries ---------------------------------------------------------------------
                 row("MJ salary exactly 120 % SMIC (2162.16)", mj1().grossSalary("2162.16"), MOBILI_JEUNE, ELIGIBLE),
@@ -200,9 +211,16 @@ class EligibilityExampleCasesTest {
                 row("MJ 2170 EUR on 2026-01-01: under 120 % of SMIC 1823.03 (2187.64)",
                         mj1().contractStart(smic2026Start).grossSalary("2170.00")
                                 .appliedOn(LocalDate.of(2026, 1, 1)), MOBILI_JEUNE, ELIGIBLE),
-                row("MJ exactly 70 km, no double rent", mj1().distanceKm(70), MOBILI_JEUNE, NOT_ELIGIBLE,
-                        "DISTANCE_OR_DOUBLE_RENT"),
+                row("MJ exactly 70 km and 40 min, no double rent", mj1().distanceKm(70).travelMinutes(40),
+                        MOBILI_JEUNE, NOT_ELIGIBLE, "DISTANCE_OR_DOUBLE_RENT"),
                 row("MJ 71 km", mj1().distanceKm(71), MOBILI_JEUNE, ELIGIBLE),
+                row("MJ 70 km but 41 min, no double rent", mj1().distanceKm(70).travelMinutes(41), MOBILI_JEUNE,
+                        ELIGIBLE),
+                row("MJ 70 km, no double rent, travel time unknown: asked, not refused", mj1().distanceKm(70),
+                        MOBILI_JEUNE, NEEDS_INFORMATION, "DISTANCE_OR_DOUBLE_RENT"),
+                row("MJ distance unknown, 45 min", mj1().distanceKm(null).travelMinutes(45), MOBILI_JEUNE, ELIGIBLE),
+                row("MJ 20 km and 25 min, double rent unknown", mj1().distanceKm(20).travelMinutes(25).doubleRent(null),
+                        MOBILI_JEUNE, NEEDS_INFORMATION, "DISTANCE_OR_DOUBLE_RENT"),
                 row("MJ 12 km but double rent", mj1().distanceKm(12).doubleRent(true), MOBILI_JEUNE, ELIGIBLE),
                 row("MJ 30 km, double rent unknown", mj1().distanceKm(30).doubleRent(null), MOBILI_JEUNE,
                         NEEDS_INFORMATION, "DISTANCE_OR_DOUBLE_RENT"),
@@ -307,8 +325,31 @@ class EligibilityExampleCasesTest {
                 // --- EMILE ---------------------------------------------------------------------------------------
                 row("EMILE lives in Lyon", em1().livingIn("69123", "69"), EMILE, ELIGIBLE),
                 row("EMILE lives in Lyon 3e arrondissement", em1().livingIn("69383", "69"), EMILE, ELIGIBLE),
-                row("EMILE lives in Villeurbanne: metropolis to be checked", em1().livingIn("69266", "69"), EMILE,
-                        NEEDS_INFORMATION, "HOME_TERRITORY"),
+                row("EMILE lives in Villeurbanne, in the metropolis", em1().livingIn("69266", "69"), EMILE, ELIGIBLE),
+                row("EMILE lives in Vaulx-en-Velin, in the metropolis", em1().livingIn("69256", "69"), EMILE,
+                        ELIGIBLE),
+                row("EMILE lives in Chaponost, Rhone next to the metropolis", em1().livingIn("69043", "69"), EMILE,
+                        NOT_ELIGIBLE, "HOME_TERRITORY"),
+                row("EMILE lives in Villefranche-sur-Saone, Rhone outside the metropolis",
+                        em1().livingIn("69264", "69"), EMILE, NOT_ELIGIBLE, "HOME_TERRITORY"),
+                row("EMILE lives in the Rhone, commune unknown", em1().livingIn(null, "69"), EMILE, NEEDS_INFORMATION,
+                        "HOME_TERRITORY"),
+                row("EMILE lives in Ain, next to the metropolis", em1().livingIn("01249", "01"), EMILE, NOT_ELIGIBLE,
+                        "HOME_TERRITORY"),
+                row("EMILE lives in Seine-et-Marne", em1().livingIn("77288", "77"), EMILE, ELIGIBLE),
+                row("EMILE lives in Oise, next to Ile-de-France", em1().livingIn("60057", "60"), EMILE, NOT_ELIGIBLE,
+                        "HOME_TERRITORY"),
+                row("EMILE does not want to move", em1().willingToMove(false), EMILE, NOT_ELIGIBLE,
+                        "WILLING_TO_MOVE"),
+                row("EMILE will to move not stated", em1().willingToMove(null), EMILE, NEEDS_INFORMATION,
+                        "WILLING_TO_MOVE"),
+                row("EMILE would move to Lozere, a host departement", em1().desiring("48"), EMILE, ELIGIBLE),
+                row("EMILE would move to Bouches-du-Rhone or Lozere", em1().desiring("13", "48"), EMILE, ELIGIBLE),
+                row("EMILE would move to Bouches-du-Rhone only, not a host departement", em1().desiring("13"), EMILE,
+                        NOT_ELIGIBLE, "HOST_DEPARTEMENT"),
+                row("EMILE would move to Doubs, a 2019 pilot but not a 2024 host", em1().desiring("25"), EMILE,
+                        NOT_ELIGIBLE, "HOST_DEPARTEMENT"),
+                row("EMILE destination not stated", em1().desiring(), EMILE, NEEDS_INFORMATION, "HOST_DEPARTEMENT"),
                 row("EMILE lives in Marseille", em1().livingIn("13055", "13"), EMILE, NOT_ELIGIBLE, "HOME_TERRITORY"),
                 row("EMILE tenant, not badly housed", em1().housing(LOCATAIRE), EMILE, NOT_ELIGIBLE,
                         "HOUSING_SITUATION"),
@@ -358,6 +399,10 @@ class EligibilityExampleCasesTest {
                 .extracting(criterion -> criterion.getCode())
                 .as("criteria not passed (%s)", programme.getCriteria())
                 .containsExactlyInAnyOrderElementsOf(row.criteriaNotPassed());
+        if (row.outcome() == NEEDS_INFORMATION) {
+            // What to send is named, never left for the counsellor to guess.
+            assertThat(programme.getMissingInputs()).as("missing inputs of %s", programme.getSummary()).isNotEmpty();
+        }
     }
 
     /** SA1 in full: a 3-month seasonal contract gives 3 x 150 EUR = 450 EUR. */

@@ -92,10 +92,14 @@ class PartnerSampleDecisionsTest {
         assertThat(mobiliJeune.getOutcome()).isEqualTo(NOT_ELIGIBLE);
     }
 
-    /** ft-orientation-emile.json: Jean-Marc, 38, job seeker hosted by a third party in Montreuil (93). */
+    /**
+     * ft-orientation-emile.json: Jean-Marc, 38, job seeker hosted by a third party in Montreuil (93), who would move to
+     * the Cantal or the Lozere (territoiresSouhaites 15, 48: both host departements). That he volunteers is only in
+     * the free-text comment, which the hub does not read: EMILE asks for it (beneficiaire.volontaireMobilite).
+     */
     @Test
-    void jean_marc_hosted_in_montreuil_gets_emile() {
-        EligibilityDecision decision = ENGINE.decide(referral()
+    void jean_marc_hosted_in_montreuil_gets_emile_once_his_will_to_move_is_sent() {
+        TestReferral jeanMarc = referral()
                 .eventId("9a3f8d0e-0c1b-4b7e-8f51-4a1e2b3c4d03")
                 .occurredAt(horodatage("2026-11-19T11:02:45+01:00"))
                 .bornOn(LocalDate.of(1988, 2, 14))
@@ -103,9 +107,14 @@ class PartnerSampleDecisionsTest {
                 .status(EmploymentStatus.DEMANDEUR_EMPLOI)
                 .needs(Need.LOGEMENT, Need.MOBILITE, Need.EMPLOI)
                 .requesting(EMILE)
-                .build(), DECIDED_AT);
+                .desiring("15", "48");
 
+        ProgrammeDecision asSent = decisionFor(ENGINE.decide(jeanMarc.build(), DECIDED_AT), EMILE);
+        EligibilityDecision decision = ENGINE.decide(jeanMarc.willingToMove(true).build(), DECIDED_AT);
         ProgrammeDecision emile = decisionFor(decision, EMILE);
+
+        assertThat(asSent.getOutcome()).as(asSent.getSummary()).isEqualTo(NEEDS_INFORMATION);
+        assertThat(asSent.getMissingInputs()).containsExactly("person.willingToMove");
         assertThat(emile.getOutcome()).as(emile.getSummary()).isEqualTo(ELIGIBLE);
         assertThat(emile.getRequested()).isTrue();
         // 38 and without a job: the suggested housing aids do not apply

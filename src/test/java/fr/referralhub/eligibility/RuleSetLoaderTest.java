@@ -1,5 +1,6 @@
 package fr.referralhub.eligibility;
 
+import static fr.referralhub.avro.Programme.EMILE;
 import static fr.referralhub.avro.Programme.MOBILI_JEUNE;
 import static fr.referralhub.avro.Programme.MOBILI_PASS;
 import static fr.referralhub.avro.Programme.VISALE;
@@ -114,6 +115,81 @@ class RuleSetLoaderTest {
             assertThat(ruleSet.suggestedFor(Need.LOGEMENT)).containsExactly(MOBILI_JEUNE, VISALE);
             assertThat(ruleSet.suggestedFor(Need.MOBILITE)).containsExactly(MOBILI_JEUNE, VISALE);
             assertThat(ruleSet.suggestedFor(Need.EMPLOI)).isEmpty();
+        });
+    }
+
+    /** Territory parameters; line numbers asserted below: 10 hostDepartements, 13 "69266", 19 the second hosts. */
+    private static final RuleParameter HOSTS = RuleParameter.departements(EMILE, "hostDepartements");
+    private static final RuleParameter HOME_COMMUNES = RuleParameter.communes(EMILE, "homeCommunes");
+    private static final RuleSetLoader TERRITORY_LOADER = new RuleSetLoader(List.of(HOSTS, HOME_COMMUNES));
+    private static final String TERRITORIES = """
+            referenceSmic:
+              - from: 2024-01-01
+                grossMonthlyEur: 1766.92
+            ruleSets:
+              - version: "2024-01-01"
+                validFrom: 2024-01-01
+                validTo: 2025-01-01
+                parameters:
+                  EMILE:
+                    hostDepartements: ["01", "2A", "971"]
+                    homeCommunes: &lyon
+                      - "69123"
+                      - "69266"
+              - version: "2025-01-01"
+                validFrom: 2025-01-01
+                validTo:
+                parameters:
+                  EMILE:
+                    hostDepartements: ["15"]
+                    homeCommunes: *lyon
+            """;
+
+    @Test
+    void reads_territories_as_insee_codes_in_file_order_and_a_list_repeated_by_its_anchor() throws IOException {
+        RuleSetCatalogue catalogue = TERRITORY_LOADER.loadFromFile(write("territories.yaml", TERRITORIES));
+
+        RuleSet first = catalogue.ruleSetFor(LocalDate.of(2024, 6, 1));
+        RuleSet second = catalogue.ruleSetFor(LocalDate.of(2025, 6, 1));
+        assertThat(first.codes(HOSTS)).containsExactly("01", "2A", "971");
+        assertThat(second.codes(HOSTS)).containsExactly("15");
+        assertThat(second.codes(HOME_COMMUNES)).containsExactly("69123", "69266");
+        assertThat(second.has(HOME_COMMUNES)).isTrue();
+    }
+
+    @Test
+    void refuses_a_territory_code_that_is_not_insee_or_written_twice_or_not_a_list() throws IOException {
+        Path commune = write("commune.yaml", TERRITORIES.replace("\"69266\"", "\"6926\""));
+        Path departement = write("departement.yaml", TERRITORIES.replace("\"2A\"", "\"20\""));
+        Path twice = write("twice.yaml", TERRITORIES.replace("\"971\"]", "\"01\"]"));
+        Path scalar = write("scalar.yaml", TERRITORIES.replace("[\"15\"]", "15"));
+        Path missing = write("missing.yaml", TERRITORIES.replace("        hostDepartements: [\"15\"]\n", ""));
+
+        assertThatThrownBy(() -> TERRITORY_LOADER.loadFromFile(commune)).hasMessageContaining(at(commune, 13))
+                .hasMessageContaining("EMILE.homeCommunes: '6926' is not an INSEE commune code");
+        assertThatThrownBy(() -> TERRITORY_LOADER.loadFromFile(departement)).hasMessageContaining(at(departement, 10))
+                .hasMessageContaining("'20' is not an INSEE departement code");
+        assertThatThrownBy(() -> TERRITORY_LOADER.loadFromFile(twice)).hasMessageContaining(at(twice, 10))
+                .hasMessageContaining("01 is listed twice");
+        assertThatThrownBy(() -> TERRITORY_LOADER.loadFromFile(scalar)).hasMessageContaining(at(scalar, 19))
+                .hasMessageContaining("EMILE.hostDepartements must be a non-empty list");
+        assertThatThrownBy(() -> TERRITORY_LOADER.loadFromFile(missing))
+                .hasMessageContaining("missing parameter EMILE.hostDepartements");
+    }
+
+    @Test
+    void the_bundled_file_lists_the_lyon_metropolis_and_the_emile_host_departements() {
+        RuleSetCatalogue catalogue =
+                EligibilityEngine.ruleSetLoader().loadFromClasspath(EligibilityEngine.BUNDLED_RULE_SETS);
+
+        assertThat(catalogue.ruleSets()).allSatisfy(ruleSet -> {
+            // Lyon, its 9 arrondissements and the 58 other communes (Pierre-Benite's pre-2024 code included)
+            assertThat(ruleSet.codes(EmileRule.HOME_COMMUNES)).hasSize(68).contains("69123", "69381", "69266", "69152");
+            assertThat(ruleSet.codes(EmileRule.HOME_DEPARTEMENTS)).containsExactly("75", "77", "78", "91", "92", "93",
+                    "94", "95");
+            assertThat(ruleSet.codes(EmileRule.HOST_DEPARTEMENTS)).containsExactly("01", "03", "15", "18", "36", "48",
+                    "49", "73", "76");
+            assertThat(ruleSet.integer(MobiliJeuneRule.MINIMUM_TRAVEL_MINUTES)).isEqualTo(40);
         });
     }
 

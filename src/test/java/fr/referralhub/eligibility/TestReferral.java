@@ -40,6 +40,8 @@ final class TestReferral {
     private String homeDepartement;
     private HousingSituation housingSituation;
     private Boolean workPermit;
+    private Boolean willingToMove;
+    private final List<String> desiredDepartements = new ArrayList<>();
     private EmploymentStatus status;
     private Boolean inEducationOrTraining;
     private ContractType contractType;
@@ -51,6 +53,7 @@ final class TestReferral {
     private Long netMonthlySalaryCents;
     private String workplaceCommune;
     private Integer distanceKm;
+    private Integer travelMinutes;
     private Long rentCents;
     private String targetCommune;
     private String targetDepartement;
@@ -114,6 +117,19 @@ final class TestReferral {
         return this;
     }
 
+    /** Whether the person volunteers to move; null for unknown. */
+    TestReferral willingToMove(Boolean willingToMove) {
+        this.willingToMove = willingToMove;
+        return this;
+    }
+
+    /** Departements where the person would move (replacing any given before); none for unknown. */
+    TestReferral desiring(String... departements) {
+        this.desiredDepartements.clear();
+        this.desiredDepartements.addAll(List.of(departements));
+        return this;
+    }
+
     TestReferral status(EmploymentStatus status) {
         this.status = status;
         return this;
@@ -174,6 +190,12 @@ final class TestReferral {
         return this;
     }
 
+    /** Usual travel time from home to work in minutes; null for unknown. */
+    TestReferral travelMinutes(Integer travelMinutes) {
+        this.travelMinutes = travelMinutes;
+        return this;
+    }
+
     /** Target housing with its rent (null for unknown) in a departement (null for unknown). */
     TestReferral rent(String euros, String departement) {
         this.rentCents = euros == null ? null : cents(euros);
@@ -203,7 +225,7 @@ final class TestReferral {
 
     ReferralEvent build() {
         boolean contractDetails = employerSector != null || contractStart != null || grossMonthlySalaryCents != null
-                || netMonthlySalaryCents != null || workplaceCommune != null || distanceKm != null || partTime != null;
+                || netMonthlySalaryCents != null || workplaceCommune != null || distanceKm != null || travelMinutes != null || partTime != null;
         if ((contractDetails && contractType == null) || (contractType != null && status == null)) {
             // The schema needs a contract type and an employment status: refuse rather than drop facts silently.
             throw new IllegalStateException("A test contract needs a status and a contract type");
@@ -226,6 +248,7 @@ final class TestReferral {
                 .setTargetHousing(hasTargetHousing() ? targetHousing() : null)
                 .setNeeds(List.copyOf(needs))
                 .setRequestedProgrammes(List.copyOf(requestedProgrammes))
+                .setDesiredDepartements(List.copyOf(desiredDepartements))
                 .build();
     }
 
@@ -238,6 +261,7 @@ final class TestReferral {
                 .setHomeDepartement(homeDepartement)
                 .setHousingSituation(housingSituation)
                 .setWorkPermit(workPermit)
+                .setWillingToMove(willingToMove)
                 .build();
     }
 
@@ -255,6 +279,7 @@ final class TestReferral {
                         .setNetMonthlySalaryCents(netMonthlySalaryCents)
                         .setWorkplaceCommune(workplaceCommune)
                         .setHomeToWorkDistanceKm(distanceKm)
+                        .setHomeToWorkTravelMinutes(travelMinutes)
                         .build())
                 .build();
     }

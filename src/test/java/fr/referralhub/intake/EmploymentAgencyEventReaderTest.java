@@ -60,6 +60,8 @@ class EmploymentAgencyEventReaderTest {
             "\"salaireBrutMensuel\": 1400.00                | \"salaireBrutMensuel\": 1400.005            | situation.contrat.salaireBrutMensuel   | at most 2 decimals",
             "\"distanceDomicileKm\": 520                    | \"distanceDomicileKm\": -3                  | situation.contrat.distanceDomicileKm   | between 0 and",
             "\"dateDebut\": \"2026-09-01\"                  | \"dateDebut\": \"2026-09-01\", \"dateFin\": \"2026-08-31\" | situation.contrat.dateFin | not be before",
+            "\"distanceDomicileKm\": 520                    | \"distanceDomicileKm\": 520, \"dureeTrajetMinutes\": 45.5 | situation.contrat.dureeTrajetMinutes | whole number",
+            "\"autorisationTravail\": true                  | \"autorisationTravail\": true, \"volontaireMobilite\": \"oui\" | beneficiaire.volontaireMobilite | true or false",
             "\"horodatage\": \"2026-11-20T09:15:00+01:00\"  | \"horodatage\": \"2026-11-20 09:15\"        | horodatage                             | ISO-8601",
             "\"beneficiaireInforme\": true                  | \"beneficiaireInforme\": \"oui\"            | information.beneficiaireInforme        | true or false",
             "\"nir\": \"202049306615471\"                   | \"nir\": \"2,02049E+14\"                    | beneficiaire.nir                       | scientific notation",
@@ -75,6 +77,22 @@ class EmploymentAgencyEventReaderTest {
             assertThat(error.field()).isEqualTo(field.strip());
             assertThat(error.reason()).contains(reason.strip());
         });
+    }
+
+    /** Optional fields the sample does not send: absent they stay unknown, sent they are carried on. */
+    @Test
+    void shouldMapTheWillToMoveAndTheTravelTimeWhenSent() {
+        ReferralEvent without = reader.read(Samples.bytes(MOBILI_JEUNE), FRANCE_TRAVAIL_93).draft();
+        byte[] body = Samples.text(MOBILI_JEUNE)
+                .replace("\"autorisationTravail\": true", "\"autorisationTravail\": true, \"volontaireMobilite\": true")
+                .replace("\"distanceDomicileKm\": 520", "\"distanceDomicileKm\": 520, \"dureeTrajetMinutes\": 45")
+                .getBytes(StandardCharsets.UTF_8);
+        ReferralEvent with = reader.read(body, FRANCE_TRAVAIL_93).draft();
+
+        assertThat(without.getPerson().getWillingToMove()).isNull();
+        assertThat(without.getEmployment().getContract().getHomeToWorkTravelMinutes()).isNull();
+        assertThat(with.getPerson().getWillingToMove()).isTrue();
+        assertThat(with.getEmployment().getContract().getHomeToWorkTravelMinutes()).isEqualTo(45);
     }
 
     @Test

@@ -83,7 +83,11 @@ class EmploymentAgencyIntakeFlowTest {
         assertThat(outcome(leaDecision, Programme.MOBILI_JEUNE)).isEqualTo(EligibilityOutcome.ELIGIBLE);
         assertThat(outcome(leaDecision, Programme.VISALE)).isEqualTo(EligibilityOutcome.ELIGIBLE);
         assertThat(outcome(decisionFor(cej.get("referralId").asText()), Programme.CEJ)).isEqualTo(EligibilityOutcome.ELIGIBLE);
-        assertThat(outcome(decisionFor(emile.get("referralId").asText()), Programme.EMILE)).isEqualTo(EligibilityOutcome.ELIGIBLE);
+        // Jean-Marc's will to move is only in the free-text comment, which the hub does not read: asked for.
+        ProgrammeDecision jeanMarc = decisionFor(emile.get("referralId").asText()).getProgrammes().stream()
+                .filter(p -> p.getProgramme() == Programme.EMILE).findFirst().orElseThrow();
+        assertThat(jeanMarc.getOutcome()).isEqualTo(EligibilityOutcome.NEEDS_INFORMATION);
+        assertThat(jeanMarc.getMissingInputs()).containsExactly("person.willingToMove");
     }
 
     @Test

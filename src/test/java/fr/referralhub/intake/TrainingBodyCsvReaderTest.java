@@ -156,6 +156,26 @@ class TrainingBodyCsvReaderTest {
                 .extracting(FieldError::field).containsExactly("salaire_brut_mensuel");
     }
 
+    /** The travel time to work is an optional column: the sample has none, a file may add it at the end. */
+    @Test
+    void shouldReadTheOptionalTravelTimeColumn() {
+        assertThat(reader.read(reader.open(Samples.bytes(SAMPLE)).rows().get(0), CFA_BTP_LYON).draft()
+                .getEmployment().getContract().getHomeToWorkTravelMinutes()).isNull();
+        String[] lines = Samples.text(SAMPLE).split("\r?\n");
+        StringBuilder withColumn = new StringBuilder(lines[0]).append(";duree_trajet_minutes\n");
+        for (int i = 1; i < lines.length; i++) {
+            withColumn.append(lines[i]).append(i == 1 ? ";55" : i == 2 ? ";une heure" : ";").append('\n');
+        }
+        CsvFile file = reader.open(withColumn.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reader.read(file.rows().get(0), CFA_BTP_LYON).draft().getEmployment().getContract()
+                .getHomeToWorkTravelMinutes()).isEqualTo(55);
+        assertThat(refuse(file.rows().get(1)).errors()).extracting(FieldError::field)
+                .containsExactly("duree_trajet_minutes");
+        assertThat(reader.read(file.rows().get(3), CFA_BTP_LYON).draft().getEmployment().getContract()
+                .getHomeToWorkTravelMinutes()).isNull();
+    }
+
     @Test
     void shouldRefuseAFileThatIsNotUtf8() {
         byte[] latin1 = Samples.text(SAMPLE).substring(1).getBytes(StandardCharsets.ISO_8859_1);
