@@ -94,6 +94,8 @@ class RecordParking {
     /** The partners' and services' own topics are created before the routes start, so they are all there now. */
     private List<String> brokerTopics() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                // Kafka refuses an API timeout shorter than the request timeout (30 s by default): both bounded.
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
             return List.copyOf(admin.listTopics().names().get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
