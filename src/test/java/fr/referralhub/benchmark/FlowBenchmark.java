@@ -71,7 +71,8 @@ import org.springframework.core.env.Environment;
  * one run at full speed (throughput; its latency would only be time queued behind the backlog, so it is not printed)
  * and one run per fixed rate (latency of each record: its output read minus its input handed to the producer). The
  * baselines use the hub's producer settings (acks=all, idempotent, linger 0) and its broker, on their own topics with
- * the hub's partition count. The last line is the full-speed throughput of the hub's route over the decide baseline.
+ * the hub's partition count. After the table: the full-speed throughput of the hub's route over the decide baseline,
+ * then the HTTP intake over its baseline and issue 14's targets.
  *
  * <p>Settings (system properties; the Maven profile passes on the same names): {@code benchmark.records} (20000),
  * {@code benchmark.httpRecords} (5000: requests per HTTP run, and to the separate instance), {@code
