@@ -15,6 +15,12 @@ public final class Nir {
     /** Sex, year, month, departement (2 digits, 2A or 2B), commune, order number, key. */
     private static final Pattern SHAPE = Pattern.compile("[12378]\\d{2}\\d{2}(\\d{2}|2[AB])\\d{3}\\d{3}\\d{2}");
     private static final BigInteger NINETY_SEVEN = BigInteger.valueOf(97);
+    // Compiled once: every HTTP request and file row parses a NIR, and String.replaceAll/matches compile their
+    // pattern again on each call.
+    /** Spaces, no-break spaces and narrow no-break spaces partners put between groups. */
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s\\u00A0\\u202F]");
+    /** What a spreadsheet makes of a long number: 2,02049E+14. */
+    private static final Pattern SCIENTIFIC_NOTATION = Pattern.compile("\\d+(,\\d+)?E\\+\\d+");
 
     private final String value;
 
@@ -28,8 +34,8 @@ public final class Nir {
      * @return the NIR, or a reason it is not one; the reason never repeats the value
      */
     public static Result parse(String raw) {
-        String compact = raw.replaceAll("[\\s\\u00A0\\u202F]", "").toUpperCase();
-        if (compact.matches("\\d+(,\\d+)?E\\+\\d+")) {
+        String compact = SEPARATORS.matcher(raw).replaceAll("").toUpperCase();
+        if (SCIENTIFIC_NOTATION.matcher(compact).matches()) {
             return Result.invalid("looks like a spreadsheet number in scientific notation: the NIR was corrupted, send it as text");
         }
         if (compact.length() != 15) {

@@ -36,6 +36,12 @@ public class PersonPseudonymizer {
     private static final int REFERENCE_LENGTH = 26;
 
     private final SecretKeySpec key;
+    /**
+     * A Mac initialised with the key, per thread (a Mac is not thread-safe): Mac.getInstance looks the algorithm up
+     * among the security providers and init derives the HMAC pads from the key, work that was done again for every
+     * identifier of every request. doFinal resets the Mac for the next use.
+     */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     public PersonPseudonymizer(@Value("${hub.pseudonymisation.secret:}") String secret,
                                @Value("${hub.pseudonymisation.allow-development-secret:false}") boolean allowDevelopmentSecret) {
@@ -75,20 +81,18 @@ public class PersonPseudonymizer {
      * (e.g. how instances authenticate each other): one secret to manage, and the secret itself is never used twice.
      */
     public byte[] derivedKey(String purpose) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(("KEY:" + purpose).getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return newMac().doFinal(("KEY:" + purpose).getBytes(StandardCharsets.UTF_8));
     }
 
     private String hmac(String input) {
+        return base32(macs.get().doFinal(input.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return base32(mac.doFinal(input.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

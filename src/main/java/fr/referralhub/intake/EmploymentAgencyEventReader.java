@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -55,6 +56,9 @@ public class EmploymentAgencyEventReader {
     /** One referral is a few kilobytes; anything this large is not one event. */
     public static final int MAX_BYTES = 256 * 1024;
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
+    // Compiled once, not by String.matches on every request.
+    private static final Pattern REASON_CODE = Pattern.compile("[A-Z][A-Z0-9_]{1,39}");
+    private static final Pattern FRANCE_TRAVAIL_ID = Pattern.compile("[0-9A-Za-z]{5,12}");
 
     private final ObjectReader json;
     private final EventDates eventDates;
@@ -105,7 +109,7 @@ public class EmploymentAgencyEventReader {
 
         if (type == ReferralEventType.CANCELLED) {
             // A code, not free text: the canonical record goes on a shared topic (the comment is not carried).
-            draft.setCancellationReason(f.code(root, "motif", true, m -> m.matches("[A-Z][A-Z0-9_]{1,39}"),
+            draft.setCancellationReason(f.code(root, "motif", true, m -> REASON_CODE.matcher(m).matches(),
                     "a reason code in capitals, e.g. DOUBLON").orElse(null));
         } else {
             identifiers = readReferral(root, f, draft, occurredAt);
@@ -131,7 +135,7 @@ public class EmploymentAgencyEventReader {
         Optional<Nir> nir = person.flatMap(p -> f.text(p, "beneficiaire.nir", false))
                 .flatMap(raw -> f.nir("beneficiaire.nir", raw));
         Optional<String> franceTravailId = person.flatMap(p -> f.code(p, "beneficiaire.identifiantFranceTravail", false,
-                id -> id.matches("[0-9A-Za-z]{5,12}"), "5 to 12 letters or digits"));
+                id -> FRANCE_TRAVAIL_ID.matcher(id).matches(), "5 to 12 letters or digits"));
         Optional<LocalDate> birthDate = person.flatMap(p -> f.date(p, "beneficiaire.dateNaissance", true));
         birthDate.ifPresent(born -> f.checkBirthDate("beneficiaire.dateNaissance", born,
                 occurredAt.map(t -> t.atZone(PARIS).toLocalDate()).orElse(LocalDate.now(PARIS))));

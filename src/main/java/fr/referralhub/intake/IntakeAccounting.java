@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import fr.referralhub.avro.IntakeChannel;
 import fr.referralhub.partners.Partner;
@@ -53,6 +55,12 @@ public class IntakeAccounting {
     }
 
     private final MeterRegistry meters;
+    /**
+     * The counters once registered: every input counts twice, and building a meter id and looking it up in the
+     * registry each time (tags sorted, meter filters) is work per HTTP request that only needs doing once per tag set.
+     * Bounded like the tags themselves: registry partners (and "unknown") times channels times outcomes.
+     */
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
     private final PartnerRegistry partners;
     private final PartnerActivity activity;
 
@@ -157,16 +165,20 @@ public class IntakeAccounting {
     }
 
     private Counter received(String partnerId, IntakeChannel channel) {
-        return Counter.builder(RECEIVED)
+        return counters.computeIfAbsent(new CounterKey(partnerId, channel, null), key -> Counter.builder(RECEIVED)
                 .description("Partner inputs (HTTP requests, file rows, intake records) whose fate is settled")
                 .tag("partner", partnerId).tag("channel", channel.name())
-                .register(meters);
+                .register(meters));
     }
 
     private Counter outcome(String partnerId, IntakeChannel channel, Outcome outcome) {
-        return Counter.builder(OUTCOMES)
+        return counters.computeIfAbsent(new CounterKey(partnerId, channel, outcome), key -> Counter.builder(OUTCOMES)
                 .description("Partner inputs by outcome: published, rejected (with reasons) or duplicate")
                 .tag("partner", partnerId).tag("channel", channel.name()).tag("outcome", outcome.tag())
-                .register(meters);
+                .register(meters));
+    }
+
+    /** A counter's tags; {@code outcome} null for {@value #RECEIVED}. */
+    private record CounterKey(String partnerId, IntakeChannel channel, Outcome outcome) {
     }
 }

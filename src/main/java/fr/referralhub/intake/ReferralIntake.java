@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -93,13 +94,15 @@ public class ReferralIntake {
 
     /** Sends the event to the ledger without waiting: a batch sends all its events, then {@link #settle}s each. */
     public Pending submit(PartnerEvent event) {
-        Completed completed = complete(event);
+        // Each keyed pseudonym once per event: the person reference and the content hash both use them.
+        Pseudonyms pseudonyms = pseudonyms(event.identifiers());
+        Completed completed = complete(event, pseudonyms);
         ReferralEvent canonical = completed.canonical();
         PersonReference person = completed.person();
         return new Pending(event, canonical.getEventId(), ledger.submit(new IntakeSubmissions.Submission(canonical.getReferralId(),
                 event.partnerId(), event.partnerEventId(), canonical.getEventId(), canonical.getEventType().name(),
                 person == null ? null : person.value(), person == null ? null : person.basis().name(),
-                contentHash(event), canonical)));
+                contentHash(event, pseudonyms), canonical)));
     }
 
     /** Waits for the decision of a {@link #submit}ted event and records it on the exchange, as {@link #prepare}. */
@@ -155,14 +158,14 @@ public class ReferralIntake {
      * The canonical record. A creation gets its person reference here; an update or a cancellation gets none (null):
      * the ledger gives it the reference of its creation.
      */
-    private Completed complete(PartnerEvent event) {
+    private Completed complete(PartnerEvent event, Pseudonyms pseudonyms) {
         ReferralEvent draft = event.draft();
         String partnerId = event.partnerId();
         String referralId;
         PersonReference person;
         if (draft.getEventType() == ReferralEventType.CREATED) {
             referralId = referralId(partnerId, event.partnerEventId());
-            person = personReference(event.identifiers(), referralId);
+            person = pseudonyms.strongest().orElseGet(() -> pseudonymizer.forReferralOnly(referralId));
         } else {
             referralId = referralId(partnerId, draft.getSource().getOriginPartnerEventId());
             person = null;
@@ -189,14 +192,20 @@ public class ReferralIntake {
         return derivedId("referral", partnerId, creationEventId);
     }
 
-    private PersonReference personReference(PartnerEvent.Identifiers ids, String referralId) {
-        if (ids.nir().isPresent()) {
-            return pseudonymizer.fromNir(ids.nir().get());
+    /** The keyed pseudonyms of a person's identifiers, each computed once; empty where the identifier is missing. */
+    private record Pseudonyms(Optional<PersonReference> nir, Optional<PersonReference> franceTravailId) {
+
+        /** The person reference: NIR first, then France Travail id + birth date (PersonPseudonymizer says why). */
+        Optional<PersonReference> strongest() {
+            return nir.or(() -> franceTravailId);
         }
-        if (ids.franceTravailId().isPresent() && ids.birthDate().isPresent()) {
-            return pseudonymizer.fromFranceTravailId(ids.franceTravailId().get(), ids.birthDate().get());
-        }
-        return pseudonymizer.forReferralOnly(referralId);
+    }
+
+    private Pseudonyms pseudonyms(PartnerEvent.Identifiers ids) {
+        return new Pseudonyms(ids.nir().map(pseudonymizer::fromNir),
+                ids.franceTravailId().isPresent() && ids.birthDate().isPresent()
+                        ? Optional.of(pseudonymizer.fromFranceTravailId(ids.franceTravailId().get(), ids.birthDate().get()))
+                        : Optional.empty());
     }
 
     /**
@@ -204,16 +213,13 @@ public class ReferralIntake {
      * hub ids, no reception time) and the person by keyed pseudonym, so the hash holds no NIR that could be guessed
      * back. Comments and contact details are not carried, so a re-send differing only there is a plain re-send.
      */
-    private String contentHash(PartnerEvent event) {
+    private String contentHash(PartnerEvent event, Pseudonyms pseudonyms) {
         try {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             ByteBuffer draft = event.draft().toByteBuffer();
             sha256.update(draft);
-            PartnerEvent.Identifiers ids = event.identifiers();
-            String person = ids.nir().map(nir -> pseudonymizer.fromNir(nir).value()).orElse("")
-                    + '|' + (ids.franceTravailId().isPresent() && ids.birthDate().isPresent()
-                    ? pseudonymizer.fromFranceTravailId(ids.franceTravailId().get(), ids.birthDate().get()).value()
-                    : "");
+            String person = pseudonyms.nir().map(PersonReference::value).orElse("")
+                    + '|' + pseudonyms.franceTravailId().map(PersonReference::value).orElse("");
             sha256.update(person.getBytes(StandardCharsets.UTF_8));
             return Long.toHexString(SCHEMA_FINGERPRINT) + ':' + HexFormat.of().formatHex(sha256.digest());
         } catch (IOException | NoSuchAlgorithmException e) {

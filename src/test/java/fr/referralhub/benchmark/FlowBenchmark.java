@@ -42,7 +42,7 @@ import org.springframework.core.env.Environment;
  *
  * <pre>
  * ./mvnw -Pbenchmark
- * ./mvnw -Pbenchmark -Dbenchmark.records=20000 -Dbenchmark.httpRecords=2000   # the defaults, spelled out
+ * ./mvnw -Pbenchmark -Dbenchmark.records=20000 -Dbenchmark.httpRecords=5000   # the defaults, spelled out
  * </pre>
  * The profile's default goals are {@code test-compile exec:exec}: compile, then run this class in a forked JVM on the
  * test classpath (it lives under src/test/java and is named so that Surefire never runs it).
@@ -60,18 +60,24 @@ import org.springframework.core.env.Environment;
  *       {@code eligibility-decisions.v1}: the referral state records it, publishes it on referrals.v1, decides it
  *       and routes it to the counselling services and the referrer, in one Kafka transaction (exactly once), which the
  *       baseline does not, with every route of the hub on.</li>
- *   <li><b>hub http intake</b>: partners POSTing unique events to {@code /api/v1/referrals} from a few threads at once
- *       (closed loop); each answer waits for the broker's acknowledgement. Printed as its own figures.</li>
+ *   <li><b>hub http intake</b> beside <b>baseline http</b> ({@link HttpComparison}): partners POSTing unique events
+ *       to the hub's {@code /api/v1/referrals} (each answer waits for the referral state's transaction) and to a plain
+ *       JDK HTTP server doing the same work up to the broker's acknowledgement ({@link HttpBaseline}), over 64 and 256
+ *       keep-alive connections (closed loops, {@link HttpLoad}), then at a fixed 1,000 requests a second (open loop,
+ *       latency from when each request was due). Then the hub's ratio to the baseline and issue 14's targets.</li>
  * </ol>
  * First every stage is warmed up ({@code benchmark.warmupPercent} of the records, not printed: right after the hub's
  * start the JIT is still compiling start-up code, and a stage measured then pays for it). Then each Kafka stage gets
  * one run at full speed (throughput; its latency would only be time queued behind the backlog, so it is not printed)
  * and one run per fixed rate (latency of each record: its output read minus its input handed to the producer). The
  * baselines use the hub's producer settings (acks=all, idempotent, linger 0) and its broker, on their own topics with
- * the hub's partition count. The last line is the full-speed throughput of the hub's route over the decide baseline.
+ * the hub's partition count. After the table: the full-speed throughput of the hub's route over the decide baseline,
+ * then the HTTP intake over its baseline and issue 14's targets.
  *
  * <p>Settings (system properties; the Maven profile passes on the same names): {@code benchmark.records} (20000),
- * {@code benchmark.httpRecords} (2000), {@code benchmark.httpClients} (8), {@code benchmark.rates} (2000,500: records/s
+ * {@code benchmark.httpRecords} (5000: requests per HTTP run, and to the separate instance), {@code
+ * benchmark.httpConnections} (64,256: connections of the closed HTTP loops; the open loop uses the last),
+ * {@code benchmark.httpRate} (1000: requests/s of the open loop), {@code benchmark.rates} (2000,500: records/s
  * of the latency runs), {@code benchmark.latencyRecords} (auto: 5 s worth at each rate, at most records),
  * {@code benchmark.warmupPercent} (50), {@code benchmark.stageTimeoutSeconds} (300, per run),
  * {@code benchmark.timeoutSeconds} (1200, the whole benchmark), {@code benchmark.history} (100000: referrals added
@@ -87,6 +93,7 @@ public final class FlowBenchmark {
     private static final String DECISIONS = "benchmark.eligibility-decisions";
     private static final String SAME_WORK_REFERRALS = "benchmark.same-work-referrals";
     private static final String SAME_WORK_DECISIONS = "benchmark.same-work-decisions";
+    private static final String HTTP_BASELINE_REFERRALS = "benchmark.http-baseline-referrals";
     /** Topics the same-work baseline writes its other records to: more than the referral state writes per event. */
     private static final List<String> SAME_WORK_COPIES = IntStream.range(0, 24)
             .mapToObj(i -> "benchmark.same-work-copy-" + i).toList();
@@ -104,10 +111,10 @@ public final class FlowBenchmark {
     private static final String MAX_RATE = " (max rate)";
 
     private final int records = Integer.getInteger("benchmark.records", 20_000);
-    private final int httpRecords = Integer.getInteger("benchmark.httpRecords", 2_000);
-    private final int httpClients = Integer.getInteger("benchmark.httpClients", 8);
-    private final int[] rates = Stream.of(System.getProperty("benchmark.rates", "2000,500").split(","))
-            .map(String::trim).filter(rate -> !rate.isEmpty()).mapToInt(Integer::parseInt).toArray();
+    private final int httpRecords = Integer.getInteger("benchmark.httpRecords", 5_000);
+    private final int[] httpConnections = numbers("benchmark.httpConnections", "64,256");
+    private final int httpRate = Integer.getInteger("benchmark.httpRate", 1_000);
+    private final int[] rates = numbers("benchmark.rates", "2000,500");
     private final int warmupPercent = Integer.getInteger("benchmark.warmupPercent", 50);
     private final Duration stageTimeout = Duration.ofSeconds(Long.getLong("benchmark.stageTimeoutSeconds", 300));
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -115,6 +122,10 @@ public final class FlowBenchmark {
     private final List<StageResult> results = new ArrayList<>();
 
     public static void main(String[] args) {
+        // The JDK's HTTP server (the baseline's) closes a connection that goes idle while 200 others are: with 256
+        // connections it would close some between two requests. Read once, when the embedded registry's server
+        // starts, so it is set first.
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "1024");
         long totalSeconds = Long.getLong("benchmark.timeoutSeconds", 1200);
         // A deadline, not a wait: the whole run is bounded even if a stage hangs.
         daemonTimer("benchmark-watchdog").schedule(() -> {
@@ -153,14 +164,17 @@ public final class FlowBenchmark {
                 System.getProperty("os.arch"), System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
                 runtime.maxMemory() / (1024 * 1024), jvmOptions);
         System.out.printf(Locale.ROOT, "settings: %d records per full-speed Kafka run (+%d warm-up), latency runs at %s,"
-                        + " http %d requests (+%d warm-up) from %d clients%n",
+                        + " http %d requests per run (+%d warm-up) over %s connections, and at %d/s%n",
                 records, warmup(records), IntStream.of(rates).mapToObj(r -> latencyRecords(r) + " records at " + r + "/s")
-                        .collect(Collectors.joining(" and ")), httpRecords, warmup(httpRecords), httpClients);
+                        .collect(Collectors.joining(" and ")), httpRecords, warmup(httpRecords),
+                IntStream.of(httpConnections).mapToObj(Integer::toString).collect(Collectors.joining(" and ")),
+                httpRate);
         System.out.flush();
 
         Path dataDir = Files.createTempDirectory("referral-hub-benchmark");
         progress("starting the hub (embedded broker and registry, data in " + dataDir + ")");
         ConfigurableApplicationContext hub = null;
+        HttpComparison httpSummary = null;
         try {
             hub = startHub(dataDir);
             Environment env = hub.getEnvironment();
@@ -171,7 +185,9 @@ public final class FlowBenchmark {
             String hubDecisions = env.getRequiredProperty("hub.topics.eligibility-decisions");
             int partitions = env.getProperty("hub.topics.partitions", Integer.class, 3);
             int streamThreads = hub.getBean(ReferralStateProperties.class).streamThreads();
-            URI intake = URI.create("http://localhost:" + env.getRequiredProperty("local.server.port") + "/api/v1/referrals");
+            URI intake = URI.create("http://127.0.0.1:" + env.getRequiredProperty("local.server.port") + "/api/v1/referrals");
+            // The threads the hub runs its HTTP routes on (application.yaml): the baseline gets as many.
+            int httpWorkers = env.getRequiredProperty("spring.task.execution.pool.core-size", Integer.class);
             System.out.println("broker: " + bootstrap + ", registry: " + registryUrl + ", topics with " + partitions
                     + " partitions");
 
@@ -191,13 +207,17 @@ public final class FlowBenchmark {
                          FlowBenchmark::decidedEventId, () -> null, stageTimeout);
                  KafkaStage sameWork = new KafkaStage(bootstrap, registryUrl, SAME_WORK_REFERRALS, SAME_WORK_DECISIONS,
                          FlowBenchmark::decidedEventId, sameWorkBaseline::failure, stageTimeout);
-                 HttpLoad http = new HttpLoad(intake, httpClients, stageTimeout)) {
+                 HttpBaseline httpBaseline = new HttpBaseline(bootstrap, registryUrl, HTTP_BASELINE_REFERRALS, data,
+                         httpWorkers)) {
                 List<Subject> subjects = List.of(
                         new Subject(JSON_BASELINE, json, data::partnerJsonInputs),
                         new Subject(DECIDE_BASELINE, decide, data::canonicalInputs),
                         new Subject(HUB_ROUTE, route, data::submissionInputs),
                         new Subject(SAME_WORK_BASELINE, sameWork, data::canonicalInputs));
-                String httpLabel = "hub http intake (" + httpClients + " clients)";
+                HttpComparison http = new HttpComparison(new HttpLoad(intake, stageTimeout),
+                        new HttpLoad(httpBaseline.uri(), stageTimeout), httpConnections, httpRate,
+                        (prefix, count) -> bodies(data, "BENCH-" + run + "-HTTP-" + prefix, count),
+                        FlowBenchmark::progress);
 
                 // Warm every code path first: right after the hub's start the JIT compiler is still busy with
                 // start-up code, and on 2 cores a stage measured then would pay for it.
@@ -215,25 +235,24 @@ public final class FlowBenchmark {
                         sameWorkBaseline.copies((int) Math.max(0, perEvent - 1));
                     }
                 }
-                progress(httpLabel + ": warm-up, " + warmup(httpRecords) + " requests");
-                http.run(httpLabel + " warm-up", bodies(data, "BENCH-" + run + "-HTTPW-", warmup(httpRecords)));
+                http.warmUp(warmup(httpRecords));
 
                 for (Subject subject : subjects) {
                     measure(subject);
                 }
                 progress(jsonBaseline.describe());
                 progress(decideBaseline.describe());
-                progress(httpLabel + ": " + httpRecords + " requests");
-                results.add(http.run(httpLabel, bodies(data, "BENCH-" + run + "-HTTP-", httpRecords)));
+                results.addAll(http.measure(httpRecords));
+                httpSummary = http;
             }
             int history = Integer.getInteger("benchmark.history", 100_000);
             progress("referral state: " + history + " referrals of history, then a restore without its state directory");
             StateRestore.measure(hub, bootstrap, history);
             progress("a new hub instance (own JVM) on that history: ready time, then its heap under load, then a restart");
+            List<byte[]> newInstanceBodies = bodies(data, "BENCH-" + run + "-NEW-", httpRecords);
             ReadyWithHistory.measure(hub, bootstrap, registryUrl, history,
-                    port -> new HttpLoad(URI.create("http://127.0.0.1:" + port + "/api/v1/referrals"), httpClients,
-                            stageTimeout),
-                    bodies(data, "BENCH-" + run + "-NEW-", httpRecords));
+                    port -> new HttpLoad(URI.create("http://127.0.0.1:" + port + "/api/v1/referrals"), stageTimeout)
+                            .closedLoop("new instance http intake", newInstanceBodies, httpConnections[0]));
         } finally {
             if (hub != null) {
                 progress("stopping the hub");
@@ -260,6 +279,7 @@ public final class FlowBenchmark {
         double ratio = hubMax.perSecond() / decideMax.perSecond();
         System.out.printf(Locale.ROOT, "hub referral state / baseline = %.2f (full-speed throughput, %s vs %s;"
                 + " target 0.80 %s)%n", ratio, HUB_ROUTE, DECIDE_BASELINE, ratio >= 0.8 ? "met" : "NOT met");
+        httpSummary.printSummary();
     }
 
     /** A Kafka-to-Kafka stage under test: what drives it and what it is fed (inputs for an id prefix and a count). */
@@ -282,6 +302,12 @@ public final class FlowBenchmark {
             progress(subject.name() + ": " + count + " records at " + rate + "/s");
             results.add(subject.stage().run(subject.name() + atRate(rate), paced, prefix, rate, true));
         }
+    }
+
+    /** A comma-separated list of whole numbers from a system property. */
+    private static int[] numbers(String property, String defaults) {
+        return Stream.of(System.getProperty(property, defaults).split(","))
+                .map(String::trim).filter(number -> !number.isEmpty()).mapToInt(Integer::parseInt).toArray();
     }
 
     private static String atRate(int rate) {
@@ -313,12 +339,14 @@ public final class FlowBenchmark {
     private static void createBaselineTopics(String bootstrap, String registryUrl, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(Stream.concat(Stream.of(PARTNER_EVENTS, CANONICAL, REFERRALS, DECISIONS,
-                                    SAME_WORK_REFERRALS, SAME_WORK_DECISIONS), SAME_WORK_COPIES.stream())
+                                    SAME_WORK_REFERRALS, SAME_WORK_DECISIONS, HTTP_BASELINE_REFERRALS),
+                                    SAME_WORK_COPIES.stream())
                             .map(name -> new NewTopic(name, partitions, (short) 1)).toList())
                     .all().get(30, TimeUnit.SECONDS);
         }
         SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
         registry.register(SubjectNaming.valueSubject(CANONICAL), ReferralEvent.getClassSchema());
+        registry.register(SubjectNaming.valueSubject(HTTP_BASELINE_REFERRALS), ReferralEvent.getClassSchema());
         for (String decisions : Stream.concat(Stream.of(DECISIONS, SAME_WORK_DECISIONS), SAME_WORK_COPIES.stream())
                 .toList()) {
             registry.register(SubjectNaming.valueSubject(decisions), EligibilityDecision.getClassSchema());

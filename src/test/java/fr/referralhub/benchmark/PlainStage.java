@@ -107,24 +107,11 @@ final class PlainStage implements AutoCloseable {
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                     new StringDeserializer(), new ByteArrayDeserializer());
-            // The hub's producer settings (application.yaml camel.component.kafka): acks=all, idempotent, linger 0.
             Map<String, Object> producerConfig = new HashMap<>();
-            producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-            producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-            producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
-            producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000);
-            producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
             if (transactional) {
                 producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, clientId);
             }
-            producerConfig.put("schema.registry.url", registryUrl);
-            producerConfig.put("auto.register.schemas", false);
-            AvroSerializer valueSerializer = new AvroSerializer();
-            valueSerializer.configure(producerConfig, false);
-            this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
+            this.producer = avroProducer(bootstrapServers, registryUrl, clientId, producerConfig);
             if (transactional) {
                 producer.initTransactions();
             }
@@ -205,6 +192,30 @@ final class PlainStage implements AutoCloseable {
             }
             producer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * A producer of Avro values (the hub's serializer, schemas looked up, not registered) with the hub's producer
+     * settings (application.yaml camel.component.kafka): acks=all, idempotent, linger 0, its timeouts.
+     *
+     * @param extra settings added to those (a transactional id)
+     */
+    static KafkaProducer<String, Object> avroProducer(String bootstrapServers, String registryUrl, String clientId,
+                                                      Map<String, Object> extra) {
+        Map<String, Object> producerConfig = new HashMap<>(extra);
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+        producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000);
+        producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        producerConfig.put("schema.registry.url", registryUrl);
+        producerConfig.put("auto.register.schemas", false);
+        AvroSerializer valueSerializer = new AvroSerializer();
+        valueSerializer.configure(producerConfig, false);
+        return new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {

@@ -1,7 +1,6 @@
 package fr.referralhub.benchmark;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +40,10 @@ final class ReadyWithHistory {
     }
 
     /**
-     * @param load what to send to the new instance once it is ready: its intake URI to a load
+     * @param load the HTTP load sent to the new instance once it is ready, given its port
      */
     static void measure(ConfigurableApplicationContext hub, String bootstrap, String registryUrl, int history,
-                        IntFunction<HttpLoad> load, List<byte[]> bodies) throws Exception {
+                        IntFunction<StageResult> load) throws Exception {
         hub.getBean(ReferralState.class).stop();
         List<String> jvm = List.of(System.getProperty("benchmark.instanceJvmArgs", "-Xmx512m").split(" "));
         Path dir = Files.createTempDirectory("referral-hub-instance");
@@ -64,9 +63,7 @@ final class ReadyWithHistory {
         long heapKb;
         long residentKb;
         try {
-            try (HttpLoad http = load.apply(instance.port())) {
-                loaded = http.run("new instance http intake", bodies);
-            }
+            loaded = load.apply(instance.port());
             residentKb = residentKb(instance.pid());
             heapKb = heapUsedAfterGc(instance.pid());
         } finally {

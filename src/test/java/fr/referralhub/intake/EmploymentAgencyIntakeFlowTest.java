@@ -10,8 +10,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -139,6 +145,43 @@ class EmploymentAgencyIntakeFlowTest {
         // The second answer came after any write would have been acknowledged: the topic is complete.
         assertThat(TopicReader.readToEnd(bootstrapServers, referralsTopic,
                 r -> "FT-93048-RESENT-1".equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))).hasSize(1);
+    }
+
+    /**
+     * The HTTP routes run many requests at once (application.yaml spring.task.execution): identical requests landing
+     * together are still published once, and every caller learns the same referral.
+     */
+    @Test
+    void shouldPublishOnceWhenIdenticalEventsArriveAtOnce() throws Exception {
+        byte[] event = Samples.text("employment-agency/ft-orientation-emile.json")
+                .replace("FT-93048-2026-11-000877", "FT-93048-AT-ONCE-1").getBytes(StandardCharsets.UTF_8);
+        int callers = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch gate = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                answers.add(pool.submit(() -> {
+                    gate.await();
+                    return post(event);
+                }));
+            }
+            gate.countDown();
+            List<JsonNode> bodies = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                bodies.add(accepted(answer.get(60, TimeUnit.SECONDS)));
+            }
+
+            assertThat(bodies).extracting(body -> body.get("referralId").asText()).containsOnly(
+                    bodies.get(0).get("referralId").asText());
+            assertThat(bodies).extracting(body -> body.get("status").asText())
+                    .containsOnlyOnce("ACCEPTED").containsOnly("ACCEPTED", "ALREADY_RECEIVED");
+            // Every answer came after the referral state's transaction: the topic is complete.
+            assertThat(TopicReader.readToEnd(bootstrapServers, referralsTopic,
+                    r -> "FT-93048-AT-ONCE-1".equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -1,0 +1,122 @@
+package fr.referralhub.benchmark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * The hub's HTTP intake beside its baseline ({@link HttpBaseline}), in the same run, under the same loads: closed
+ * loops at each number of connections (throughput), then an open loop at a fixed rate (latency), the hub first and
+ * the baseline right after at each load, so both meet the same machine. Then the figures issue 14 sets as targets.
+ */
+final class HttpComparison {
+
+    static final String HUB = "hub http intake";
+    static final String BASELINE = "baseline http";
+
+    /** Issue 14: the hub reaches this share of the baseline's req/s at the largest number of connections. */
+    private static final double TARGET_RATIO = 0.8;
+    /** Issue 14: req/s the hub sustains on 2 cores. */
+    private static final double TARGET_PER_SECOND = 3_000;
+    /** Issue 14: the hub's p99 at the fixed rate, in ms. */
+    private static final double TARGET_P99_MS = 50;
+
+    private final HttpLoad hub;
+    private final HttpLoad baseline;
+    private final int[] connections;
+    private final int rate;
+    /** Unique partner events: an id prefix and a count to their bodies. */
+    private final BiFunction<String, Integer, List<byte[]>> bodies;
+    private final Consumer<String> progress;
+    private final List<StageResult> results = new ArrayList<>();
+
+    HttpComparison(HttpLoad hub, HttpLoad baseline, int[] connections, int rate,
+                   BiFunction<String, Integer, List<byte[]>> bodies, Consumer<String> progress) {
+        this.hub = hub;
+        this.baseline = baseline;
+        this.connections = connections;
+        this.rate = rate;
+        this.bodies = bodies;
+        this.progress = progress;
+    }
+
+    /** Requests to both, at the first number of connections, not recorded: the JIT compiles both paths first. */
+    void warmUp(int requests) {
+        int warmConnections = connections[0];
+        progress.accept(HUB + ": warm-up, " + requests + " requests over " + warmConnections + " connections");
+        hub.closedLoop(HUB + " warm-up", bodies.apply("HUB-WARM-", requests), warmConnections);
+        progress.accept(BASELINE + ": warm-up, " + requests + " requests over " + warmConnections + " connections");
+        baseline.closedLoop(BASELINE + " warm-up", bodies.apply("BASE-WARM-", requests), warmConnections);
+    }
+
+    /** Each closed loop, then the open loop (over the largest number of connections), hub then baseline. */
+    List<StageResult> measure(int requests) {
+        for (int count : connections) {
+            results.add(closed(hub, HUB, "HUB-C" + count + "-", requests, count));
+            results.add(closed(baseline, BASELINE, "BASE-C" + count + "-", requests, count));
+        }
+        results.add(open(hub, HUB, "HUB-R-", requests));
+        results.add(open(baseline, BASELINE, "BASE-R-", requests));
+        return results;
+    }
+
+    private StageResult closed(HttpLoad load, String name, String prefix, int requests, int count) {
+        String label = name + connectionsLabel(count);
+        progress.accept(label + ": " + requests + " requests");
+        return load.closedLoop(label, bodies.apply(prefix, requests), count);
+    }
+
+    private StageResult open(HttpLoad load, String name, String prefix, int requests) {
+        String label = name + rateLabel();
+        int count = connections[connections.length - 1];
+        progress.accept(label + ": " + requests + " requests, due at " + rate + "/s, over up to " + count
+                + " connections");
+        StageResult result = load.openLoop(label, bodies.apply(prefix, requests), rate, count);
+        if (load.lateSends() > 0) {
+            progress.accept(label + ": " + load.lateSends() + " requests sent more than 1 ms after they were due"
+                    + " (every connection busy); their latency counts from when they were due");
+        }
+        return result;
+    }
+
+    /** The comparison and the targets, after the table. */
+    void printSummary() {
+        int most = connections[connections.length - 1];
+        StageResult hubAtMost = result(HUB + connectionsLabel(most));
+        StageResult baselineAtMost = result(BASELINE + connectionsLabel(most));
+        double ratio = hubAtMost.perSecond() / baselineAtMost.perSecond();
+        System.out.printf(Locale.ROOT, "hub http intake / baseline http at %d connections = %.2f (%.0f vs %.0f req/s;"
+                        + " target %.2f %s)%n", most, ratio, hubAtMost.perSecond(), baselineAtMost.perSecond(),
+                TARGET_RATIO, met(ratio >= TARGET_RATIO));
+        StageResult best = results.stream().filter(r -> r.stage().startsWith(HUB) && r.offeredRate() == 0)
+                .max((a, b) -> Double.compare(a.perSecond(), b.perSecond())).orElseThrow();
+        System.out.printf(Locale.ROOT, "hub http intake throughput: %.0f req/s (%s; target %.0f %s)%n",
+                best.perSecond(), best.stage(), TARGET_PER_SECOND, met(best.perSecond() >= TARGET_PER_SECOND));
+        StageResult hubAtRate = result(HUB + rateLabel());
+        StageResult baselineAtRate = result(BASELINE + rateLabel());
+        double p99 = hubAtRate.percentile(99) / 1e6;
+        System.out.printf(Locale.ROOT, "hub http intake p99 at %d/s: %.2f ms%s (baseline http %.2f ms; target %.0f ms"
+                        + " %s)%n", rate, p99, hubAtRate.saturated() ? ", saturated" : "",
+                baselineAtRate.percentile(99) / 1e6, TARGET_P99_MS,
+                met(p99 <= TARGET_P99_MS && !hubAtRate.saturated()));
+    }
+
+    private static String met(boolean met) {
+        return met ? "met" : "NOT met";
+    }
+
+    private static String connectionsLabel(int count) {
+        return " (" + count + " connections)";
+    }
+
+    private String rateLabel() {
+        return " (at " + rate + "/s)";
+    }
+
+    private StageResult result(String stage) {
+        return results.stream().filter(r -> r.stage().equals(stage)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No result for " + stage));
+    }
+}
