@@ -264,8 +264,13 @@ public class IntakeSubmissions implements SmartLifecycle {
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-submissions");
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
         // Metadata now, while the broker answers: a first send during an outage then fails fast instead of blocking
-        // max.block.ms for it.
-        producer.partitionsFor(topics.intakeSubmissions());
+        // max.block.ms for it. Only a head start: without it the first send fetches the metadata itself.
+        try {
+            producer.partitionsFor(topics.intakeSubmissions());
+        } catch (KafkaException e) {
+            log.warn("No metadata yet for {}: the first submission will fetch it ({})", topics.intakeSubmissions(),
+                    e.toString());
+        }
         answers = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 // Only answers of committed ledger transactions: an ACCEPTED answer means the event is published.
