@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import fr.referralhub.api.FieldError;
 import fr.referralhub.avro.PersonProfile;
@@ -78,7 +77,7 @@ public class ReferralIntake {
     }
 
     /** A partner event sent to the ledger, and its decision to come. */
-    public record Pending(PartnerEvent event, String eventId, CompletableFuture<LedgerDecision> decision) {
+    public record Pending(PartnerEvent event, String eventId, IntakeSubmissions.Submitted submitted) {
     }
 
     /**
@@ -108,7 +107,7 @@ public class ReferralIntake {
     /** Waits for the decision of a {@link #submit}ted event and records it on the exchange, as {@link #prepare}. */
     public void settle(Pending pending, Exchange exchange) {
         PartnerEvent event = pending.event();
-        LedgerDecision decision = ledger.await(pending.decision());
+        LedgerDecision decision = ledger.await(pending.submitted());
         exchange.setProperty(PARTNER_EVENT_ID, event.partnerEventId());
         exchange.setProperty(EVENT_ID, pending.eventId());
         switch (decision.outcome()) {

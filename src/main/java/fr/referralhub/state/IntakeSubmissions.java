@@ -13,6 +13,8 @@ import java.util.function.Function;
 
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralStatusChange;
+import fr.referralhub.kafka.BrokerBreaker;
+import fr.referralhub.kafka.Outages;
 import fr.referralhub.schemaregistry.AvroSerdeConfig;
 import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.topics.HubTopicProperties;
@@ -47,6 +49,9 @@ import org.springframework.stereotype.Component;
  * <p>The answer comes after the ledger's transaction committed: an ACCEPTED event is then on {@code referrals.v1}. If
  * no answer comes in time, the caller is told to retry; the submission stays recorded and is decided all the same,
  * and the retry is recognised as a re-send. Many callers share one producer, so concurrent requests are batched.
+ *
+ * <p>A broker outage is answered within about {@code hub.kafka.outage.ack-timeout}, not the producer's own timeouts,
+ * and while an outage is known sends fail at once ({@link BrokerBreaker}).
  */
 @Component
 public class IntakeSubmissions implements SmartLifecycle {
@@ -64,11 +69,19 @@ public class IntakeSubmissions implements SmartLifecycle {
                              String contentHash, ReferralEvent event) {
     }
 
+    /**
+     * A submission sent: the broker's acknowledgement of it, then the ledger's decision. Each completes exceptionally
+     * if the send fails.
+     */
+    public record Submitted(CompletableFuture<Void> acknowledged, CompletableFuture<LedgerDecision> decision) {
+    }
+
     private final HubTopicProperties topics;
     private final String bootstrapServers;
     private final String registryUrl;
     private final ReferralStateProperties properties;
     private final Map<String, Object> producerLimits;
+    private final BrokerBreaker breaker;
     /** This process: the key of its answers, so it reads one partition of intake-decisions.v1 only. */
     private final String instanceId = UUID.randomUUID().toString();
     /**
@@ -85,6 +98,7 @@ public class IntakeSubmissions implements SmartLifecycle {
     private Thread reader;
 
     public IntakeSubmissions(ReferralState state, HubTopicProperties topics, ReferralStateProperties properties,
+                             BrokerBreaker breaker,
                              @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                              @Value("${hub.schema-registry.url}") String registryUrl,
                              @Value("${camel.component.kafka.max-block-ms:5000}") int maxBlockMs,
@@ -92,6 +106,7 @@ public class IntakeSubmissions implements SmartLifecycle {
                              @Value("${camel.component.kafka.request-timeout-ms:5000}") int requestTimeoutMs) {
         this.topics = topics;
         this.properties = properties;
+        this.breaker = breaker;
         // Readiness shows it when the answers stop being read (ReferralState#health).
         state.answersReadBy(() -> running);
         this.bootstrapServers = bootstrapServers;
@@ -102,8 +117,8 @@ public class IntakeSubmissions implements SmartLifecycle {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
     }
 
-    /** Sends the event to the ledger; the future completes with its decision, or fails if it cannot be sent. */
-    public CompletableFuture<LedgerDecision> submit(Submission submission) {
+    /** Sends the event to the ledger, without waiting: {@link #await} its decision. */
+    public Submitted submit(Submission submission) {
         return send(submission.referralId(), headers -> {
             add(headers, SubmissionHeaders.KIND, SubmissionHeaders.PARTNER_EVENT);
             add(headers, RecordHeaders.PARTNER_ID, submission.partnerId());
@@ -125,7 +140,7 @@ public class IntakeSubmissions implements SmartLifecycle {
      *
      * @param change the change as reported; its previous status and referrer are set by the referral state
      */
-    public CompletableFuture<LedgerDecision> submitStatus(ReferralStatusChange change) {
+    public Submitted submitStatus(ReferralStatusChange change) {
         return send(change.getReferralId(), headers -> {
             add(headers, SubmissionHeaders.KIND, SubmissionHeaders.STATUS_REPORT);
             add(headers, SubmissionHeaders.SERVICE_ID, change.getServiceId());
@@ -134,32 +149,62 @@ public class IntakeSubmissions implements SmartLifecycle {
     }
 
     /**
-     * Writes one submission under its referral id, with who waits for the answer, and registers the caller.
+     * Writes one submission under its referral id, with who waits for the answer, and registers the caller; fails at
+     * once while the broker is known to be unreachable.
      *
      * @param content adds the submission's own headers and returns its value
      */
-    private CompletableFuture<LedgerDecision> send(String referralId, Function<Headers, byte[]> content) {
-        String correlationId = UUID.randomUUID().toString();
+    private Submitted send(String referralId, Function<Headers, byte[]> content) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         CompletableFuture<LedgerDecision> decision = new CompletableFuture<>();
+        Submitted submitted = new Submitted(acknowledged, decision);
+        if (!breaker.allowsSend()) {
+            TimeoutException outage = new TimeoutException("Kafka did not acknowledge the hub's last sends: nothing was "
+                    + "sent; send the event again in a few seconds");
+            acknowledged.completeExceptionally(outage);
+            decision.completeExceptionally(outage);
+            return submitted;
+        }
+        String correlationId = UUID.randomUUID().toString();
         waiting.put(correlationId, decision);
         decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
         decision.orTimeout(Math.max(FORGET_AFTER.toMillis(), 2 * properties.answerTimeout().toMillis()),
                 TimeUnit.MILLISECONDS);
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        byte[] value;
         try {
-            Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-            byte[] value = content.apply(headers);
-            add(headers, SubmissionHeaders.REPLY_TO, instanceId);
-            add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
-            producer.send(new ProducerRecord<>(topics.intakeSubmissions(), null, referralId, value, headers),
-                    (metadata, failure) -> {
-                        if (failure != null) {
-                            decision.completeExceptionally(failure);
-                        }
-                    });
+            value = content.apply(headers);
         } catch (RuntimeException e) {
+            // Not the broker's doing (the registry's, or the content's): the breaker learns nothing from it.
+            acknowledged.completeExceptionally(e);
             decision.completeExceptionally(e);
+            return submitted;
         }
-        return decision;
+        add(headers, SubmissionHeaders.REPLY_TO, instanceId);
+        add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
+        try {
+            producer.send(new ProducerRecord<>(topics.intakeSubmissions(), null, referralId, value, headers),
+                    (metadata, failure) -> sent(submitted, failure));
+        } catch (RuntimeException e) {
+            sent(submitted, e);
+        }
+        return submitted;
+    }
+
+    /** The outcome of a send: the breaker learns whether the broker answered, the callers whether it failed. */
+    private void sent(Submitted submitted, Exception failure) {
+        if (failure == null) {
+            breaker.brokerAnswered();
+            submitted.acknowledged().complete(null);
+            return;
+        }
+        if (Outages.isTransient(failure)) {
+            breaker.brokerUnreachable();
+        } else {
+            breaker.brokerAnswered();
+        }
+        submitted.acknowledged().completeExceptionally(failure);
+        submitted.decision().completeExceptionally(failure);
     }
 
     /**
@@ -172,8 +217,15 @@ public class IntakeSubmissions implements SmartLifecycle {
         return await(submit(submission));
     }
 
-    /** Waits for a decision of {@link #submit}, as {@link #decide} does. */
-    public LedgerDecision await(CompletableFuture<LedgerDecision> decision) {
+    /**
+     * Waits for a decision of {@link #submit}, as {@link #decide} does: first for the broker's acknowledgement of the
+     * send ({@link BrokerBreaker#awaitAcknowledgement}: a broker that acknowledged nothing for
+     * {@code hub.kafka.outage.ack-timeout} since this wait began is down; a batch awaits its submissions one after the
+     * other, so each is judged once its turn comes), then for the decision.
+     */
+    public LedgerDecision await(Submitted submitted) {
+        breaker.awaitAcknowledgement(submitted.acknowledged(), properties.answerTimeout());
+        CompletableFuture<LedgerDecision> decision = submitted.decision();
         try {
             return decision.get(properties.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -211,6 +263,14 @@ public class IntakeSubmissions implements SmartLifecycle {
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-submissions");
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        // Metadata now, while the broker answers: a first send during an outage then fails fast instead of blocking
+        // max.block.ms for it. Only a head start: without it the first send fetches the metadata itself.
+        try {
+            producer.partitionsFor(topics.intakeSubmissions());
+        } catch (KafkaException e) {
+            log.warn("No metadata yet for {}: the first submission will fetch it ({})", topics.intakeSubmissions(),
+                    e.toString());
+        }
         answers = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 // Only answers of committed ledger transactions: an ACCEPTED answer means the event is published.

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A partner never gets 202 for an event the broker did not acknowledge, and its retry is not taken for a duplicate;
+ * A partner never gets 202 for an event the broker did not acknowledge, gets its 503 within 2 s (at once while the
+ * outage is known), and its retry is not taken for a duplicate;
  * a dropped file is not marked processed while the broker is down, and is processed once it is back.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -85,20 +87,39 @@ class BrokerUnavailableTest {
         assertThat(post("FT-BROKER-UP-1").statusCode()).isEqualTo(202);
 
         broker.close();
+        long sent = System.nanoTime();
         HttpResponse<String> response = post("FT-BROKER-DOWN-1");
+        Duration firstAnswer = Duration.ofNanos(System.nanoTime() - sent);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+        assertThat(firstAnswer).as("503 once the broker has not acknowledged for hub.kafka.outage.ack-timeout")
+                .isLessThan(Duration.ofSeconds(2));
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
         assertThat(new ObjectMapper().readTree(response.body()).get("type").asText()).endsWith("/hub-unavailable");
 
-        // The partner retries once the broker is back: the event is accepted and published, once.
+        // The outage is known now: the next partners get their 503 at once, without waiting on the producer.
+        for (int i = 2; i <= 4; i++) {
+            sent = System.nanoTime();
+            HttpResponse<String> next = post("FT-BROKER-DOWN-" + i);
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("503 while the outage is known")
+                    .isLessThan(Duration.ofSeconds(1));
+        }
+
+        // The partner retries once the broker is back: the event is accepted and published, once (ALREADY_RECEIVED
+        // when the producer wrote the first attempt after all, once the broker came back).
         broker = new EmbeddedKafkaBroker(brokerDir, "127.0.0.1", brokerPort, controllerPort);
         broker.start();
-        HttpResponse<String> retried = post("FT-BROKER-DOWN-1");
-        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
-        assertThat(new ObjectMapper().readTree(retried.body()).get("status").asText()).isEqualTo("ACCEPTED");
+        AtomicReference<HttpResponse<String>> retried = new AtomicReference<>();
+        await("the retry accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            retried.set(post("FT-BROKER-DOWN-1"));
+            return retried.get().statusCode() != 503;
+        });
+        assertThat(retried.get().statusCode()).as(retried.get().body()).isEqualTo(202);
+        assertThat(new ObjectMapper().readTree(retried.get().body()).get("status").asText())
+                .isIn("ACCEPTED", "ALREADY_RECEIVED");
         assertThat(TopicReader.readToEnd(broker.bootstrapServers(), "referrals.v1",
                 r -> "FT-BROKER-DOWN-1".equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))).hasSize(1);
     }
