@@ -22,6 +22,9 @@ final class UnreadBodyRefusal {
         request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
         try {
             ProblemDetails.write(response, status, type, title, detail);
+            // Committed now: the host's error report (api.ProblemReportValve) leaves a committed answer alone, where
+            // it would replace a buffered one with its generic problem for the status.
+            response.flushBuffer();
         } catch (IOException | IllegalStateException gone) {
             // The client is gone or its connection broken (a read that timed out): the closing is all it gets.
         }

@@ -328,6 +328,8 @@ public final class FlowBenchmark {
                         "--hub.embedded.kafka.controller-port=0",
                         "--hub.embedded.schema-registry.port=0",
                         "--hub.embedded.data-dir=" + dataDir,
+                        // All the load comes from one address here; the per-client limit is for partners.
+                        "--hub.http.max-requests-per-client=100000",
                         "--server.port=0",
                         "--logging.level.root=WARN",
                         // A fresh KRaft data directory always gets this bootstrap warning.

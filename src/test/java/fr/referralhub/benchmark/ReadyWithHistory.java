@@ -53,6 +53,8 @@ final class ReadyWithHistory {
         properties.put("hub.embedded.data-dir", dir.toString());
         properties.put("hub.intake.file-drops.root", dir.resolve("drops").toString());
         properties.put("logging.level.root", "WARN");
+        // All the load comes from one address here; the per-client limit is for partners, not for a load generator.
+        properties.put("hub.http.max-requests-per-client", "100000");
         // As a StatefulSet would name it: the restart below takes its partitions back without a rebalance.
         properties.put("hub.referral-state.instance-id", "benchmark-instance");
 
