@@ -64,13 +64,15 @@ final class ReferralStateTopology {
      * @param timeline       reads the timeline lines of events and feedback
      * @param eventReader    decodes a published event (wire format of referrals.v1)
      * @param eligibility    decides each accepted event, once
-     * @param deadLetters    the dead letter of an event that cannot be decided
+     * @param deadLetters    the dead letter of an event that cannot be decided, or of a submission the hub did not
+     *                       write
+     * @param provenance     whether a submission or a feedback was written by the hub, for a registered partner
      */
     record Parts(Clock clock, Duration recordLife, Duration forgetSweep, PersonReferenceWriter personReferences,
                  StatusChangeCodec statusChanges, ReferralDistribution distribution, ExpiryPolicy expiry,
                  BiFunction<String, SpecificRecord, byte[]> outboundWriter, Runnable unrouted,
                  TimelineReader timeline, Function<byte[], ReferralEvent> eventReader, EligibilityDecider eligibility,
-                 DeadLetterWriter deadLetters) {
+                 DeadLetterWriter deadLetters, RecordCheck provenance) {
     }
 
     private ReferralStateTopology() {
@@ -99,7 +101,8 @@ final class ReferralStateTopology {
         topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 // Topic names hold letters, digits, '.', '_' and '-': only the dot means something in a pattern.
                 Pattern.compile(topics.feedbackPrefix().replace(".", "\\.") + ".+"));
-        topology.addProcessor(TIMELINE_PROCESSOR, () -> new FeedbackLineProcessor(parts.timeline()), FEEDBACK_SOURCE);
+        topology.addProcessor(TIMELINE_PROCESSOR, () -> new FeedbackLineProcessor(parts.timeline(), parts.provenance()),
+                FEEDBACK_SOURCE);
         topology.connectProcessorAndStateStores(TIMELINE_PROCESSOR, LEDGER_STORE, TIMELINE_STORE);
         return topology;
     }

@@ -120,8 +120,8 @@ class HttpAnswerHeadersTest {
 
     private static HttpResponse<String> answer(List<HttpResponse<String>> answers, int expectedStatus,
                                                HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> answer = HTTP.send(request.header(PROBE, "echoed?").timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HTTP.send(request.header(PROBE, "echoed?").timeout(Duration.ofSeconds(30))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as("%s %s: %s", answer.request().method(), answer.request().uri(),
                 answer.body()).isEqualTo(expectedStatus);
         answers.add(answer);

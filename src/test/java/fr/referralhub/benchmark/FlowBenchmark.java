@@ -23,6 +23,7 @@ import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.ReferralHubApplication;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import fr.referralhub.schemaregistry.SubjectNaming;
 import org.apache.kafka.clients.admin.Admin;
@@ -159,6 +160,8 @@ public final class FlowBenchmark {
             String registryUrl = env.getRequiredProperty("hub.schema-registry.url");
             String hubReferrals = env.getRequiredProperty("hub.topics.referrals");
             String hubSubmissions = hub.getBean(HubTopicProperties.class).intakeSubmissions();
+            // The referral state decides only submissions the hub signed (fr.referralhub.provenance).
+            HubKafkaClients hubClients = hub.getBean(HubKafkaClients.class);
             String hubDecisions = env.getRequiredProperty("hub.topics.eligibility-decisions");
             int partitions = env.getProperty("hub.topics.partitions", Integer.class, 3);
             URI intake = URI.create("http://localhost:" + env.getRequiredProperty("local.server.port") + "/api/v1/referrals");
@@ -172,11 +175,15 @@ public final class FlowBenchmark {
             try (PlainStage jsonBaseline = PlainStage.jsonToAvro(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL, data);
                  PlainStage decideBaseline = PlainStage.decide(bootstrap, registryUrl, REFERRALS, DECISIONS);
                  KafkaStage json = new KafkaStage(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL,
-                         FlowBenchmark::partnerEventId, jsonBaseline::failure, stageTimeout);
+                         FlowBenchmark::partnerEventId, jsonBaseline::failure, stageTimeout,
+                         KafkaStage::plainProducer);
                  KafkaStage decide = new KafkaStage(bootstrap, registryUrl, REFERRALS, DECISIONS,
-                         FlowBenchmark::decidedEventId, decideBaseline::failure, stageTimeout);
+                         FlowBenchmark::decidedEventId, decideBaseline::failure, stageTimeout,
+                         KafkaStage::plainProducer);
                  KafkaStage route = new KafkaStage(bootstrap, registryUrl, hubSubmissions, hubDecisions,
-                         FlowBenchmark::decidedEventId, () -> null, stageTimeout);
+                         FlowBenchmark::decidedEventId, () -> null, stageTimeout, config -> hubClients.producer(config,
+                                 new org.apache.kafka.common.serialization.StringSerializer(),
+                                 new org.apache.kafka.common.serialization.ByteArraySerializer()));
                  HttpLoad http = new HttpLoad(intake, httpClients, stageTimeout)) {
                 List<Subject> subjects = List.of(
                         new Subject(JSON_BASELINE, json, data::partnerJsonInputs),

@@ -169,7 +169,7 @@ class ReferralLedgerTopologyTest {
                 () -> { }, plainLines, bytes -> new ReferralEvent(), EligibilityDecider.NONE,
                 (topic, key, original, headers, step, cause) -> {
                     throw new AssertionError("nothing is dead-lettered here", cause);
-                });
+                }, RecordCheck.ANY);
     }
 
     /** A counselling record (a notice when {@code notice} is set) for a service, as the tests' distribution writes it. */
