@@ -26,7 +26,10 @@ public class EmbeddedBrokerEarlyStart implements ApplicationContextInitializer<C
                 Path.of(env.getProperty("hub.embedded.data-dir", "./data"), "kafka"),
                 env.getProperty("hub.embedded.kafka.host", "localhost"),
                 env.getRequiredProperty("hub.embedded.kafka.port", Integer.class),
-                env.getRequiredProperty("hub.embedded.kafka.controller-port", Integer.class));
+                env.getRequiredProperty("hub.embedded.kafka.controller-port", Integer.class),
+                // Partners' listener only where their access is managed (fr.referralhub.kafkaaccess).
+                env.getProperty("hub.kafka-access.enabled", Boolean.class, false)
+                        ? env.getRequiredProperty("hub.embedded.kafka.partner-port", Integer.class) : 0);
         broker.startInBackground();
         var beans = (DefaultListableBeanFactory) context.getBeanFactory();
         beans.registerSingleton(BEAN_NAME, broker);

@@ -26,24 +26,37 @@ import org.slf4j.LoggerFactory;
  * <p>It is the same server code as a production broker ({@code kafka_2.13}), not a test double: one process plays
  * both the broker and the controller role. Its log directory is formatted on first start and reused afterwards, so
  * topics (and the schema registry's {@code _schemas} topic with its ids) survive a restart of the hub.
+ *
+ * <p>With a partner port ({@code hub.kafka-access.enabled}), it also listens there for partners, services and
+ * operators: SASL/SCRAM-SHA-512, each principal limited by ACLs ({@code fr.referralhub.kafkaaccess}). The first
+ * listener stays the hub's own, on {@code hub.embedded.kafka.host} (the loopback by default), as a super user.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
+    /** How partners authenticate on their listener. */
+    public static final String PARTNER_MECHANISM = "SCRAM-SHA-512";
 
     private final Path logDir;
     private final String host;
     private final int brokerPort;
     private final int controllerPort;
+    /** 0: no partner listener (and no authorizer). */
+    private final int partnerPort;
     private KafkaRaftServer server;
     private CompletableFuture<Void> starting;
 
     public EmbeddedKafkaBroker(Path logDir, String host, int brokerPort, int controllerPort) {
+        this(logDir, host, brokerPort, controllerPort, 0);
+    }
+
+    public EmbeddedKafkaBroker(Path logDir, String host, int brokerPort, int controllerPort, int partnerPort) {
         this.logDir = logDir;
         this.host = host;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.partnerPort = partnerPort;
     }
 
     /**
@@ -97,6 +110,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return host + ":" + brokerPort;
     }
 
+    /** The partners' listener (SASL/SCRAM-SHA-512), or null without one. */
+    public String partnerBootstrapServers() {
+        return partnerPort > 0 ? host + ":" + partnerPort : null;
+    }
+
     private Properties brokerProperties() {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -127,7 +145,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("log.cleaner.threads", "1");
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         props.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        if (partnerPort > 0) {
+            addPartnerListener(props);
+        }
         return props;
+    }
+
+    /**
+     * The partners' listener: SASL/SCRAM-SHA-512 (credentials the hub stores in the cluster's metadata at start-up),
+     * and KRaft's authorizer, which denies what no ACL allows. The hub's listener and the controller's authenticate
+     * nobody (ANONYMOUS), so they are the super user: only the hub, on this host, reaches them.
+     */
+    private void addPartnerListener(Properties props) {
+        props.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort
+                + ",PARTNERS://" + host + ":" + partnerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",PARTNERS://" + host + ":"
+                + partnerPort);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,PARTNERS:SASL_PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", PARTNER_MECHANISM);
+        props.put("listener.name.partners.sasl.enabled.mechanisms", PARTNER_MECHANISM);
+        props.put("listener.name.partners.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:ANONYMOUS");
+        props.put("allow.everyone.if.no.acl.found", "false");
     }
 
     /** Formats the log directory for KRaft the first time only (what {@code kafka-storage.sh format} does). */

@@ -47,6 +47,12 @@ public class EmbeddedPlatformEnvironment implements EnvironmentPostProcessor, Or
             resolved.put("hub.embedded.kafka.port", port);
             resolved.put("hub.embedded.kafka.controller-port", controllerPort);
             resolved.put("hub.kafka.bootstrap-servers", host + ":" + port);
+            if (env.getProperty("hub.kafka-access.enabled", Boolean.class, false)) {
+                // The listener partners, services and operators use, with their own credentials.
+                int partnerPort = resolvePort(env.getProperty("hub.embedded.kafka.partner-port", Integer.class, 9094));
+                resolved.put("hub.embedded.kafka.partner-port", partnerPort);
+                resolved.put("hub.kafka-access.bootstrap-servers", host + ":" + partnerPort);
+            }
         }
         if (env.getProperty("hub.schema-registry.url", "").isBlank()) {
             String host = env.getProperty("hub.embedded.schema-registry.host", "localhost");

@@ -11,8 +11,9 @@ public record EmbeddedPlatformProperties(
         @DefaultValue SchemaRegistry schemaRegistry) {
 
     /** {@code enabled} is set by {@link EmbeddedPlatformEnvironment}, never by hand. */
+    /** @param partnerPort the SASL listener of partners and services, with {@code hub.kafka-access.enabled} */
     public record Kafka(boolean enabled, @DefaultValue("localhost") String host, @DefaultValue("9092") int port,
-                        @DefaultValue("9093") int controllerPort) {
+                        @DefaultValue("9093") int controllerPort, @DefaultValue("9094") int partnerPort) {
     }
 
     /**

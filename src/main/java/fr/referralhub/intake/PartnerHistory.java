@@ -9,6 +9,7 @@ import java.util.List;
 import fr.referralhub.kafka.TopicFollower;
 import fr.referralhub.partners.PartnerActivity;
 import fr.referralhub.partners.SilentPartnerProperties;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicProvisioner;
@@ -44,9 +45,13 @@ public class PartnerHistory implements SmartLifecycle {
 
     private final Duration window;
     private final Clock clock;
+    /** Only what the hub published is a partner's activity (fr.referralhub.provenance). */
+    private final RecordProvenance provenance;
 
     public PartnerHistory(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics,
-                          PartnerActivity partnerActivity, SilentPartnerProperties silences, Clock clock) {
+                          PartnerActivity partnerActivity, SilentPartnerProperties silences, Clock clock,
+                          RecordProvenance provenance) {
+        this.provenance = provenance;
         this.window = window(silences);
         this.clock = clock;
         this.bootstrapServers = bootstrapServers;
@@ -70,6 +75,9 @@ public class PartnerHistory implements SmartLifecycle {
     }
 
     private void seen(ConsumerRecord<String, byte[]> record) {
+        if (provenance.check("partner-history", record).isPresent()) {
+            return;
+        }
         Header partner = record.headers().lastHeader(RecordHeaders.PARTNER_ID);
         if (partner != null) {
             partnerActivity.seen(new String(partner.value(), StandardCharsets.UTF_8),

@@ -20,6 +20,7 @@ import fr.referralhub.kafka.DeadLetterCipher;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.operations.DeadLetter.ReplayState;
+import fr.referralhub.provenance.UntrustedRecordException;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -170,6 +171,13 @@ public class DeadLetterReplay {
                     + DeadLetter.header(deadLetter, "__connect.errors.topic") + "/"
                     + DeadLetter.header(deadLetter, "__connect.errors.partition") + "@"
                     + DeadLetter.header(deadLetter, "__connect.errors.offset");
+        }
+        if (UntrustedRecordException.class.getName().equals(
+                DeadLetter.header(deadLetter, "__connect.errors.exception.class.name"))) {
+            // Replayed, it would be written again by the hub, so signed: the replay would launder it.
+            return "The hub did not write this record ("
+                    + DeadLetter.header(deadLetter, "__connect.errors.exception.message")
+                    + "): it is kept as evidence, never replayed";
         }
         if (!ENTRIES.containsKey(route)) {
             return "Dead letters of route " + route + " cannot be replayed (replayable: " + ENTRIES.keySet() + ")";

@@ -15,19 +15,25 @@ import org.slf4j.LoggerFactory;
  * wrote it (the referral state itself: held, delivered, decision, reminder; the status feedback route; the webhook
  * sender; a replayed decision). The line goes to the referral-timeline store ({@link TimelineStore}).
  *
- * <p>A feedback that cannot be read is logged and skipped: the timeline misses a line, the partition goes on.
+ * <p>A feedback that cannot be read is logged and skipped: the timeline misses a line, the partition goes on. So is
+ * one the hub did not write (counted as refused by {@code referral-timeline}; {@link RecordCheck}): nobody can add a
+ * line to a referral's timeline by writing on a feedback topic.
  */
 final class FeedbackLineProcessor implements Processor<String, byte[], Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(FeedbackLineProcessor.class);
 
+    static final String CONSUMER = "referral-timeline";
+
     private final TimelineReader reader;
+    private final RecordCheck provenance;
     private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> ledger;
     private KeyValueStore<String, byte[]> timeline;
 
-    FeedbackLineProcessor(TimelineReader reader) {
+    FeedbackLineProcessor(TimelineReader reader, RecordCheck provenance) {
         this.reader = reader;
+        this.provenance = provenance;
     }
 
     @Override
@@ -39,8 +45,13 @@ final class FeedbackLineProcessor implements Processor<String, byte[], Void, Voi
 
     @Override
     public void process(Record<String, byte[]> feedback) {
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+        RecordMetadata from = context.recordMetadata().orElseThrow();
+        String topic = from.topic();
         if (feedback.key() == null || feedback.value() == null) {
+            return;
+        }
+        if (provenance.refusal(CONSUMER, topic, from.partition(), from.offset(), feedback.key(), feedback.value(),
+                feedback.headers()).isPresent()) {
             return;
         }
         TimelineEntry line;

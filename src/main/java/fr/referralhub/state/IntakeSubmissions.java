@@ -15,6 +15,8 @@ import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.kafka.BrokerBreaker;
 import fr.referralhub.kafka.Outages;
+import fr.referralhub.provenance.HubKafkaClients;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.schemaregistry.AvroSerdeConfig;
 import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.topics.HubTopicProperties;
@@ -23,7 +25,7 @@ import fr.referralhub.topics.TopicProvisioner;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -91,7 +93,11 @@ public class IntakeSubmissions implements SmartLifecycle {
      */
     private final Map<String, CompletableFuture<LedgerDecision>> waiting = new ConcurrentHashMap<>();
     private static final Duration FORGET_AFTER = Duration.ofMinutes(2);
-    private volatile KafkaProducer<String, byte[]> producer;
+    /** Signs the submissions: the referral state decides only what the hub wrote (fr.referralhub.provenance). */
+    private final HubKafkaClients kafkaClients;
+    /** An answer the referral state did not write is ignored (counted): a caller never gets a forged 202. */
+    private final RecordProvenance provenance;
+    private volatile Producer<String, byte[]> producer;
     private volatile KafkaConsumer<String, byte[]> answers;
     private AvroSerializer serializer;
     private volatile boolean running;
@@ -103,7 +109,10 @@ public class IntakeSubmissions implements SmartLifecycle {
                              @Value("${hub.schema-registry.url}") String registryUrl,
                              @Value("${camel.component.kafka.max-block-ms:5000}") int maxBlockMs,
                              @Value("${camel.component.kafka.delivery-timeout-ms:10000}") int deliveryTimeoutMs,
-                             @Value("${camel.component.kafka.request-timeout-ms:5000}") int requestTimeoutMs) {
+                             @Value("${camel.component.kafka.request-timeout-ms:5000}") int requestTimeoutMs,
+                             HubKafkaClients kafkaClients, RecordProvenance provenance) {
+        this.kafkaClients = kafkaClients;
+        this.provenance = provenance;
         this.topics = topics;
         this.properties = properties;
         this.breaker = breaker;
@@ -262,7 +271,7 @@ public class IntakeSubmissions implements SmartLifecycle {
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-submissions");
-        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        producer = kafkaClients.producer(producerConfig, new StringSerializer(), new ByteArraySerializer());
         // Metadata now, while the broker answers: a first send during an outage then fails fast instead of blocking
         // max.block.ms for it. Only a head start: without it the first send fetches the metadata itself.
         try {
@@ -299,7 +308,8 @@ public class IntakeSubmissions implements SmartLifecycle {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : answers.poll(Duration.ofSeconds(1))) {
-                    if (!instanceId.equals(record.key()) || record.value() == null) {
+                    if (!instanceId.equals(record.key()) || record.value() == null
+                            || provenance.check("intake-answers", record).isPresent()) {
                         continue;
                     }
                     try {

@@ -18,6 +18,8 @@ import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.kafka.Outages;
+import fr.referralhub.provenance.RecordProvenance;
+import fr.referralhub.provenance.UntrustedRecordException;
 import fr.referralhub.state.LedgerDecision.Outcome;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.common.header.Header;
@@ -64,6 +66,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
 
     /** The name a replay knows the eligibility step's dead letters by (the route that decided before, same format). */
     static final String ELIGIBILITY_STEP = "eligibility-decisions";
+    /** The step of a submission refused for its provenance (not replayable: nothing of the hub's to do again). */
+    static final String PROVENANCE_STEP = "provenance";
+    /** The consumer name of this processor in provenance counts. */
+    static final String CONSUMER = "referral-ledger";
 
     private final ReferralStateTopology.Topics topics;
     private final ReferralStateTopology.Parts parts;
@@ -99,6 +105,9 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
 
     @Override
     public void process(Record<String, byte[]> submission) {
+        if (refusedProvenance(submission)) {
+            return;
+        }
         Headers headers = submission.headers();
         String replyTo = header(headers, SubmissionHeaders.REPLY_TO);
         String correlationId = header(headers, SubmissionHeaders.CORRELATION_ID);
@@ -481,6 +490,33 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     @Override
     public void close() {
         expiry.released(context.taskId().partition());
+    }
+
+    /**
+     * A submission the hub did not write (someone who may write on intake-submissions.v1, which only the hub should)
+     * or for a partner the registry does not know is never decided: it is dead-lettered with the reason, in this
+     * transaction, and counted. Nobody waits for its answer.
+     */
+    private boolean refusedProvenance(Record<String, byte[]> submission) {
+        var from = context.recordMetadata().orElseThrow();
+        Optional<String> refusal = parts.provenance().refusal(CONSUMER, from.topic(), from.partition(), from.offset(),
+                submission.key(), submission.value(), submission.headers());
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        if (submission.value() == null) {
+            return true; // nothing to keep: counted and logged by the check
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        submission.headers().forEach(header -> {
+            // Its signature is not text, and the dead letter gets the hub's own.
+            if (header.value() != null && !header.key().equals(RecordProvenance.HEADER)) {
+                headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+            }
+        });
+        send(parts.deadLetters().deadLetter(from.topic(), submission.key(), submission.value(), headers,
+                PROVENANCE_STEP, new UntrustedRecordException(refusal.get())), submission.timestamp());
+        return true;
     }
 
     private void send(OutboundRecord out, long timestamp) {

@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -32,19 +33,32 @@ final class PersonAidHistory {
     private PersonAidHistory() {
     }
 
-    /** The global store's updater: the topic's records as they are, a tombstone deleting its entry. */
-    static Processor<String, byte[], Void, Void> keeper() {
+    /** Names the global store's updater in the provenance metric. */
+    static final String CONSUMER = "person-aid-history";
+
+    /**
+     * The global store's updater: the topic's records as they are, a tombstone deleting its entry; a record the hub
+     * did not write is left out (counted by {@code provenance}), so nobody can make a person look already aided.
+     */
+    static Processor<String, byte[], Void, Void> keeper(RecordCheck provenance) {
         return new Processor<>() {
+            private ProcessorContext<Void, Void> context;
             private KeyValueStore<String, byte[]> store;
 
             @Override
             public void init(ProcessorContext<Void, Void> context) {
+                this.context = context;
                 store = context.getStateStore(ReferralStateTopology.AID_HISTORY_STORE);
             }
 
             @Override
             public void process(Record<String, byte[]> record) {
                 if (record.key() == null) {
+                    return;
+                }
+                RecordMetadata from = context.recordMetadata().orElse(null);
+                if (from != null && provenance.refusal(CONSUMER, from.topic(), from.partition(), from.offset(),
+                        record.key(), record.value(), record.headers()).isPresent()) {
                     return;
                 }
                 if (record.value() == null) {

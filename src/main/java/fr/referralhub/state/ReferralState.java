@@ -19,6 +19,8 @@ import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicCatalog;
 import fr.referralhub.topics.TopicProvisioner;
+import fr.referralhub.provenance.HubKafkaClients;
+import fr.referralhub.provenance.RecordProvenance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,6 +63,9 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     private final ObjectProvider<ExpiryPolicy> expiry;
     private final ObjectProvider<EligibilityDecider> eligibility;
     private final ObjectProvider<DeadLetters> deadLetters;
+    /** Its producers sign what they write; its processors check what they read (fr.referralhub.provenance). */
+    private final HubKafkaClients kafkaClients;
+    private final RecordProvenance provenance;
     private volatile KafkaStreams streams;
     /** How other instances reach this one; asked of the name service once, not on every read. */
     private final HostInfo self;
@@ -73,7 +78,10 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
                          @Value("${hub.schema-registry.url}") String registryUrl, Clock clock, MeterRegistry meters,
                          @Value("${server.port:8080}") int httpPort,
                          ObjectProvider<ReferralDistribution> distribution, ObjectProvider<ExpiryPolicy> expiry,
-                         ObjectProvider<EligibilityDecider> eligibility, ObjectProvider<DeadLetters> deadLetters) {
+                         ObjectProvider<EligibilityDecider> eligibility, ObjectProvider<DeadLetters> deadLetters,
+                         HubKafkaClients kafkaClients, RecordProvenance provenance) {
+        this.kafkaClients = kafkaClients;
+        this.provenance = provenance;
         this.eligibility = eligibility;
         this.deadLetters = deadLetters;
         this.distribution = distribution;
@@ -104,7 +112,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
                         distribution.getIfAvailable(() -> ReferralDistribution.NONE),
                         expiry.getIfAvailable(() -> ExpiryPolicy.NEVER), outboundWriter::serialize,
                         unrouted::increment, avroTimelineLines(), avroEvents(),
-                        eligibility.getIfAvailable(() -> EligibilityDecider.NONE), sealedDeadLetters()));
+                        eligibility.getIfAvailable(() -> EligibilityDecider.NONE), sealedDeadLetters(),
+                        provenance::check));
     }
 
     /** Published events decoded into the generated class, with the writer's schema from the registry. */
@@ -257,7 +266,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     public void start() {
         Topology topology = topology();
         log.info("Referral state topology:\n{}", topology.describe());
-        KafkaStreams started = new KafkaStreams(topology, streamsConfig());
+        KafkaStreams started = new KafkaStreams(topology, streamsConfig(), kafkaClients.streams());
         // A failing stream thread (a broker outage longer than its retries) is replaced, not left dead: the
         // partitions it owned would otherwise never be decided again on this instance.
         started.setUncaughtExceptionHandler(e -> {

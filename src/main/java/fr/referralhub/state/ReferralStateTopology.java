@@ -69,13 +69,15 @@ final class ReferralStateTopology {
      * @param timeline       reads the timeline lines of events and feedback
      * @param eventReader    decodes a published event (wire format of referrals.v1)
      * @param eligibility    decides each accepted event, once
-     * @param deadLetters    the dead letter of an event that cannot be decided
+     * @param deadLetters    the dead letter of an event that cannot be decided, or of a submission the hub did not
+     *                       write
+     * @param provenance     whether a submission or a feedback was written by the hub, for a registered partner
      */
     record Parts(Clock clock, Duration recordLife, Duration forgetSweep, PersonReferenceWriter personReferences,
                  StatusChangeCodec statusChanges, ReferralDistribution distribution, ExpiryPolicy expiry,
                  BiFunction<String, SpecificRecord, byte[]> outboundWriter, Runnable unrouted,
                  TimelineReader timeline, Function<byte[], ReferralEvent> eventReader, EligibilityDecider eligibility,
-                 DeadLetterWriter deadLetters) {
+                 DeadLetterWriter deadLetters, RecordCheck provenance) {
     }
 
     private ReferralStateTopology() {
@@ -106,7 +108,8 @@ final class ReferralStateTopology {
         topology.addSource(FEEDBACK_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 // Topic names hold letters, digits, '.', '_' and '-': only the dot means something in a pattern.
                 Pattern.compile(topics.feedbackPrefix().replace(".", "\\.") + ".+"));
-        topology.addProcessor(TIMELINE_PROCESSOR, () -> new FeedbackLineProcessor(parts.timeline()), FEEDBACK_SOURCE);
+        topology.addProcessor(TIMELINE_PROCESSOR, () -> new FeedbackLineProcessor(parts.timeline(), parts.provenance()),
+                FEEDBACK_SOURCE);
         topology.connectProcessorAndStateStores(TIMELINE_PROCESSOR, LEDGER_STORE, TIMELINE_STORE);
         // The person history is keyed by person, the ledger by referral: a person's referrals live on any partition,
         // so every instance keeps all of the history (a global store, read-only to the ledger, which writes it through
@@ -114,7 +117,7 @@ final class ReferralStateTopology {
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AID_HISTORY_STORE),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(), AID_HISTORY_SOURCE,
                 Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.personAidHistory(),
-                AID_HISTORY_PROCESSOR, PersonAidHistory::keeper);
+                AID_HISTORY_PROCESSOR, () -> PersonAidHistory.keeper(parts.provenance()));
         return topology;
     }
 

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import fr.referralhub.avro.FeedbackKind;
@@ -14,6 +15,8 @@ import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
+import fr.referralhub.provenance.RecordProvenance;
+import fr.referralhub.provenance.UntrustedRecordException;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.state.StatusMachine;
 import fr.referralhub.topics.RecordHeaders;
@@ -40,11 +43,14 @@ public class StatusFeedback {
 
     private final CounsellingTopics topics;
     private final DeadLetters deadLetters;
+    /** Only a change the hub published is told to a referrer (fr.referralhub.provenance). */
+    private final RecordProvenance provenance;
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Clock clock = Clock.systemUTC();
 
     public StatusFeedback(CounsellingTopics topics, DeadLetters deadLetters,
-                          @Value("${hub.schema-registry.url}") String registryUrl) {
+                          @Value("${hub.schema-registry.url}") String registryUrl, RecordProvenance provenance) {
+        this.provenance = provenance;
         this.topics = topics;
         this.deadLetters = deadLetters;
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
@@ -54,6 +60,11 @@ public class StatusFeedback {
     public List<Exchange> statusChangesBatch(List<Exchange> records, Exchange batch) {
         List<Exchange> outputs = new ArrayList<>();
         for (Exchange record : records) {
+            Optional<String> refusal = provenance.check(batch.getFromRouteId(), record.getMessage());
+            if (refusal.isPresent()) {
+                deadLetters.send(record, batch.getFromRouteId(), new UntrustedRecordException(refusal.get()));
+                continue;
+            }
             try {
                 // Every change on the topic is in force: the referral state publishes a change once, after judging it.
                 ReferralStatusChange change = decode(record, ReferralStatusChange.class);

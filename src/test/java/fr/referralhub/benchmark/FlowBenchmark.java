@@ -25,6 +25,7 @@ import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.ReferralHubApplication;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
+import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import fr.referralhub.schemaregistry.SubjectNaming;
 import fr.referralhub.state.ReferralStateProperties;
@@ -182,6 +183,8 @@ public final class FlowBenchmark {
             String registryUrl = env.getRequiredProperty("hub.schema-registry.url");
             String hubReferrals = env.getRequiredProperty("hub.topics.referrals");
             String hubSubmissions = hub.getBean(HubTopicProperties.class).intakeSubmissions();
+            // The referral state decides only submissions the hub signed (fr.referralhub.provenance).
+            HubKafkaClients hubClients = hub.getBean(HubKafkaClients.class);
             String hubDecisions = env.getRequiredProperty("hub.topics.eligibility-decisions");
             int partitions = env.getProperty("hub.topics.partitions", Integer.class, 3);
             int streamThreads = hub.getBean(ReferralStateProperties.class).streamThreads();
@@ -200,13 +203,18 @@ public final class FlowBenchmark {
                  PlainStage sameWorkBaseline = PlainStage.decideSameWork(bootstrap, registryUrl, SAME_WORK_REFERRALS,
                          SAME_WORK_DECISIONS, SAME_WORK_COPIES, streamThreads);
                  KafkaStage json = new KafkaStage(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL,
-                         FlowBenchmark::partnerEventId, jsonBaseline::failure, stageTimeout);
+                         FlowBenchmark::partnerEventId, jsonBaseline::failure, stageTimeout,
+                         KafkaStage::plainProducer);
                  KafkaStage decide = new KafkaStage(bootstrap, registryUrl, REFERRALS, DECISIONS,
-                         FlowBenchmark::decidedEventId, decideBaseline::failure, stageTimeout);
+                         FlowBenchmark::decidedEventId, decideBaseline::failure, stageTimeout,
+                         KafkaStage::plainProducer);
                  KafkaStage route = new KafkaStage(bootstrap, registryUrl, hubSubmissions, hubDecisions,
-                         FlowBenchmark::decidedEventId, () -> null, stageTimeout);
+                         FlowBenchmark::decidedEventId, () -> null, stageTimeout, config -> hubClients.producer(config,
+                                 new org.apache.kafka.common.serialization.StringSerializer(),
+                                 new org.apache.kafka.common.serialization.ByteArraySerializer()));
                  KafkaStage sameWork = new KafkaStage(bootstrap, registryUrl, SAME_WORK_REFERRALS, SAME_WORK_DECISIONS,
-                         FlowBenchmark::decidedEventId, sameWorkBaseline::failure, stageTimeout);
+                         FlowBenchmark::decidedEventId, sameWorkBaseline::failure, stageTimeout,
+                         KafkaStage::plainProducer);
                  HttpBaseline httpBaseline = new HttpBaseline(bootstrap, registryUrl, HTTP_BASELINE_REFERRALS, data,
                          httpWorkers)) {
                 List<Subject> subjects = List.of(

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -40,7 +41,7 @@ final class KafkaStage implements AutoCloseable {
     private final Function<Object, String> outputId;
     private final Supplier<Throwable> processorFailure;
     private final Duration timeout;
-    private final KafkaProducer<String, byte[]> load;
+    private final Producer<String, byte[]> load;
     private final KafkaConsumer<String, byte[]> reader;
     private final AvroDeserializer decoder = new AvroDeserializer();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
@@ -49,24 +50,31 @@ final class KafkaStage implements AutoCloseable {
         return thread;
     });
 
+    /** A plain producer, for the baselines' own topics. */
+    static Producer<String, byte[]> plainProducer(Map<String, Object> config) {
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
     /**
      * @param outputId         the id of the input a decoded output record answers (null if it is not one of ours)
      * @param processorFailure why the processor under test stopped, if it did (checked while waiting)
+     * @param producers        makes the load's producer from its configuration (the hub's signing one for a hub topic:
+     *                         its consumers refuse what the hub did not write)
      */
     KafkaStage(String bootstrapServers, String registryUrl, String inputTopic, String outputTopic,
-               Function<Object, String> outputId, Supplier<Throwable> processorFailure, Duration timeout) {
+               Function<Object, String> outputId, Supplier<Throwable> processorFailure, Duration timeout,
+               Function<Map<String, Object>, Producer<String, byte[]>> producers) {
         this.inputTopic = inputTopic;
         this.outputTopic = outputTopic;
         this.outputId = outputId;
         this.processorFailure = processorFailure;
         this.timeout = timeout;
         decoder.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
-        this.load = new KafkaProducer<>(Map.of(
+        this.load = producers.apply(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "benchmark-load-" + inputTopic,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 0));
         this.reader = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "benchmark-reader-" + outputTopic,

@@ -1,6 +1,5 @@
 package fr.referralhub.schemaregistry;
 
-import fr.referralhub.testing.PartnerApi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,11 +14,21 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.avro.EligibilityDecision;
+import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.NodeScript;
+import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.TopicReader;
 import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.RecordHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -46,6 +55,8 @@ class ConfluentJsClientInteropTest {
     String referralsTopic;
     @Autowired
     HubTopicProperties topics;
+    @Autowired
+    HubKafkaClients kafkaClients;
     @Value("${hub.topics.eligibility-decisions}")
     String decisionsTopic;
 
@@ -89,11 +100,23 @@ class ConfluentJsClientInteropTest {
     @Test
     void shouldDecideAReferralTheConfluentClientWrote() throws Exception {
         String referralId = UUID.randomUUID().toString();
-        // Encoded by Confluent's client for referrals.v1 and submitted as the hub's intake submits an event: the referral
-        // state decodes it, publishes it and decides it.
+        // Encoded by Confluent's client for referrals.v1, with the headers the hub's intake gives a submission, on a
+        // topic of the test's own: the referral state decides only what the hub wrote (fr.referralhub.provenance), so
+        // the hub's own producer submits those bytes as they are, for a registered partner. The referral state
+        // decodes them, publishes them and decides them.
+        String encodedByJs = "js-interop-" + referralId;
         JsonNode written = node("produce", registryUrl, bootstrapServers, referralsTopic, referralId, "js-person-" + referralId,
-                topics.intakeSubmissions());
+                encodedByJs);
         assertThat(written.get("schemaId").asInt()).isPositive();
+        ConsumerRecord<String, byte[]> encoded = TopicReader.readToEnd(bootstrapServers, encodedByJs).get(0);
+        Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders(encoded.headers().toArray());
+        headers.remove(RecordHeaders.PARTNER_ID);
+        headers.add(RecordHeaders.PARTNER_ID, "france-travail-93".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (Producer<String, byte[]> hub = kafkaClients.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
+            hub.send(new ProducerRecord<>(topics.intakeSubmissions(), null, encoded.key(), encoded.value(), headers))
+                    .get();
+        }
 
         AvroDeserializer avro = new AvroDeserializer();
         avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);

@@ -176,7 +176,7 @@ class ReferralLedgerTopologyTest {
                 () -> { }, plainLines, bytes -> new ReferralEvent(), EligibilityDecider.NONE,
                 (topic, key, original, headers, step, cause) -> {
                     throw new AssertionError("nothing is dead-lettered here", cause);
-                });
+                }, RecordCheck.ANY);
     }
 
     /** Outbound records as the tests read them: a feedback as its plain line ("KIND id"), the others as text. */
@@ -497,7 +497,7 @@ class ReferralLedgerTopologyTest {
                 new ReferralStateTopology.Parts(parts.clock(), parts.recordLife(), parts.forgetSweep(),
                         parts.personReferences(), parts.statusChanges(), parts.distribution(), parts.expiry(),
                         parts.outboundWriter(), parts.unrouted(), parts.timeline(), parts.eventReader(), seasonal,
-                        parts.deadLetters())), config, Instant.parse("2026-11-02T09:00:00Z"));
+                        parts.deadLetters(), parts.provenance())), config, Instant.parse("2026-11-02T09:00:00Z"));
         submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
         KeyValueStore<String, byte[]> history = driver.getKeyValueStore(ReferralStateTopology.AID_HISTORY_STORE);
 

@@ -12,6 +12,7 @@ import fr.referralhub.counselling.SubscriptionValidator;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
@@ -51,8 +52,9 @@ public class FeedbackWebhookSender extends SignedWebhookSender {
     public FeedbackWebhookSender(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                                  @Value("${hub.schema-registry.url}") String registryUrl, PartnerRegistry partners,
                                  CounsellingTopics topics, TopicCatalog catalog, WebhookSecrets secrets,
-                                 WebhookProperties properties, DeadLetters deadLetters, MeterRegistry meters) {
-        super(ROUTE, GROUP, bootstrapServers, registryUrl, secrets, properties, deadLetters);
+                                 WebhookProperties properties, DeadLetters deadLetters, MeterRegistry meters,
+                                 RecordProvenance provenance) {
+        super(ROUTE, GROUP, bootstrapServers, registryUrl, secrets, properties, deadLetters, provenance);
         this.partners = partners;
         this.topics = topics;
         this.feedbackPrefix = catalog.feedback().member("");

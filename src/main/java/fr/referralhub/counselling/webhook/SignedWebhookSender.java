@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
+import fr.referralhub.provenance.RecordProvenance;
+import fr.referralhub.provenance.UntrustedRecordException;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.topics.TopicProvisioner;
 import org.apache.avro.generic.IndexedRecord;
@@ -103,13 +106,19 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread poller;
+    /** A record the hub did not write is never POSTed (fr.referralhub.provenance). */
+    private final RecordProvenance provenance;
+    /** The lane of refused records: no subscription's nor partner's, whatever their headers claim. */
+    private static final String REFUSED_LANE = "(refused for its provenance)";
 
     /**
      * @param route name of the flow where routes are named: dead letters, logs
      * @param group consumer group (its committed offsets say what has ended)
      */
     protected SignedWebhookSender(String route, String group, String bootstrapServers, String registryUrl,
-                                  WebhookSecrets secrets, WebhookProperties properties, DeadLetters deadLetters) {
+                                  WebhookSecrets secrets, WebhookProperties properties, DeadLetters deadLetters,
+                                  RecordProvenance provenance) {
+        this.provenance = provenance;
         this.route = route;
         this.group = group;
         this.bootstrapServers = bootstrapServers;
@@ -239,7 +248,8 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         Progress partitionProgress = progress.computeIfAbsent(partition, p -> new Progress());
         partitionProgress.accepted(record.offset());
-        String lane = laneOf(record);
+        Optional<String> refusal = provenance.check(route, record);
+        String lane = refusal.isPresent() ? REFUSED_LANE : laneOf(record);
         if (lane == null) {
             partitionProgress.ended(record.offset());
             return;
@@ -247,6 +257,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
         inFlight.incrementAndGet();
         log.debug("{}: record {}-{}@{} for lane {}", route, record.topic(), record.partition(), record.offset(), lane);
         Delivery delivery = new Delivery(record, partitionProgress, lane);
+        delivery.refusal = refusal.orElse(null);
         lanes.computeIfAbsent(lane, id -> new Lane()).add(delivery);
     }
 
@@ -306,6 +317,8 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
         private byte[] body;
         private int attempts;
         private Integer lastStatus;
+        /** Why the record is dead-lettered without an attempt: the hub did not write it. */
+        private String refusal;
         /** What the flow keeps for {@link #delivered} (e.g. the subscription's service). */
         private Object context;
 
@@ -386,6 +399,10 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
     private void attempt(Lane lane, Delivery delivery) {
         if (!running) {
             return; // not ended, not committed: sent again after the restart
+        }
+        if (delivery.refusal != null) {
+            deadLetter(lane, delivery, delivery.refusal);
+            return;
         }
         Target target;
         try {
@@ -498,20 +515,25 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
                 message.setHeader(header.key(), new String(header.value(), StandardCharsets.UTF_8));
             }
         }
-        describeDeadLetter(delivery, message);
+        if (delivery.refusal == null) {
+            describeDeadLetter(delivery, message);
+        }
         message.setHeader(ATTEMPTS, String.valueOf(delivery.attempts));
         if (delivery.lastStatus != null) {
             message.setHeader(LAST_STATUS, String.valueOf(delivery.lastStatus));
         }
         try {
-            deadLetters.send(exchange, route, new WebhookDeliveryException(reason));
+            deadLetters.send(exchange, route, delivery.refusal == null ? new WebhookDeliveryException(reason)
+                    : new UntrustedRecordException(reason));
         } catch (RuntimeException e) {
             log.error("{}: dead letter of delivery {} not written; trying again", route, delivery.deliveryId, e);
             scheduler.schedule(() -> deadLetter(lane, delivery, reason), properties.maxDelay().toMillis(),
                     TimeUnit.MILLISECONDS);
             return;
         }
-        count(delivery.lane, DEAD_LETTERED);
+        if (delivery.refusal == null) {
+            count(delivery.lane, DEAD_LETTERED);
+        }
         lane.ended(delivery);
     }
 

@@ -19,13 +19,15 @@ import fr.referralhub.counselling.Subscription.DeliveryMode;
 import fr.referralhub.counselling.SubscriptionDeliveries;
 import fr.referralhub.counselling.SubscriptionStore;
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.provenance.HubKafkaClients;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.camel.Message;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -60,14 +62,18 @@ public class WebhookSender extends SignedWebhookSender {
     private final CounsellingTopics feedbackTopics;
     private final DeliveredFeedback deliveredFeedback;
     /** Writes DELIVERED feedback. */
-    private KafkaProducer<String, Object> producer;
+    private Producer<String, Object> producer;
+    /** Signs the DELIVERED feedback it writes (fr.referralhub.provenance). */
+    private final HubKafkaClients kafkaClients;
 
     public WebhookSender(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                          @Value("${hub.schema-registry.url}") String registryUrl, HubTopicProperties topics,
                          SubscriptionStore subscriptions, WebhookSecrets secrets, WebhookProperties properties,
                          DeadLetters deadLetters, SubscriptionDeliveries deliveries, CounsellingTopics feedbackTopics,
-                         DeliveredFeedback deliveredFeedback) {
-        super(ROUTE, GROUP, bootstrapServers, registryUrl, secrets, properties, deadLetters);
+                         DeliveredFeedback deliveredFeedback, RecordProvenance provenance,
+                         HubKafkaClients kafkaClients) {
+        super(ROUTE, GROUP, bootstrapServers, registryUrl, secrets, properties, deadLetters, provenance);
+        this.kafkaClients = kafkaClients;
         this.topic = topics.webhookDeliveries();
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
@@ -179,7 +185,7 @@ public class WebhookSender extends SignedWebhookSender {
     public void start() {
         AvroSerializer serializer = new AvroSerializer();
         serializer.configure(Map.of("schema.registry.url", registryUrl, "auto.register.schemas", false), false);
-        producer = new KafkaProducer<>(Map.of(
+        producer = kafkaClients.producer(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,

@@ -1,0 +1,125 @@
+package fr.referralhub.kafkaaccess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.avro.ReferralStatusChange;
+import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.testing.PartnerApi;
+import fr.referralhub.testing.SaslClients;
+import fr.referralhub.testing.Samples;
+import fr.referralhub.testing.TopicReader;
+import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.RecordHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The whole hub with Kafka access on (its own context and broker: the embedded broker then opens the partners'
+ * listener): a social landlord and a counselling service use their dev credentials (application-dev.yaml) on it, as
+ * docs/partners.md and docs/services.md tell them, and the hub takes their records as before; neither reaches what is
+ * not theirs, and nothing of what they tried reaches a service.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "hub.embedded.kafka.port=0",
+        "hub.embedded.kafka.controller-port=0",
+        "hub.embedded.kafka.partner-port=0",
+        "hub.embedded.schema-registry.port=0",
+        "hub.embedded.data-dir=${java.io.tmpdir}/referral-hub-kafka-access-test-${random.uuid}",
+        "hub.intake.file-drops.root=target/kafka-access-test-file-drops",
+        "camel.main.name=referral-hub-kafka-access",
+        "hub.kafka-access.enabled=true"
+})
+@ActiveProfiles("dev")
+class KafkaAccessFlowTest {
+
+    private static final String SAMPLE_EVENT_ID = "FT-93066-2026-11-000123";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @LocalServerPort
+    int port;
+    @Value("${hub.kafka.bootstrap-servers}")
+    String hubBootstrap;
+    @Value("${hub.kafka-access.bootstrap-servers}")
+    String partnersBootstrap;
+    @Value("${hub.schema-registry.url}")
+    String registryUrl;
+    @Autowired
+    HubTopicProperties topics;
+
+    @Test
+    void shouldTakeALandlordsRecordFromItsAuthenticatedProducerAndNothingElse() throws Exception {
+        String identifiant = "HDF-LOGIS-" + UUID.randomUUID();
+        String document = Samples.text("social-landlord/logis-hdf-orientation-000871.xml")
+                .replace("HDF-LOGIS-2026-000871", identifiant);
+        try (KafkaProducer<String, String> landlord = SaslClients.producer(partnersBootstrap, "logis-hdf",
+                "dev-kafka-logis-hdf")) {
+            landlord.send(new ProducerRecord<>("intake.logis-hdf", identifiant, document)).get();
+            for (String forbidden : List.of(topics.referrals(), topics.intakeSubmissions(), "status.adil-93")) {
+                assertThatThrownBy(() -> landlord.send(new ProducerRecord<>(forbidden, identifiant, document)).get())
+                        .as(forbidden).hasRootCauseInstanceOf(TopicAuthorizationException.class);
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> !TopicReader.readToEnd(hubBootstrap, topics.referrals(),
+                r -> identifiant.equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID))).isEmpty());
+        assertThat(TopicReader.readToEnd(hubBootstrap, topics.referrals(),
+                r -> identifiant.equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))).hasSize(1);
+    }
+
+    @Test
+    void shouldTakeAServicesStatusFromItsAuthenticatedProducerAndKeepOthersTopicsClosed() throws Exception {
+        var accepted = PartnerApi.post(port, Samples.text("employment-agency/ft-orientation-mobili-jeune.json")
+                .replace(SAMPLE_EVENT_ID, "FT-ACCESS-" + UUID.randomUUID()));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String referralId = JSON.readTree(accepted.body()).get("referralId").asText();
+
+        // adil-93 reads its referrals in a group of its own, and reports on its status topic.
+        try (KafkaConsumer<String, String> service = SaslClients.consumer(partnersBootstrap, "adil-93",
+                "dev-kafka-adil-93", "adil-93.referrals-" + UUID.randomUUID())) {
+            service.subscribe(Set.of("counselling.adil-93"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> service.poll(Duration.ofMillis(500)).records(
+                    "counselling.adil-93").iterator().hasNext());
+        }
+        String statusEventId = "adil93-access-" + UUID.randomUUID();
+        try (KafkaProducer<String, String> service = SaslClients.producer(partnersBootstrap, "adil-93",
+                "dev-kafka-adil-93")) {
+            service.send(new ProducerRecord<>("status.adil-93", referralId, "{\"referralId\": \"" + referralId
+                    + "\", \"statusEventId\": \"" + statusEventId + "\", \"status\": \"ACCEPTED\"}")).get();
+            assertThatThrownBy(() -> service.send(new ProducerRecord<>("status.cllaj-lyon", referralId, "{}")).get())
+                    .hasRootCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        try (KafkaConsumer<String, String> snooping = SaslClients.consumer(partnersBootstrap, "adil-93",
+                "dev-kafka-adil-93", "adil-93.snoop-" + UUID.randomUUID())) {
+            snooping.subscribe(Set.of("counselling.cllaj-lyon"));
+            assertThatThrownBy(() -> snooping.poll(Duration.ofSeconds(5)))
+                    .isInstanceOf(TopicAuthorizationException.class);
+        }
+
+        AvroDeserializer avro = new AvroDeserializer();
+        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<ConsumerRecord<String, byte[]>> changes = TopicReader.readToEnd(hubBootstrap,
+                    topics.referralStatusChanges(), r -> referralId.equals(r.key()));
+            assertThat(changes).singleElement().satisfies(change -> assertThat(
+                    ((ReferralStatusChange) avro.deserialize(topics.referralStatusChanges(), change.value()))
+                            .getStatusEventId()).isEqualTo(statusEventId));
+        });
+    }
+}
