@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,6 +49,11 @@ public class HubKafkaClients extends DefaultKafkaClientFactory {
     /** The referral state's clients: its producers sign (their records are bytes already). */
     public KafkaClientSupplier streams() {
         return new KafkaClientSupplier() {
+            @Override
+            public Admin getAdmin(Map<String, Object> config) {
+                return Admin.create(config);
+            }
+
             @Override
             public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
                 return producer(config, new ByteArraySerializer(), new ByteArraySerializer());
