@@ -1,11 +1,17 @@
 package fr.referralhub.intake;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.api.FieldError;
 
 /**
@@ -24,6 +30,7 @@ final class DropReport {
     private final String file;
     private final List<Map<String, Object>> rejectedRows = new ArrayList<>();
     private List<FieldError> refusal = List.of();
+    private String storedAs;
     private int rows;
     private int accepted;
     private int duplicates;
@@ -47,6 +54,11 @@ final class DropReport {
 
     void refuse(List<FieldError> reasons) {
         this.refusal = List.copyOf(reasons);
+    }
+
+    /** The name the file was stored under in error/, when it is not its own (a refused name). */
+    void storedAs(String name) {
+        this.storedAs = name;
     }
 
     void rows(int count) {
@@ -87,6 +99,9 @@ final class DropReport {
     Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("file", file);
+        if (storedAs != null && !storedAs.equals(file)) {
+            json.put("storedAs", storedAs);
+        }
         json.put("partnerFolder", folder);
         json.put("format", TrainingBodyCsvReader.FORMAT);
         json.put("processedAt", Instant.now().toString());
@@ -100,6 +115,22 @@ final class DropReport {
         json.put("duplicates", duplicates);
         json.put("rejectedRows", rejectedRows);
         return json;
+    }
+
+    /**
+     * Writes this report as {@code <folder>/<fileName>.report.json}: written aside, then renamed, so a partner polling
+     * for the report never reads it half-written.
+     */
+    void writeBeside(Path folder, String fileName, ObjectMapper json) {
+        try {
+            Files.createDirectories(folder);
+            Path partial = folder.resolve(fileName + DropNames.REPORT + ".part");
+            json.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), toJson());
+            Files.move(partial, folder.resolve(fileName + DropNames.REPORT), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the report of " + DropNames.printable(file), e);
+        }
     }
 
     private static List<Map<String, String>> errors(List<FieldError> reasons) {

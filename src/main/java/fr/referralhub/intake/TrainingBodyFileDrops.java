@@ -1,11 +1,12 @@
 package fr.referralhub.intake;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -91,7 +92,8 @@ public class TrainingBodyFileDrops {
      * cannot be taken gets no rows and a refusal in its report.
      */
     public List<Row> open(Exchange exchange) {
-        String folder = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PARENT, String.class)).getFileName().toString();
+        Path parent = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PARENT, String.class));
+        String folder = parent.getFileName().toString();
         String fileName = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         DropReport report = new DropReport(folder, fileName);
         exchange.setProperty(REPORT, report);
@@ -107,8 +109,22 @@ public class TrainingBodyFileDrops {
             return List.of();
         }
         exchange.setProperty(PartnerAuthentication.PARTNER, partner);
+        Path path = parent.resolve(fileName);
+        byte[] content;
         try {
-            CsvFile file = reader.open(exchange.getMessage().getBody(byte[].class));
+            content = readWithoutFollowingLinks(path);
+        } catch (IOException e) {
+            if (!Files.isSymbolicLink(path)) {
+                // Unreadable for now (removed, permissions): the file stays and is tried again.
+                throw new UncheckedIOException("Could not read " + report.file(), e);
+            }
+            // Replaced by a link after the consumer's filter saw a file: refused like any link (UnsafeDropSweep).
+            report.refuse(List.of(new FieldError(TrainingBodyCsvReader.FILE, UnsafeDropSweep.SYMBOLIC_LINK)));
+            tally.note(partner.id(), IntakeAccounting.Outcome.REJECTED);
+            return List.of();
+        }
+        try {
+            CsvFile file = reader.open(content);
             report.rows(file.rows().size());
             return file.rows();
         } catch (InvalidPartnerEventException e) {
@@ -208,37 +224,27 @@ public class TrainingBodyFileDrops {
         DropReport report = exchange.getProperty(REPORT, DropReport.class);
         Path folder = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PARENT, String.class))
                 .resolve(report.outcome() == DropReport.Outcome.PROCESSED ? DONE : ERROR);
-        String target = freeName(folder, report.file());
-        try {
-            Files.createDirectories(folder);
-            // Written aside, then renamed: a partner polling for the report never reads it half-written.
-            Path partial = folder.resolve(target + ".report.json.part");
-            json.writerWithDefaultPrettyPrinter().writeValue(partial.toFile(), report.toJson());
-            Files.move(partial, folder.resolve(target + ".report.json"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not write the report of " + report.file(), e);
-        }
+        String target = DropNames.freeName(folder, report.file());
+        report.writeBeside(folder, target, json);
         exchange.setProperty(TARGET, report.folder() + "/" + folder.getFileName() + "/" + target);
         log.info("File {}/{} {}: {} rows, {} accepted, {} rejected, {} duplicates -> {}", report.folder(),
                 report.file(), report.outcome(), report.rows(), report.acceptedCount(), report.rejectedCount(),
                 report.duplicateCount(), folder.resolve(target));
     }
 
-    private static boolean acceptsFiles(Partner partner) {
-        return partner.enabled() && partner.channel() == IntakeChannel.CSV_FILE
-                && TrainingBodyCsvReader.FORMAT.equals(partner.format());
+    /**
+     * The file's content, read only if it is still not a symbolic link: the consumer's filter refused links, but a
+     * partner could swap the file for one in between, and the link's target (anything the hub can read) would then be
+     * read as the partner's rows.
+     */
+    private static byte[] readWithoutFollowingLinks(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readAllBytes();
+        }
     }
 
-    /** The file's name, or name.2.csv, name.3.csv... when a file of that name was already processed. */
-    private static String freeName(Path folder, String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        String base = dot > 0 ? fileName.substring(0, dot) : fileName;
-        String extension = dot > 0 ? fileName.substring(dot) : "";
-        String candidate = fileName;
-        for (int n = 2; Files.exists(folder.resolve(candidate)); n++) {
-            candidate = base + "." + n + extension;
-        }
-        return candidate;
+    static boolean acceptsFiles(Partner partner) {
+        return partner.enabled() && partner.channel() == IntakeChannel.CSV_FILE
+                && TrainingBodyCsvReader.FORMAT.equals(partner.format());
     }
 }
