@@ -151,7 +151,8 @@ class CounsellingDistributionFlowTest {
     @Test
     void shouldHoldAReferralWhosePersonWasNotInformedTellTheReferrerAndReleaseItOnUpdate() throws Exception {
         String service = "consent-" + run;
-        String partner = "partner-" + run;
+        // A partner of the registry (partners-dev.yaml): the referral state decides no other's events.
+        String partner = "france-travail-93";
         hub.subscribe(service, subscription(service, "{\"departements\": [\"971\"]}", "[\"HOME\"]"));
 
         ReferralEvent creation = in("97105", "971", Referrals.complete(partner).setPersonInformed(false)
@@ -222,7 +223,8 @@ class CounsellingDistributionFlowTest {
 
     @Test
     void shouldTellTheReferrerOnceWhereItsReferralWentAtEachServicesFirstDelivery() throws Exception {
-        String partner = "referrer-" + run;
+        // A partner of the registry (partners-dev.yaml): the referral state decides no other's events.
+        String partner = "france-travail-93";
         String first = "first-" + run;
         String later = "later-" + run;
         hub.subscribe(first, subscription(first, "{\"communes\": [\"97411\"]}", "[\"HOME\"]"));

@@ -237,7 +237,8 @@ final class TestReferral {
                 .setOccurredAt(occurredAt)
                 .setReceivedAt(occurredAt.plusSeconds(2))
                 .setSource(SourceReference.newBuilder()
-                        .setPartnerId("FT-93-SAINT-DENIS")
+                        // A partner of the registry (partners-dev.yaml): the referral state decides no other's events.
+                        .setPartnerId("france-travail-93")
                         .setPartnerKind(PartnerKind.EMPLOYMENT_AGENCY)
                         .setChannel(IntakeChannel.HTTP_JSON)
                         .setStructureCode("FT-93-SAINT-DENIS")

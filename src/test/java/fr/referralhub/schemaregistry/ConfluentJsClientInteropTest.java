@@ -105,6 +105,12 @@ class ConfluentJsClientInteropTest {
         // the hub's own producer submits those bytes as they are, for a registered partner. The referral state
         // decodes them, publishes them and decides them.
         String encodedByJs = "js-interop-" + referralId;
+        // The broker creates no topic on a producer's request: the test's own is made first.
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(encodedByJs, 1, (short) 1)))
+                    .all().get();
+        }
         JsonNode written = node("produce", registryUrl, bootstrapServers, referralsTopic, referralId, "js-person-" + referralId,
                 encodedByJs);
         assertThat(written.get("schemaId").asInt()).isPositive();
