@@ -7,11 +7,11 @@ import java.util.Map;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.StartUpStep;
 import fr.referralhub.topics.TopicProvisioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * lines of its feedback would reach the wrong owners and be left out of the timelines.
  */
 @Component
-class PartnerFeedbackTopics implements SmartLifecycle {
+class PartnerFeedbackTopics extends StartUpStep {
 
     private static final Logger log = LoggerFactory.getLogger(PartnerFeedbackTopics.class);
 
@@ -33,10 +33,11 @@ class PartnerFeedbackTopics implements SmartLifecycle {
     private final CounsellingTopics topics;
     private final HubTopicProperties names;
     private final String bootstrapServers;
-    private volatile boolean running;
 
     PartnerFeedbackTopics(PartnerRegistry partners, CounsellingTopics topics, HubTopicProperties names,
                           @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+        // After the topics of the catalogue exist, before the referral state starts (phase + 2).
+        super(TopicProvisioner.PHASE + 1);
         this.partners = partners;
         this.topics = topics;
         this.names = names;
@@ -44,7 +45,7 @@ class PartnerFeedbackTopics implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected void run() {
         List<String> feedback = new ArrayList<>();
         for (Partner partner : partners.all()) {
             try {
@@ -57,7 +58,6 @@ class PartnerFeedbackTopics implements SmartLifecycle {
             }
         }
         checkPartitions(feedback);
-        running = true;
     }
 
     private void checkPartitions(List<String> feedback) {
@@ -76,21 +76,5 @@ class PartnerFeedbackTopics implements SmartLifecycle {
                                 + "reach instances that do not own them and are left out of their timelines; recreate it "
                                 + "with {} partitions", topic, partitions.get(topic), names.intakeSubmissions(), expected,
                         expected));
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** After the topics of the catalogue exist, before the referral state starts (phase + 2). */
-    @Override
-    public int getPhase() {
-        return TopicProvisioner.PHASE + 1;
     }
 }

@@ -15,6 +15,7 @@ import fr.referralhub.intake.SocialLandlordIntake;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.status.StatusReports;
 import fr.referralhub.topics.HubTopicProperties;
+import fr.referralhub.topics.StartUpStep;
 import fr.referralhub.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,7 +30,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,7 +41,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnProperty(name = "hub.kafka-access.enabled", havingValue = "true")
-public class KafkaAccessProvisioner implements SmartLifecycle {
+public class KafkaAccessProvisioner extends StartUpStep {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaAccessProvisioner.class);
     /** Above Kafka's minimum for SCRAM-SHA-512 (4096), as Kafka's own tools default to. */
@@ -53,7 +53,6 @@ public class KafkaAccessProvisioner implements SmartLifecycle {
     private final PartnerRegistry partners;
     private final ServiceRegistry services;
     private final KafkaAcls acls;
-    private volatile boolean running;
 
     @Autowired
     public KafkaAccessProvisioner(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
@@ -65,6 +64,8 @@ public class KafkaAccessProvisioner implements SmartLifecycle {
 
     KafkaAccessProvisioner(String bootstrapServers, KafkaAccessProperties properties, PartnerRegistry partners,
                            ServiceRegistry services, KafkaAcls acls) {
+        // With the topics, before Camel's routes connect anyone.
+        super(TopicProvisioner.PHASE);
         this.bootstrapServers = bootstrapServers;
         this.properties = properties;
         this.partners = partners;
@@ -73,7 +74,7 @@ public class KafkaAccessProvisioner implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected void run() {
         Set<AclBinding> declared = acls.declared(partners.all(), services.all(), properties.opsPrincipal());
         Set<String> managed = new HashSet<>();
         declared.forEach(acl -> managed.add(acl.entry().principal()));
@@ -105,7 +106,6 @@ public class KafkaAccessProvisioner implements SmartLifecycle {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while applying the Kafka ACLs", e);
         }
-        running = true;
     }
 
     private void storeCredentials(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
@@ -115,21 +115,5 @@ public class KafkaAccessProvisioner implements SmartLifecycle {
         if (!upserts.isEmpty()) {
             admin.alterUserScramCredentials(upserts).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** With the topics, before Camel's routes connect anyone. */
-    @Override
-    public int getPhase() {
-        return TopicProvisioner.PHASE;
     }
 }

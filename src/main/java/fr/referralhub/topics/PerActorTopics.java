@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Topics that exist once per partner or per service (a landlord's {@code intake.<partnerId>}, a service's
@@ -13,13 +12,12 @@ import org.springframework.context.SmartLifecycle;
  * pattern; onboarding an actor is configuration only (a restart creates its topic). A topic that exists keeps its
  * configs: an intake topic created before its size limit keeps the broker's (docs/operators.md says how to align it).
  */
-public abstract class PerActorTopics implements SmartLifecycle {
+public abstract class PerActorTopics extends StartUpStep {
 
     private final HubTopicProperties properties;
     private final String bootstrapServers;
     private final String what;
     private final Map<String, String> configs;
-    private volatile boolean running;
 
     /** @param what the topics, for the log and the error, e.g. "the social landlords' intake topics" */
     protected PerActorTopics(HubTopicProperties properties, String bootstrapServers, String what) {
@@ -36,6 +34,8 @@ public abstract class PerActorTopics implements SmartLifecycle {
 
     private PerActorTopics(HubTopicProperties properties, String bootstrapServers, String what,
                            Map<String, String> configs) {
+        // With the hub's other topics, before Camel.
+        super(TopicProvisioner.PHASE);
         this.properties = properties;
         this.bootstrapServers = bootstrapServers;
         this.what = what;
@@ -46,27 +46,10 @@ public abstract class PerActorTopics implements SmartLifecycle {
     public abstract List<String> topicNames();
 
     @Override
-    public void start() {
+    protected void run() {
         TopicProvisioner.createMissing(bootstrapServers, topicNames().stream()
                 .map(topic -> new NewTopic(topic, properties.partitions(), properties.replicationFactor())
                         .configs(configs))
                 .toList(), what);
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** With the hub's other topics, before Camel. */
-    @Override
-    public int getPhase() {
-        return TopicProvisioner.PHASE;
     }
 }

@@ -15,7 +15,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +23,7 @@ import org.springframework.stereotype.Component;
  * incompatible stops the start-up here, rather than failing on the first record.
  */
 @Component
-public class TopicProvisioner implements SmartLifecycle {
+public class TopicProvisioner extends StartUpStep {
 
     /** After the embedded platform, before Camel (which starts in the last phase). */
     public static final int PHASE = 0;
@@ -36,12 +35,12 @@ public class TopicProvisioner implements SmartLifecycle {
     private final String bootstrapServers;
     private final String registryUrl;
     private final boolean registerSchemas;
-    private volatile boolean running;
 
     public TopicProvisioner(TopicCatalog catalog, HubTopicProperties properties,
                             @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                             @Value("${hub.schema-registry.url}") String registryUrl,
                             @Value("${hub.schema-registry.register-on-startup:true}") boolean registerSchemas) {
+        super(PHASE);
         this.catalog = catalog;
         this.properties = properties;
         this.bootstrapServers = bootstrapServers;
@@ -50,10 +49,9 @@ public class TopicProvisioner implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected void run() {
         createMissingTopics();
         governSchemas();
-        running = true;
     }
 
     private void createMissingTopics() {
@@ -123,20 +121,5 @@ public class TopicProvisioner implements SmartLifecycle {
             log.info("Topic {}: value schema {} is id {} in {}", spec.name(), spec.valueSchema().getFullName(), id,
                     registryUrl);
         }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return PHASE;
     }
 }
