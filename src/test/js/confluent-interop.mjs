@@ -5,11 +5,14 @@
 //   node confluent-interop.mjs decode   <registryUrl> <bootstrap> <topic> <expectedCount>
 //   node confluent-interop.mjs produce  <registryUrl> <bootstrap> <topic> <referralId> <personReference> [submissions]
 //     (encoded for <topic>; with [submissions], sent there as the hub's intake submits an event, else to <topic>)
+//   node confluent-interop.mjs credentials <registryUrl> <user:password>
+//     (a registry that takes writes only with credentials: registers without, then with basic.auth.user.info)
 import { AvroDeserializer, AvroSerializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
-const [command, registryUrl, bootstrap, topic, ...rest] = process.argv.slice(2);
+const [command, registryUrl, ...args] = process.argv.slice(2);
+const [bootstrap, topic, ...rest] = args;
 const registry = new SchemaRegistryClient({ baseURLs: [registryUrl] });
 const kafka = () => new Kafka({ clientId: 'confluent-js-interop', brokers: [bootstrap], logLevel: logLevel.WARN });
 const json = (value) => JSON.stringify(value, (k, v) => (typeof v === 'bigint' ? v.toString() : v));
@@ -34,6 +37,25 @@ async function registryRoundTrip() {
   return { subject, id1, id1Again, id2, byIdSchema: JSON.parse(byId.schema).name, latestVersion: latest.version,
            latestId: latest.id, incompatible, referralsSchemaId: referrals.id,
            referralsSchemaName: JSON.parse(referrals.schema).name };
+}
+
+// Confluent's basic.auth.user.info, as this client spells it: the same credentials its Java and Python clients take.
+async function credentials(userInfo) {
+  const subject = `interop-js-secured-${randomUUID()}-value`;
+  const schema = { schemaType: 'AVRO', schema: JSON.stringify(
+    { type: 'record', name: 'Secured', namespace: 'interop', fields: [{ name: 'a', type: 'string' }] }) };
+  let anonymousRegister = null;
+  try {
+    await registry.register(subject, schema);
+  } catch (e) {
+    anonymousRegister = { status: e.status ?? null, errorCode: e.errorCode ?? null, message: String(e.message) };
+  }
+  const authenticated = new SchemaRegistryClient({ baseURLs: [registryUrl],
+    basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo } });
+  const id = await authenticated.register(subject, schema);
+  // Reads stay open: the client without credentials finds what the other registered.
+  const latest = await registry.getLatestSchemaMetadata(subject);
+  return { subject, anonymousRegister, id, latestId: latest.id, latestVersion: latest.version };
 }
 
 async function decode(expectedCount) {
@@ -95,6 +117,7 @@ try {
   if (command === 'registry') result = await registryRoundTrip();
   else if (command === 'decode') result = await decode(Number(rest[0] ?? 1));
   else if (command === 'produce') result = await produce(rest[0], rest[1], rest[2]);
+  else if (command === 'credentials') result = await credentials(args[0]);
   else throw new Error(`unknown command ${command}`);
   process.stdout.write(json(result) + '\n');
   process.exit(0);

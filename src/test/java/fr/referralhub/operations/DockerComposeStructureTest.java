@@ -178,6 +178,42 @@ class DockerComposeStructureTest {
         assertThat(advertised).hasSize(HUBS.size());
     }
 
+    /**
+     * Partners, services and ops tools reach the brokers only through EXTERNAL, authenticated with SCRAM-SHA-512 and
+     * limited by the ACLs the hubs grant (docs/operators.md "Kafka principals and ACLs"); the PLAINTEXT listeners
+     * stay on the compose network, where the hubs are super users.
+     */
+    @Test
+    void shouldAuthenticatePartnersOnTheExternalListenerAndAuthoriseEveryClient() {
+        for (String broker : BROKERS) {
+            Map<String, Object> environment = map(services().get(broker).get("environment"));
+            assertThat(String.valueOf(environment.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).split(","))
+                    .as("%s's listeners", broker).contains("EXTERNAL:SASL_PLAINTEXT", "INTERNAL:PLAINTEXT");
+            assertThat(environment).as("%s's authentication and authorisation", broker)
+                    .containsEntry("KAFKA_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512")
+                    .containsEntry("KAFKA_AUTHORIZER_CLASS_NAME",
+                            "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                    .containsEntry("KAFKA_SUPER_USERS", "User:ANONYMOUS");
+            assertThat(String.valueOf(environment.get("KAFKA_LISTENER_NAME_EXTERNAL_SCRAM__SHA__512_SASL_JAAS_CONFIG")))
+                    .as("%s's SCRAM login module on EXTERNAL", broker)
+                    .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required");
+            // Only EXTERNAL is published on the host: the PLAINTEXT ones would bypass authentication.
+            String externalPort = String.valueOf(environment.get("KAFKA_LISTENERS"))
+                    .replaceFirst(".*EXTERNAL://:(\\d+).*", "$1");
+            assertThat(list(services().get(broker).get("ports"))).as("%s's published ports", broker)
+                    .allSatisfy(port -> assertThat(String.valueOf(port)).endsWith(":" + externalPort));
+            assertThat(String.valueOf(map(services().get(broker).get("healthcheck")).get("test")))
+                    .as("%s's health check needs no credentials", broker).contains("localhost:19092");
+        }
+        for (String hub : HUBS) {
+            Map<String, Object> environment = map(services().get(hub).get("environment"));
+            assertThat(environment).as("%s stores the principals' credentials and grants their ACLs", hub)
+                    .containsEntry("HUB_KAFKA_ACCESS_ENABLED", "true");
+            assertThat(String.valueOf(environment.get("KAFKA_BOOTSTRAP_SERVERS")).split(",")).as("%s on INTERNAL", hub)
+                    .allSatisfy(server -> assertThat(server).endsWith(":19092"));
+        }
+    }
+
     @Test
     void shouldSetOnlyHubVariablesThatApplicationYamlReads() throws IOException {
         for (String hub : HUBS) {

@@ -12,6 +12,8 @@ import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.embedded.EmbeddedPlatformProperties;
+import fr.referralhub.testing.NodeScript;
 import fr.referralhub.testing.SecuredHubTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,12 +21,15 @@ import org.springframework.beans.factory.annotation.Value;
 /**
  * With operator security on, the embedded schema registry (its own HTTP server, not Spring's) refuses an anonymous
  * {@code PUT /config} and every other request but GET and HEAD, while reads stay open and the hub's own client, given
- * the write credentials at start-up, has registered the hub's schemas.
+ * the write credentials at start-up, has registered the hub's schemas. Confluent's official JS client registers with
+ * the credentials given its way ({@code basicAuthCredentials}, Confluent's {@code basic.auth.user.info}) and is refused
+ * with Confluent's 40101 without them ({@code src/test/js/confluent-interop.mjs credentials}).
  */
 @SecuredHubTest
 class RegistryWriteAccessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(90);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,6 +59,10 @@ class RegistryWriteAccessTest {
                 basic(request("/config"), "hub:wrong-password").PUT(HttpRequest.BodyPublishers.ofString(put))}) {
             HttpResponse<String> refused = send(write);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+            // Confluent's error shape, which Confluent's clients turn into their own errors.
+            JsonNode error = JSON.readTree(refused.body());
+            assertThat(error.get("error_code").asInt()).as(refused.body()).isEqualTo(40101);
+            assertThat(error.get("message").asText()).as(refused.body()).isNotBlank();
         }
 
         // The hub registered its schemas at start-up with its credentials, and reads need none.
@@ -66,6 +75,23 @@ class RegistryWriteAccessTest {
         HttpResponse<String> withCredentials = send(basic(request("/config"), "hub:" + writePassword)
                 .PUT(HttpRequest.BodyPublishers.ofString(put)));
         assertThat(withCredentials.statusCode()).as(withCredentials.body()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldLetConfluentsJsClientRegisterWithBasicAuthUserInfoAndRefuseItWithout() throws Exception {
+        NodeScript.Result run = NodeScript.run(NODE_TIMEOUT, "confluent-interop.mjs", "credentials", registry,
+                EmbeddedPlatformProperties.SchemaRegistry.WRITER + ":" + writePassword);
+        assertThat(run.succeeded()).as(run.describe()).isTrue();
+        JsonNode result = JSON.readTree(run.lastLine());
+
+        JsonNode anonymous = result.get("anonymousRegister");
+        assertThat(anonymous.isNull()).as("a registration without credentials must be refused").isFalse();
+        assertThat(anonymous.get("status").asInt()).as("%s", anonymous).isEqualTo(401);
+        assertThat(anonymous.get("errorCode").asInt()).as("%s", anonymous).isEqualTo(40101);
+        assertThat(result.get("id").asInt()).isPositive();
+        // Version 1: the refused registration left nothing behind.
+        assertThat(result.get("latestVersion").asInt()).isEqualTo(1);
+        assertThat(result.get("latestId").asInt()).isEqualTo(result.get("id").asInt());
     }
 
     private static HttpRequest.Builder basic(HttpRequest.Builder request, String userInfo) {
