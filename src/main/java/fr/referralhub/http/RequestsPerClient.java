@@ -19,7 +19,10 @@ import org.apache.catalina.valves.ValveBase;
  *
  * <p>So one client that opens connections and stalls can hold at most {@code max} of Tomcat's threads (each for at
  * most the body timeout, {@link PartnerRequestBodies}), never all of them. Counts live in this instance's heap and
- * only for addresses with requests in progress: the map is bounded by the requests being served.
+ * only for addresses with requests in progress: the map is bounded by the requests being served, and nothing is read
+ * from a topic or kept across requests. The limit is per instance on purpose: what it protects is this instance's
+ * threads; with N instances behind a load balancer a client may have N times as many in progress in all, and a limit
+ * for the whole deployment belongs to that load balancer (docs/partners.md).
  */
 final class RequestsPerClient extends ValveBase {
 

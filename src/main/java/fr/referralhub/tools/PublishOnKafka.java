@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,10 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
 
 /**
  * Publishes files on a partner's or a service's own topic, one record per file, with the key the hub expects, so that
@@ -60,17 +65,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class PublishOnKafka {
 
-    /** The embedded default's broker. */
-    static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USAGE = """
             usage: PublishOnKafka landlord <partnerId> <file.xml>... [--bootstrap-server host:port] [--producer-config file]
                    PublishOnKafka status <serviceId> <report.json>... [--bootstrap-server host:port] [--producer-config file]
               landlord: XML documents on intake.<partnerId>, keyed by the referral's first identifiant
               status:   JSON status reports (with referralId) on status.<serviceId>, keyed by referralId
-              --bootstrap-server: default %s (the embedded default); --producer-config: a Kafka producer
-                                  properties file (security.protocol, sasl.*, ssl.* of a real cluster)"""
-            .formatted(DEFAULT_BOOTSTRAP_SERVERS);
+              --bootstrap-server: default, the hub's own broker as its application.yaml says: KAFKA_BOOTSTRAP_SERVERS,
+                                  else the embedded default (localhost, EMBEDDED_KAFKA_PORT)
+              --producer-config: a Kafka producer properties file (security.protocol, sasl.*, ssl.* of a real
+                                 cluster)""";
 
     /** What a publication needs: the topic, how to key a file, and the files. */
     record Publication(String topic, Keying keying, List<Path> files, String bootstrapServers, Path producerConfig) {
@@ -158,9 +162,30 @@ public final class PublishOnKafka {
         }
     }
 
+    /**
+     * The broker the hub itself would use, read from its own application.yaml with the same environment overrides:
+     * {@code KAFKA_BOOTSTRAP_SERVERS}, else its embedded broker on this machine ({@code hub.embedded.kafka.host} and
+     * {@code EMBEDDED_KAFKA_PORT}). One place says where the broker is; this command does not say it again.
+     */
+    static String hubBootstrapServers() {
+        StandardEnvironment hub = new StandardEnvironment();
+        try {
+            // The first document of application.yaml only: the others are profiles', which this command has none of.
+            List<PropertySource<?>> documents = new YamlPropertySourceLoader().load("application.yaml",
+                    new ClassPathResource("application.yaml"));
+            hub.getPropertySources().addLast(documents.get(0));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the hub's application.yaml", e);
+        }
+        String configured = hub.getProperty("hub.kafka.bootstrap-servers", "");
+        return configured.isBlank()
+                ? hub.getRequiredProperty("hub.embedded.kafka.host") + ":" + hub.getRequiredProperty("hub.embedded.kafka.port")
+                : configured;
+    }
+
     static Publication parse(String[] args) {
         List<String> positional = new ArrayList<>();
-        String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
+        String bootstrapServers = null;
         Path producerConfig = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -168,6 +193,9 @@ public final class PublishOnKafka {
                 case "--producer-config" -> producerConfig = Path.of(valueOf(args, ++i, "--producer-config"));
                 default -> positional.add(args[i]);
             }
+        }
+        if (bootstrapServers == null) {
+            bootstrapServers = hubBootstrapServers();
         }
         if (positional.size() < 3) {
             throw new IllegalArgumentException("expected what to publish, whose topic, and at least one file");
