@@ -24,9 +24,9 @@ public class HttpAnswerHeaders extends HttpHeaderFilterStrategy {
 
     /**
      * Headers a flow may answer besides its status and content type (lower case), as the OpenAPI contract declares
-     * them: a 401's challenge, a 503's delay before retrying.
+     * them: a 401's challenge, a 503's delay before retrying, a 202 answered on receipt (RFC 7240).
      */
-    static final Set<String> FROM_FLOWS = Set.of("www-authenticate", "retry-after");
+    static final Set<String> FROM_FLOWS = Set.of("www-authenticate", "retry-after", "preference-applied");
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {

@@ -47,7 +47,12 @@ public class IntakeAccounting {
     static final String TALLY = "hubIntakeTally";
 
     public enum Outcome {
-        PUBLISHED, REJECTED, DUPLICATE;
+        PUBLISHED, REJECTED, DUPLICATE,
+        /**
+         * An HTTP event answered on receipt ({@code Prefer: respond-async}): the referral state publishes it, finds it
+         * a re-send, or dead-letters its refusal, after the answer.
+         */
+        DEFERRED;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -94,7 +99,10 @@ public class IntakeAccounting {
             public void onDone(Exchange answered) {
                 Partner partner = answered.getProperty(PartnerAuthentication.PARTNER, Partner.class);
                 Outcome outcome;
-                if (answered.getProperty(ReferralIntake.PUBLISHED, false, Boolean.class)) {
+                if (answered.getProperty(ReferralIntake.ANSWERED_ON_RECEIPT, false, Boolean.class)
+                        && answered.getProperty(ReferralIntake.REFERRAL_ID) != null && answered.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class) == 202) {
+                    outcome = Outcome.DEFERRED;
+                } else if (answered.getProperty(ReferralIntake.PUBLISHED, false, Boolean.class)) {
                     outcome = Outcome.PUBLISHED;
                 } else if (answered.getProperty(ReferralIntake.DUPLICATE, false, Boolean.class)) {
                     outcome = Outcome.DUPLICATE;

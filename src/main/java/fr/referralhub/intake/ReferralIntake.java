@@ -51,6 +51,13 @@ public class ReferralIntake {
     public static final String DUPLICATE = "hubDuplicate";
     /** Exchange property: the ledger published the canonical record of this exchange. */
     public static final String PUBLISHED = "hubPublished";
+    /**
+     * Exchange property: the partner asked to be answered on receipt ({@code Prefer: respond-async}, RFC 7240), so the
+     * answer waits for the broker's acknowledgement only, not for the ledger's decision ({@link #notePreference}).
+     */
+    public static final String ANSWERED_ON_RECEIPT = "hubAnsweredOnReceipt";
+    /** The answer header saying the preference was applied (RFC 7240). */
+    public static final String PREFERENCE_APPLIED = "Preference-Applied";
     /** Exchange property: the referral the event belongs to. */
     public static final String REFERRAL_ID = ReferralLogContext.REFERRAL_ID_PROPERTY;
     /** Exchange property: the partner's id of the event. */
@@ -81,27 +88,66 @@ public class ReferralIntake {
     }
 
     /**
+     * Route step, before the request's headers are dropped: notes whether the partner prefers an answer on receipt.
+     * A partner replaying a backlog sends {@code Prefer: respond-async} and gets its 202 once the broker holds the event,
+     * without waiting for the referral state's transaction; its refusals, rare, then go to the dead letters.
+     */
+    public void notePreference(Exchange exchange) {
+        exchange.setProperty(ANSWERED_ON_RECEIPT, prefersRespondAsync(exchange.getMessage().getHeader("Prefer",
+                String.class)));
+    }
+
+    /** RFC 7240: preferences are comma-separated tokens, case-insensitive, each with optional parameters after ';'. */
+    static boolean prefersRespondAsync(String prefer) {
+        if (prefer == null) {
+            return false;
+        }
+        for (String preference : prefer.split(",")) {
+            String token = preference.split("[;=]", 2)[0].strip();
+            if (token.equalsIgnoreCase("respond-async")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Publishes the event through the ledger and waits for its decision: afterwards property {@link #REFERRAL_ID} is
-     * set, and {@link #PUBLISHED} or {@link #DUPLICATE}.
+     * set, and {@link #PUBLISHED} or {@link #DUPLICATE}. Answered on receipt ({@link #ANSWERED_ON_RECEIPT}), it waits
+     * for the broker's acknowledgement only, and sets {@link #REFERRAL_ID} alone: the ledger decides later.
      *
      * @throws InvalidPartnerEventException when the ledger refuses it (conflicting re-use of an event id, unknown or
      *                                      cancelled referral)
      */
     public void prepare(PartnerEvent event, Exchange exchange) {
+        if (exchange.getProperty(ANSWERED_ON_RECEIPT, false, Boolean.class)) {
+            Completed completed = complete(event);
+            ledger.awaitReceipt(ledger.submitAnsweredOnReceipt(submission(event, completed)));
+            String referralId = completed.canonical().getReferralId();
+            exchange.setProperty(PARTNER_EVENT_ID, event.partnerEventId());
+            exchange.setProperty(EVENT_ID, completed.canonical().getEventId());
+            exchange.setProperty(REFERRAL_ID, referralId);
+            try (var referral = MDC.putCloseable(ReferralLogContext.REFERRAL_ID, referralId)) {
+                log.info("Recorded partner event {} of {} ({} of referral {}), answered on receipt: the referral state "
+                        + "decides it", event.partnerEventId(), event.partnerId(), event.draft().getEventType(), referralId);
+            }
+            return;
+        }
         settle(submit(event), exchange);
     }
 
     /** Sends the event to the ledger without waiting: a batch sends all its events, then {@link #settle}s each. */
     public Pending submit(PartnerEvent event) {
-        // Each keyed pseudonym once per event: the person reference and the content hash both use them.
-        Pseudonyms pseudonyms = pseudonyms(event.identifiers());
-        Completed completed = complete(event, pseudonyms);
+        Completed completed = complete(event);
+        return new Pending(event, completed.canonical().getEventId(), ledger.submit(submission(event, completed)));
+    }
+
+    private static IntakeSubmissions.Submission submission(PartnerEvent event, Completed completed) {
         ReferralEvent canonical = completed.canonical();
         PersonReference person = completed.person();
-        return new Pending(event, canonical.getEventId(), ledger.submit(new IntakeSubmissions.Submission(canonical.getReferralId(),
-                event.partnerId(), event.partnerEventId(), canonical.getEventId(), canonical.getEventType().name(),
-                person == null ? null : person.value(), person == null ? null : person.basis().name(),
-                contentHash(event, pseudonyms), canonical)));
+        return new IntakeSubmissions.Submission(canonical.getReferralId(), event.partnerId(), event.partnerEventId(),
+                canonical.getEventId(), canonical.getEventType().name(), person == null ? null : person.value(),
+                person == null ? null : person.basis().name(), completed.contentHash(), canonical);
     }
 
     /** Waits for the decision of a {@link #submit}ted event and records it on the exchange, as {@link #prepare}. */
@@ -139,25 +185,33 @@ public class ReferralIntake {
         }
     }
 
-    /** Body of the 202 answer. */
+    /** Body of the 202 answer: ACCEPTED, ALREADY_RECEIVED, or RECEIVED when answered on receipt. */
     public Map<String, Object> acceptedAnswer(Exchange exchange) {
         boolean duplicate = exchange.getProperty(DUPLICATE, false, Boolean.class);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        return Map.of(
-                "referralId", exchange.getProperty(REFERRAL_ID, String.class),
-                "status", duplicate ? "ALREADY_RECEIVED" : "ACCEPTED");
+        String status = duplicate ? "ALREADY_RECEIVED" : "ACCEPTED";
+        if (exchange.getProperty(ANSWERED_ON_RECEIPT, false, Boolean.class)) {
+            exchange.getMessage().setHeader(PREFERENCE_APPLIED, "respond-async");
+            status = "RECEIVED";
+        }
+        return Map.of("referralId", exchange.getProperty(REFERRAL_ID, String.class), "status", status);
     }
 
-    /** The canonical record and the person it is about (also the record key: one person's events stay in order). */
-    private record Completed(ReferralEvent canonical, PersonReference person) {
+    /**
+     * The canonical record, the person it is about (also the record key: one person's events stay in order) and the
+     * content hash of the event as sent.
+     */
+    private record Completed(ReferralEvent canonical, PersonReference person, String contentHash) {
     }
 
     /**
      * The canonical record. A creation gets its person reference here; an update or a cancellation gets none (null):
      * the ledger gives it the reference of its creation.
      */
-    private Completed complete(PartnerEvent event, Pseudonyms pseudonyms) {
+    private Completed complete(PartnerEvent event) {
+        // Each keyed pseudonym once per event: the person reference and the content hash both use them.
+        Pseudonyms pseudonyms = pseudonyms(event.identifiers());
         ReferralEvent draft = event.draft();
         String partnerId = event.partnerId();
         String referralId;
@@ -183,7 +237,7 @@ public class ReferralIntake {
             }
             canonical.setPerson(profile.build());
         }
-        return new Completed(canonical.build(), person);
+        return new Completed(canonical.build(), person, contentHash(event, pseudonyms));
     }
 
     /** The referral a partner's creation event makes (and its updates name, by that event's id). */

@@ -128,7 +128,20 @@ public class IntakeSubmissions implements SmartLifecycle {
 
     /** Sends the event to the ledger, without waiting: {@link #await} its decision. */
     public Submitted submit(Submission submission) {
-        return send(submission.referralId(), headers -> {
+        return send(submission.referralId(), partnerEvent(submission), true);
+    }
+
+    /**
+     * Sends the event to the ledger for a partner answered on receipt ({@code Prefer: respond-async}): nobody waits
+     * for the decision, so the ledger dead-letters a refusal itself, in its transaction, as for the asynchronous
+     * channels. {@link #awaitReceipt} the broker's acknowledgement.
+     */
+    public CompletableFuture<Void> submitAnsweredOnReceipt(Submission submission) {
+        return send(submission.referralId(), partnerEvent(submission), false).acknowledged();
+    }
+
+    private Function<Headers, byte[]> partnerEvent(Submission submission) {
+        return headers -> {
             add(headers, SubmissionHeaders.KIND, SubmissionHeaders.PARTNER_EVENT);
             add(headers, RecordHeaders.PARTNER_ID, submission.partnerId());
             add(headers, RecordHeaders.PARTNER_EVENT_ID, submission.partnerEventId());
@@ -140,7 +153,7 @@ public class IntakeSubmissions implements SmartLifecycle {
             // In the wire format of referrals.v1 (its subject, its schema id): the ledger publishes these bytes as
             // they are, and a reader of the submission topic decodes them like a referral event.
             return serializer.serialize(topics.referrals(), submission.event());
-        });
+        };
     }
 
     /**
@@ -154,16 +167,18 @@ public class IntakeSubmissions implements SmartLifecycle {
             add(headers, SubmissionHeaders.KIND, SubmissionHeaders.STATUS_REPORT);
             add(headers, SubmissionHeaders.SERVICE_ID, change.getServiceId());
             return serializer.serialize(topics.referralStatusChanges(), change);
-        });
+        }, true);
     }
 
     /**
      * Writes one submission under its referral id, with who waits for the answer, and registers the caller; fails at
      * once while the broker is known to be unreachable.
      *
-     * @param content adds the submission's own headers and returns its value
+     * @param content  adds the submission's own headers and returns its value
+     * @param answered whether this instance waits for the ledger's decision; if not, the decision future never
+     *                 completes but with the send's failure
      */
-    private Submitted send(String referralId, Function<Headers, byte[]> content) {
+    private Submitted send(String referralId, Function<Headers, byte[]> content, boolean answered) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         CompletableFuture<LedgerDecision> decision = new CompletableFuture<>();
         Submitted submitted = new Submitted(acknowledged, decision);
@@ -175,10 +190,12 @@ public class IntakeSubmissions implements SmartLifecycle {
             return submitted;
         }
         String correlationId = UUID.randomUUID().toString();
-        waiting.put(correlationId, decision);
-        decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
-        decision.orTimeout(Math.max(FORGET_AFTER.toMillis(), 2 * properties.answerTimeout().toMillis()),
-                TimeUnit.MILLISECONDS);
+        if (answered) {
+            waiting.put(correlationId, decision);
+            decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
+            decision.orTimeout(Math.max(FORGET_AFTER.toMillis(), 2 * properties.answerTimeout().toMillis()),
+                    TimeUnit.MILLISECONDS);
+        }
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         byte[] value;
         try {
@@ -189,8 +206,12 @@ public class IntakeSubmissions implements SmartLifecycle {
             decision.completeExceptionally(e);
             return submitted;
         }
-        add(headers, SubmissionHeaders.REPLY_TO, instanceId);
-        add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
+        if (answered) {
+            add(headers, SubmissionHeaders.REPLY_TO, instanceId);
+            add(headers, SubmissionHeaders.CORRELATION_ID, correlationId);
+        } else {
+            add(headers, SubmissionHeaders.ANSWERED_ON_RECEIPT, "true");
+        }
         try {
             producer.send(new ProducerRecord<>(topics.intakeSubmissions(), null, referralId, value, headers),
                     (metadata, failure) -> sent(submitted, failure));
@@ -251,6 +272,29 @@ public class IntakeSubmissions implements SmartLifecycle {
             if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
                 throw new TimeoutException("The referral ledger did not decide in time; the event is recorded and "
                         + "will be decided: send it again, it will be recognised");
+            }
+            throw new KafkaException("Could not submit the event to the referral ledger: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Waits for the broker's acknowledgement of a {@link #submitAnsweredOnReceipt} send, as {@link #await} does before
+     * the decision: once it came, the event is recorded and will be decided.
+     *
+     * @throws KafkaException when the send failed, or was not acknowledged in time ({@link TimeoutException}:
+     *                        retriable, the partner gets 503 and re-sends)
+     */
+    public void awaitReceipt(CompletableFuture<Void> acknowledged) {
+        breaker.awaitAcknowledgement(acknowledged, properties.answerTimeout());
+        if (!acknowledged.isDone()) {
+            throw new TimeoutException("Kafka did not acknowledge the event within " + properties.answerTimeout()
+                    + "; it may still be recorded: send it again, it will be recognised");
+        }
+        try {
+            acknowledged.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof KafkaException kafka) {
+                throw kafka;
             }
             throw new KafkaException("Could not submit the event to the referral ledger: " + e.getCause(), e.getCause());
         }

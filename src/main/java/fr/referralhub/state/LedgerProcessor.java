@@ -68,6 +68,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     static final String ELIGIBILITY_STEP = "eligibility-decisions";
     /** The step of a submission refused for its provenance (not replayable: nothing of the hub's to do again). */
     static final String PROVENANCE_STEP = "provenance";
+    /**
+     * The step of a partner event answered on receipt and then refused (a conflicting re-use of its id, an update of
+     * an unknown or cancelled referral): not replayable, it would be refused again; the partner sends a corrected event.
+     */
+    static final String REFUSED_STEP = "referral-ledger";
     /** The consumer name of this processor in provenance counts. */
     static final String CONSUMER = "referral-ledger";
 
@@ -507,6 +512,14 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         if (submission.value() == null) {
             return true; // nothing to keep: counted and logged by the check
         }
+        send(parts.deadLetters().deadLetter(from.topic(), submission.key(), submission.value(),
+                textHeaders(submission), PROVENANCE_STEP, new UntrustedRecordException(refusal.get())),
+                submission.timestamp());
+        return true;
+    }
+
+    /** A submission's headers for its dead letter. */
+    private static Map<String, String> textHeaders(Record<String, byte[]> submission) {
         Map<String, String> headers = new LinkedHashMap<>();
         submission.headers().forEach(header -> {
             // Its signature is not text, and the dead letter gets the hub's own.
@@ -514,9 +527,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                 headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
             }
         });
-        send(parts.deadLetters().deadLetter(from.topic(), submission.key(), submission.value(), headers,
-                PROVENANCE_STEP, new UntrustedRecordException(refusal.get())), submission.timestamp());
-        return true;
+        return headers;
     }
 
     private void send(OutboundRecord out, long timestamp) {
@@ -565,7 +576,17 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                     header(submission.headers(), RecordHeaders.PARTNER_ID), decision.referralId(), decision.outcome());
         }
         if (replyTo == null) {
-            // Nobody waits (a replay, or a writer that is not a hub instance): the decision stands all the same.
+            if (header(submission.headers(), SubmissionHeaders.ANSWERED_ON_RECEIPT) != null
+                    && decision.outcome() != Outcome.ACCEPTED && decision.outcome() != Outcome.DUPLICATE) {
+                // The partner was answered on receipt (Prefer: respond-async) and nobody waits for this refusal: it
+                // goes to the dead letters with its reason, in this transaction, as a refused landlord record does.
+                var from = context.recordMetadata().orElseThrow();
+                send(parts.deadLetters().deadLetter(from.topic(), submission.key(), submission.value(),
+                        textHeaders(submission), REFUSED_STEP, new RefusedSubmissionException(decision)),
+                        submission.timestamp());
+            }
+            // Otherwise nobody waits (a replay, or a writer that is not a hub instance): the decision stands all the
+            // same.
             return;
         }
         context.forward(new Record<>(replyTo, (Object) decision.toJson(), submission.timestamp(),

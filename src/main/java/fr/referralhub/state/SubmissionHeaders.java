@@ -6,7 +6,7 @@ import fr.referralhub.topics.RecordHeaders;
 
 /**
  * Headers of a submission on {@code intake-submissions.v1}: the tracing headers the published record will carry
- * ({@link RecordHeaders}), and three that only the ledger reads.
+ * ({@link RecordHeaders}), and those that only the ledger reads.
  */
 final class SubmissionHeaders {
 
@@ -14,6 +14,12 @@ final class SubmissionHeaders {
     static final String REPLY_TO = "hub.reply-to";
     /** Which of that instance's questions this is. */
     static final String CORRELATION_ID = "hub.correlation-id";
+    /**
+     * Present ("true") instead of {@link #REPLY_TO} when the partner was answered on receipt (HTTP {@code Prefer:
+     * respond-async}): the ledger dead-letters a refusal itself, since nobody waits for it. A replay has neither, and
+     * its refusal is answered to the operator, not dead-lettered again.
+     */
+    static final String ANSWERED_ON_RECEIPT = "hub.answered-on-receipt";
     /** What is submitted: {@link #PARTNER_EVENT} (when absent), or {@link #STATUS_REPORT}. */
     static final String KIND = "hub.submission";
     static final String PARTNER_EVENT = "PARTNER_EVENT";
