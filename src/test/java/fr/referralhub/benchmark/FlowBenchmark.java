@@ -172,6 +172,9 @@ public final class FlowBenchmark {
                 httpRate);
         System.out.flush();
 
+        progress("the embedded default in a JVM of its own: ready time, fresh and restarted");
+        EmbeddedDefaultReady.measure();
+
         Path dataDir = Files.createTempDirectory("referral-hub-benchmark");
         progress("starting the hub (embedded broker and registry, data in " + dataDir + ")");
         ConfigurableApplicationContext hub = null;
@@ -223,6 +226,9 @@ public final class FlowBenchmark {
                         new Subject(HUB_ROUTE, route, data::submissionInputs),
                         new Subject(SAME_WORK_BASELINE, sameWork, data::canonicalInputs));
                 HttpComparison http = new HttpComparison(new HttpLoad(intake, stageTimeout),
+                        new HttpLoad(intake, stageTimeout, "Prefer: respond-async"),
+                        new ReferralStateLag(bootstrap, hub.getBean(ReferralStateProperties.class).applicationId(),
+                                hubSubmissions, stageTimeout),
                         new HttpLoad(httpBaseline.uri(), stageTimeout), httpConnections, httpRate,
                         (prefix, count) -> bodies(data, "BENCH-" + run + "-HTTP-" + prefix, count),
                         FlowBenchmark::progress);

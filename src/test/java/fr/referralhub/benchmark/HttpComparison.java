@@ -1,19 +1,27 @@
 package fr.referralhub.benchmark;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The hub's HTTP intake beside its baseline ({@link HttpBaseline}), in the same run, under the same loads: closed
  * loops at each number of connections (throughput), then an open loop at a fixed rate (latency), the hub first and
  * the baseline right after at each load, so both meet the same machine. Then the figures issue 14 sets as targets.
+ *
+ * <p>The hub is measured twice: with its usual answer, which waits for the referral state's transaction, and answered
+ * on receipt ({@code Prefer: respond-async}), which waits for the broker's acknowledgement only, as the baseline does.
+ * After each run answered on receipt, the referral state is left to catch up (its lag back to 0) before the next run,
+ * so no run pays for the one before; how long that took is printed.
  */
 final class HttpComparison {
 
     static final String HUB = "hub http intake";
+    static final String HUB_ON_RECEIPT = "hub http on receipt";
     static final String BASELINE = "baseline http";
 
     /** Issue 14: the hub reaches this share of the baseline's req/s at the largest number of connections. */
@@ -24,6 +32,9 @@ final class HttpComparison {
     private static final double TARGET_P99_MS = 50;
 
     private final HttpLoad hub;
+    private final HttpLoad hubOnReceipt;
+    /** Waits until the referral state has decided everything submitted; returns how long that took. */
+    private final Supplier<Duration> referralStateCatchUp;
     private final HttpLoad baseline;
     private final int[] connections;
     private final int rate;
@@ -31,10 +42,14 @@ final class HttpComparison {
     private final BiFunction<String, Integer, List<byte[]>> bodies;
     private final Consumer<String> progress;
     private final List<StageResult> results = new ArrayList<>();
+    private final List<String> catchUps = new ArrayList<>();
 
-    HttpComparison(HttpLoad hub, HttpLoad baseline, int[] connections, int rate,
-                   BiFunction<String, Integer, List<byte[]>> bodies, Consumer<String> progress) {
+    HttpComparison(HttpLoad hub, HttpLoad hubOnReceipt, Supplier<Duration> referralStateCatchUp, HttpLoad baseline,
+                   int[] connections, int rate, BiFunction<String, Integer, List<byte[]>> bodies,
+                   Consumer<String> progress) {
         this.hub = hub;
+        this.hubOnReceipt = hubOnReceipt;
+        this.referralStateCatchUp = referralStateCatchUp;
         this.baseline = baseline;
         this.connections = connections;
         this.rate = rate;
@@ -47,6 +62,9 @@ final class HttpComparison {
         int warmConnections = connections[0];
         progress.accept(HUB + ": warm-up, " + requests + " requests over " + warmConnections + " connections");
         hub.closedLoop(HUB + " warm-up", bodies.apply("HUB-WARM-", requests), warmConnections);
+        progress.accept(HUB_ON_RECEIPT + ": warm-up, " + requests + " requests over " + warmConnections + " connections");
+        hubOnReceipt.closedLoop(HUB_ON_RECEIPT + " warm-up", bodies.apply("HUB-ASYNC-WARM-", requests), warmConnections);
+        catchUp(HUB_ON_RECEIPT + " warm-up");
         progress.accept(BASELINE + ": warm-up, " + requests + " requests over " + warmConnections + " connections");
         baseline.closedLoop(BASELINE + " warm-up", bodies.apply("BASE-WARM-", requests), warmConnections);
     }
@@ -55,11 +73,23 @@ final class HttpComparison {
     List<StageResult> measure(int requests) {
         for (int count : connections) {
             results.add(closed(hub, HUB, "HUB-C" + count + "-", requests, count));
+            results.add(closed(hubOnReceipt, HUB_ON_RECEIPT, "HUB-ASYNC-C" + count + "-", requests, count));
+            catchUp(HUB_ON_RECEIPT + connectionsLabel(count));
             results.add(closed(baseline, BASELINE, "BASE-C" + count + "-", requests, count));
         }
         results.add(open(hub, HUB, "HUB-R-", requests));
+        results.add(open(hubOnReceipt, HUB_ON_RECEIPT, "HUB-ASYNC-R-", requests));
+        catchUp(HUB_ON_RECEIPT + rateLabel());
         results.add(open(baseline, BASELINE, "BASE-R-", requests));
         return results;
+    }
+
+    private void catchUp(String after) {
+        Duration took = referralStateCatchUp.get();
+        String line = String.format(Locale.ROOT, "%s: the referral state caught up %.1f s after the last answer",
+                after, took.toMillis() / 1000.0);
+        catchUps.add(line);
+        progress.accept(line);
     }
 
     private StageResult closed(HttpLoad load, String name, String prefix, int requests, int count) {
@@ -81,24 +111,30 @@ final class HttpComparison {
         return result;
     }
 
-    /** The comparison and the targets, after the table. */
+    /** The comparison and the targets, after the table, for the usual answer and for the answer on receipt. */
     void printSummary() {
+        summarise(HUB);
+        summarise(HUB_ON_RECEIPT);
+        catchUps.forEach(System.out::println);
+    }
+
+    private void summarise(String hubName) {
         int most = connections[connections.length - 1];
-        StageResult hubAtMost = result(HUB + connectionsLabel(most));
+        StageResult hubAtMost = result(hubName + connectionsLabel(most));
         StageResult baselineAtMost = result(BASELINE + connectionsLabel(most));
         double ratio = hubAtMost.perSecond() / baselineAtMost.perSecond();
-        System.out.printf(Locale.ROOT, "hub http intake / baseline http at %d connections = %.2f (%.0f vs %.0f req/s;"
-                        + " target %.2f %s)%n", most, ratio, hubAtMost.perSecond(), baselineAtMost.perSecond(),
+        System.out.printf(Locale.ROOT, "%s / baseline http at %d connections = %.2f (%.0f vs %.0f req/s;"
+                        + " target %.2f %s)%n", hubName, most, ratio, hubAtMost.perSecond(), baselineAtMost.perSecond(),
                 TARGET_RATIO, met(ratio >= TARGET_RATIO));
-        StageResult best = results.stream().filter(r -> r.stage().startsWith(HUB) && r.offeredRate() == 0)
+        StageResult best = results.stream().filter(r -> r.stage().startsWith(hubName + " (") && r.offeredRate() == 0)
                 .max((a, b) -> Double.compare(a.perSecond(), b.perSecond())).orElseThrow();
-        System.out.printf(Locale.ROOT, "hub http intake throughput: %.0f req/s (%s; target %.0f %s)%n",
+        System.out.printf(Locale.ROOT, "%s throughput: %.0f req/s (%s; target %.0f %s)%n", hubName,
                 best.perSecond(), best.stage(), TARGET_PER_SECOND, met(best.perSecond() >= TARGET_PER_SECOND));
-        StageResult hubAtRate = result(HUB + rateLabel());
+        StageResult hubAtRate = result(hubName + rateLabel());
         StageResult baselineAtRate = result(BASELINE + rateLabel());
         double p99 = hubAtRate.percentile(99) / 1e6;
-        System.out.printf(Locale.ROOT, "hub http intake p99 at %d/s: %.2f ms%s (baseline http %.2f ms; target %.0f ms"
-                        + " %s)%n", rate, p99, hubAtRate.saturated() ? ", saturated" : "",
+        System.out.printf(Locale.ROOT, "%s p99 at %d/s: %.2f ms%s (baseline http %.2f ms; target %.0f ms"
+                        + " %s)%n", hubName, rate, p99, hubAtRate.saturated() ? ", saturated" : "",
                 baselineAtRate.percentile(99) / 1e6, TARGET_P99_MS,
                 met(p99 <= TARGET_P99_MS && !hubAtRate.saturated()));
     }

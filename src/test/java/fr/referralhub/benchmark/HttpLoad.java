@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * An HTTP load generator: partners posting unique events to one intake URI over a fixed number of keep-alive
- * HTTP/1.1 connections, each answer checked (202 ACCEPTED). Two ways:
+ * HTTP/1.1 connections, each answer checked (202 ACCEPTED, or RECEIVED when answered on receipt). Two ways:
  * <ul>
  *   <li>{@link #closedLoop}: every connection sends its next request as soon as the previous one is answered, so
  *       exactly that many requests are in flight: throughput at that concurrency, latency = sent to answered;</li>
@@ -48,12 +48,20 @@ final class HttpLoad {
 
     private final URI uri;
     private final Duration timeout;
+    /** Request headers besides the key and the body's (e.g. {@code Prefer: respond-async}), in HTTP form. */
+    private final String extraHeaders;
     /** Requests sent late in the last open-loop run. */
     private final LongAdder late = new LongAdder();
 
     HttpLoad(URI uri, Duration timeout) {
+        this(uri, timeout, "");
+    }
+
+    /** @param header a request header every request carries, as {@code Name: value} */
+    HttpLoad(URI uri, Duration timeout, String header) {
         this.uri = uri;
         this.timeout = timeout;
+        this.extraHeaders = header.isEmpty() ? "" : header + "\r\n";
     }
 
     /** Posts every body over {@code connections} connections, each request sent when its connection is free. */
@@ -160,8 +168,9 @@ final class HttpLoad {
     /** The whole request, built before the run: nothing but writing it is measured. */
     private byte[] request(byte[] body) {
         String head = String.format(Locale.ROOT, "POST %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
-                        + "Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n",
-                uri.getRawPath(), uri.getHost(), uri.getPort(), BenchmarkData.PARTNER_API_KEY, body.length);
+                        + "Authorization: Bearer %s\r\n%sContent-Length: %d\r\n\r\n",
+                uri.getRawPath(), uri.getHost(), uri.getPort(), BenchmarkData.PARTNER_API_KEY, extraHeaders,
+                body.length);
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
         byte[] request = new byte[headBytes.length + body.length];
         System.arraycopy(headBytes, 0, request, 0, headBytes.length);
@@ -216,7 +225,8 @@ final class HttpLoad {
             if (answer.close()) {
                 close();
             }
-            if (answer.status() != 202 || !answer.body().contains("\"ACCEPTED\"")) {
+            if (answer.status() != 202 || !(answer.body().contains("\"ACCEPTED\"")
+                    || answer.body().contains("\"RECEIVED\""))) {
                 return "got " + answer.status() + " " + answer.body();
             }
             return null;
