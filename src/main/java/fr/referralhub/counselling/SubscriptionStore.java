@@ -56,7 +56,7 @@ public class SubscriptionStore implements SmartLifecycle {
     public static final String UPDATED_BY = "hub.subscription.updated-by";
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    /** The view's name, and its tag in the provenance counter: a subscription the hub did not write is never in force. */
+    /** The view's name, and its tag in the provenance counter (subscriptions the hub did not write, never in force). */
     public static final String CONSUMER = "subscriptions";
     private static final Logger log = LoggerFactory.getLogger(SubscriptionStore.class);
 

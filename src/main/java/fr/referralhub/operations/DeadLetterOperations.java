@@ -111,7 +111,8 @@ public class DeadLetterOperations {
             throw new IllegalArgumentException("limit: expected 1 to " + MAX_LIMIT);
         }
         Predicate<DeadLetter> matches = filter.asPredicate();
-        Predicate<ConsumerRecord<String, byte[]>> matchingRecords = record -> matches.test(DeadLetter.of(record, false, null));
+        Predicate<ConsumerRecord<String, byte[]>> matchingRecords =
+                record -> matches.test(DeadLetter.of(record, false, null));
         DeadLetterStore.Page page = store.list(limit, before, matchingRecords);
         Map<String, ReplayState> replays = page.records().isEmpty() ? Map.of() : audit.replays();
         List<DeadLetter> items = page.records().stream().map(record -> describe(record, replays)).toList();

@@ -132,7 +132,7 @@ public class DeadLetterReplay {
     /**
      * Why this record on the dead-letter topic is not one the hub wrote (counted once, {@link RecordProvenance}), or
      * empty. Such a record is listed flagged, as evidence, and never replayed: replayed, its original would be written
-     * by the hub, so signed, and whatever it claims (route, origin, "not untrusted") would be laundered.
+     * by the hub, so signed, and whatever it claims (its route, origin, reason) would become the hub's word.
      */
     public Optional<String> untrusted(ConsumerRecord<String, byte[]> deadLetter) {
         return provenance.checkEachOnce(CONSUMER, deadLetter);
@@ -182,7 +182,7 @@ public class DeadLetterReplay {
         Optional<String> untrusted = untrusted(deadLetter);
         if (untrusted.isPresent()) {
             return "The hub did not write this dead letter (" + untrusted.get() + "): it is kept as evidence, never "
-                    + "replayed; check who may write " + deadLetter.topic() + " (docs/operators.md, Kafka principals)";
+                    + "replayed; check who may write " + deadLetter.topic() + " (the broker's ACLs)";
         }
         String route = DeadLetter.route(deadLetter);
         if (DeadLetters.DIGEST.equals(DeadLetter.header(deadLetter, DeadLetters.ORIGINAL))) {

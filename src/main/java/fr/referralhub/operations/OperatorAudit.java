@@ -65,7 +65,8 @@ public class OperatorAudit {
     private final RecordProvenance provenance;
 
     public OperatorAudit(ProducerTemplate producer, ObjectMapper json, HubTopicProperties topics,
-                         @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, RecordProvenance provenance) {
+                         @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                         RecordProvenance provenance) {
         this.provenance = provenance;
         provenance.expect(CONSUMER);
         this.producer = producer;

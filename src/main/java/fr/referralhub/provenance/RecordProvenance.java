@@ -134,7 +134,8 @@ public class RecordProvenance {
             if (refusedAlready.size() >= REMEMBERED_REFUSALS) {
                 refusedAlready.clear();
             }
-            if (refusedAlready.add(consumer + " " + record.topic() + "-" + record.partition() + "@" + record.offset())) {
+            String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+            if (refusedAlready.add(consumer + " " + where)) {
                 refused(consumer, record.topic(), record.partition(), record.offset(), reason);
             }
         });

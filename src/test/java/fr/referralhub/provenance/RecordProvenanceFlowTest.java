@@ -175,7 +175,7 @@ class RecordProvenanceFlowTest {
     @Test
     void shouldNeverPutInForceNorDeleteASubscriptionTheHubDidNotWrite() throws Exception {
         double refusedBefore = refused(SubscriptionStore.CONSUMER);
-        // Valid in every field (the same declaration, written by the hub, is put in force below): only its writer is wrong.
+        // Valid in every field (the same declaration, written by the hub, is in force below): only its writer is wrong.
         String forgedId = "forged-" + UUID.randomUUID();
         writeUnsigned(new ProducerRecord<>(topics.subscriptions(), forgedId, JSON.writeValueAsBytes(
                 new StoredSubscription(corsica(forgedId), Origin.OPERATOR, "mallory", Instant.now().toString()))));
@@ -204,15 +204,17 @@ class RecordProvenanceFlowTest {
         String forgedDeadLetter = "999-" + UUID.randomUUID();
         String forger = "mallory-" + UUID.randomUUID();
         // Exactly what the hub writes for a replay, but by someone else.
-        writeUnsigned(new ProducerRecord<>(topics.operatorAudit(), audit.target(forgedDeadLetter), JSON.writeValueAsBytes(
-                Map.of("at", Instant.now().toString(), "actor", forger, "channel", "HTTP", "action",
-                        OperatorAudit.REPLAYED, "target", audit.target(forgedDeadLetter), "outcome", "PUBLISHED"))));
+        writeUnsigned(new ProducerRecord<>(topics.operatorAudit(), audit.target(forgedDeadLetter),
+                JSON.writeValueAsBytes(Map.of("at", Instant.now().toString(), "actor", forger, "channel", "HTTP",
+                        "action", OperatorAudit.REPLAYED, "target", audit.target(forgedDeadLetter),
+                        "outcome", "PUBLISHED"))));
         String genuineDeadLetter = "999-" + UUID.randomUUID();
         audit.replayed("alice", "HTTP", genuineDeadLetter, "REFUSED", null, List.of("provenance test"));
 
         Map<String, DeadLetter.ReplayState> replays = audit.replays();
         assertThat(replays).as("the hub's own line counts").containsKey(genuineDeadLetter)
-                .as("a forged 'replayed' would make a decision's replay answer DUPLICATE").doesNotContainKey(forgedDeadLetter);
+                .as("a forged 'replayed' would make a decision's replay answer DUPLICATE")
+                .doesNotContainKey(forgedDeadLetter);
         assertThat(audit.entries()).noneMatch(entry -> forger.equals(entry.actor()));
         assertThat(refused(OperatorAudit.CONSUMER)).as("counted once, however often operators look")
                 .isEqualTo(refusedBefore + 1);
