@@ -22,6 +22,8 @@ import fr.referralhub.counselling.StoredSubscription.Origin;
 import fr.referralhub.counselling.webhook.WebhookProperties;
 import fr.referralhub.counselling.webhook.WebhookSecrets;
 import fr.referralhub.kafka.CompactedTopicView;
+import fr.referralhub.provenance.HubKafkaClients;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicProvisioner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,6 +45,9 @@ import org.springframework.stereotype.Component;
  * kept ten years for that, see TopicCatalog). An operator's version of a configured subscription therefore stands in
  * for the configuration's until an operator puts the configuration's back ({@link #restoreConfigured}); from then on
  * configuration changes apply again.
+ *
+ * <p>Only what the hub wrote counts: a subscription record (or tombstone) it did not sign is refused by the view, so a
+ * client that can write the topic can neither route referrals to itself nor stop a subscription.
  */
 @Component
 public class SubscriptionStore implements SmartLifecycle {
@@ -51,6 +56,8 @@ public class SubscriptionStore implements SmartLifecycle {
     public static final String UPDATED_BY = "hub.subscription.updated-by";
     static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** The view's name, and its tag in the provenance counter (subscriptions the hub did not write, never in force). */
+    public static final String CONSUMER = "subscriptions";
     private static final Logger log = LoggerFactory.getLogger(SubscriptionStore.class);
 
     private final String bootstrapServers;
@@ -62,6 +69,8 @@ public class SubscriptionStore implements SmartLifecycle {
     /** Ids whose last record is a tombstone: deleted by an operator, not to be seeded again. */
     private final Set<String> deleted = ConcurrentHashMap.newKeySet();
     private volatile CompactedTopicView view;
+    private final HubKafkaClients kafkaClients;
+    private final RecordProvenance provenance;
     private final boolean allowHttpLocalhost;
     /** Whether this instance has the webhook secret of a name (checked when a subscription is written here). */
     private final Predicate<String> secretExists;
@@ -70,20 +79,24 @@ public class SubscriptionStore implements SmartLifecycle {
 
     /** A store whose webhooks are https only and whose secrets are not checked (tests of the topic alone). */
     public SubscriptionStore(String bootstrapServers, HubTopicProperties topicNames, SubscriptionProperties properties,
-                             CounsellingTopics topics) {
-        this(bootstrapServers, topicNames, properties, topics, false, name -> true);
+                             CounsellingTopics topics, HubKafkaClients kafkaClients, RecordProvenance provenance) {
+        this(bootstrapServers, topicNames, properties, topics, kafkaClients, provenance, false, name -> true);
     }
 
     @Autowired
     public SubscriptionStore(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
                              HubTopicProperties topicNames, SubscriptionProperties properties,
-                             CounsellingTopics topics, WebhookProperties webhooks, WebhookSecrets secrets) {
-        this(bootstrapServers, topicNames, properties, topics, webhooks.allowHttpLocalhost(),
+                             CounsellingTopics topics, WebhookProperties webhooks, WebhookSecrets secrets,
+                             HubKafkaClients kafkaClients, RecordProvenance provenance) {
+        this(bootstrapServers, topicNames, properties, topics, kafkaClients, provenance, webhooks.allowHttpLocalhost(),
                 name -> secrets.find(name).isPresent());
     }
 
     private SubscriptionStore(String bootstrapServers, HubTopicProperties topicNames, SubscriptionProperties properties,
-                              CounsellingTopics topics, boolean allowHttpLocalhost, Predicate<String> secretExists) {
+                              CounsellingTopics topics, HubKafkaClients kafkaClients, RecordProvenance provenance,
+                              boolean allowHttpLocalhost, Predicate<String> secretExists) {
+        this.kafkaClients = kafkaClients;
+        this.provenance = provenance;
         this.allowHttpLocalhost = allowHttpLocalhost;
         this.secretExists = secretExists;
         this.bootstrapServers = bootstrapServers;
@@ -274,7 +287,7 @@ public class SubscriptionStore implements SmartLifecycle {
 
     @Override
     public void start() {
-        view = new CompactedTopicView(bootstrapServers, topic, "subscriptions", this::apply);
+        view = new CompactedTopicView(bootstrapServers, topic, CONSUMER, kafkaClients, provenance, this::apply);
         view.start();
         seed();
         log.info("Counselling subscriptions: {} in force", active.size());

@@ -36,6 +36,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class PartnerHistory implements SmartLifecycle {
 
+    /** The view's name, and its tag in the provenance counter. */
+    static final String CONSUMER = "partner-history";
     private static final Logger log = LoggerFactory.getLogger(PartnerHistory.class);
 
     private final String bootstrapServers;
@@ -52,6 +54,7 @@ public class PartnerHistory implements SmartLifecycle {
                           PartnerActivity partnerActivity, SilentPartnerProperties silences, Clock clock,
                           RecordProvenance provenance) {
         this.provenance = provenance;
+        provenance.expect(CONSUMER);
         this.window = window(silences);
         this.clock = clock;
         this.bootstrapServers = bootstrapServers;
@@ -68,14 +71,14 @@ public class PartnerHistory implements SmartLifecycle {
 
     @Override
     public void start() {
-        follower = new TopicFollower<>("partner-history", bootstrapServers, List.of(topic), new StringDeserializer(),
+        follower = new TopicFollower<>(CONSUMER, bootstrapServers, List.of(topic), new StringDeserializer(),
                 new ByteArrayDeserializer(), this::seen).since(clock.instant().minus(window));
         follower.start();
         log.info("Partner history read from {} (the last {} days)", topic, window.toDays());
     }
 
     private void seen(ConsumerRecord<String, byte[]> record) {
-        if (provenance.check("partner-history", record).isPresent()) {
+        if (provenance.check(CONSUMER, record).isPresent()) {
             return;
         }
         Header partner = record.headers().lastHeader(RecordHeaders.PARTNER_ID);

@@ -11,13 +11,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import fr.referralhub.provenance.HubKafkaClients;
+import fr.referralhub.provenance.RecordProvenance;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -30,25 +33,33 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>{@link #write} returns once the broker acknowledged the record AND this instance's own follower applied it: a
  * caller reads its own writes, and a concurrent write from another instance is applied in the one order the topic
  * gives. The reading is {@link TopicFollower}'s.
+ *
+ * <p>The view is the hub's alone: its writes are signed, and a record the hub did not write (tombstones included) is
+ * left out, counted under the view's name ({@link RecordProvenance}), never handed to the owner.
  */
 public final class CompactedTopicView implements AutoCloseable {
 
     private static final Duration WRITE_LIMIT = Duration.ofSeconds(30);
 
     private final String topic;
-    private final TopicFollower<String, String> follower;
-    private final KafkaProducer<String, String> producer;
+    private final TopicFollower<String, byte[]> follower;
+    private final Producer<String, String> producer;
 
     /**
-     * @param name    for logs and client ids, e.g. "subscriptions"
+     * @param name    for logs, client ids and the provenance counter's {@code consumer} tag, e.g. "subscriptions"
      * @param handler applies one record to the owner's table; called on the follower thread only, in topic order
      */
-    public CompactedTopicView(String bootstrapServers, String topic, String name,
-                              Consumer<ConsumerRecord<String, String>> handler) {
+    public CompactedTopicView(String bootstrapServers, String topic, String name, HubKafkaClients clients,
+                              RecordProvenance provenance, Consumer<ConsumerRecord<String, String>> handler) {
         this.topic = topic;
+        provenance.expect(name);
         this.follower = new TopicFollower<>(name + "-view", bootstrapServers, List.of(topic), new StringDeserializer(),
-                new StringDeserializer(), handler);
-        this.producer = new KafkaProducer<>(Map.of(
+                new ByteArrayDeserializer(), record -> {
+                    if (provenance.check(name, record).isEmpty()) {
+                        handler.accept(asText(record));
+                    }
+                });
+        this.producer = clients.producer(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -57,6 +68,14 @@ public final class CompactedTopicView implements AutoCloseable {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-" + name + "-writer"),
                 new StringSerializer(), new StringSerializer());
+    }
+
+    /** The record with its value as text, once its bytes were checked. */
+    private static ConsumerRecord<String, String> asText(ConsumerRecord<String, byte[]> record) {
+        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), record.key(),
+                record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8), record.headers(),
+                record.leaderEpoch());
     }
 
     /** Reads the topic to its end (the table is complete when this returns), then follows it in the background. */

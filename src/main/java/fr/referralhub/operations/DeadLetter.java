@@ -19,6 +19,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param reasons        every reason the input was refused, when the route knew them (no values in them)
  * @param keyId          id of the AES key that decrypts the original ({@code hub.dead-letter.key-id})
  * @param replayable     whether {@code POST .../replay} can re-submit it (route with a replay entry, key at hand)
+ * @param untrusted      why this is not a dead letter of the hub's: it does not carry the hub's signature
+ *                       ({@code fr.referralhub.provenance}), so nothing it says (route, origin, reasons) is the hub's
+ *                       word and it is never replayed; null for the hub's own
  * @param replay         the last replay, from the audit topic; null if never replayed
  * @param original       {@code WHOLE}, or {@code DIGEST} when only the digest of an original too big to copy was
  *                       kept ({@code hub.dead-letter.original}; null for dead letters written before it existed)
@@ -27,7 +30,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeadLetter(String id, int partition, long offset, Instant deadLetteredAt, Source source,
                          String exceptionClass, String exceptionMessage, String reasons, String keyId,
-                         boolean replayable, ReplayState replay, String original, Long originalBytes) {
+                         boolean replayable, String untrusted, ReplayState replay, String original,
+                         Long originalBytes) {
 
     /**
      * Where the input came from.
@@ -51,7 +55,7 @@ public record DeadLetter(String id, int partition, long offset, Instant deadLett
         return partition + "-" + offset;
     }
 
-    static DeadLetter of(ConsumerRecord<String, byte[]> record, boolean replayable) {
+    static DeadLetter of(ConsumerRecord<String, byte[]> record, boolean replayable, String untrusted) {
         String topic = header(record, "__connect.errors.topic");
         String partnerId = header(record, RecordHeaders.PARTNER_ID);
         if (partnerId == null && topic != null && topic.startsWith(SocialLandlordIntake.TOPIC_PREFIX)) {
@@ -65,13 +69,13 @@ public record DeadLetter(String id, int partition, long offset, Instant deadLett
         return new DeadLetter(idOf(record.partition(), record.offset()), record.partition(), record.offset(),
                 when(record), source, header(record, "__connect.errors.exception.class.name"),
                 header(record, "__connect.errors.exception.message"), header(record, DeadLetters.REASONS),
-                header(record, DeadLetters.KEY_ID), replayable, null, header(record, DeadLetters.ORIGINAL),
+                header(record, DeadLetters.KEY_ID), replayable, untrusted, null, header(record, DeadLetters.ORIGINAL),
                 number(header(record, DeadLetters.ORIGINAL_BYTES), Long::valueOf));
     }
 
     DeadLetter withReplay(ReplayState state) {
         return new DeadLetter(id, partition, offset, deadLetteredAt, source, exceptionClass, exceptionMessage, reasons,
-                keyId, replayable, state, original, originalBytes);
+                keyId, replayable, untrusted, state, original, originalBytes);
     }
 
     static String route(ConsumerRecord<?, ?> record) {

@@ -111,7 +111,8 @@ public class DeadLetterOperations {
             throw new IllegalArgumentException("limit: expected 1 to " + MAX_LIMIT);
         }
         Predicate<DeadLetter> matches = filter.asPredicate();
-        Predicate<ConsumerRecord<String, byte[]>> matchingRecords = record -> matches.test(DeadLetter.of(record, false));
+        Predicate<ConsumerRecord<String, byte[]>> matchingRecords =
+                record -> matches.test(DeadLetter.of(record, false, null));
         DeadLetterStore.Page page = store.list(limit, before, matchingRecords);
         Map<String, ReplayState> replays = page.records().isEmpty() ? Map.of() : audit.replays();
         List<DeadLetter> items = page.records().stream().map(record -> describe(record, replays)).toList();
@@ -146,7 +147,7 @@ public class DeadLetterOperations {
     }
 
     private DeadLetter describe(ConsumerRecord<String, byte[]> record, Map<String, ReplayState> replays) {
-        DeadLetter metadata = DeadLetter.of(record, replay.isReplayable(record));
+        DeadLetter metadata = DeadLetter.of(record, replay.isReplayable(record), replay.untrusted(record).orElse(null));
         ReplayState state = replays.get(metadata.id());
         return state == null ? metadata : metadata.withReplay(state);
     }

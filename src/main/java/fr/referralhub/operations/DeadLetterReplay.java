@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import fr.referralhub.avro.EligibilityDecision;
@@ -20,6 +21,7 @@ import fr.referralhub.kafka.DeadLetterCipher;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.operations.DeadLetter.ReplayState;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.provenance.UntrustedRecordException;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.camel.Exchange;
@@ -53,6 +55,8 @@ public class DeadLetterReplay {
             "eligibility-decisions", "direct:replay-eligibility-decisions",
             WebhookSender.ROUTE, "direct:replay-webhook-delivery",
             FeedbackWebhookSender.ROUTE, "direct:replay-feedback-webhook-delivery");
+    /** Tag of the provenance counter: records on the dead-letter topic that the hub did not write. */
+    public static final String CONSUMER = "dead-letters";
     private static final String ELIGIBILITY = "eligibility-decisions";
     private static final String TRAINING_BODY = "training-body-file-intake";
     private static final String WEBHOOK = WebhookSender.ROUTE;
@@ -110,15 +114,28 @@ public class DeadLetterReplay {
     private final ProducerTemplate producer;
     private final SubscriptionStore subscriptions;
     private final PartnerRegistry partners;
+    private final RecordProvenance provenance;
 
     public DeadLetterReplay(DeadLetterStore store, DeadLetterCipher cipher, OperatorAudit audit,
-                            ProducerTemplate producer, SubscriptionStore subscriptions, PartnerRegistry partners) {
+                            ProducerTemplate producer, SubscriptionStore subscriptions, PartnerRegistry partners,
+                            RecordProvenance provenance) {
+        this.provenance = provenance;
+        provenance.expect(CONSUMER);
         this.partners = partners;
         this.store = store;
         this.cipher = cipher;
         this.audit = audit;
         this.producer = producer;
         this.subscriptions = subscriptions;
+    }
+
+    /**
+     * Why this record on the dead-letter topic is not one the hub wrote (counted once, {@link RecordProvenance}), or
+     * empty. Such a record is listed flagged, as evidence, and never replayed: replayed, its original would be written
+     * by the hub, so signed, and whatever it claims (its route, origin, reason) would become the hub's word.
+     */
+    public Optional<String> untrusted(ConsumerRecord<String, byte[]> deadLetter) {
+        return provenance.checkEachOnce(CONSUMER, deadLetter);
     }
 
     /** Whether {@link #replay} can re-submit this dead letter (it may still be refused again). */
@@ -162,6 +179,11 @@ public class DeadLetterReplay {
     }
 
     private String whyNotReplayable(ConsumerRecord<String, byte[]> deadLetter) {
+        Optional<String> untrusted = untrusted(deadLetter);
+        if (untrusted.isPresent()) {
+            return "The hub did not write this dead letter (" + untrusted.get() + "): it is kept as evidence, never "
+                    + "replayed; check who may write " + deadLetter.topic() + " (the broker's ACLs)";
+        }
         String route = DeadLetter.route(deadLetter);
         if (DeadLetters.DIGEST.equals(DeadLetter.header(deadLetter, DeadLetters.ORIGINAL))) {
             // Checked first: whatever its route, there is nothing to re-submit.

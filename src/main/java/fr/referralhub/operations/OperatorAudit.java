@@ -1,5 +1,6 @@
 package fr.referralhub.operations;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.operations.DeadLetter.ReplayState;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.topics.HubTopicProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,8 @@ import org.springframework.stereotype.Component;
 public class OperatorAudit {
 
     public static final String LOGGER = "fr.referralhub.audit";
+    /** Tag of the provenance counter: audit lines the hub did not write, left out of what operators see. */
+    public static final String CONSUMER = "operator-audit";
     public static final String INSPECTED = "DEAD_LETTER_INSPECTED";
     public static final String REPLAYED = "DEAD_LETTER_REPLAYED";
     /** A JMX operation or attribute write asked through Jolokia (the Hawtio console or a script). */
@@ -57,9 +62,13 @@ public class OperatorAudit {
     private final String topic;
     private final String deadLetterTopic;
     private final Clock clock = Clock.systemUTC();
+    private final RecordProvenance provenance;
 
     public OperatorAudit(ProducerTemplate producer, ObjectMapper json, HubTopicProperties topics,
-                         @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+                         @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                         RecordProvenance provenance) {
+        this.provenance = provenance;
+        provenance.expect(CONSUMER);
         this.producer = producer;
         this.json = json;
         this.bootstrapServers = bootstrapServers;
@@ -165,15 +174,16 @@ public class OperatorAudit {
     /**
      * The whole audit topic. Operators' actions are few (people clicking), so reading it all with a short-lived
      * consumer is cheap. Entries of one target are on one partition, in the order they were written, which is all
-     * replay states need.
+     * replay states need. An entry the hub did not write is left out (and counted once): a forged "replayed" line
+     * would otherwise make a decision's replay answer DUPLICATE, or show a replay nobody did.
      */
     public List<Entry> entries() {
         List<Entry> entries = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-audit-reader-" + READERS.incrementAndGet()),
-                new StringDeserializer(), new StringDeserializer())) {
+                new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -184,15 +194,17 @@ public class OperatorAudit {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Could not read " + topic + " within " + TIMEOUT.toSeconds() + " s");
                 }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    entries.add(parse(record.value()));
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (provenance.checkEachOnce(CONSUMER, record).isEmpty()) {
+                        entries.add(parse(record.value()));
+                    }
                 }
             }
         }
         return entries;
     }
 
-    private Entry parse(String value) {
+    private Entry parse(byte[] value) {
         try {
             JsonNode node = json.readTree(value);
             List<String> reasons = new ArrayList<>();
@@ -200,8 +212,8 @@ public class OperatorAudit {
             return new Entry(node.hasNonNull("at") ? Instant.parse(node.get("at").asText()) : null,
                     text(node, "actor"), text(node, "channel"), text(node, "action"), text(node, "target"),
                     text(node, "outcome"), text(node, "referralId"), reasons);
-        } catch (JsonProcessingException | RuntimeException e) {
-            // Not ours (written by hand?): it records no replay.
+        } catch (IOException | RuntimeException e) {
+            // Not an entry this version can read: it records no replay.
             return new Entry(null, null, null, null, null, null, null, List.of());
         }
     }

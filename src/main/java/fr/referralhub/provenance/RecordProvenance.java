@@ -6,6 +6,8 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -13,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import fr.referralhub.identity.PersonPseudonymizer;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.topics.RecordHeaders;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -27,8 +30,9 @@ import org.springframework.stereotype.Component;
 /**
  * Signs the records the hub writes and tells its consumers which records to refuse (see the package description).
  * The signature covers the topic (a record copied to another topic is refused), the key and value bytes, and the
- * {@code hub.*} headers in their order (a webhook's lane, a partner id: what consumers act on); other headers (Kafka
- * Connect's {@code __connect.errors.*}) are not the hub's promise.
+ * {@code hub.*} and {@code __connect.errors.*} headers in their order: what consumers act on (a webhook's lane, a
+ * partner id; a dead letter's route, origin and exception, which decide whether it may be replayed). Other headers
+ * (tracing) are not the hub's promise.
  */
 @Component
 public class RecordProvenance {
@@ -39,7 +43,11 @@ public class RecordProvenance {
     public static final String REFUSED_METRIC = "hub.provenance.refused";
 
     private static final Logger log = LoggerFactory.getLogger(RecordProvenance.class);
-    private static final String SIGNED_HEADERS = "hub.";
+    /** The headers the signature covers, by prefix: the hub's own, and a dead letter's Kafka Connect ones. */
+    private static final String HUB_HEADERS = "hub.";
+    private static final String DEAD_LETTER_HEADERS = "__connect.errors.";
+    /** Refusals {@link #checkEachOnce} still remembers; beyond, it forgets them all and counts them again. */
+    private static final int REMEMBERED_REFUSALS = 10_000;
 
     private final SecretKeySpec key;
     /**
@@ -49,6 +57,8 @@ public class RecordProvenance {
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
     private final PartnerRegistry partners;
     private final MeterRegistry meters;
+    /** Where the records {@link #checkEachOnce} refused are: {@code consumer topic-partition@offset}. */
+    private final Set<String> refusedAlready = ConcurrentHashMap.newKeySet();
 
     @Autowired
     public RecordProvenance(PersonPseudonymizer pseudonymizer, PartnerRegistry partners, MeterRegistry meters) {
@@ -59,6 +69,14 @@ public class RecordProvenance {
         this.key = new SecretKeySpec(key, "HmacSHA256");
         this.partners = partners;
         this.meters = meters;
+    }
+
+    /**
+     * Registers a consumer's refusal counter at 0, so that it exists from start-up: Prometheus sees no increase in a
+     * counter born at its first refusal, and the alert on it would miss the first forged record after a restart.
+     */
+    public void expect(String consumer) {
+        refusals(consumer);
     }
 
     /** Adds the record's signature to its headers (a signature it already had, copied from its input, is replaced). */
@@ -101,11 +119,38 @@ public class RecordProvenance {
     public Optional<String> check(String consumer, String topic, int partition, long offset, String recordKey,
                                   byte[] value, Headers headers) {
         Optional<String> refusal = refusal(topic, recordKey, value, headers);
+        refusal.ifPresent(reason -> refused(consumer, topic, partition, offset, reason));
+        return refusal;
+    }
+
+    /**
+     * {@link #check} for a reader that reads the same records again and again (an operator's listing reads the topic
+     * at each request): a refused record is counted and logged once per instance, not at each reading, so that the
+     * count says how many records were forged, not how often operators looked.
+     */
+    public Optional<String> checkEachOnce(String consumer, ConsumerRecord<String, byte[]> record) {
+        Optional<String> refusal = refusal(record.topic(), record.key(), record.value(), record.headers());
         refusal.ifPresent(reason -> {
-            meters.counter(REFUSED_METRIC, "consumer", consumer).increment();
-            log.warn("{}: record {}-{}@{} refused: {}", consumer, topic, partition, offset, reason);
+            if (refusedAlready.size() >= REMEMBERED_REFUSALS) {
+                refusedAlready.clear();
+            }
+            String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+            if (refusedAlready.add(consumer + " " + where)) {
+                refused(consumer, record.topic(), record.partition(), record.offset(), reason);
+            }
         });
         return refusal;
+    }
+
+    private void refused(String consumer, String topic, int partition, long offset, String reason) {
+        refusals(consumer).increment();
+        log.warn("{}: record {}-{}@{} refused: {}", consumer, topic, partition, offset, reason);
+    }
+
+    private Counter refusals(String consumer) {
+        return Counter.builder(REFUSED_METRIC)
+                .description("Records on a hub topic that the hub did not write (or for an unknown partner), refused")
+                .tag("consumer", consumer).register(meters);
     }
 
     /** {@link #check} for a record a Camel route read from Kafka (headers kafka.TOPIC ... kafka.HEADERS, body bytes). */
@@ -130,12 +175,16 @@ public class RecordProvenance {
         field(mac, recordKey);
         field(mac, value);
         for (Header header : headers) {
-            if (header.key().startsWith(SIGNED_HEADERS) && !header.key().equals(HEADER)) {
+            if (isSigned(header.key())) {
                 field(mac, header.key().getBytes(StandardCharsets.UTF_8));
                 field(mac, header.value());
             }
         }
         return mac.doFinal(); // and ready for the next record
+    }
+
+    private static boolean isSigned(String header) {
+        return (header.startsWith(HUB_HEADERS) || header.startsWith(DEAD_LETTER_HEADERS)) && !header.equals(HEADER);
     }
 
     private Mac newMac() {

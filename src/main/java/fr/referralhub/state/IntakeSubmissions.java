@@ -58,6 +58,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class IntakeSubmissions implements SmartLifecycle {
 
+    /** Tag of the provenance counter: answers on the intake-decisions topic that the hub did not write, ignored. */
+    static final String ANSWERS_CONSUMER = "intake-answers";
     private static final Logger log = LoggerFactory.getLogger(IntakeSubmissions.class);
 
     /**
@@ -113,6 +115,7 @@ public class IntakeSubmissions implements SmartLifecycle {
                              HubKafkaClients kafkaClients, RecordProvenance provenance) {
         this.kafkaClients = kafkaClients;
         this.provenance = provenance;
+        provenance.expect(ANSWERS_CONSUMER);
         this.topics = topics;
         this.properties = properties;
         this.breaker = breaker;
@@ -353,7 +356,7 @@ public class IntakeSubmissions implements SmartLifecycle {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : answers.poll(Duration.ofSeconds(1))) {
                     if (!instanceId.equals(record.key()) || record.value() == null
-                            || provenance.check("intake-answers", record).isPresent()) {
+                            || provenance.check(ANSWERS_CONSUMER, record).isPresent()) {
                         continue;
                     }
                     try {

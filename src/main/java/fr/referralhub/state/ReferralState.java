@@ -3,6 +3,7 @@ package fr.referralhub.state;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,9 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
                          HubKafkaClients kafkaClients, RecordProvenance provenance) {
         this.kafkaClients = kafkaClients;
         this.provenance = provenance;
+        // Its consumers' refusal counters exist from start-up (an alert watches their increase).
+        List.of(LedgerProcessor.CONSUMER, FeedbackLineProcessor.CONSUMER, PersonAidHistory.CONSUMER)
+                .forEach(provenance::expect);
         this.eligibility = eligibility;
         this.deadLetters = deadLetters;
         this.distribution = distribution;

@@ -39,6 +39,8 @@ import org.springframework.stereotype.Component;
 @Component("statusFeedback")
 public class StatusFeedback {
 
+    /** The route's id (routes/status-feedback.camel.yaml): its dead letters' and refused records' name. */
+    static final String ROUTE = "status-feedback";
     private static final Logger log = LoggerFactory.getLogger(StatusFeedback.class);
 
     private final CounsellingTopics topics;
@@ -51,6 +53,7 @@ public class StatusFeedback {
     public StatusFeedback(CounsellingTopics topics, DeadLetters deadLetters,
                           @Value("${hub.schema-registry.url}") String registryUrl, RecordProvenance provenance) {
         this.provenance = provenance;
+        provenance.expect(ROUTE);
         this.topics = topics;
         this.deadLetters = deadLetters;
         deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);

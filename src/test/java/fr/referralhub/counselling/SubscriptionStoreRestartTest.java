@@ -7,6 +7,8 @@ import java.util.UUID;
 
 import fr.referralhub.counselling.StoredSubscription.Origin;
 import fr.referralhub.counselling.SubscriptionDeclaration.Match;
+import fr.referralhub.provenance.HubKafkaClients;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicCatalog;
@@ -29,6 +31,10 @@ class SubscriptionStoreRestartTest {
     String bootstrapServers;
     @Autowired
     CounsellingTopics counsellingTopics;
+    @Autowired
+    HubKafkaClients kafkaClients;
+    @Autowired
+    RecordProvenance provenance;
 
     HubTopicProperties topics;
 
@@ -49,7 +55,7 @@ class SubscriptionStoreRestartTest {
 
     private SubscriptionStore started(SubscriptionDeclaration... configured) {
         SubscriptionStore store = new SubscriptionStore(bootstrapServers, topics,
-                new SubscriptionProperties(List.of(configured)), counsellingTopics);
+                new SubscriptionProperties(List.of(configured)), counsellingTopics, kafkaClients, provenance);
         store.start();
         return store;
     }
@@ -137,7 +143,8 @@ class SubscriptionStoreRestartTest {
     @Test
     void shouldRefuseToStartOnAnInvalidConfiguredSubscription() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SubscriptionStore(bootstrapServers, topics,
-                        new SubscriptionProperties(List.of(declaration("bad", "9A"))), counsellingTopics))
+                        new SubscriptionProperties(List.of(declaration("bad", "9A"))), counsellingTopics, kafkaClients,
+                        provenance))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("hub.subscriptions[0]").hasMessageContaining("match.departements[0]");
     }

@@ -30,7 +30,8 @@ final class HubMetricNames {
             new Metric("hub.feedback.webhook.deliveries", List.of("partner", "result"), true),
             new Metric("hub.partner.silent", List.of("partner"), false),
             new Metric("hub.expiry.reminders", List.of("partner"), true),
-            new Metric("hub.expiry.expirations", List.of("service"), true));
+            new Metric("hub.expiry.expirations", List.of("service"), true),
+            new Metric("hub.provenance.refused", List.of("consumer"), true));
 
     static List<String> prometheusNames() {
         return ALL.stream().map(Metric::prometheusName).toList();

@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import fr.referralhub.avro.EligibilityOutcome;
 import fr.referralhub.avro.Programme;
+import fr.referralhub.counselling.SubscriptionStore;
 import fr.referralhub.counselling.webhook.FeedbackWebhookSender;
 import fr.referralhub.counselling.webhook.SignedWebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSender;
@@ -49,6 +50,10 @@ class MetricsAtStartupTest {
     private static final List<String> DEAD_LETTERING_ROUTES = List.of("social-landlord-intake",
             "training-body-file-intake", "service-status-intake", "status-feedback", "eligibility-decisions",
             WebhookSender.ROUTE, FeedbackWebhookSender.ROUTE);
+    /** Every consumer that checks where the records of a hub topic come from (docs/operators.md, its table). */
+    private static final List<String> PROVENANCE_CONSUMERS = List.of("referral-ledger", "referral-timeline",
+            "person-aid-history", "intake-answers", "status-feedback", WebhookSender.ROUTE, FeedbackWebhookSender.ROUTE,
+            "partner-history", SubscriptionStore.CONSUMER, OperatorAudit.CONSUMER, DeadLetterReplay.CONSUMER);
     /** The Camel routes reading the landlords' and services' own topics, by pattern. */
     private static final String LANDLORD_INTAKE = "social-landlord-intake";
     private static final String STATUS_INTAKE = "service-status-intake";
@@ -140,6 +145,14 @@ class MetricsAtStartupTest {
         // The referral state's Kafka Streams client and the consumers and producers of its threads (docs/operators.md).
         assertThat(scrape).containsPattern("(?m)^kafka_stream_").containsPattern("(?m)^kafka_consumer_")
                 .containsPattern("(?m)^kafka_producer_");
+    }
+
+    @Test
+    void shouldCountRecordsRefusedForTheirProvenanceFromZeroForEveryConsumer() {
+        // UntrustedRecordsOnHubTopics fires on any increase: the first forged record after a restart must be one.
+        for (String consumer : PROVENANCE_CONSUMERS) {
+            assertThat(value("hub_provenance_refused_total", "consumer", consumer)).isZero();
+        }
     }
 
     @Test

@@ -119,6 +119,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
                                   WebhookSecrets secrets, WebhookProperties properties, DeadLetters deadLetters,
                                   RecordProvenance provenance) {
         this.provenance = provenance;
+        provenance.expect(route);
         this.route = route;
         this.group = group;
         this.bootstrapServers = bootstrapServers;
