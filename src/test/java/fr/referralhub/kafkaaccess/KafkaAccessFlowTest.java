@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.SaslClients;
 import fr.referralhub.testing.Samples;
@@ -59,8 +59,8 @@ class KafkaAccessFlowTest {
     String hubBootstrap;
     @Value("${hub.kafka-access.bootstrap-servers}")
     String partnersBootstrap;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     HubTopicProperties topics;
 
@@ -112,8 +112,7 @@ class KafkaAccessFlowTest {
                     .isInstanceOf(TopicAuthorizationException.class);
         }
 
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer avro = registry.specificDeserializer();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<ConsumerRecord<String, byte[]>> changes = TopicReader.readToEnd(hubBootstrap,
                     topics.referralStatusChanges(), r -> referralId.equals(r.key()));
