@@ -33,7 +33,7 @@ import org.springframework.test.context.ActiveProfiles;
 
 /**
  * The whole hub with Kafka access on (its own context and broker: the embedded broker then opens the partners'
- * listener): a social landlord and a counselling service use their dev credentials (application-dev.yaml) on it, as
+ * listener): a social landlord and a counselling service use their dev credentials (kafka-credentials-dev.yaml) on it, as
  * docs/partners.md and docs/services.md tell them, and the hub takes their records as before; neither reaches what is
  * not theirs, and nothing of what they tried reaches a service.
  */
