@@ -24,8 +24,9 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Configuration: {@value AvroSerdeConfig#SCHEMA_REGISTRY_URL} (required),
  * {@value AvroSerdeConfig#BASIC_AUTH_CREDENTIALS_SOURCE} and {@value AvroSerdeConfig#BASIC_AUTH_USER_INFO} (a registry
- * that needs HTTP Basic) and {@value AvroSerdeConfig#AUTO_REGISTER_SCHEMAS} (default false). Without auto-registration the record's schema must
- * already be registered under the subject: production topics then only carry schemas someone registered on purpose.
+ * that needs HTTP Basic) and {@value AvroSerdeConfig#AUTO_REGISTER_SCHEMAS} (default false). Without auto-registration
+ * the record's schema must already be registered under the subject: production topics then only carry schemas someone
+ * registered on purpose.
  */
 public class AvroSerializer implements Serializer<Object> {
 

@@ -51,7 +51,8 @@ final class HttpBaseline implements AutoCloseable {
     private final String topic;
     private final String apiKeyHash = PartnerRegistry.sha256(BenchmarkData.PARTNER_API_KEY);
 
-    HttpBaseline(String bootstrapServers, SchemaRegistryProperties registry, String topic, BenchmarkData data, int threads)
+    HttpBaseline(String bootstrapServers, SchemaRegistryProperties registry, String topic, BenchmarkData data,
+                 int threads)
             throws IOException {
         this.data = data;
         this.topic = topic;

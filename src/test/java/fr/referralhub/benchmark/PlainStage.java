@@ -79,8 +79,9 @@ final class PlainStage implements AutoCloseable {
     private final LongAdder commitNanos = new LongAdder();
     private final LongAdder busyCpuNanos = new LongAdder();
 
-    private PlainStage(String name, String bootstrapServers, SchemaRegistryProperties registry, String inputTopic, String outputTopic,
-                       Transform transform, int threads, boolean transactional, List<String> copyTopics) {
+    private PlainStage(String name, String bootstrapServers, SchemaRegistryProperties registry, String inputTopic,
+                       String outputTopic, Transform transform, int threads, boolean transactional,
+                       List<String> copyTopics) {
         this.name = name;
         this.outputTopic = outputTopic;
         this.transform = transform;
@@ -201,8 +202,8 @@ final class PlainStage implements AutoCloseable {
      *
      * @param extra settings added to those (a transactional id)
      */
-    static KafkaProducer<String, Object> avroProducer(String bootstrapServers, SchemaRegistryProperties registry, String clientId,
-                                                      Map<String, Object> extra) {
+    static KafkaProducer<String, Object> avroProducer(String bootstrapServers, SchemaRegistryProperties registry,
+                                                      String clientId, Map<String, Object> extra) {
         Map<String, Object> producerConfig = new HashMap<>(extra);
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -231,8 +232,8 @@ final class PlainStage implements AutoCloseable {
      * Partner JSON in, canonical Avro ReferralEvent out: Jackson parse and validation
      * ({@link fr.referralhub.intake.EmploymentAgencyEventReader}), ids, pseudonymisation, Avro encoding, produce.
      */
-    static PlainStage jsonToAvro(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic, String outputTopic,
-                                 BenchmarkData data) {
+    static PlainStage jsonToAvro(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic,
+                                 String outputTopic, BenchmarkData data) {
         return new PlainStage("json-to-avro", bootstrapServers, registry, inputTopic, outputTopic, record -> {
             BenchmarkData.Keyed canonical = data.canonical(record.value());
             return new Output(canonical.key(), canonical.event());
@@ -244,7 +245,8 @@ final class PlainStage implements AutoCloseable {
      * {@link EligibilityEngine} with the bundled rule sets, Avro EligibilityDecision out (a withdrawal for a
      * cancellation), same key.
      */
-    static PlainStage decide(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic, String outputTopic) {
+    static PlainStage decide(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic,
+                             String outputTopic) {
         return new PlainStage("decide", bootstrapServers, registry, inputTopic, outputTopic,
                 decision(registry), 1, false, List.of());
     }

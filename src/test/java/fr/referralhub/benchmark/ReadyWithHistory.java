@@ -43,8 +43,8 @@ final class ReadyWithHistory {
     /**
      * @param load the HTTP load sent to the new instance once it is ready, given its port
      */
-    static void measure(ConfigurableApplicationContext hub, String bootstrap, SchemaRegistryProperties registry, int history,
-                        IntFunction<StageResult> load) throws Exception {
+    static void measure(ConfigurableApplicationContext hub, String bootstrap, SchemaRegistryProperties registry,
+                        int history, IntFunction<StageResult> load) throws Exception {
         hub.getBean(ReferralState.class).stop();
         List<String> jvm = List.of(System.getProperty("benchmark.instanceJvmArgs", "-Xmx512m").split(" "));
         Path dir = Files.createTempDirectory("referral-hub-instance");

@@ -39,9 +39,9 @@ import org.springframework.test.context.ActiveProfiles;
 
 /**
  * The whole hub with Kafka access on (its own context and broker: the embedded broker then opens the partners'
- * listener): a social landlord and a counselling service use their dev credentials (kafka-credentials-dev.yaml) on it, as
- * docs/partners.md and docs/services.md tell them, and the hub takes their records as before; neither reaches what is
- * not theirs, and nothing of what they tried reaches a service.
+ * listener): a social landlord and a counselling service use their dev credentials (kafka-credentials-dev.yaml) on it,
+ * as docs/partners.md and docs/services.md tell them, and the hub takes their records as before; neither reaches what
+ * is not theirs, and nothing of what they tried reaches a service.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "hub.embedded.kafka.port=0",

@@ -85,8 +85,10 @@ class ConfluentJsClientInteropTest {
         int referrals = TopicReader.readToEnd(bootstrapServers, referralsTopic).size();
         int decisions = TopicReader.readToEnd(bootstrapServers, decisionsTopic).size();
 
-        JsonNode decodedReferrals = node("decode", registry.url(), bootstrapServers, referralsTopic, String.valueOf(referrals));
-        JsonNode decodedDecisions = node("decode", registry.url(), bootstrapServers, decisionsTopic, String.valueOf(decisions));
+        JsonNode decodedReferrals = node("decode", registry.url(), bootstrapServers, referralsTopic,
+                String.valueOf(referrals));
+        JsonNode decodedDecisions = node("decode", registry.url(), bootstrapServers, decisionsTopic,
+                String.valueOf(decisions));
 
         JsonNode referral = find(decodedReferrals, "referralId", referralId);
         assertThat(referral.get("eventType").asText()).isEqualTo("CREATED");
@@ -111,7 +113,8 @@ class ConfluentJsClientInteropTest {
             admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(encodedByJs, 1, (short) 1)))
                     .all().get();
         }
-        JsonNode written = node("produce", registry.url(), bootstrapServers, referralsTopic, referralId, "js-person-" + referralId,
+        JsonNode written = node("produce", registry.url(), bootstrapServers, referralsTopic, referralId,
+                "js-person-" + referralId,
                 encodedByJs);
         assertThat(written.get("schemaId").asInt()).isPositive();
         ConsumerRecord<String, byte[]> encoded = TopicReader.readToEnd(bootstrapServers, encodedByJs).get(0);

@@ -35,9 +35,10 @@ import org.springframework.beans.factory.annotation.Value;
  * With operator security on, the embedded schema registry (its own HTTP server, not Spring's) refuses an anonymous
  * {@code PUT /config} and every other request but GET and HEAD, while reads stay open and the hub's own client, given
  * the write credentials by its configuration ({@code hub.schema-registry.basic-auth-user-info}), has registered the
- * hub's schemas; a serde configured with them (Confluent's {@code basic.auth.*} names) writes, one without is refused. Confluent's official JS client registers with
- * the credentials given its way ({@code basicAuthCredentials}, Confluent's {@code basic.auth.user.info}) and is refused
- * with Confluent's 40101 without them ({@code src/test/js/confluent-interop.mjs credentials}).
+ * hub's schemas; a serde configured with them (Confluent's {@code basic.auth.*} names) writes, one without is refused.
+ * Confluent's official JS client registers with the credentials given its way ({@code basicAuthCredentials},
+ * Confluent's {@code basic.auth.user.info}) and is refused with Confluent's 40101 without them
+ * ({@code src/test/js/confluent-interop.mjs credentials}).
  */
 @SecuredHubTest
 class RegistryWriteAccessTest {

@@ -116,9 +116,9 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
      * @param route name of the flow where routes are named: dead letters, logs
      * @param group consumer group (its committed offsets say what has ended)
      */
-    protected SignedWebhookSender(String route, String group, String bootstrapServers, SchemaRegistryProperties registry,
-                                  WebhookSecrets secrets, WebhookProperties properties, DeadLetters deadLetters,
-                                  RecordProvenance provenance) {
+    protected SignedWebhookSender(String route, String group, String bootstrapServers,
+                                  SchemaRegistryProperties registry, WebhookSecrets secrets,
+                                  WebhookProperties properties, DeadLetters deadLetters, RecordProvenance provenance) {
         this.provenance = provenance;
         this.route = route;
         this.group = group;
