@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import fr.referralhub.schemaregistry.SchemaRegistryClient;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicCatalog;
 import fr.referralhub.topics.TopicProvisioner;
@@ -29,19 +29,16 @@ public class CounsellingTopics {
     private final TopicCatalog catalog;
     private final HubTopicProperties properties;
     private final String bootstrapServers;
-    private final String registryUrl;
-    private final boolean registerSchemas;
+    private final SchemaRegistryProperties registry;
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
 
     public CounsellingTopics(TopicCatalog catalog, HubTopicProperties properties,
                              @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
-                             @Value("${hub.schema-registry.url}") String registryUrl,
-                             @Value("${hub.schema-registry.register-on-startup:true}") boolean registerSchemas) {
+                             SchemaRegistryProperties registry) {
         this.catalog = catalog;
         this.properties = properties;
         this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
-        this.registerSchemas = registerSchemas;
+        this.registry = registry;
     }
 
     /** The topic of a counselling service, created if needed. */
@@ -69,13 +66,7 @@ public class CounsellingTopics {
         }
         TopicProvisioner.createMissing(bootstrapServers, List.of(new NewTopic(topic, properties.partitions(),
                 properties.replicationFactor()).configs(family.configs())), "topic " + topic);
-        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
-        String subject = topic + "-value";
-        if (registerSchemas) {
-            registry.register(subject, family.valueSchema());
-        } else {
-            registry.lookup(subject, family.valueSchema());
-        }
+        registry.registerOrLookUp(topic + "-value", family.valueSchema());
         ready.add(topic);
         return topic;
     }

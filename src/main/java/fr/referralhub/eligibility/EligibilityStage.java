@@ -2,7 +2,6 @@ package fr.referralhub.eligibility;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 import fr.referralhub.avro.DecisionKind;
 import fr.referralhub.avro.EligibilityDecision;
@@ -12,13 +11,13 @@ import fr.referralhub.avro.ProgrammeDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.EligibilityDecider;
 import fr.referralhub.state.RememberedAid;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,14 +41,14 @@ public class EligibilityStage implements EligibilityDecider {
 
     private final EligibilityEngine engine;
     private final MeterRegistry meters;
-    private final AvroDeserializer deserializer = new AvroDeserializer();
+    private final AvroDeserializer deserializer;
     private final Clock clock = Clock.systemUTC();
 
     public EligibilityStage(EligibilityEngine engine, MeterRegistry meters,
-                            @Value("${hub.schema-registry.url}") String registryUrl) {
+                            SchemaRegistryProperties registry) {
         this.engine = engine;
         this.meters = meters;
-        deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        this.deserializer = registry.specificDeserializer();
         for (Programme programme : Programme.values()) {
             for (EligibilityOutcome outcome : EligibilityOutcome.values()) {
                 outcomes(programme, outcome);

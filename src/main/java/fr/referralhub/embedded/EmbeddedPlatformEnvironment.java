@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.Ordered;
@@ -28,8 +27,9 @@ import org.springframework.core.env.MapPropertySource;
  * writes without credentials (an anonymous {@code PUT /config} could change every subject's compatibility): the
  * password of user {@code hub} is {@code hub.embedded.schema-registry.write-password}
  * ({@code HUB_SCHEMA_REGISTRY_WRITE_PASSWORD}), or a random one for this run when none is given (only the hub itself
- * writes then). The hub's own registry client gets it here, before any serializer exists
- * ({@link SchemaRegistryClient#useCredentials}).
+ * writes then). The hub's own clients get it like the registry's address, as a resolved property:
+ * {@code hub.schema-registry.basic-auth-user-info}, which every serde and client of the hub is configured with
+ * ({@code SchemaRegistryProperties}).
  */
 public class EmbeddedPlatformEnvironment implements EnvironmentPostProcessor, Ordered {
 
@@ -68,16 +68,11 @@ public class EmbeddedPlatformEnvironment implements EnvironmentPostProcessor, Or
                     password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
                 }
                 resolved.put("hub.embedded.schema-registry.write-password", password);
-                SchemaRegistryClient.useCredentials("http://" + host + ":" + port,
+                // The hub's own registry knows only this user: credentials configured for another registry would
+                // be refused by it.
+                resolved.put("hub.schema-registry.basic-auth-user-info",
                         EmbeddedPlatformProperties.SchemaRegistry.WRITER + ":" + password);
             }
-        }
-        // A registry that is not this hub's own (Confluent's with basic auth, or another instance's embedded one):
-        // credentials in Confluent's user:password form.
-        String userInfo = env.getProperty("hub.schema-registry.basic-auth-user-info", "");
-        String url = env.getProperty("hub.schema-registry.url", "");
-        if (!userInfo.isBlank() && !url.isBlank()) {
-            SchemaRegistryClient.useCredentials(url, userInfo);
         }
         if (!resolved.isEmpty()) {
             env.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE, resolved));

@@ -2,6 +2,7 @@ package fr.referralhub.health;
 
 import java.time.Clock;
 
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -22,8 +23,9 @@ class HealthConfiguration {
     }
 
     @Bean
-    SchemaRegistryHealthIndicator schemaRegistryHealthIndicator(@Value("${hub.schema-registry.url}") String url,
+    SchemaRegistryHealthIndicator schemaRegistryHealthIndicator(SchemaRegistryProperties registry,
             HealthProperties properties) {
-        return new SchemaRegistryHealthIndicator(url, properties, Clock.systemUTC());
+        return new SchemaRegistryHealthIndicator(registry.url(), registry.basicAuthUserInfo(), properties,
+                Clock.systemUTC());
     }
 }

@@ -1,32 +1,27 @@
 package fr.referralhub.health;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
+import fr.referralhub.schemaregistry.SchemaRegistryException;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
  * {@code schemaRegistry} in /actuator/health/readiness: the registry answers {@code GET /config} (small, present on
  * every Confluent-compatible registry, unlike /subjects which grows with the registry) with 200 within the timeout.
+ * It asks with the hub's credentials: a registry with basic auth (Confluent's) refuses anonymous reads, and a 401
+ * means the hub cannot read its schemas either.
  */
 final class SchemaRegistryHealthIndicator implements HealthIndicator {
 
-    private final String url;
-    private final HealthProperties properties;
-    private final HttpClient http;
+    private final SchemaRegistryClient registry;
     private final CachedHealth cached;
 
-    SchemaRegistryHealthIndicator(String url, HealthProperties properties, Clock clock) {
-        this.url = url.replaceAll("/+$", "");
-        this.properties = properties;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.timeout()).build();
+    /** @param userInfo {@code user:password}, or null for an open registry */
+    SchemaRegistryHealthIndicator(String url, String userInfo, HealthProperties properties, Clock clock) {
+        // Its own client, not the shared one: the health timeout is not the serdes'.
+        this.registry = new SchemaRegistryClient(url, userInfo, properties.timeout());
         this.cached = new CachedHealth(this::check, properties.cacheFor(), clock);
     }
 
@@ -36,21 +31,18 @@ final class SchemaRegistryHealthIndicator implements HealthIndicator {
     }
 
     private Health check() {
+        Health.Builder health;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/config"))
-                    .timeout(properties.timeout())
-                    .header("Accept", SchemaRegistryClient.CONTENT_TYPE)
-                    .GET().build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            Health.Builder health = response.statusCode() == 200 ? Health.up() : Health.down();
-            return health.withDetail("url", url).withDetail("status", response.statusCode()).build();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Health.down().withDetail("url", url).withDetail("error", "interrupted").build();
-        } catch (IOException | RuntimeException e) {
-            return Health.down().withDetail("url", url)
-                    .withDetail("error", e.getClass().getSimpleName() + (e.getMessage() == null ? ""
-                            : ": " + e.getMessage())).build();
+            registry.compatibility(null);
+            health = Health.up().withDetail("status", 200);
+        } catch (SchemaRegistryException e) {
+            health = e.getHttpStatus() == SchemaRegistryException.NO_RESPONSE
+                    ? Health.down().withDetail("error", e.getMessage())
+                    : Health.down().withDetail("status", e.getHttpStatus());
+        } catch (RuntimeException e) {
+            health = Health.down().withDetail("error", e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
+        return health.withDetail("url", registry.baseUrl()).build();
     }
 }

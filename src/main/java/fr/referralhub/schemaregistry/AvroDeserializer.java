@@ -21,7 +21,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * the writer schema's name, resolved from the writer schema to the class's own (possibly newer) schema.
  *
  * <p>Configuration: {@value AvroSerdeConfig#SCHEMA_REGISTRY_URL} (required),
- * {@value AvroSerdeConfig#SPECIFIC_AVRO_READER} (default false).
+ * {@value AvroSerdeConfig#BASIC_AUTH_CREDENTIALS_SOURCE} and {@value AvroSerdeConfig#BASIC_AUTH_USER_INFO} (a registry
+ * that needs HTTP Basic), {@value AvroSerdeConfig#SPECIFIC_AVRO_READER} (default false).
  */
 public class AvroDeserializer implements Deserializer<Object> {
 

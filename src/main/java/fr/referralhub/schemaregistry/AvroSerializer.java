@@ -22,9 +22,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * Kafka serializer writing Avro records (generated {@link SpecificRecord} classes or {@code GenericRecord}s) in the
  * Confluent wire format, under the subject {@code <topic>-value} (or {@code -key}).
  *
- * <p>Configuration: {@value AvroSerdeConfig#SCHEMA_REGISTRY_URL} (required) and
- * {@value AvroSerdeConfig#AUTO_REGISTER_SCHEMAS} (default false). Without auto-registration the record's schema must
- * already be registered under the subject: production topics then only carry schemas someone registered on purpose.
+ * <p>Configuration: {@value AvroSerdeConfig#SCHEMA_REGISTRY_URL} (required),
+ * {@value AvroSerdeConfig#BASIC_AUTH_CREDENTIALS_SOURCE} and {@value AvroSerdeConfig#BASIC_AUTH_USER_INFO} (a registry
+ * that needs HTTP Basic) and {@value AvroSerdeConfig#AUTO_REGISTER_SCHEMAS} (default false). Without auto-registration
+ * the record's schema must already be registered under the subject: production topics then only carry schemas someone
+ * registered on purpose.
  */
 public class AvroSerializer implements Serializer<Object> {
 

@@ -10,6 +10,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,8 +32,12 @@ import org.apache.avro.Schema;
  * schema a datum reader or writer can use.
  *
  * <p>Schema ids are immutable, so the id of a (subject, schema) pair and the schema of an id are cached for the life
- * of the client. Use {@link #forUrl(String)} to share one client, and so its caches, between the many serializers
- * and deserializers Kafka creates.
+ * of the client. Use {@link #shared} to share one client, and so its caches, between the many serializers and
+ * deserializers Kafka creates.
+ *
+ * <p>A registry that wants HTTP Basic credentials gets them from the client's own configuration ({@code user:password},
+ * Confluent's {@code basic.auth.user.info}): whoever configures a client or a serde passes them
+ * ({@link AvroSerdeConfig}), nothing is set for the whole JVM. They are sent with every request and never logged.
  */
 public final class SchemaRegistryClient {
 
@@ -40,11 +45,15 @@ public final class SchemaRegistryClient {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, SchemaRegistryClient> SHARED = new ConcurrentHashMap<>();
-    /** HTTP Basic credentials by registry URL ({@link #useCredentials}). */
-    private static final Map<String, String> CREDENTIALS = new ConcurrentHashMap<>();
+    /**
+     * A memo, not a setting: one client per (URL, credentials), so the serdes Kafka creates by class name share their
+     * caches and one HTTP client. Nothing here changes what any client sends; two configurations get two clients.
+     */
+    private static final Map<Connection, SchemaRegistryClient> SHARED = new ConcurrentHashMap<>();
 
     private final String baseUrl;
+    /** The {@code Authorization} header's value, or null for a registry that needs none. */
+    private final String authorization;
     private final Duration requestTimeout;
     private final HttpClient http;
     private final Map<SubjectSchema, Integer> idBySubjectSchema = new ConcurrentHashMap<>();
@@ -53,12 +62,26 @@ public final class SchemaRegistryClient {
     private record SubjectSchema(String subject, Schema schema) {
     }
 
-    public SchemaRegistryClient(String baseUrl) {
-        this(baseUrl, DEFAULT_REQUEST_TIMEOUT);
+    /** What makes two shared clients the same; a record with the password, so never printed (see toString). */
+    private record Connection(String baseUrl, String userInfo) {
+        @Override
+        public String toString() {
+            return baseUrl;
+        }
     }
 
-    public SchemaRegistryClient(String baseUrl, Duration requestTimeout) {
+    /** A client without credentials. */
+    public SchemaRegistryClient(String baseUrl) {
+        this(baseUrl, null, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /**
+     * @param userInfo {@code user:password} sent as HTTP Basic with every request; null or blank for none
+     */
+    public SchemaRegistryClient(String baseUrl, String userInfo, Duration requestTimeout) {
         this.baseUrl = normalize(baseUrl);
+        this.authorization = userInfo == null || userInfo.isBlank() ? null : "Basic " + Base64.getEncoder()
+                .encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         this.requestTimeout = requestTimeout;
         // HTTP/1.1: registries (and the JDK's own HttpServer) do not speak h2c, so skip the upgrade attempt.
         this.http = HttpClient.newBuilder()
@@ -68,19 +91,14 @@ public final class SchemaRegistryClient {
     }
 
     /**
-     * Every client of the registry at {@code baseUrl} in this JVM, existing or to come, sends these HTTP Basic
-     * credentials ({@code user:password}, Confluent's {@code basic.auth.user.info}) with each request. Set once, before
-     * the clients' first requests, by whoever resolves the registry's address (the embedded platform, whose registry
-     * refuses anonymous writes when operator security is on); the many places that create clients from the URL alone
-     * need not know about them. Never logged.
+     * The client shared by everything in this JVM that talks to the registry at {@code baseUrl} with these
+     * credentials ({@code user:password}; null or blank for none).
      */
-    public static void useCredentials(String baseUrl, String userInfo) {
-        CREDENTIALS.put(normalize(baseUrl), userInfo);
-    }
-
-    /** The client shared by everything in this JVM that talks to the registry at {@code baseUrl}. */
-    public static SchemaRegistryClient forUrl(String baseUrl) {
-        return SHARED.computeIfAbsent(normalize(baseUrl), SchemaRegistryClient::new);
+    public static SchemaRegistryClient shared(String baseUrl, String userInfo) {
+        String credentials = userInfo == null || userInfo.isBlank() ? null : userInfo;
+        return SHARED.computeIfAbsent(new Connection(normalize(baseUrl), credentials),
+                connection -> new SchemaRegistryClient(connection.baseUrl(), connection.userInfo(),
+                        DEFAULT_REQUEST_TIMEOUT));
     }
 
     public String baseUrl() {
@@ -217,10 +235,8 @@ public final class SchemaRegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(requestTimeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
-        String credentials = CREDENTIALS.get(baseUrl);
-        if (credentials != null) {
-            request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());

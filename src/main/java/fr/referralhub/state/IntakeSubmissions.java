@@ -17,8 +17,8 @@ import fr.referralhub.kafka.BrokerBreaker;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.provenance.RecordProvenance;
-import fr.referralhub.schemaregistry.AvroSerdeConfig;
 import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicProvisioner;
@@ -82,7 +82,7 @@ public class IntakeSubmissions implements SmartLifecycle {
 
     private final HubTopicProperties topics;
     private final String bootstrapServers;
-    private final String registryUrl;
+    private final SchemaRegistryProperties registry;
     private final ReferralStateProperties properties;
     private final Map<String, Object> producerLimits;
     private final BrokerBreaker breaker;
@@ -108,7 +108,7 @@ public class IntakeSubmissions implements SmartLifecycle {
     public IntakeSubmissions(ReferralState state, HubTopicProperties topics, ReferralStateProperties properties,
                              BrokerBreaker breaker,
                              @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
-                             @Value("${hub.schema-registry.url}") String registryUrl,
+                             SchemaRegistryProperties registry,
                              @Value("${camel.component.kafka.max-block-ms:5000}") int maxBlockMs,
                              @Value("${camel.component.kafka.delivery-timeout-ms:10000}") int deliveryTimeoutMs,
                              @Value("${camel.component.kafka.request-timeout-ms:5000}") int requestTimeoutMs,
@@ -122,7 +122,7 @@ public class IntakeSubmissions implements SmartLifecycle {
         // Readiness shows it when the answers stop being read (ReferralState#health).
         state.answersReadBy(() -> running);
         this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
+        this.registry = registry;
         // A partner waits on this write: fail fast (503) when the broker is unreachable, as the other intake writes.
         this.producerLimits = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMs,
@@ -311,8 +311,7 @@ public class IntakeSubmissions implements SmartLifecycle {
 
     @Override
     public void start() {
-        serializer = new AvroSerializer();
-        serializer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+        serializer = registry.serializer();
         Map<String, Object> producerConfig = new java.util.HashMap<>(producerLimits);
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +14,8 @@ import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.kafka.DeadLetters;
 import org.apache.avro.generic.GenericRecord;
 import fr.referralhub.schemaregistry.AvroDeserializer;
-import fr.referralhub.schemaregistry.AvroSerdeConfig;
 import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicCatalog;
 import fr.referralhub.topics.TopicProvisioner;
@@ -56,7 +55,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     private final ReferralStateProperties properties;
     private final HubTopicProperties topics;
     private final String bootstrapServers;
-    private final String registryUrl;
+    private final SchemaRegistryProperties registry;
     private final Clock clock;
     private final MeterRegistry meters;
     private final int httpPort;
@@ -76,7 +75,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     public ReferralState(ReferralStateProperties properties, HubTopicProperties topics,
                          @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
-                         @Value("${hub.schema-registry.url}") String registryUrl, Clock clock, MeterRegistry meters,
+                         SchemaRegistryProperties registry, Clock clock, MeterRegistry meters,
                          @Value("${server.port:8080}") int httpPort,
                          ObjectProvider<ReferralDistribution> distribution, ObjectProvider<ExpiryPolicy> expiry,
                          ObjectProvider<EligibilityDecider> eligibility, ObjectProvider<DeadLetters> deadLetters,
@@ -93,7 +92,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         this.properties = properties;
         this.topics = topics;
         this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
+        this.registry = registry;
         this.clock = clock;
         this.meters = meters;
         this.httpPort = httpPort;
@@ -101,7 +100,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     }
 
     Topology topology() {
-        AvroSerializer outboundWriter = avroWriter();
+        AvroSerializer outboundWriter = registry.serializer();
         io.micrometer.core.instrument.Counter unrouted = io.micrometer.core.instrument.Counter
                 .builder("hub.referral-state.unrouted")
                 .description("Accepted partner events that could not be routed to counselling services (a defect: "
@@ -122,7 +121,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     /** Published events decoded into the generated class, with the writer's schema from the registry. */
     private java.util.function.Function<byte[], ReferralEvent> avroEvents() {
-        AvroDeserializer reader = avroReader();
+        AvroDeserializer reader = registry.specificDeserializer();
         String referrals = topics.referrals();
         return bytes -> (ReferralEvent) reader.deserialize(referrals, bytes);
     }
@@ -143,8 +142,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
      * build does not know still reads.
      */
     private TimelineReader avroTimelineLines() {
-        AvroDeserializer generic = new AvroDeserializer();
-        generic.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+        AvroDeserializer generic = registry.genericDeserializer();
         String referrals = topics.referrals();
         return new TimelineReader() {
             @Override
@@ -161,8 +159,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     /** Status changes in the wire format of referral-status-changes.v1, with the registry's serdes. */
     private StatusChangeCodec avroStatusChanges() {
-        AvroDeserializer reader = avroReader();
-        AvroSerializer writer = avroWriter();
+        AvroDeserializer reader = registry.specificDeserializer();
+        AvroSerializer writer = registry.serializer();
         String topic = topics.referralStatusChanges();
         return new StatusChangeCodec() {
             @Override
@@ -179,8 +177,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     /** Decodes and re-encodes an update with the registry's serdes, under the subject of referrals.v1. */
     private PersonReferenceWriter avroPersonReferences() {
-        AvroDeserializer reader = avroReader();
-        AvroSerializer writer = avroWriter();
+        AvroDeserializer reader = registry.specificDeserializer();
+        AvroSerializer writer = registry.serializer();
         String topic = topics.referrals();
         return (bytes, personReference, basis) -> {
             ReferralEvent event = (ReferralEvent) reader.deserialize(topic, bytes);
@@ -192,21 +190,6 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
                     .build());
             return writer.serialize(topic, event);
         };
-    }
-
-    /** Decodes into the generated classes, with the writer schema from the registry. */
-    private AvroDeserializer avroReader() {
-        AvroDeserializer reader = new AvroDeserializer();
-        reader.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl,
-                AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
-        return reader;
-    }
-
-    /** Encodes under the topic's subject; the schemas are registered at start-up (TopicProvisioner), not here. */
-    private AvroSerializer avroWriter() {
-        AvroSerializer writer = new AvroSerializer();
-        writer.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
-        return writer;
     }
 
     private Properties streamsConfig() {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,6 +17,7 @@ import fr.referralhub.kafka.Outages;
 import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.provenance.UntrustedRecordException;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.StatusMachine;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.camel.Exchange;
@@ -26,7 +26,6 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,16 +46,16 @@ public class StatusFeedback {
     private final DeadLetters deadLetters;
     /** Only a change the hub published is told to a referrer (fr.referralhub.provenance). */
     private final RecordProvenance provenance;
-    private final AvroDeserializer deserializer = new AvroDeserializer();
+    private final AvroDeserializer deserializer;
     private final Clock clock = Clock.systemUTC();
 
     public StatusFeedback(CounsellingTopics topics, DeadLetters deadLetters,
-                          @Value("${hub.schema-registry.url}") String registryUrl, RecordProvenance provenance) {
+                          SchemaRegistryProperties registry, RecordProvenance provenance) {
         this.provenance = provenance;
         provenance.expect(ROUTE);
         this.topics = topics;
         this.deadLetters = deadLetters;
-        deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        this.deserializer = registry.specificDeserializer();
     }
 
     /** @return one STATUS_CHANGED (EXPIRED for the hub's expiry) feedback per status change whose referrer is known */

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import fr.referralhub.schemaregistry.SchemaRegistryClient;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,19 +33,16 @@ public class TopicProvisioner extends StartUpStep {
     private final TopicCatalog catalog;
     private final HubTopicProperties properties;
     private final String bootstrapServers;
-    private final String registryUrl;
-    private final boolean registerSchemas;
+    private final SchemaRegistryProperties registry;
 
     public TopicProvisioner(TopicCatalog catalog, HubTopicProperties properties,
                             @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
-                            @Value("${hub.schema-registry.url}") String registryUrl,
-                            @Value("${hub.schema-registry.register-on-startup:true}") boolean registerSchemas) {
+                            SchemaRegistryProperties registry) {
         super(PHASE);
         this.catalog = catalog;
         this.properties = properties;
         this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
-        this.registerSchemas = registerSchemas;
+        this.registry = registry;
     }
 
     @Override
@@ -109,17 +106,14 @@ public class TopicProvisioner extends StartUpStep {
     }
 
     private void governSchemas() {
-        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
         for (TopicSpec spec : catalog.all()) {
             if (spec.valueSchema() == null || spec.isFamily()) {
                 // A family's schema is registered with each of its topics (fr.referralhub.counselling.CounsellingTopics).
                 continue;
             }
-            int id = registerSchemas
-                    ? registry.register(spec.valueSubject(), spec.valueSchema())
-                    : registry.lookup(spec.valueSubject(), spec.valueSchema());
+            int id = registry.registerOrLookUp(spec.valueSubject(), spec.valueSchema());
             log.info("Topic {}: value schema {} is id {} in {}", spec.name(), spec.valueSchema().getFullName(), id,
-                    registryUrl);
+                    registry.url());
         }
     }
 }

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +27,7 @@ import fr.referralhub.identity.PersonPseudonymizer.PersonReference;
 import fr.referralhub.intake.EmploymentAgencyEventReader;
 import fr.referralhub.intake.PartnerEvent;
 import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -67,12 +67,12 @@ final class BenchmarkData {
      * @param referralsTopic topic whose value subject holds the ReferralEvent schema (the hub registered it), used
      *                       to encode canonical records; the bytes are then produced to whichever input topic
      */
-    BenchmarkData(ObjectMapper json, String registryUrl, String referralsTopic) {
+    BenchmarkData(ObjectMapper json, SchemaRegistryProperties registry, String referralsTopic) {
         this.json = json;
         this.template = (ObjectNode) readSample(json);
         this.reader = new EmploymentAgencyEventReader(json);
         this.referralsTopic = referralsTopic;
-        canonicalSerializer.configure(Map.of("schema.registry.url", registryUrl, "auto.register.schemas", false), false);
+        canonicalSerializer.configure(registry.serdeConfig(), false);
     }
 
     /** The partner's JSON, with this idEvenement and a NIR no other record of the run has. */

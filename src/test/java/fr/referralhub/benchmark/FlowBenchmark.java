@@ -27,6 +27,7 @@ import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.schemaregistry.SubjectNaming;
 import fr.referralhub.state.ReferralStateProperties;
 import org.apache.kafka.clients.admin.Admin;
@@ -183,7 +184,7 @@ public final class FlowBenchmark {
             hub = startHub(dataDir);
             Environment env = hub.getEnvironment();
             String bootstrap = env.getRequiredProperty("hub.kafka.bootstrap-servers");
-            String registryUrl = env.getRequiredProperty("hub.schema-registry.url");
+            SchemaRegistryProperties registry = hub.getBean(SchemaRegistryProperties.class);
             String hubReferrals = env.getRequiredProperty("hub.topics.referrals");
             String hubSubmissions = hub.getBean(HubTopicProperties.class).intakeSubmissions();
             // The referral state decides only submissions the hub signed (fr.referralhub.provenance).
@@ -194,31 +195,31 @@ public final class FlowBenchmark {
             URI intake = URI.create("http://127.0.0.1:" + env.getRequiredProperty("local.server.port") + "/api/v1/referrals");
             // The threads the hub runs its HTTP routes on (application.yaml): the baseline gets as many.
             int httpWorkers = env.getRequiredProperty("spring.task.execution.pool.core-size", Integer.class);
-            System.out.println("broker: " + bootstrap + ", registry: " + registryUrl + ", topics with " + partitions
+            System.out.println("broker: " + bootstrap + ", registry: " + registry.url() + ", topics with " + partitions
                     + " partitions");
 
-            createBaselineTopics(bootstrap, registryUrl, partitions);
-            BenchmarkData data = new BenchmarkData(new ObjectMapper(), registryUrl, hubReferrals);
+            createBaselineTopics(bootstrap, registry, partitions);
+            BenchmarkData data = new BenchmarkData(new ObjectMapper(), registry, hubReferrals);
 
             // Every processor runs from here to the end, so each stage is measured beside the same idle neighbours.
-            try (PlainStage jsonBaseline = PlainStage.jsonToAvro(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL, data);
-                 PlainStage decideBaseline = PlainStage.decide(bootstrap, registryUrl, REFERRALS, DECISIONS);
-                 PlainStage sameWorkBaseline = PlainStage.decideSameWork(bootstrap, registryUrl, SAME_WORK_REFERRALS,
+            try (PlainStage jsonBaseline = PlainStage.jsonToAvro(bootstrap, registry, PARTNER_EVENTS, CANONICAL, data);
+                 PlainStage decideBaseline = PlainStage.decide(bootstrap, registry, REFERRALS, DECISIONS);
+                 PlainStage sameWorkBaseline = PlainStage.decideSameWork(bootstrap, registry, SAME_WORK_REFERRALS,
                          SAME_WORK_DECISIONS, SAME_WORK_COPIES, streamThreads);
-                 KafkaStage json = new KafkaStage(bootstrap, registryUrl, PARTNER_EVENTS, CANONICAL,
+                 KafkaStage json = new KafkaStage(bootstrap, registry, PARTNER_EVENTS, CANONICAL,
                          FlowBenchmark::partnerEventId, jsonBaseline::failure, stageTimeout,
                          KafkaStage::plainProducer);
-                 KafkaStage decide = new KafkaStage(bootstrap, registryUrl, REFERRALS, DECISIONS,
+                 KafkaStage decide = new KafkaStage(bootstrap, registry, REFERRALS, DECISIONS,
                          FlowBenchmark::decidedEventId, decideBaseline::failure, stageTimeout,
                          KafkaStage::plainProducer);
-                 KafkaStage route = new KafkaStage(bootstrap, registryUrl, hubSubmissions, hubDecisions,
+                 KafkaStage route = new KafkaStage(bootstrap, registry, hubSubmissions, hubDecisions,
                          FlowBenchmark::decidedEventId, () -> null, stageTimeout, config -> hubClients.producer(config,
                                  new org.apache.kafka.common.serialization.StringSerializer(),
                                  new org.apache.kafka.common.serialization.ByteArraySerializer()));
-                 KafkaStage sameWork = new KafkaStage(bootstrap, registryUrl, SAME_WORK_REFERRALS, SAME_WORK_DECISIONS,
+                 KafkaStage sameWork = new KafkaStage(bootstrap, registry, SAME_WORK_REFERRALS, SAME_WORK_DECISIONS,
                          FlowBenchmark::decidedEventId, sameWorkBaseline::failure, stageTimeout,
                          KafkaStage::plainProducer);
-                 HttpBaseline httpBaseline = new HttpBaseline(bootstrap, registryUrl, HTTP_BASELINE_REFERRALS, data,
+                 HttpBaseline httpBaseline = new HttpBaseline(bootstrap, registry, HTTP_BASELINE_REFERRALS, data,
                          httpWorkers)) {
                 List<Subject> subjects = List.of(
                         new Subject(JSON_BASELINE, json, data::partnerJsonInputs),
@@ -264,7 +265,7 @@ public final class FlowBenchmark {
             StateRestore.measure(hub, bootstrap, history);
             progress("a new hub instance (own JVM) on that history: ready time, then its heap under load, then a restart");
             List<byte[]> newInstanceBodies = bodies(data, "BENCH-" + run + "-NEW-", httpRecords);
-            ReadyWithHistory.measure(hub, bootstrap, registryUrl, history,
+            ReadyWithHistory.measure(hub, bootstrap, registry, history,
                     port -> new HttpLoad(URI.create("http://127.0.0.1:" + port + "/api/v1/referrals"), stageTimeout)
                             .closedLoop("new instance http intake", newInstanceBodies, httpConnections[0]));
         } finally {
@@ -352,7 +353,8 @@ public final class FlowBenchmark {
                         "--logging.level.fr.referralhub.identity.PersonPseudonymizer=ERROR");
     }
 
-    private static void createBaselineTopics(String bootstrap, String registryUrl, int partitions) throws Exception {
+    private static void createBaselineTopics(String bootstrap, SchemaRegistryProperties registry, int partitions)
+            throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(Stream.concat(Stream.of(PARTNER_EVENTS, CANONICAL, REFERRALS, DECISIONS,
                                     SAME_WORK_REFERRALS, SAME_WORK_DECISIONS, HTTP_BASELINE_REFERRALS),
@@ -360,12 +362,12 @@ public final class FlowBenchmark {
                             .map(name -> new NewTopic(name, partitions, (short) 1)).toList())
                     .all().get(30, TimeUnit.SECONDS);
         }
-        SchemaRegistryClient registry = SchemaRegistryClient.forUrl(registryUrl);
-        registry.register(SubjectNaming.valueSubject(CANONICAL), ReferralEvent.getClassSchema());
-        registry.register(SubjectNaming.valueSubject(HTTP_BASELINE_REFERRALS), ReferralEvent.getClassSchema());
+        SchemaRegistryClient client = registry.client();
+        client.register(SubjectNaming.valueSubject(CANONICAL), ReferralEvent.getClassSchema());
+        client.register(SubjectNaming.valueSubject(HTTP_BASELINE_REFERRALS), ReferralEvent.getClassSchema());
         for (String decisions : Stream.concat(Stream.of(DECISIONS, SAME_WORK_DECISIONS), SAME_WORK_COPIES.stream())
                 .toList()) {
-            registry.register(SubjectNaming.valueSubject(decisions), EligibilityDecision.getClassSchema());
+            client.register(SubjectNaming.valueSubject(decisions), EligibilityDecision.getClassSchema());
         }
     }
 

@@ -17,6 +17,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import fr.referralhub.intake.InvalidPartnerEventException;
 import fr.referralhub.partners.PartnerRegistry;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -50,11 +51,12 @@ final class HttpBaseline implements AutoCloseable {
     private final String topic;
     private final String apiKeyHash = PartnerRegistry.sha256(BenchmarkData.PARTNER_API_KEY);
 
-    HttpBaseline(String bootstrapServers, String registryUrl, String topic, BenchmarkData data, int threads)
+    HttpBaseline(String bootstrapServers, SchemaRegistryProperties registry, String topic, BenchmarkData data,
+                 int threads)
             throws IOException {
         this.data = data;
         this.topic = topic;
-        this.producer = PlainStage.avroProducer(bootstrapServers, registryUrl, "benchmark-http-baseline", Map.of());
+        this.producer = PlainStage.avroProducer(bootstrapServers, registry, "benchmark-http-baseline", Map.of());
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "baseline-http-" + threadNumber.incrementAndGet());

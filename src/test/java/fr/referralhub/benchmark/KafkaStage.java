@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -43,7 +44,7 @@ final class KafkaStage implements AutoCloseable {
     private final Duration timeout;
     private final Producer<String, byte[]> load;
     private final KafkaConsumer<String, byte[]> reader;
-    private final AvroDeserializer decoder = new AvroDeserializer();
+    private final AvroDeserializer decoder;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "benchmark-load");
         thread.setDaemon(true);
@@ -61,7 +62,7 @@ final class KafkaStage implements AutoCloseable {
      * @param producers        makes the load's producer from its configuration (the hub's signing one for a hub topic:
      *                         its consumers refuse what the hub did not write)
      */
-    KafkaStage(String bootstrapServers, String registryUrl, String inputTopic, String outputTopic,
+    KafkaStage(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic, String outputTopic,
                Function<Object, String> outputId, Supplier<Throwable> processorFailure, Duration timeout,
                Function<Map<String, Object>, Producer<String, byte[]>> producers) {
         this.inputTopic = inputTopic;
@@ -69,7 +70,7 @@ final class KafkaStage implements AutoCloseable {
         this.outputId = outputId;
         this.processorFailure = processorFailure;
         this.timeout = timeout;
-        decoder.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        this.decoder = registry.specificDeserializer();
         this.load = producers.apply(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "benchmark-load-" + inputTopic,

@@ -20,6 +20,7 @@ import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.eligibility.EligibilityEngine;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -78,15 +79,16 @@ final class PlainStage implements AutoCloseable {
     private final LongAdder commitNanos = new LongAdder();
     private final LongAdder busyCpuNanos = new LongAdder();
 
-    private PlainStage(String name, String bootstrapServers, String registryUrl, String inputTopic, String outputTopic,
-                       Transform transform, int threads, boolean transactional, List<String> copyTopics) {
+    private PlainStage(String name, String bootstrapServers, SchemaRegistryProperties registry, String inputTopic,
+                       String outputTopic, Transform transform, int threads, boolean transactional,
+                       List<String> copyTopics) {
         this.name = name;
         this.outputTopic = outputTopic;
         this.transform = transform;
         this.transactional = transactional;
         this.copyTopics = copyTopics;
         for (int i = 0; i < threads; i++) {
-            loops.add(new Loop(bootstrapServers, registryUrl, inputTopic, i));
+            loops.add(new Loop(bootstrapServers, registry, inputTopic, i));
         }
         loops.forEach(loop -> loop.thread.start());
     }
@@ -97,7 +99,7 @@ final class PlainStage implements AutoCloseable {
         final KafkaProducer<String, Object> producer;
         final Thread thread;
 
-        Loop(String bootstrapServers, String registryUrl, String inputTopic, int index) {
+        Loop(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic, int index) {
             String clientId = "benchmark-" + name + (index == 0 ? "" : "-" + index);
             this.consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -111,7 +113,7 @@ final class PlainStage implements AutoCloseable {
             if (transactional) {
                 producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, clientId);
             }
-            this.producer = avroProducer(bootstrapServers, registryUrl, clientId, producerConfig);
+            this.producer = avroProducer(bootstrapServers, registry, clientId, producerConfig);
             if (transactional) {
                 producer.initTransactions();
             }
@@ -200,8 +202,8 @@ final class PlainStage implements AutoCloseable {
      *
      * @param extra settings added to those (a transactional id)
      */
-    static KafkaProducer<String, Object> avroProducer(String bootstrapServers, String registryUrl, String clientId,
-                                                      Map<String, Object> extra) {
+    static KafkaProducer<String, Object> avroProducer(String bootstrapServers, SchemaRegistryProperties registry,
+                                                      String clientId, Map<String, Object> extra) {
         Map<String, Object> producerConfig = new HashMap<>(extra);
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -211,8 +213,7 @@ final class PlainStage implements AutoCloseable {
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
         producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10000);
         producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        producerConfig.put("schema.registry.url", registryUrl);
-        producerConfig.put("auto.register.schemas", false);
+        producerConfig.putAll(registry.serdeConfig());
         AvroSerializer valueSerializer = new AvroSerializer();
         valueSerializer.configure(producerConfig, false);
         return new KafkaProducer<>(producerConfig, new StringSerializer(), valueSerializer);
@@ -231,9 +232,9 @@ final class PlainStage implements AutoCloseable {
      * Partner JSON in, canonical Avro ReferralEvent out: Jackson parse and validation
      * ({@link fr.referralhub.intake.EmploymentAgencyEventReader}), ids, pseudonymisation, Avro encoding, produce.
      */
-    static PlainStage jsonToAvro(String bootstrapServers, String registryUrl, String inputTopic, String outputTopic,
-                                 BenchmarkData data) {
-        return new PlainStage("json-to-avro", bootstrapServers, registryUrl, inputTopic, outputTopic, record -> {
+    static PlainStage jsonToAvro(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic,
+                                 String outputTopic, BenchmarkData data) {
+        return new PlainStage("json-to-avro", bootstrapServers, registry, inputTopic, outputTopic, record -> {
             BenchmarkData.Keyed canonical = data.canonical(record.value());
             return new Output(canonical.key(), canonical.event());
         }, 1, false, List.of());
@@ -244,9 +245,10 @@ final class PlainStage implements AutoCloseable {
      * {@link EligibilityEngine} with the bundled rule sets, Avro EligibilityDecision out (a withdrawal for a
      * cancellation), same key.
      */
-    static PlainStage decide(String bootstrapServers, String registryUrl, String inputTopic, String outputTopic) {
-        return new PlainStage("decide", bootstrapServers, registryUrl, inputTopic, outputTopic,
-                decision(registryUrl), 1, false, List.of());
+    static PlainStage decide(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic,
+                             String outputTopic) {
+        return new PlainStage("decide", bootstrapServers, registry, inputTopic, outputTopic,
+                decision(registry), 1, false, List.of());
     }
 
     /**
@@ -254,16 +256,15 @@ final class PlainStage implements AutoCloseable {
      * comment); {@link #copies(int)} sets how many records beside the decision, once the referral state's count is
      * known.
      */
-    static PlainStage decideSameWork(String bootstrapServers, String registryUrl, String inputTopic,
+    static PlainStage decideSameWork(String bootstrapServers, SchemaRegistryProperties registry, String inputTopic,
                                      String outputTopic, List<String> copyTopics, int threads) {
-        return new PlainStage("decide-same-work", bootstrapServers, registryUrl, inputTopic, outputTopic,
-                decision(registryUrl), threads, true, copyTopics);
+        return new PlainStage("decide-same-work", bootstrapServers, registry, inputTopic, outputTopic,
+                decision(registry), threads, true, copyTopics);
     }
 
-    private static Transform decision(String registryUrl) {
+    private static Transform decision(SchemaRegistryProperties registry) {
         EligibilityEngine engine = EligibilityEngine.withBundledRuleSets();
-        AvroDeserializer deserializer = new AvroDeserializer();
-        deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer deserializer = registry.specificDeserializer();
         return record -> {
             Object decoded = deserializer.deserialize(record.topic(), record.value());
             if (!(decoded instanceof ReferralEvent event)) {

@@ -13,6 +13,7 @@ import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.ReferralState;
 import fr.referralhub.testing.HubProcess;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,14 +43,17 @@ final class ReadyWithHistory {
     /**
      * @param load the HTTP load sent to the new instance once it is ready, given its port
      */
-    static void measure(ConfigurableApplicationContext hub, String bootstrap, String registryUrl, int history,
-                        IntFunction<StageResult> load) throws Exception {
+    static void measure(ConfigurableApplicationContext hub, String bootstrap, SchemaRegistryProperties registry,
+                        int history, IntFunction<StageResult> load) throws Exception {
         hub.getBean(ReferralState.class).stop();
         List<String> jvm = List.of(System.getProperty("benchmark.instanceJvmArgs", "-Xmx512m").split(" "));
         Path dir = Files.createTempDirectory("referral-hub-instance");
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("hub.kafka.bootstrap-servers", bootstrap);
-        properties.put("hub.schema-registry.url", registryUrl);
+        properties.put("hub.schema-registry.url", registry.url());
+        if (registry.basicAuthUserInfo() != null && !registry.basicAuthUserInfo().isBlank()) {
+            properties.put("hub.schema-registry.basic-auth-user-info", registry.basicAuthUserInfo());
+        }
         properties.put("hub.embedded.data-dir", dir.toString());
         properties.put("hub.intake.file-drops.root", dir.resolve("drops").toString());
         properties.put("logging.level.root", "WARN");

@@ -16,6 +16,7 @@ import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.avro.ReferralFeedback;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
@@ -43,8 +44,8 @@ class CounsellingDistributionFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     IntakeSubmissions submissions;
     @Autowired
@@ -56,7 +57,7 @@ class CounsellingDistributionFlowTest {
 
     @BeforeEach
     void connect() {
-        hub = new CounsellingHub(port, bootstrapServers, registryUrl, submissions);
+        hub = new CounsellingHub(port, bootstrapServers, registry, submissions);
         run = UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -9,12 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import fr.referralhub.avro.FeedbackKind;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralFeedback;
-import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.state.LedgerDecision;
 import fr.referralhub.testing.CanonicalEvents;
@@ -32,13 +31,14 @@ final class CounsellingHub {
 
     private final int port;
     private final String bootstrapServers;
-    private final String registryUrl;
+    private final SchemaRegistryProperties registry;
     private final IntakeSubmissions submissions;
 
-    CounsellingHub(int port, String bootstrapServers, String registryUrl, IntakeSubmissions submissions) {
+    CounsellingHub(int port, String bootstrapServers, SchemaRegistryProperties registry,
+                   IntakeSubmissions submissions) {
         this.port = port;
         this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
+        this.registry = registry;
         this.submissions = submissions;
     }
 
@@ -116,8 +116,6 @@ final class CounsellingHub {
 
     @SuppressWarnings("unchecked")
     <T> T decode(String topic, byte[] value) {
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
-        return (T) avro.deserialize(topic, value);
+        return (T) registry.specificDeserializer().deserialize(topic, value);
     }
 }

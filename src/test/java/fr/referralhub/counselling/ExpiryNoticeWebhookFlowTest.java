@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.counselling.WebhookReceiver.Received;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.expiry.ReferralExpiry;
 import fr.referralhub.testing.ExpiryChecks;
@@ -37,8 +38,8 @@ class ExpiryNoticeWebhookFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     IntakeSubmissions submissions;
     @Autowired
@@ -48,7 +49,7 @@ class ExpiryNoticeWebhookFlowTest {
 
     @Test
     void shouldPostTheReminderThenTheExpiryToAWebhookSubscriptionSigned() throws Exception {
-        CounsellingHub hub = new CounsellingHub(port, bootstrapServers, registryUrl, submissions);
+        CounsellingHub hub = new CounsellingHub(port, bootstrapServers, registry, submissions);
         String run = UUID.randomUUID().toString().substring(0, 8);
         String commune = "01" + (100 + ThreadLocalRandom.current().nextInt(900));
         try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 204)) {

@@ -19,6 +19,7 @@ import fr.referralhub.counselling.WebhookReceiver.Received;
 import fr.referralhub.counselling.webhook.FeedbackWebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSignature;
 import fr.referralhub.operations.DeadLetter;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.TopicReader;
@@ -81,8 +82,8 @@ class FeedbackWebhookFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     IntakeSubmissions submissions;
     @Value("${hub.topics.dead-letters}")
@@ -96,7 +97,7 @@ class FeedbackWebhookFlowTest {
 
     @BeforeEach
     void connect() {
-        hub = new CounsellingHub(port, bootstrapServers, registryUrl, submissions);
+        hub = new CounsellingHub(port, bootstrapServers, registry, submissions);
         before = RECEIVER.received().size();
     }
 

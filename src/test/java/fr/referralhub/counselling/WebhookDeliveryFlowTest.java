@@ -24,6 +24,7 @@ import fr.referralhub.counselling.webhook.WebhookSender;
 import fr.referralhub.counselling.webhook.WebhookSignature;
 import fr.referralhub.operations.DeadLetter;
 import fr.referralhub.operations.OperatorAudit;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.IntakeSubmissions;
 import fr.referralhub.testing.DeadLetterAudit;
 import fr.referralhub.testing.HubTest;
@@ -58,8 +59,8 @@ class WebhookDeliveryFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     IntakeSubmissions submissions;
     @Value("${hub.topics.dead-letters}")
@@ -79,7 +80,7 @@ class WebhookDeliveryFlowTest {
 
     @BeforeEach
     void connect() {
-        hub = new CounsellingHub(port, bootstrapServers, registryUrl, submissions);
+        hub = new CounsellingHub(port, bootstrapServers, registry, submissions);
         run = UUID.randomUUID().toString().substring(0, 8);
         // A commune of Ain (01) no other test uses: 01000-01999.
         commune = "01" + (100 + ThreadLocalRandom.current().nextInt(900));

@@ -23,6 +23,7 @@ import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.schemaregistry.WireFormat;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -95,7 +96,7 @@ class EligibilityStageTest {
         cancellation.setCancellationReason("DOUBLON");
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         EligibilityStage stage = new EligibilityStage(EligibilityEngine.withBundledRuleSets(), meters,
-                "http://127.0.0.1:" + registry.getAddress().getPort());
+                new SchemaRegistryProperties("http://127.0.0.1:" + registry.getAddress().getPort(), null, true));
         // Every programme and outcome is a series at 0 before any decision (alert EligibilityStalled needs them).
         assertThat(meters.find("hub.eligibility.outcomes").counters())
                 .hasSize(fr.referralhub.avro.Programme.values().length

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +20,7 @@ import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.testing.ExpiryChecks;
 import fr.referralhub.testing.MovableClock;
@@ -60,8 +60,8 @@ class ReferralExpiryFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     HubTopicProperties topics;
     @Autowired
@@ -216,8 +216,7 @@ class ReferralExpiryFlowTest {
 
     @SuppressWarnings("unchecked")
     private <T> List<T> records(String topic, String referralId) {
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer avro = registry.specificDeserializer();
         return TopicReader.readToEnd(bootstrapServers, topic, r -> referralId.equals(r.key())).stream()
                 .map(ConsumerRecord::value).map(value -> (T) avro.deserialize(topic, value)).toList();
     }

@@ -86,7 +86,8 @@ class CachedHealthTest {
         } finally {
             kafka.destroy();
         }
-        Health registry = new SchemaRegistryHealthIndicator("http://" + closed, properties, Clock.systemUTC()).health();
+        Health registry = new SchemaRegistryHealthIndicator("http://" + closed, null, properties,
+                Clock.systemUTC()).health();
         assertThat(registry.getStatus()).isEqualTo(Status.DOWN);
         assertThat(registry.getDetails()).containsEntry("url", "http://" + closed).containsKey("error");
 

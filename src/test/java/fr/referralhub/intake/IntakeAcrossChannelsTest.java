@@ -22,6 +22,7 @@ import fr.referralhub.avro.IntakeChannel;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
@@ -61,8 +62,8 @@ class IntakeAcrossChannelsTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Value("${hub.topics.referrals}")
     String referralsTopic;
     @Value("${hub.topics.dead-letters}")
@@ -168,8 +169,7 @@ class IntakeAcrossChannelsTest {
         ConsumerRecord<String, byte[]> xml = published(viaXml).get(0);
         assertThat(List.of(csv.key(), xml.key())).containsOnly(http.key());
 
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer avro = registry.specificDeserializer();
         Function<ConsumerRecord<String, byte[]>, String> personReference = r ->
                 ((ReferralEvent) avro.deserialize(referralsTopic, r.value())).getPerson().getPersonReference();
         assertThat(personReference.apply(http)).isEqualTo(http.key()).doesNotContain(LEA_NIR);

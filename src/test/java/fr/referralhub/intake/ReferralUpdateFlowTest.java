@@ -9,19 +9,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.avro.PersonReferenceBasis;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.TopicReader;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -35,8 +36,8 @@ class ReferralUpdateFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Value("${hub.topics.referrals}")
     String referralsTopic;
 
@@ -74,8 +75,7 @@ class ReferralUpdateFlowTest {
         List<ConsumerRecord<String, byte[]>> records = TopicReader.readToEnd(bootstrapServers, referralsTopic,
                 r -> partnerEventId.equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)));
         assertThat(records).hasSize(1);
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer avro = registry.specificDeserializer();
         ReferralEvent event = (ReferralEvent) avro.deserialize(referralsTopic, records.get(0).value());
         assertThat(records.get(0).key()).isEqualTo(event.getPerson().getPersonReference());
         return event;

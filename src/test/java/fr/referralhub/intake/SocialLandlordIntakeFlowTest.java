@@ -13,6 +13,7 @@ import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.kafka.DeadLetterCipher;
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.TopicReader;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
@@ -39,8 +41,8 @@ class SocialLandlordIntakeFlowTest {
 
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Value("${hub.topics.referrals}")
     String referralsTopic;
     @Value("${hub.topics.dead-letters}")
@@ -61,8 +63,7 @@ class SocialLandlordIntakeFlowTest {
         List<ConsumerRecord<String, byte[]>> published = samplesPublished();
         assertThat(published).extracting(r -> TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID))
                 .containsExactlyInAnyOrder("HDF-LOGIS-2026-000871", "HDF-LOGIS-2026-000902");
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer avro = registry.specificDeserializer();
         ReferralEvent withContract = published.stream()
                 .filter(r -> "HDF-LOGIS-2026-000902".equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))
                 .map(r -> (ReferralEvent) avro.deserialize(referralsTopic, r.value())).findFirst().orElseThrow();

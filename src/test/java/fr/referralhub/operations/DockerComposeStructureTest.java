@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,13 @@ class DockerComposeStructureTest {
     /** Where the hubs read the files a deployment mounts (application.yaml's defaults of HUB_*_FILE). */
     private static final List<String> DEPLOYMENT_FILES = List.of("/etc/referral-hub/partners.yaml",
             "/etc/referral-hub/services.yaml", "/etc/referral-hub/subscriptions.yaml");
+    /** Where the hubs read a deployment's Kafka principals' passwords (Spring Boot's ./config/ of WORKDIR /app). */
+    private static final String KAFKA_CREDENTIALS_FILE = "/app/config/application.yaml";
+    private static final Path DEV_PROFILE = Path.of("src/main/resources/application-dev.yaml");
+    private static final Path DEV_SERVICES = Path.of("src/main/resources/services-dev.yaml");
+    private static final Path DEV_PARTNERS = Path.of("src/main/resources/partners-dev.yaml");
+    /** The JVM option cp-schema-registry's start script passes on (SCHEMA_REGISTRY_OPTS). */
+    private static final Pattern JAAS_OPTION = Pattern.compile("-Djava\\.security\\.auth\\.login\\.config=(\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> compose = yaml(COMPOSE);
@@ -300,15 +308,115 @@ class DockerComposeStructureTest {
                 .containsExactlyInAnyOrderElementsOf(HUBS);
         for (String hub : HUBS) {
             List<Mount> devMounts = mounts(overlayServices.get(hub));
+            List<String> devTargets = new ArrayList<>(DEPLOYMENT_FILES);
+            devTargets.add(KAFKA_CREDENTIALS_FILE);
             assertThat(devMounts).extracting(Mount::target).as("%s's dev files", hub)
-                    .containsExactlyInAnyOrderElementsOf(DEPLOYMENT_FILES);
-            devMounts.forEach(mount -> assertThat(Path.of(mount.source())).as("%s mounted on %s", mount.source(), hub)
-                    .isRegularFile().hasFileName(Path.of(mount.target()).getFileName().toString()
-                            .replace(".yaml", "-dev.yaml")));
+                    .containsExactlyInAnyOrderElementsOf(devTargets);
+            devMounts.stream().filter(mount -> DEPLOYMENT_FILES.contains(mount.target())).forEach(mount ->
+                    assertThat(Path.of(mount.source())).as("%s mounted on %s", mount.source(), hub)
+                            .isRegularFile().hasFileName(Path.of(mount.target()).getFileName().toString()
+                                    .replace(".yaml", "-dev.yaml")));
             assertThat(mounts(services().get(hub))).extracting(Mount::target)
-                    .as("a deployment mounts its own registries: the base file mounts none on %s", hub)
-                    .doesNotContainAnyElementsOf(DEPLOYMENT_FILES);
+                    .as("a deployment mounts its own registries and passwords: the base file mounts none on %s", hub)
+                    .doesNotContainAnyElementsOf(devTargets);
         }
+    }
+
+    /**
+     * The dev overlay gives the hubs the Kafka principals' passwords of the dev profile itself (the file
+     * application-dev.yaml imports, the embedded broker's): the docs' client examples work against the stack as they do
+     * on the embedded default. Every dev landlord and service, and the ops tools, has one.
+     */
+    @Test
+    void shouldGiveTheHubsTheDevProfilesKafkaPasswordsWithTheDevOverlay() {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> overlayServices = (Map<String, Map<String, Object>>) yaml(DEV_OVERLAY)
+                .get("services");
+        for (String hub : HUBS) {
+            Mount credentials = mounts(overlayServices.get(hub)).stream()
+                    .filter(mount -> mount.target().equals(KAFKA_CREDENTIALS_FILE)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no Kafka passwords mounted on " + hub));
+            Path source = Path.of(credentials.source());
+            assertThat(source).isRegularFile();
+            assertThat(String.valueOf(at(yaml(DEV_PROFILE), "spring", "config", "import")))
+                    .as("the dev profile reads the same file").contains("classpath:" + source.getFileName());
+            Map<String, Object> passwords = map(at(yaml(source), "hub", "kafka-access", "credentials"));
+            Set<String> principals = new TreeSet<>(idsOf(at(yaml(DEV_SERVICES), "hub", "services")));
+            DockerComposeStructureTest.<Object>list(at(yaml(DEV_PARTNERS), "hub", "partners")).stream().map(p -> map(p))
+                    .filter(partner -> "KAFKA_XML".equals(partner.get("channel")))
+                    .forEach(landlord -> principals.add(String.valueOf(landlord.get("id"))));
+            principals.add("ops");
+            assertThat(passwords.keySet()).as("principals with a dev password in %s", source)
+                    .containsAll(principals);
+            assertThat(passwords.values()).allSatisfy(password -> assertThat(String.valueOf(password))
+                    .as("public dev passwords only").startsWith("dev-kafka-"));
+        }
+    }
+
+    /**
+     * The registry takes only authenticated requests, the way Confluent documents it: BASIC, a JAAS realm (a
+     * repository file, through SCHEMA_REGISTRY_OPTS) of Jetty's property-file login module over a users file whose
+     * roles are all let in; the hubs and kafka-ui log in with the passwords the documented command gives them, which
+     * are those of the users file.
+     */
+    @Test
+    void shouldAuthenticateEveryRequestToTheSchemaRegistry() throws IOException {
+        Map<String, Object> registry = services().get("schema-registry");
+        Map<String, Object> environment = map(registry.get("environment"));
+        assertThat(environment).containsEntry("SCHEMA_REGISTRY_AUTHENTICATION_METHOD", "BASIC");
+        Matcher jaasOption = JAAS_OPTION.matcher(String.valueOf(environment.get("SCHEMA_REGISTRY_OPTS")));
+        assertThat(jaasOption.find()).as("SCHEMA_REGISTRY_OPTS names the JAAS file").isTrue();
+        String jaas = Files.readString(hostPath(registry, jaasOption.group(1)));
+        String realm = String.valueOf(environment.get("SCHEMA_REGISTRY_AUTHENTICATION_REALM"));
+        assertThat(jaas).as("the JAAS file").containsPattern("(?m)^" + Pattern.quote(realm) + "\\s*\\{")
+                .contains("org.eclipse.jetty.jaas.spi.PropertyFileLoginModule required");
+        Matcher usersFile = Pattern.compile("file=\"([^\"]+)\"").matcher(jaas);
+        assertThat(usersFile.find()).as("the login module's users file").isTrue();
+        Map<String, String> users = new HashMap<>();
+        Set<String> roles = new TreeSet<>();
+        for (String line : Files.readAllLines(hostPath(registry, usersFile.group(1)))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                String[] passwordAndRoles = line.substring(line.indexOf(':') + 1).trim().split(",");
+                users.put(line.substring(0, line.indexOf(':')).trim(), passwordAndRoles[0]);
+                roles.addAll(List.of(passwordAndRoles).subList(1, passwordAndRoles.length));
+            }
+        }
+        assertThat(List.of(String.valueOf(environment.get("SCHEMA_REGISTRY_AUTHENTICATION_ROLES")).split(",")))
+                .as("roles let in").containsExactlyInAnyOrderElementsOf(roles);
+        assertThat(String.valueOf(map(registry.get("healthcheck")).get("test")))
+                .as("its health check needs no password: an anonymous request is refused").contains("401");
+
+        String command = command(Files.readString(COMPOSE).lines().takeWhile(line -> line.startsWith("#"))
+                .map(line -> line.substring(1)).toList(), COMPOSE);
+        for (String hub : HUBS) {
+            assertThat(map(services().get(hub).get("environment")).get("HUB_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO"))
+                    .as("%s logs in as hub", hub).asString().startsWith("hub:${HUB_SCHEMA_REGISTRY_PASSWORD:?");
+        }
+        assertThat(valueIn(command, "HUB_SCHEMA_REGISTRY_PASSWORD")).isEqualTo(users.get("hub"));
+        Map<String, Object> kafkaUi = map(services().get("kafka-ui").get("environment"));
+        String kafkaUiUser = String.valueOf(kafkaUi.get("KAFKA_CLUSTERS_0_SCHEMAREGISTRYAUTH_USERNAME"));
+        assertThat(String.valueOf(kafkaUi.get("KAFKA_CLUSTERS_0_SCHEMAREGISTRYAUTH_PASSWORD")))
+                .startsWith("${KAFKA_UI_SCHEMA_REGISTRY_PASSWORD:?");
+        assertThat(valueIn(command, "KAFKA_UI_SCHEMA_REGISTRY_PASSWORD")).isEqualTo(users.get(kafkaUiUser));
+    }
+
+    private static String valueIn(String command, String variable) {
+        Matcher value = Pattern.compile("(?<![\\w$])" + variable + "=(\\S+)").matcher(command);
+        assertThat(value.find()).as("%s in %s", variable, command).isTrue();
+        return value.group(1);
+    }
+
+    private static List<String> idsOf(Object entries) {
+        return DockerComposeStructureTest.<Object>list(entries).stream().map(e -> String.valueOf(map(e).get("id")))
+                .toList();
+    }
+
+    private static Object at(Map<String, Object> yaml, String... path) {
+        Object node = yaml;
+        for (String key : path) {
+            node = map(node).get(key);
+        }
+        return node;
     }
 
     /** The documented command: from the first line starting with an assignment to the line running docker compose. */

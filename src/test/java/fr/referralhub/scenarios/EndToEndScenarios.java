@@ -23,6 +23,7 @@ import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ProgrammeDecision;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
 import fr.referralhub.testing.TopicReader;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -55,8 +57,8 @@ abstract class EndToEndScenarios {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Value("${hub.topics.referrals}")
     String referralsTopic;
     @Value("${hub.topics.eligibility-decisions}")
@@ -143,8 +145,7 @@ abstract class EndToEndScenarios {
 
     /** Decoded through the platform's registry, as any consumer of the topic would. */
     private Object decode(String topic, byte[] value) {
-        try (AvroDeserializer deserializer = new AvroDeserializer()) {
-            deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        try (AvroDeserializer deserializer = registry.specificDeserializer()) {
             return deserializer.deserialize(topic, value);
         }
     }

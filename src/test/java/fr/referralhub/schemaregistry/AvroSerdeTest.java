@@ -129,7 +129,7 @@ class AvroSerdeTest {
         assertThat(programme.getMissingInputs()).isEmpty();
         assertThat(programme.getMonthlyAmountCents()).isNull();
         assertThat(programme.getCriteria().get(0).getVerdict()).isEqualTo(CriterionResult.PASS);
-        assertThat(SchemaRegistryClient.forUrl(registry.url())
+        assertThat(new SchemaRegistryClient(registry.url())
                 .isCompatible(SubjectNaming.valueSubject(topic), EligibilityDecision.getClassSchema()))
                 .as("the current schema may follow the older one under BACKWARD").isTrue();
     }
@@ -146,6 +146,11 @@ class AvroSerdeTest {
                 AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, "yes"), false))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("auto.register.schemas");
+        // Confluent's other sources (URL, SASL_INHERIT) are not this client's: say so rather than send nothing.
+        assertThatThrownBy(() -> new AvroSerializer().configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL,
+                registry.url(), AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "SASL_INHERIT"), false))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("basic.auth.credentials.source");
     }
 
     @Test

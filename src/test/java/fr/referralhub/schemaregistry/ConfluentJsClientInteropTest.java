@@ -49,8 +49,8 @@ class ConfluentJsClientInteropTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Value("${hub.topics.referrals}")
     String referralsTopic;
     @Autowired
@@ -62,7 +62,7 @@ class ConfluentJsClientInteropTest {
 
     @Test
     void shouldServeTheRegistryApiTheConfluentClientCalls() throws Exception {
-        JsonNode result = node("registry", registryUrl);
+        JsonNode result = node("registry", registry.url());
 
         assertThat(result.get("id1Again").asInt()).isEqualTo(result.get("id1").asInt());
         assertThat(result.get("id2").asInt()).isNotEqualTo(result.get("id1").asInt());
@@ -85,8 +85,10 @@ class ConfluentJsClientInteropTest {
         int referrals = TopicReader.readToEnd(bootstrapServers, referralsTopic).size();
         int decisions = TopicReader.readToEnd(bootstrapServers, decisionsTopic).size();
 
-        JsonNode decodedReferrals = node("decode", registryUrl, bootstrapServers, referralsTopic, String.valueOf(referrals));
-        JsonNode decodedDecisions = node("decode", registryUrl, bootstrapServers, decisionsTopic, String.valueOf(decisions));
+        JsonNode decodedReferrals = node("decode", registry.url(), bootstrapServers, referralsTopic,
+                String.valueOf(referrals));
+        JsonNode decodedDecisions = node("decode", registry.url(), bootstrapServers, decisionsTopic,
+                String.valueOf(decisions));
 
         JsonNode referral = find(decodedReferrals, "referralId", referralId);
         assertThat(referral.get("eventType").asText()).isEqualTo("CREATED");
@@ -111,7 +113,8 @@ class ConfluentJsClientInteropTest {
             admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(encodedByJs, 1, (short) 1)))
                     .all().get();
         }
-        JsonNode written = node("produce", registryUrl, bootstrapServers, referralsTopic, referralId, "js-person-" + referralId,
+        JsonNode written = node("produce", registry.url(), bootstrapServers, referralsTopic, referralId,
+                "js-person-" + referralId,
                 encodedByJs);
         assertThat(written.get("schemaId").asInt()).isPositive();
         ConsumerRecord<String, byte[]> encoded = TopicReader.readToEnd(bootstrapServers, encodedByJs).get(0);
@@ -124,8 +127,7 @@ class ConfluentJsClientInteropTest {
                     .get();
         }
 
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer avro = registry.specificDeserializer();
         EligibilityDecision decision = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader
                 .readToEnd(bootstrapServers, decisionsTopic).stream()
                 .map(r -> (EligibilityDecision) avro.deserialize(decisionsTopic, r.value()))

@@ -180,7 +180,7 @@ class SchemaRegistryClientTest {
         // A listening socket nobody serves: the connection opens, the answer never comes.
         try (ServerSocket silent = new ServerSocket(0)) {
             String url = "http://127.0.0.1:" + silent.getLocalPort();
-            SchemaRegistryClient impatient = new SchemaRegistryClient(url, Duration.ofMillis(300));
+            SchemaRegistryClient impatient = new SchemaRegistryClient(url, null, Duration.ofMillis(300));
 
             assertThatThrownBy(() -> impatient.schemaById(1))
                     .isInstanceOf(SchemaRegistryException.class)
@@ -190,12 +190,41 @@ class SchemaRegistryClientTest {
     }
 
     @Test
-    void shouldShareOneClientPerUrl() {
-        assertThat(SchemaRegistryClient.forUrl("http://registry.example:8081/"))
-                .isSameAs(SchemaRegistryClient.forUrl("http://registry.example:8081"));
-        assertThatThrownBy(() -> SchemaRegistryClient.forUrl("registry.example:8081"))
+    void shouldShareOneClientPerUrlAndCredentials() {
+        String url = "http://registry.example:8081";
+        assertThat(SchemaRegistryClient.shared(url + "/", null)).isSameAs(SchemaRegistryClient.shared(url, " "));
+        assertThat(SchemaRegistryClient.shared(url, "hub:secret"))
+                .isSameAs(SchemaRegistryClient.shared(url, "hub:secret"))
+                .isNotSameAs(SchemaRegistryClient.shared(url, null))
+                .isNotSameAs(SchemaRegistryClient.shared(url, "hub:another"));
+        assertThatThrownBy(() -> SchemaRegistryClient.shared("registry.example:8081", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("http://");
+    }
+
+    @Test
+    void shouldSendOnlyTheCredentialsItWasConfiguredWith() {
+        try (EmbeddedSchemaRegistry guarded = new EmbeddedSchemaRegistry(SharedKafka.bootstrapServers(),
+                "_schemas-" + UUID.randomUUID(), "127.0.0.1", 0, "hub:guarded-secret")) {
+            guarded.start();
+            String subject = uniqueSubject();
+            SchemaRegistryClient writer = new SchemaRegistryClient(guarded.url(), "hub:guarded-secret",
+                    SchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT);
+
+            int id = writer.register(subject, USER);
+
+            assertThat(writer.lookup(subject, USER)).isEqualTo(id);
+            // The writer's credentials are its own: another client of the same URL still writes anonymously and is
+            // refused (Confluent's 40101), and the refusal does not carry the password.
+            SchemaRegistryClient anonymous = new SchemaRegistryClient(guarded.url());
+            assertThatThrownBy(() -> anonymous.register(uniqueSubject(), USER))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                        assertThat(e.getHttpStatus()).isEqualTo(401);
+                        assertThat(e.getErrorCode()).isEqualTo(40101);
+                        assertThat(e.getMessage()).doesNotContain("guarded-secret");
+                    });
+            assertThat(anonymous.schemaById(id)).as("reads stay open").isEqualTo(USER);
+        }
     }
 
     private static String uniqueSubject() {

@@ -1,6 +1,7 @@
 package fr.referralhub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,26 +10,42 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.embedded.EmbeddedPlatformProperties;
+import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.AvroSerdeConfig;
+import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.testing.NodeScript;
 import fr.referralhub.testing.SecuredHubTest;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 /**
  * With operator security on, the embedded schema registry (its own HTTP server, not Spring's) refuses an anonymous
  * {@code PUT /config} and every other request but GET and HEAD, while reads stay open and the hub's own client, given
- * the write credentials at start-up, has registered the hub's schemas. Confluent's official JS client registers with
- * the credentials given its way ({@code basicAuthCredentials}, Confluent's {@code basic.auth.user.info}) and is refused
- * with Confluent's 40101 without them ({@code src/test/js/confluent-interop.mjs credentials}).
+ * the write credentials by its configuration ({@code hub.schema-registry.basic-auth-user-info}), has registered the
+ * hub's schemas; a serde configured with them (Confluent's {@code basic.auth.*} names) writes, one without is refused.
+ * Confluent's official JS client registers with the credentials given its way ({@code basicAuthCredentials},
+ * Confluent's {@code basic.auth.user.info}) and is refused with Confluent's 40101 without them
+ * ({@code src/test/js/confluent-interop.mjs credentials}).
  */
 @SecuredHubTest
 class RegistryWriteAccessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Schema PROBE = SchemaBuilder.record("RegistryWriteProbe").namespace("fr.referralhub.test")
+            .fields().requiredString("name").endRecord();
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(90);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -38,6 +55,8 @@ class RegistryWriteAccessTest {
     String registry;
     @Value("${hub.embedded.schema-registry.write-password}")
     String writePassword;
+    @Autowired
+    SchemaRegistryProperties hubRegistrySettings;
 
     @Test
     void shouldRefuseAnonymousWritesButServeReadsAndTheHubsOwnClient() throws Exception {
@@ -75,6 +94,29 @@ class RegistryWriteAccessTest {
         HttpResponse<String> withCredentials = send(basic(request("/config"), "hub:" + writePassword)
                 .PUT(HttpRequest.BodyPublishers.ofString(put)));
         assertThat(withCredentials.statusCode()).as(withCredentials.body()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldLetASerdeRegisterWithTheCredentialsOfItsConfigurationOnly() {
+        assertThat(hubRegistrySettings.basicAuthUserInfo()).isEqualTo(
+                EmbeddedPlatformProperties.SchemaRegistry.WRITER + ":" + writePassword);
+        assertThat(hubRegistrySettings.toString()).doesNotContain(writePassword);
+        String topic = "registry-write-access-" + UUID.randomUUID();
+        GenericRecord probe = new GenericRecordBuilder(PROBE).set("name", "probe").build();
+
+        AvroSerializer anonymous = new AvroSerializer();
+        anonymous.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry,
+                AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, true), false);
+        assertThatThrownBy(() -> anonymous.serialize(topic, probe))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("40101");
+
+        AvroSerializer configured = new AvroSerializer();
+        configured.configure(hubRegistrySettings.serdeConfig(Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, true)),
+                false);
+        byte[] written = configured.serialize(topic, probe);
+        AvroDeserializer reader = hubRegistrySettings.genericDeserializer();
+        assertThat(((GenericRecord) reader.deserialize(topic, written)).get("name")).hasToString("probe");
     }
 
     @Test

@@ -22,6 +22,7 @@ import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.operations.ConsumerLagMetrics;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.state.ReferralSummary;
 import fr.referralhub.testing.HubTest;
@@ -55,8 +56,8 @@ class StatusReportsFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     HubTopicProperties topics;
     @Autowired
@@ -324,8 +325,7 @@ class StatusReportsFlowTest {
     }
 
     private Object decode(ConsumerRecord<String, byte[]> record) {
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer avro = registry.specificDeserializer();
         return avro.deserialize(record.topic(), record.value());
     }
 }

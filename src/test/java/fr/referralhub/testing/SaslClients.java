@@ -1,7 +1,15 @@
 package fr.referralhub.testing;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,9 +22,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Kafka clients as a partner, a service or an operator configures them for the partners' listener
- * (hub.kafka-access): SASL/SCRAM-SHA-512 with its own principal, what docs/partners.md tells them.
+ * (hub.kafka-access): SASL/SCRAM-SHA-512 with its own principal, what docs/partners.md tells them; and those very
+ * settings as the docs write them, so a test can connect with them.
  */
 public final class SaslClients {
+
+    /** The fenced block of a page that starts with the name of the file a reader saves it as. */
+    private static final Pattern PROPERTIES_BLOCK = Pattern.compile("```properties\\n# client\\.properties\\n(.*?)```",
+            Pattern.DOTALL);
+    /** A kcat command, with its continuation lines. */
+    private static final Pattern KCAT = Pattern.compile("(?m)^\\s*kcat (?:[^\\n]*\\\\\\n)*[^\\n]*");
+    private static final Pattern KCAT_OPTION = Pattern.compile("-X (\\S+?)=(\\S+)");
 
     private SaslClients() {
     }
@@ -29,6 +45,34 @@ public final class SaslClients {
         config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required "
                 + "username=\"" + user + "\" password=\"" + password + "\";");
         return config;
+    }
+
+    /**
+     * The {@code client.properties} a page tells a partner to save (the one kafka-console-producer reads with
+     * {@code --producer.config}), as a Kafka client loads it.
+     */
+    public static Properties documentedProperties(Path page) throws IOException {
+        Matcher block = PROPERTIES_BLOCK.matcher(Files.readString(page));
+        if (!block.find()) {
+            throw new AssertionError(page + " has no ```properties block starting with '# client.properties'");
+        }
+        Properties properties = new Properties();
+        properties.load(new StringReader(block.group(1)));
+        return properties;
+    }
+
+    /** The {@code -X name=value} settings of the first kcat command of a page (librdkafka's names). */
+    public static Map<String, String> documentedKcatSettings(Path page) throws IOException {
+        Matcher command = KCAT.matcher(Files.readString(page));
+        if (!command.find()) {
+            throw new AssertionError(page + " has no kcat command");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        Matcher option = KCAT_OPTION.matcher(command.group());
+        while (option.find()) {
+            settings.put(option.group(1), option.group(2));
+        }
+        return settings;
     }
 
     /** Fails within 10 s when refused, rather than the client's default minute. */

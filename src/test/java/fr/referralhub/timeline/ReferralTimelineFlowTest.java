@@ -16,6 +16,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.counselling.CounsellingTopics;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.state.ReferralStateReads;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.testing.HubTest;
@@ -48,8 +49,8 @@ class ReferralTimelineFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     HubTopicProperties topics;
     @Autowired

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.testing.HubTest;
 import fr.referralhub.testing.PartnerApi;
 import fr.referralhub.testing.Samples;
@@ -58,8 +59,8 @@ class PublishOnKafkaFlowTest {
     int port;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
-    @Value("${hub.schema-registry.url}")
-    String registryUrl;
+    @Autowired
+    SchemaRegistryProperties registry;
     @Autowired
     HubTopicProperties topics;
     @TempDir
@@ -177,8 +178,7 @@ class PublishOnKafkaFlowTest {
     }
 
     private ReferralStatusChange decode(ConsumerRecord<String, byte[]> record) {
-        AvroDeserializer avro = new AvroDeserializer();
-        avro.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        AvroDeserializer avro = registry.specificDeserializer();
         return (ReferralStatusChange) avro.deserialize(record.topic(), record.value());
     }
 }

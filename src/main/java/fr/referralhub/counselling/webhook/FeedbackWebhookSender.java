@@ -13,6 +13,7 @@ import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.provenance.RecordProvenance;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.topics.RecordHeaders;
 import fr.referralhub.topics.TopicCatalog;
 import io.micrometer.core.instrument.Counter;
@@ -50,11 +51,11 @@ public class FeedbackWebhookSender extends SignedWebhookSender {
     private final MeterRegistry meters;
 
     public FeedbackWebhookSender(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
-                                 @Value("${hub.schema-registry.url}") String registryUrl, PartnerRegistry partners,
+                                 SchemaRegistryProperties registry, PartnerRegistry partners,
                                  CounsellingTopics topics, TopicCatalog catalog, WebhookSecrets secrets,
                                  WebhookProperties properties, DeadLetters deadLetters, MeterRegistry meters,
                                  RecordProvenance provenance) {
-        super(ROUTE, GROUP, bootstrapServers, registryUrl, secrets, properties, deadLetters, provenance);
+        super(ROUTE, GROUP, bootstrapServers, registry, secrets, properties, deadLetters, provenance);
         this.partners = partners;
         this.topics = topics;
         this.feedbackPrefix = catalog.feedback().member("");

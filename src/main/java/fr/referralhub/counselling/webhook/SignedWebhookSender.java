@@ -28,6 +28,7 @@ import fr.referralhub.kafka.Outages;
 import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.provenance.UntrustedRecordException;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.topics.TopicProvisioner;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.camel.Exchange;
@@ -95,7 +96,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
     private final WebhookSecrets secrets;
     protected final WebhookProperties properties;
     private final DeadLetters deadLetters;
-    private final AvroDeserializer deserializer = new AvroDeserializer();
+    private final AvroDeserializer deserializer;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Progress> progress = new ConcurrentHashMap<>();
@@ -115,9 +116,9 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
      * @param route name of the flow where routes are named: dead letters, logs
      * @param group consumer group (its committed offsets say what has ended)
      */
-    protected SignedWebhookSender(String route, String group, String bootstrapServers, String registryUrl,
-                                  WebhookSecrets secrets, WebhookProperties properties, DeadLetters deadLetters,
-                                  RecordProvenance provenance) {
+    protected SignedWebhookSender(String route, String group, String bootstrapServers,
+                                  SchemaRegistryProperties registry, WebhookSecrets secrets,
+                                  WebhookProperties properties, DeadLetters deadLetters, RecordProvenance provenance) {
         this.provenance = provenance;
         provenance.expect(route);
         this.route = route;
@@ -126,7 +127,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
         this.secrets = secrets;
         this.properties = properties;
         this.deadLetters = deadLetters;
-        deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        this.deserializer = registry.specificDeserializer();
     }
 
     // ---- what a flow says -----------------------------------------------------------------------------------------

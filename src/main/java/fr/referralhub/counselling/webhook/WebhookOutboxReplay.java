@@ -1,13 +1,11 @@
 package fr.referralhub.counselling.webhook;
 
-import java.util.Map;
-
 import fr.referralhub.avro.CounsellingReferral;
 import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.schemaregistry.AvroDeserializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,10 +17,10 @@ import org.springframework.stereotype.Component;
 @Component("webhookOutboxReplay")
 public class WebhookOutboxReplay {
 
-    private final AvroDeserializer deserializer = new AvroDeserializer();
+    private final AvroDeserializer deserializer;
 
-    public WebhookOutboxReplay(@Value("${hub.schema-registry.url}") String registryUrl) {
-        deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+    public WebhookOutboxReplay(SchemaRegistryProperties registry) {
+        this.deserializer = registry.specificDeserializer();
     }
 
     public void readOriginal(Exchange exchange) {

@@ -22,6 +22,7 @@ import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.schemaregistry.AvroSerializer;
+import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.RecordHeaders;
 import org.apache.avro.generic.IndexedRecord;
@@ -56,7 +57,7 @@ public class WebhookSender extends SignedWebhookSender {
 
     private final String topic;
     private final String bootstrapServers;
-    private final String registryUrl;
+    private final SchemaRegistryProperties registry;
     private final SubscriptionStore subscriptions;
     private final SubscriptionDeliveries deliveries;
     private final CounsellingTopics feedbackTopics;
@@ -67,16 +68,16 @@ public class WebhookSender extends SignedWebhookSender {
     private final HubKafkaClients kafkaClients;
 
     public WebhookSender(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
-                         @Value("${hub.schema-registry.url}") String registryUrl, HubTopicProperties topics,
+                         SchemaRegistryProperties registry, HubTopicProperties topics,
                          SubscriptionStore subscriptions, WebhookSecrets secrets, WebhookProperties properties,
                          DeadLetters deadLetters, SubscriptionDeliveries deliveries, CounsellingTopics feedbackTopics,
                          DeliveredFeedback deliveredFeedback, RecordProvenance provenance,
                          HubKafkaClients kafkaClients) {
-        super(ROUTE, GROUP, bootstrapServers, registryUrl, secrets, properties, deadLetters, provenance);
+        super(ROUTE, GROUP, bootstrapServers, registry, secrets, properties, deadLetters, provenance);
         this.kafkaClients = kafkaClients;
         this.topic = topics.webhookDeliveries();
         this.bootstrapServers = bootstrapServers;
-        this.registryUrl = registryUrl;
+        this.registry = registry;
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.feedbackTopics = feedbackTopics;
@@ -183,8 +184,7 @@ public class WebhookSender extends SignedWebhookSender {
 
     @Override
     public void start() {
-        AvroSerializer serializer = new AvroSerializer();
-        serializer.configure(Map.of("schema.registry.url", registryUrl, "auto.register.schemas", false), false);
+        AvroSerializer serializer = registry.serializer();
         producer = kafkaClients.producer(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
