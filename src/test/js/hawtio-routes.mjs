@@ -1,7 +1,7 @@
 // Opens the Hawtio console in a real headless Chromium, the way an operator would, and reads the Camel routes table.
 //
 //   node hawtio-routes.mjs <baseUrl> <screenshotPath> <routeId...> [--wait-exchanges=<routeId>] [--login=<user>]
-//                          [--context=<camelContextName>]
+//                          [--context=<camelContextName>] [--operate=<routeId>] [--try-denied]
 //
 // --context picks that Camel context's routes folder when the JVM runs several (tests keep more than one hub
 // context alive); without it, the first one in the tree.
@@ -13,7 +13,19 @@
 // route's exchange total to be above 0 (Hawtio refreshes its Jolokia reads every 5 s). Then takes a full-page
 // screenshot and prints one JSON line on stdout:
 //   {"routesFound":[...],"pageTitle":"...","url":"...","columns":[...],"routes":{"<id>":{"State":"Started",...}},
-//    "exchangesTotal":{"<id>":1,...},"screenshot":"...","loginPage":"<url>"|null,"refused":["403 POST <url>",...]}
+//    "exchangesTotal":{"<id>":1,...},"screenshot":"...","loginPage":"<url>"|null,"refused":["403 POST <url>",...],
+//    "operated":{...},"denied":[...]}
+// "refused" lists what the hub refused to the console while browsing, before the deliberate steps below.
+// --operate: what an operator does to a route in the Routes tab: tick its row, click Stop; once the table shows it
+// Stopped, click Start and wait for Started. Each click's Jolokia answer and the console's notice are reported:
+//   "operated":{"route":"<id>","stop":{"offered":true,"status":200,"jolokiaStatus":200,"problemType":null,
+//               "notice":"...1 routes stopped successfully","stateShown":"Stopped"},"start":{...}|null}
+// A button the console greys out (a VIEWER: the hub tells Hawtio what each user may invoke) is reported as
+// {"offered":false}; a refused stop is reported with its status and problem type. Either way no start is tried.
+// --try-denied: from the logged-in page (its session cookie, its origin, its XSRF token, the console's Jolokia URL),
+// POSTs what must be refused to everyone: HotSpotDiagnostic dumpHeap and Camel's sendStringBody to a file: endpoint.
+//   "denied":[{"mbean":"...","operation":"...","status":403,"problemType":"...","jolokiaStatus":null}],
+//   "deniedFiles":["<heap dump path>","<file the send would write>"] (neither may exist afterwards)
 // Exit 0 when everything was found; 1 with a message naming what was missing; 2 on bad arguments.
 // Uses Debian's /usr/bin/chromium (override: CHROMIUM_PATH); no Playwright browser download.
 import fs from 'node:fs';
@@ -26,9 +38,13 @@ const WAIT_MS = Number(process.env.HAWTIO_WAIT_MS || 120_000);
 
 const options = process.argv.slice(2).filter(a => a.startsWith('--'));
 const [baseUrl, screenshotPath, ...routeIds] = process.argv.slice(2).filter(a => !a.startsWith('--'));
-const waitExchanges = options.find(o => o.startsWith('--wait-exchanges='))?.split('=')[1];
-const loginUser = options.find(o => o.startsWith('--login='))?.split('=')[1];
-const camelContext = options.find(o => o.startsWith('--context='))?.split('=')[1];
+/** The value of --<name>=<value>, or undefined. */
+const option = name => options.find(o => o.startsWith(`--${name}=`))?.slice(name.length + 3);
+const waitExchanges = option('wait-exchanges');
+const loginUser = option('login');
+const camelContext = option('context');
+const operateRoute = option('operate');
+const tryDenied = options.includes('--try-denied');
 // Hawtio's tree ids are the path of names: ...-<context>-routes-folder.
 const routesFolderSelector = camelContext
   ? `li[role=treeitem][id$="-${camelContext}-routes-folder"]`
@@ -52,6 +68,10 @@ let step = 'launching Chromium';
 const browserErrors = [];
 /** Requests the hub refused (401/403): the access rules at work, or a console that lacks a permission. */
 const refused = [];
+/** Until the deliberate steps (--operate, --try-denied), whose refusals are expected and reported on their own. */
+let browsing = true;
+/** Where the console sends its Jolokia requests; --try-denied sends there too. */
+let consoleJolokiaUrl = null;
 
 /** Reads the routes table as {columns, rows: [{Name, State, Total, ...}]} (runs in the page). */
 function readRoutesTable() {
@@ -84,6 +104,123 @@ async function fail(message) {
   process.exit(1);
 }
 
+/** Whether a request is a Jolokia exec of `operation` (as Hawtio sends it, alone or in a bulk) on route `routeId`. */
+function isRouteExec(request, routeId, operation) {
+  if (request.method() !== 'POST' || !/\/jolokia\/?(\?|$)/.test(request.url())) return false;
+  let body;
+  try {
+    body = JSON.parse(request.postData() ?? '');
+  } catch {
+    return false;
+  }
+  return [body].flat().some(one => one?.type === 'exec' && one.operation === operation
+    && String(one.mbean).includes(`name="${routeId}"`));
+}
+
+/** What the hub answered: the HTTP status, Jolokia's own status, or the hub's problem type when it refused. */
+function describeAnswer(status, text) {
+  let body = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  const one = Array.isArray(body) ? body[0] : body;
+  // A problem+json refusal has a type at the top; a Jolokia answer has its request's type inside "request".
+  const problemType = typeof one?.type === 'string' ? one.type : null;
+  return { status, jolokiaStatus: problemType ? null : one?.status ?? null, problemType };
+}
+
+/** The State the Routes table shows for a route (Hawtio re-reads it every few seconds). */
+async function waitForRouteState(routeId, state) {
+  const shown = await page.waitForFunction(
+    ([id, wanted]) => window.__readRoutesTable()?.rows.find(r => r.Name === id)?.State === wanted,
+    [routeId, state],
+  ).then(() => true, () => false);
+  return shown ? state : (await page.evaluate(readRoutesTable))?.rows.find(r => r.Name === routeId)?.State;
+}
+
+/**
+ * Clicks the Routes toolbar's button `label` for the ticked route and waits for the hub's answer to the `operation` it
+ * sends, and for the console's notice of success or failure. Then, if Jolokia ran it, for the table to show `state`.
+ */
+async function clickRouteButton(routeId, label, operation, state) {
+  step = `clicking ${label} for route ${routeId}`;
+  const button = page.locator('#camel-routes-toolbar').getByRole('button', { name: label, exact: true });
+  if (!(await button.isEnabled())) {
+    return { offered: false };
+  }
+  const answered = page.waitForResponse(r => isRouteExec(r.request(), routeId, operation));
+  await button.click();
+  const response = await answered;
+  // On a 403 Hawtio logs the user out and leaves the page: the body may be gone by then.
+  const answer = { offered: true, ...describeAnswer(response.status(), await response.text().catch(() => '')) };
+  step = `waiting for the console's notice after ${label} on ${routeId}`;
+  const verb = label.toLowerCase();
+  answer.notice = await page.getByText(new RegExp(`routes ${verb}p?ed successfully|Couldn't ${verb} the route`))
+    .first().textContent().catch(() => null);
+  step = `waiting for route ${routeId} to be shown ${state}`;
+  answer.stateShown = answer.jolokiaStatus === 200
+    ? await waitForRouteState(routeId, state)
+    : (await page.evaluate(readRoutesTable))?.rows.find(r => r.Name === routeId)?.State;
+  return answer;
+}
+
+/** --operate: ticks the route's row, stops it, and once it is shown Stopped, starts it again. */
+async function stopAndStart(routeId) {
+  step = `ticking route ${routeId} in the Routes table`;
+  const row = page.locator('#camel-routes-table tbody tr')
+    .filter({ has: page.locator('td[data-label="Name"]').getByText(routeId, { exact: true }) });
+  await row.getByRole('checkbox').check();
+  const stop = await clickRouteButton(routeId, 'Stop', 'stop()', 'Stopped');
+  const start = stop.stateShown === 'Stopped' ? await clickRouteButton(routeId, 'Start', 'start()', 'Started') : null;
+  return { route: routeId, stop, start };
+}
+
+/**
+ * --try-denied: what gave an operator the host (issue 18), sent the way a page script of the console would: a
+ * same-origin POST riding on the session cookie, with the XSRF token Hawtio echoes, to the console's Jolokia URL.
+ */
+async function tryDeniedOperations() {
+  step = 'sending denied Jolokia operations from the page';
+  const probeDir = path.join(os.tmpdir(), `hawtio-denied-${process.pid}`);
+  const heapDump = path.join(os.tmpdir(), `hawtio-denied-${process.pid}.hprof`);
+  const sentFile = path.join(probeDir, 'written-by-the-console.txt');
+  const jolokiaUrl = consoleJolokiaUrl ?? `${consoleUrl}/jolokia`;
+  const denied = await page.evaluate(async ({ url, context, heapDump, probeDir }) => {
+    const token = document.cookie.split('; ').find(c => c.startsWith('XSRF-TOKEN='))?.slice('XSRF-TOKEN='.length);
+    const post = async request => {
+      const response = await fetch(url, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', ...(token ? { 'X-XSRF-TOKEN': decodeURIComponent(token) } : {}) },
+        body: JSON.stringify(request),
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    // The Camel context's MBean, as the console's own search finds it (a read, allowed to both roles).
+    const search = JSON.parse((await post({ type: 'search', mbean: 'org.apache.camel:type=context,*' })).text);
+    const contexts = search.value ?? [];
+    const camel = contexts.find(name => !context || name.includes(`name="${context}"`)) ?? contexts[0];
+    const requests = [
+      { type: 'exec', mbean: 'com.sun.management:type=HotSpotDiagnostic',
+        operation: 'dumpHeap(java.lang.String,boolean)', arguments: [heapDump, true] },
+      { type: 'exec', mbean: camel, operation: 'sendStringBody(java.lang.String,java.lang.String)',
+        arguments: [`file:${probeDir}?fileName=written-by-the-console.txt`, 'sent from the console'] },
+    ];
+    const answers = [];
+    for (const request of requests) {
+      answers.push({ mbean: request.mbean, operation: request.operation, ...(await post(request)) });
+    }
+    return answers;
+  }, { url: jolokiaUrl, context: camelContext, heapDump, probeDir });
+  return {
+    denied: denied.map(({ mbean, operation, status, text }) => ({ mbean, operation, ...describeAnswer(status, text) })),
+    deniedFiles: [heapDump, sentFile],
+    jolokiaUrl,
+  };
+}
+
 try {
   fs.mkdirSync(path.dirname(path.resolve(screenshotPath)), { recursive: true });
   context = await chromium.launchPersistentContext(userDataDir, {
@@ -100,7 +237,12 @@ try {
   // Refused requests (401/403 from the hub's access rules) explain an empty console.
   page.on('response', r => {
     if (r.status() >= 400) browserErrors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
-    if (r.status() === 401 || r.status() === 403) refused.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    if (browsing && (r.status() === 401 || r.status() === 403)) {
+      refused.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+    }
+  });
+  page.on('request', r => {
+    if (!consoleJolokiaUrl && r.method() === 'POST' && /\/jolokia\/?(\?|$)/.test(r.url())) consoleJolokiaUrl = r.url();
   });
 
   step = `opening ${consoleUrl}`;
@@ -181,8 +323,13 @@ try {
     }
   }
 
-  step = 'taking the screenshot';
+  // The table as the console showed it on arrival, before anything was done to a route.
   const table = await page.evaluate(readRoutesTable);
+  browsing = false;
+  const operated = operateRoute ? await stopAndStart(operateRoute) : undefined;
+  const denied = tryDenied ? await tryDeniedOperations() : undefined;
+
+  step = 'taking the screenshot';
   await page.screenshot({ path: screenshotPath, fullPage: true });
 
   const routes = Object.fromEntries(table.rows.map(r => [r.Name, r]));
@@ -195,6 +342,8 @@ try {
     columns: table.columns,
     routes,
     screenshot: screenshotPath,
+    operated,
+    ...denied,
   };
   if (table.columns.includes('Total')) {
     result.exchangesTotal = Object.fromEntries(table.rows.map(r => [r.Name, Number(r.Total)]));

@@ -21,9 +21,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.referralhub.testing.OperatorAuditRecords;
 import fr.referralhub.testing.SecuredHubTest;
 import fr.referralhub.testing.TestOperators;
-import fr.referralhub.testing.TopicReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
@@ -175,15 +175,7 @@ class JolokiaLeastPrivilegeTest {
     }
 
     private List<JsonNode> jolokiaAudit() {
-        return TopicReader.readToEnd(bootstrapServers, auditTopic,
-                        r -> r.key() != null && r.key().startsWith("jmx:")).stream()
-                .map(r -> {
-                    try {
-                        return JSON.readTree(r.value());
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }).toList();
+        return OperatorAuditRecords.jolokia(bootstrapServers, auditTopic);
     }
 
     private String contextMBean() {
