@@ -192,7 +192,7 @@ public class IntakeSubmissions implements SmartLifecycle {
             decision.completeExceptionally(outage);
             return submitted;
         }
-        String correlationId = UUID.randomUUID().toString();
+        String correlationId = answered ? UUID.randomUUID().toString() : null;
         if (answered) {
             waiting.put(correlationId, decision);
             decision.whenComplete((answer, failure) -> waiting.remove(correlationId));
