@@ -2,6 +2,7 @@ package fr.referralhub;
 
 import java.lang.management.ManagementFactory;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -16,6 +17,12 @@ class StartupSummary {
 
     private static final Logger log = LoggerFactory.getLogger(StartupSummary.class);
 
+    private final KafkaConnection kafka;
+
+    StartupSummary(KafkaConnection kafka) {
+        this.kafka = kafka;
+    }
+
     @EventListener
     void ready(ApplicationReadyEvent event) {
         Environment env = event.getApplicationContext().getEnvironment();
@@ -29,14 +36,16 @@ class StartupSummary {
                   Operator login    {}
                   Health            {}/actuator/health   (probes: /liveness, /readiness)
                   Metrics           {}/actuator/prometheus
-                  Kafka             {}{}
+                  Kafka             {}{}, {}
                   Schema registry   {}{}""",
                 ManagementFactory.getRuntimeMXBean().getUptime(), base, base, base,
                 env.getProperty("hub.security.enabled", Boolean.class, true)
                         ? "on (" + base + "/login; roles VIEWER, OPERATOR)" : "OFF (dev profile: everything open)",
                 base, base,
-                env.getProperty("hub.kafka.bootstrap-servers"),
+                kafka.bootstrapServers(),
                 env.getProperty("hub.embedded.kafka.enabled", Boolean.class, false) ? " (embedded)" : "",
+                // How the hub logs in ("SASL_SSL as hub"), never its password.
+                kafka.describe(),
                 env.getProperty("hub.schema-registry.url"),
                 env.getProperty("hub.embedded.schema-registry.enabled", Boolean.class, false) ? " (embedded)" : "");
     }

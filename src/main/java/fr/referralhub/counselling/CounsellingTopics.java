@@ -5,13 +5,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.TopicCatalog;
 import fr.referralhub.topics.TopicProvisioner;
 import fr.referralhub.topics.TopicSpec;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,16 +28,16 @@ public class CounsellingTopics {
 
     private final TopicCatalog catalog;
     private final HubTopicProperties properties;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final SchemaRegistryProperties registry;
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
 
     public CounsellingTopics(TopicCatalog catalog, HubTopicProperties properties,
-                             @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                             KafkaConnection kafka,
                              SchemaRegistryProperties registry) {
         this.catalog = catalog;
         this.properties = properties;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.registry = registry;
     }
 
@@ -64,7 +64,7 @@ public class CounsellingTopics {
         if (ready.contains(topic)) {
             return topic;
         }
-        TopicProvisioner.createMissing(bootstrapServers, List.of(new NewTopic(topic, properties.partitions(),
+        TopicProvisioner.createMissing(kafka, List.of(new NewTopic(topic, properties.partitions(),
                 properties.replicationFactor()).configs(family.configs())), "topic " + topic);
         registry.registerOrLookUp(topic + "-value", family.valueSchema());
         ready.add(topic);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.topics.HubTopicProperties;
@@ -11,7 +12,6 @@ import fr.referralhub.topics.StartUpStep;
 import fr.referralhub.topics.TopicProvisioner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,16 +32,16 @@ class PartnerFeedbackTopics extends StartUpStep {
     private final PartnerRegistry partners;
     private final CounsellingTopics topics;
     private final HubTopicProperties names;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
 
     PartnerFeedbackTopics(PartnerRegistry partners, CounsellingTopics topics, HubTopicProperties names,
-                          @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+                          KafkaConnection kafka) {
         // After the topics of the catalogue exist, before the referral state starts (phase + 2).
         super(TopicProvisioner.PHASE + 1);
         this.partners = partners;
         this.topics = topics;
         this.names = names;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     @Override
@@ -65,7 +65,7 @@ class PartnerFeedbackTopics extends StartUpStep {
         all.add(names.intakeSubmissions());
         Map<String, Integer> partitions;
         try {
-            partitions = TopicProvisioner.partitionCounts(bootstrapServers, all);
+            partitions = TopicProvisioner.partitionCounts(kafka, all);
         } catch (IllegalStateException e) {
             log.warn("The partitions of the feedback topics could not be checked: {}", e.getMessage());
             return;

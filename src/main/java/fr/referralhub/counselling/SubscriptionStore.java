@@ -22,6 +22,7 @@ import fr.referralhub.counselling.StoredSubscription.Origin;
 import fr.referralhub.counselling.webhook.WebhookProperties;
 import fr.referralhub.counselling.webhook.WebhookSecrets;
 import fr.referralhub.kafka.CompactedTopicView;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.topics.HubTopicProperties;
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -60,7 +60,7 @@ public class SubscriptionStore implements SmartLifecycle {
     public static final String CONSUMER = "subscriptions";
     private static final Logger log = LoggerFactory.getLogger(SubscriptionStore.class);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private final List<Subscription> declared;
     private final CounsellingTopics topics;
@@ -78,28 +78,28 @@ public class SubscriptionStore implements SmartLifecycle {
     private final List<Consumer<Subscription>> inForceListeners = new CopyOnWriteArrayList<>();
 
     /** A store whose webhooks are https only and whose secrets are not checked (tests of the topic alone). */
-    public SubscriptionStore(String bootstrapServers, HubTopicProperties topicNames, SubscriptionProperties properties,
+    public SubscriptionStore(KafkaConnection kafka, HubTopicProperties topicNames, SubscriptionProperties properties,
                              CounsellingTopics topics, HubKafkaClients kafkaClients, RecordProvenance provenance) {
-        this(bootstrapServers, topicNames, properties, topics, kafkaClients, provenance, false, name -> true);
+        this(kafka, topicNames, properties, topics, kafkaClients, provenance, false, name -> true);
     }
 
     @Autowired
-    public SubscriptionStore(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+    public SubscriptionStore(KafkaConnection kafka,
                              HubTopicProperties topicNames, SubscriptionProperties properties,
                              CounsellingTopics topics, WebhookProperties webhooks, WebhookSecrets secrets,
                              HubKafkaClients kafkaClients, RecordProvenance provenance) {
-        this(bootstrapServers, topicNames, properties, topics, kafkaClients, provenance, webhooks.allowHttpLocalhost(),
+        this(kafka, topicNames, properties, topics, kafkaClients, provenance, webhooks.allowHttpLocalhost(),
                 name -> secrets.find(name).isPresent());
     }
 
-    private SubscriptionStore(String bootstrapServers, HubTopicProperties topicNames, SubscriptionProperties properties,
+    private SubscriptionStore(KafkaConnection kafka, HubTopicProperties topicNames, SubscriptionProperties properties,
                               CounsellingTopics topics, HubKafkaClients kafkaClients, RecordProvenance provenance,
                               boolean allowHttpLocalhost, Predicate<String> secretExists) {
         this.kafkaClients = kafkaClients;
         this.provenance = provenance;
         this.allowHttpLocalhost = allowHttpLocalhost;
         this.secretExists = secretExists;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topic = topicNames.subscriptions();
         this.topics = topics;
         // A wrong declaration stops the start-up, naming the entry and the field.
@@ -287,7 +287,7 @@ public class SubscriptionStore implements SmartLifecycle {
 
     @Override
     public void start() {
-        view = new CompactedTopicView(bootstrapServers, topic, CONSUMER, kafkaClients, provenance, this::apply);
+        view = new CompactedTopicView(kafka, topic, CONSUMER, kafkaClients, provenance, this::apply);
         view.start();
         seed();
         log.info("Counselling subscriptions: {} in force", active.size());

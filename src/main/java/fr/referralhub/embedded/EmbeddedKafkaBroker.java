@@ -37,6 +37,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     /** How partners authenticate on their listener. */
     public static final String PARTNER_MECHANISM = "SCRAM-SHA-512";
+    /**
+     * The hub's principal on the partners' listener, a super user like the loopback listener's ANONYMOUS: another hub
+     * instance, or one pointed at this broker as an external cluster, logs in there as it would on a secured cluster
+     * (hub.kafka.sasl.*), once its credentials are stored ({@code hub.kafka-access.credentials.hub}).
+     */
+    public static final String HUB_PRINCIPAL = "hub";
 
     private final Path logDir;
     private final String host;
@@ -154,7 +160,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /**
      * The partners' listener: SASL/SCRAM-SHA-512 (credentials the hub stores in the cluster's metadata at start-up),
      * and KRaft's authorizer, which denies what no ACL allows. The hub's listener and the controller's authenticate
-     * nobody (ANONYMOUS), so they are the super user: only the hub, on this host, reaches them.
+     * nobody (ANONYMOUS), so they are the super user: only the hub, on this host, reaches them. On the partners'
+     * listener, {@value #HUB_PRINCIPAL} is the super user.
      */
     private void addPartnerListener(Properties props) {
         props.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort
@@ -167,7 +174,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("listener.name.partners.scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-        props.put("super.users", "User:ANONYMOUS");
+        props.put("super.users", "User:ANONYMOUS;User:" + HUB_PRINCIPAL);
         props.put("allow.everyone.if.no.acl.found", "false");
     }
 

@@ -1,5 +1,6 @@
 package fr.referralhub.embedded;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -17,14 +18,14 @@ public class EmbeddedPlatform implements SmartLifecycle {
 
     private final EmbeddedKafkaBroker broker;
     private final EmbeddedPlatformProperties properties;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private EmbeddedSchemaRegistry registry;
     private volatile boolean running;
 
     /** @param broker the broker {@link EmbeddedBrokerEarlyStart} is booting, or null when Kafka is external */
-    EmbeddedPlatform(EmbeddedPlatformProperties properties, String bootstrapServers, EmbeddedKafkaBroker broker) {
+    EmbeddedPlatform(EmbeddedPlatformProperties properties, KafkaConnection kafka, EmbeddedKafkaBroker broker) {
         this.properties = properties;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.broker = broker;
     }
 
@@ -34,13 +35,13 @@ public class EmbeddedPlatform implements SmartLifecycle {
             broker.awaitStarted();
         }
         if (properties.schemaRegistry().enabled()) {
-            registry = new EmbeddedSchemaRegistry(bootstrapServers, properties.schemaRegistry().topic(),
+            registry = new EmbeddedSchemaRegistry(kafka, properties.schemaRegistry().topic(),
                     properties.schemaRegistry().host(), properties.schemaRegistry().port(),
                     properties.schemaRegistry().writeCredentials());
             registry.start();
         }
         running = true;
-        log.info("Embedded platform ready: Kafka bootstrap servers {}, schema registry {}", bootstrapServers,
+        log.info("Embedded platform ready: Kafka bootstrap servers {}, schema registry {}", kafka.bootstrapServers(),
                 registry != null ? registry.url() : "(external)");
     }
 

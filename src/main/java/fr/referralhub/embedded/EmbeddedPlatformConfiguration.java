@@ -1,7 +1,7 @@
 package fr.referralhub.embedded;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +16,8 @@ class EmbeddedPlatformConfiguration {
 
     @Bean
     EmbeddedPlatform embeddedPlatform(EmbeddedPlatformProperties properties,
-                                      @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                                      KafkaConnection kafka,
                                       ObjectProvider<EmbeddedKafkaBroker> broker) {
-        return new EmbeddedPlatform(properties, bootstrapServers, broker.getIfAvailable());
+        return new EmbeddedPlatform(properties, kafka, broker.getIfAvailable());
     }
 }

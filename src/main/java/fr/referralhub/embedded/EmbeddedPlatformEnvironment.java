@@ -47,6 +47,9 @@ public class EmbeddedPlatformEnvironment implements EnvironmentPostProcessor, Or
             resolved.put("hub.embedded.kafka.port", port);
             resolved.put("hub.embedded.kafka.controller-port", controllerPort);
             resolved.put("hub.kafka.bootstrap-servers", host + ":" + port);
+            // The hub's own listener, on the loopback, takes it without a login (its super user): the settings of a
+            // secured cluster (hub.kafka.security.*, hub.kafka.sasl.*) are for brokers KAFKA_BOOTSTRAP_SERVERS names.
+            resolved.put("hub.kafka.security.protocol", "PLAINTEXT");
             if (env.getProperty("hub.kafka-access.enabled", Boolean.class, false)) {
                 // The listener partners, services and operators use, with their own credentials.
                 int partnerPort = resolvePort(env.getProperty("hub.embedded.kafka.partner-port", Integer.class, 9094));

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
     private static final int HTTP_THREADS = 3;
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private final String host;
     private final int port;
@@ -54,7 +55,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      */
     public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port,
                                   String writeCredentials) {
-        this.bootstrapServers = bootstrapServers;
+        this(KafkaConnection.plaintext(bootstrapServers), topic, host, port, writeCredentials);
+    }
+
+    /**
+     * The hub's own registry: its journal's clients log in as the hub does ({@code hub.kafka.*}), so it also runs on
+     * an external cluster that wants SASL or TLS.
+     */
+    public EmbeddedSchemaRegistry(KafkaConnection kafka, String topic, String host, int port, String writeCredentials) {
+        this.kafka = kafka;
         this.topic = topic;
         this.host = host;
         this.port = port;
@@ -66,7 +75,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (server != null) {
             return;
         }
-        SchemaRegistryJournal newJournal = new SchemaRegistryJournal(bootstrapServers, topic);
+        SchemaRegistryJournal newJournal = new SchemaRegistryJournal(kafka, topic);
         ExecutorService newExecutor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
         try {
             SchemaRegistryStore store = new SchemaRegistryStore(newJournal);
@@ -80,13 +89,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             executor = newExecutor;
             server = newServer;
             log.info("Embedded schema registry listening on {}, {} schemas from Kafka topic '{}' on {}, writes {}",
-                    url(), store.schemaCount(), topic, bootstrapServers,
+                    url(), store.schemaCount(), topic, kafka.bootstrapServers(),
                     writeCredentials == null ? "open" : "with credentials only");
         } catch (IOException | RuntimeException e) {
             newExecutor.shutdown();
             newJournal.close();
             throw new IllegalStateException("Cannot start the embedded schema registry on " + host + ":" + port
-                    + " with Kafka topic '" + topic + "' on " + bootstrapServers + ": " + e.getMessage(), e);
+                    + " with Kafka topic '" + topic + "' on " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
         }
     }
 

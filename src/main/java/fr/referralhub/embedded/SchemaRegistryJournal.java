@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.referralhub.embedded.SchemaRegistryStore.Reference;
 import fr.referralhub.embedded.SchemaRegistryStore.SchemaVersion;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,16 +59,15 @@ final class SchemaRegistryJournal implements AutoCloseable {
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REPLAY_TIMEOUT = Duration.ofSeconds(60);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private final KafkaProducer<String, String> producer;
     private volatile String clusterId = "";
 
-    SchemaRegistryJournal(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+    SchemaRegistryJournal(KafkaConnection kafka, String topic) {
+        this.kafka = kafka;
         this.topic = topic;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "embedded-schema-registry",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -76,7 +75,7 @@ final class SchemaRegistryJournal implements AutoCloseable {
                 // Bounded, so a registration answers 50001 instead of hanging while Kafka is away.
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis(),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis()),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis())),
                 new StringSerializer(), new StringSerializer());
     }
 
@@ -84,10 +83,9 @@ final class SchemaRegistryJournal implements AutoCloseable {
     void replayInto(SchemaRegistryStore store) {
         ensureTopic();
         TopicPartition partition = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "embedded-schema-registry-replay",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
@@ -96,7 +94,7 @@ final class SchemaRegistryJournal implements AutoCloseable {
             while (consumer.position(partition, KAFKA_TIMEOUT) < end) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Could not read schema registry topic '" + topic + "' to its end ("
-                            + end + ") within " + REPLAY_TIMEOUT.toSeconds() + " s from " + bootstrapServers);
+                            + end + ") within " + REPLAY_TIMEOUT.toSeconds() + " s from " + kafka.bootstrapServers());
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     apply(record, store);
@@ -251,7 +249,7 @@ final class SchemaRegistryJournal implements AutoCloseable {
     }
 
     private void ensureTopic() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
             clusterId = admin.describeCluster().clusterId().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
@@ -271,7 +269,7 @@ final class SchemaRegistryJournal implements AutoCloseable {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot create or check schema registry topic '" + topic + "' on "
-                    + bootstrapServers + ": " + (e.getCause() != null ? e.getCause().getMessage() : e), e);
+                    + kafka.bootstrapServers() + ": " + (e.getCause() != null ? e.getCause().getMessage() : e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating schema registry topic '" + topic + "'", e);

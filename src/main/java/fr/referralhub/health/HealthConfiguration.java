@@ -2,8 +2,8 @@ package fr.referralhub.health;
 
 import java.time.Clock;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.schemaregistry.SchemaRegistryProperties;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,9 +17,9 @@ import org.springframework.context.annotation.Configuration;
 class HealthConfiguration {
 
     @Bean
-    KafkaClusterHealthIndicator kafkaHealthIndicator(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+    KafkaClusterHealthIndicator kafkaHealthIndicator(KafkaConnection kafka,
             HealthProperties properties) {
-        return new KafkaClusterHealthIndicator(bootstrapServers, properties, Clock.systemUTC());
+        return new KafkaClusterHealthIndicator(kafka, properties, Clock.systemUTC());
     }
 
     @Bean

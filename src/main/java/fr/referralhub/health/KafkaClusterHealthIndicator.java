@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -20,13 +21,13 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  */
 final class KafkaClusterHealthIndicator implements HealthIndicator, DisposableBean {
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final HealthProperties properties;
     private final CachedHealth cached;
     private Admin admin;
 
-    KafkaClusterHealthIndicator(String bootstrapServers, HealthProperties properties, Clock clock) {
-        this.bootstrapServers = bootstrapServers;
+    KafkaClusterHealthIndicator(KafkaConnection kafka, HealthProperties properties, Clock clock) {
+        this.kafka = kafka;
         this.properties = properties;
         this.cached = new CachedHealth(this::check, properties.cacheFor(), clock);
     }
@@ -44,7 +45,7 @@ final class KafkaClusterHealthIndicator implements HealthIndicator, DisposableBe
             int brokers = cluster.nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size();
             String clusterId = cluster.clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
             Health.Builder health = brokers > 0 ? Health.up() : Health.down();
-            return health.withDetail("bootstrapServers", bootstrapServers)
+            return health.withDetail("bootstrapServers", kafka.bootstrapServers())
                     .withDetail("clusterId", String.valueOf(clusterId))
                     .withDetail("brokers", brokers).build();
         } catch (InterruptedException e) {
@@ -61,19 +62,19 @@ final class KafkaClusterHealthIndicator implements HealthIndicator, DisposableBe
     }
 
     private Health down(String error) {
-        return Health.down().withDetail("bootstrapServers", bootstrapServers).withDetail("error", error).build();
+        return Health.down().withDetail("bootstrapServers", kafka.bootstrapServers()).withDetail("error", error)
+                .build();
     }
 
     private synchronized Admin admin() {
         if (admin == null) {
             int timeoutMs = (int) properties.timeout().toMillis();
-            admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            admin = Admin.create(kafka.clientConfig(Map.of(
                     AdminClientConfig.CLIENT_ID_CONFIG, "referral-hub-health",
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
                     // A broker that is down is retried now and then, not in a tight loop.
-                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 10_000));
+                    AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 10_000)));
         }
         return admin;
     }

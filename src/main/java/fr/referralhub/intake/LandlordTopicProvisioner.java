@@ -2,11 +2,11 @@ package fr.referralhub.intake;
 
 import java.util.List;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.PerActorTopics;
 import fr.referralhub.topics.TopicCatalog;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,9 +20,9 @@ public class LandlordTopicProvisioner extends PerActorTopics {
     private final PartnerRegistry partners;
 
     public LandlordTopicProvisioner(PartnerRegistry partners, HubTopicProperties properties, TopicCatalog catalog,
-                                    @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+                                    KafkaConnection kafka) {
         // With the catalogue's size limit (max.message.bytes): the broker refuses oversized documents at the door.
-        super(properties, bootstrapServers, "the social landlords' intake topics", catalog.landlordIntake());
+        super(properties, kafka, "the social landlords' intake topics", catalog.landlordIntake());
         this.partners = partners;
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.kafka.TopicFollower;
 import fr.referralhub.partners.PartnerActivity;
 import fr.referralhub.partners.SilentPartnerProperties;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -40,7 +40,7 @@ public class PartnerHistory implements SmartLifecycle {
     static final String CONSUMER = "partner-history";
     private static final Logger log = LoggerFactory.getLogger(PartnerHistory.class);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private final PartnerActivity partnerActivity;
     private volatile TopicFollower<String, byte[]> follower;
@@ -50,14 +50,14 @@ public class PartnerHistory implements SmartLifecycle {
     /** Only what the hub published is a partner's activity (fr.referralhub.provenance). */
     private final RecordProvenance provenance;
 
-    public PartnerHistory(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics,
+    public PartnerHistory(KafkaConnection kafka, HubTopicProperties topics,
                           PartnerActivity partnerActivity, SilentPartnerProperties silences, Clock clock,
                           RecordProvenance provenance) {
         this.provenance = provenance;
         provenance.expect(CONSUMER);
         this.window = window(silences);
         this.clock = clock;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topic = topics.referrals();
         this.partnerActivity = partnerActivity;
     }
@@ -71,7 +71,7 @@ public class PartnerHistory implements SmartLifecycle {
 
     @Override
     public void start() {
-        follower = new TopicFollower<>(CONSUMER, bootstrapServers, List.of(topic), new StringDeserializer(),
+        follower = new TopicFollower<>(CONSUMER, kafka, List.of(topic), new StringDeserializer(),
                 new ByteArrayDeserializer(), this::seen).since(clock.instant().minus(window));
         follower.start();
         log.info("Partner history read from {} (the last {} days)", topic, window.toDays());

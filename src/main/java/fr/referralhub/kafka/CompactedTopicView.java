@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.provenance.RecordProvenance;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,24 +50,23 @@ public final class CompactedTopicView implements AutoCloseable {
      * @param name    for logs, client ids and the provenance counter's {@code consumer} tag, e.g. "subscriptions"
      * @param handler applies one record to the owner's table; called on the follower thread only, in topic order
      */
-    public CompactedTopicView(String bootstrapServers, String topic, String name, HubKafkaClients clients,
+    public CompactedTopicView(KafkaConnection kafka, String topic, String name, HubKafkaClients clients,
                               RecordProvenance provenance, Consumer<ConsumerRecord<String, String>> handler) {
         this.topic = topic;
         provenance.expect(name);
-        this.follower = new TopicFollower<>(name + "-view", bootstrapServers, List.of(topic), new StringDeserializer(),
+        this.follower = new TopicFollower<>(name + "-view", kafka, List.of(topic), new StringDeserializer(),
                 new ByteArrayDeserializer(), record -> {
                     if (provenance.check(name, record).isEmpty()) {
                         handler.accept(asText(record));
                     }
                 });
-        this.producer = clients.producer(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = clients.producer(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-" + name + "-writer"),
+                ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-" + name + "-writer")),
                 new StringSerializer(), new StringSerializer());
     }
 

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -25,7 +26,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -55,14 +55,14 @@ class RecordParking {
     private final DeadLetterCipher cipher;
     private final MeterRegistry meters;
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
 
     RecordParking(ProducerTemplate producer, DeadLetterCipher cipher, MeterRegistry meters,
-                  @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+                  KafkaConnection kafka) {
         this.producer = producer;
         this.cipher = cipher;
         this.meters = meters;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     /** A consumer that may park records of these topics: their series exist from now, at 0. */
@@ -93,10 +93,10 @@ class RecordParking {
 
     /** The partners' and services' own topics are created before the routes start, so they are all there now. */
     private List<String> brokerTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of(
                 // Kafka refuses an API timeout shorter than the request timeout (30 s by default): both bounded.
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000)))) {
             return List.copyOf(admin.listTopics().names().get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,17 +55,16 @@ public final class TopicFollower<K, V> implements AutoCloseable {
      * @param name    what the view is, for logs, the client id and the thread name, e.g. "status-book"
      * @param handler applies one record to the view
      */
-    public TopicFollower(String name, String bootstrapServers, Collection<String> topics, Deserializer<K> keys,
+    public TopicFollower(String name, KafkaConnection kafka, Collection<String> topics, Deserializer<K> keys,
                          Deserializer<V> values, Consumer<ConsumerRecord<K, V>> handler) {
         this.name = name;
         this.topics = List.copyOf(topics);
         this.handler = handler;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 // Only what producers committed: a view never shows a write that was rolled back.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-" + name),
+                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-" + name)),
                 keys, values);
     }
 

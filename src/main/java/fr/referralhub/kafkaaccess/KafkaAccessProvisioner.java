@@ -12,13 +12,13 @@ import java.util.concurrent.TimeoutException;
 
 import fr.referralhub.counselling.ServiceRegistry;
 import fr.referralhub.intake.SocialLandlordIntake;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.status.StatusReports;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.StartUpStep;
 import fr.referralhub.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
@@ -28,7 +28,6 @@ import org.apache.kafka.common.acl.AclBindingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -48,25 +47,25 @@ public class KafkaAccessProvisioner extends StartUpStep {
     private static final int ITERATIONS = 8192;
     private static final long TIMEOUT_SECONDS = 30;
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final KafkaAccessProperties properties;
     private final PartnerRegistry partners;
     private final ServiceRegistry services;
     private final KafkaAcls acls;
 
     @Autowired
-    public KafkaAccessProvisioner(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+    public KafkaAccessProvisioner(KafkaConnection kafka,
                                   KafkaAccessProperties properties, PartnerRegistry partners, ServiceRegistry services,
                                   HubTopicProperties topics) {
-        this(bootstrapServers, properties, partners, services, new KafkaAcls(SocialLandlordIntake.TOPIC_PREFIX,
+        this(kafka, properties, partners, services, new KafkaAcls(SocialLandlordIntake.TOPIC_PREFIX,
                 topics.feedbackPrefix(), topics.counsellingPrefix(), StatusReports.TOPIC_PREFIX));
     }
 
-    KafkaAccessProvisioner(String bootstrapServers, KafkaAccessProperties properties, PartnerRegistry partners,
+    KafkaAccessProvisioner(KafkaConnection kafka, KafkaAccessProperties properties, PartnerRegistry partners,
                            ServiceRegistry services, KafkaAcls acls) {
         // With the topics, before Camel's routes connect anyone.
         super(TopicProvisioner.PHASE);
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.properties = properties;
         this.partners = partners;
         this.services = services;
@@ -79,7 +78,7 @@ public class KafkaAccessProvisioner extends StartUpStep {
         Set<String> managed = new HashSet<>();
         declared.forEach(acl -> managed.add(acl.entry().principal()));
         properties.credentials().keySet().forEach(id -> managed.add(KafkaAcls.principal(id)));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of()))) {
             storeCredentials(admin);
             Collection<AclBinding> existing = admin.describeAcls(AclBindingFilter.ANY).values()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -101,7 +100,7 @@ public class KafkaAccessProvisioner extends StartUpStep {
                     granted.size(), revoked.size(), properties.bootstrapServers());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot apply the Kafka principals and ACLs (hub.kafka-access) on "
-                    + bootstrapServers + ": " + e.getMessage(), e);
+                    + kafka.bootstrapServers() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while applying the Kafka ACLs", e);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.topics.TopicCatalog;
 import fr.referralhub.topics.TopicProvisioner;
 import io.micrometer.core.instrument.Gauge;
@@ -61,7 +62,7 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     /** Offsets that may wait for good on a topic written in transactions without its consumer being stuck. */
     private static final long TRANSACTION_SLACK = 20;
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String groupPrefix;
     private final Duration refresh;
     private final MeterRegistry meters;
@@ -81,14 +82,14 @@ public class ConsumerLagMetrics implements SmartLifecycle {
     record GroupTopic(String group, String topic) {
     }
 
-    public ConsumerLagMetrics(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+    public ConsumerLagMetrics(KafkaConnection kafka,
                               @Value("${hub.operations.consumer-lag.group-prefix:referral-hub}") String groupPrefix,
                               @Value("${hub.operations.consumer-lag.refresh:PT15S}") Duration refresh,
                               @Value("${hub.operations.consumer-lag.stuck-after:PT5M}") Duration stuckAfter,
                               MeterRegistry meters, TopicCatalog topics) {
         this.stuckAfter = stuckAfter;
         this.transactionalTopics = topics.writtenInTransactions();
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.groupPrefix = groupPrefix;
         this.refresh = refresh;
         this.meters = meters;
@@ -219,11 +220,10 @@ public class ConsumerLagMetrics implements SmartLifecycle {
 
     @Override
     public void start() {
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        admin = Admin.create(kafka.clientConfig(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "referral-hub-consumer-lag",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis()));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis())));
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "consumer-lag-metrics");
             thread.setDaemon(true);

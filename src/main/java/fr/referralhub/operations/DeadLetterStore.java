@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.topics.HubTopicProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,11 +42,11 @@ public class DeadLetterStore {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final AtomicInteger READERS = new AtomicInteger();
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
 
-    public DeadLetterStore(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics) {
-        this.bootstrapServers = bootstrapServers;
+    public DeadLetterStore(KafkaConnection kafka, HubTopicProperties topics) {
+        this.kafka = kafka;
         this.topic = topics.deadLetters();
     }
 
@@ -218,12 +218,11 @@ public class DeadLetterStore {
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 // Unique: two readers at once must not clash on their client metrics' names.
                 ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-dead-letter-reader-" + READERS.incrementAndGet(),
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500)),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.operations.DeadLetter.ReplayState;
 import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.topics.HubTopicProperties;
@@ -29,7 +30,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,20 +58,20 @@ public class OperatorAudit {
 
     private final ProducerTemplate producer;
     private final ObjectMapper json;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private final String deadLetterTopic;
     private final Clock clock = Clock.systemUTC();
     private final RecordProvenance provenance;
 
     public OperatorAudit(ProducerTemplate producer, ObjectMapper json, HubTopicProperties topics,
-                         @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                         KafkaConnection kafka,
                          RecordProvenance provenance) {
         this.provenance = provenance;
         provenance.expect(CONSUMER);
         this.producer = producer;
         this.json = json;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topic = topics.operatorAudit();
         this.deadLetterTopic = topics.deadLetters();
     }
@@ -179,10 +179,9 @@ public class OperatorAudit {
      */
     public List<Entry> entries() {
         List<Entry> entries = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-audit-reader-" + READERS.incrementAndGet()),
+                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-audit-reader-" + READERS.incrementAndGet())),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.operations.DeadLetterOperations.Parked;
 import fr.referralhub.operations.DeadLetterOperations.ParkedRecord;
 import fr.referralhub.topics.HubTopicProperties;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,11 +36,11 @@ class ParkedRecordStore {
     private static final AtomicInteger READERS = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
 
-    ParkedRecordStore(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers, HubTopicProperties topics) {
-        this.bootstrapServers = bootstrapServers;
+    ParkedRecordStore(KafkaConnection kafka, HubTopicProperties topics) {
+        this.kafka = kafka;
         this.topic = topics.parkedRecords();
     }
 
@@ -84,10 +84,9 @@ class ParkedRecordStore {
     }
 
     private KafkaConsumer<String, String> consumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-parked-reader-" + READERS.incrementAndGet()),
+                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-parked-reader-" + READERS.incrementAndGet())),
                 new StringDeserializer(), new StringDeserializer());
     }
 }

@@ -3,6 +3,7 @@ package fr.referralhub.provenance;
 import java.util.Map;
 import java.util.Properties;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -20,15 +21,18 @@ import org.springframework.stereotype.Component;
 /**
  * Where the hub's Kafka producers come from, so that each record it writes is signed ({@link RecordProvenance}): the
  * Camel routes' (this is the kafka component's client factory, application.yaml), the referral state's (Kafka
- * Streams, {@link #streams()}) and the few the hub makes itself ({@link #producer}).
+ * Streams, {@link #streams()}) and the few the hub makes itself ({@link #producer}). Camel's producers and consumers
+ * also get the hub's login here ({@link KafkaConnection}), over the component's own security settings.
  */
 @Component("hubKafkaClients")
 public class HubKafkaClients extends DefaultKafkaClientFactory {
 
     private final RecordProvenance provenance;
+    private final KafkaConnection connection;
 
-    public HubKafkaClients(RecordProvenance provenance) {
+    public HubKafkaClients(RecordProvenance provenance, KafkaConnection connection) {
         this.provenance = provenance;
+        this.connection = connection;
     }
 
     /** A signing producer with these serializers. */
@@ -41,9 +45,21 @@ public class HubKafkaClients extends DefaultKafkaClientFactory {
     /** Camel's producers: the serializers its endpoint configured, signing. */
     @Override
     public Producer getProducer(Properties properties) {
-        Map<String, Object> config = Utils.propsToMap(properties);
+        Map<String, Object> config = connection.withSecurity(Utils.propsToMap(properties));
         return producer(config, serializer(config, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, true),
                 serializer(config, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, false));
+    }
+
+    /** Camel's consumers, with the hub's login. */
+    @Override
+    public Consumer getConsumer(Properties properties) {
+        return super.getConsumer(withSecurity(properties));
+    }
+
+    private Properties withSecurity(Properties properties) {
+        Properties secured = new Properties();
+        secured.putAll(connection.withSecurity(Utils.propsToMap(properties)));
+        return secured;
     }
 
     /** The referral state's clients: its producers sign (their records are bytes already). */

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.kafka.BrokerBreaker;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.provenance.RecordProvenance;
@@ -81,7 +82,7 @@ public class IntakeSubmissions implements SmartLifecycle {
     }
 
     private final HubTopicProperties topics;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final SchemaRegistryProperties registry;
     private final ReferralStateProperties properties;
     private final Map<String, Object> producerLimits;
@@ -107,7 +108,7 @@ public class IntakeSubmissions implements SmartLifecycle {
 
     public IntakeSubmissions(ReferralState state, HubTopicProperties topics, ReferralStateProperties properties,
                              BrokerBreaker breaker,
-                             @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                             KafkaConnection kafka,
                              SchemaRegistryProperties registry,
                              @Value("${camel.component.kafka.max-block-ms:5000}") int maxBlockMs,
                              @Value("${camel.component.kafka.delivery-timeout-ms:10000}") int deliveryTimeoutMs,
@@ -121,7 +122,7 @@ public class IntakeSubmissions implements SmartLifecycle {
         this.breaker = breaker;
         // Readiness shows it when the answers stop being read (ReferralState#health).
         state.answersReadBy(() -> running);
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.registry = registry;
         // A partner waits on this write: fail fast (503) when the broker is unreachable, as the other intake writes.
         this.producerLimits = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs,
@@ -312,8 +313,7 @@ public class IntakeSubmissions implements SmartLifecycle {
     @Override
     public void start() {
         serializer = registry.serializer();
-        Map<String, Object> producerConfig = new java.util.HashMap<>(producerLimits);
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> producerConfig = kafka.clientConfig(producerLimits);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-submissions");
@@ -326,11 +326,10 @@ public class IntakeSubmissions implements SmartLifecycle {
             log.warn("No metadata yet for {}: the first submission will fetch it ({})", topics.intakeSubmissions(),
                     e.toString());
         }
-        answers = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        answers = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 // Only answers of committed ledger transactions: an ACCEPTED answer means the event is published.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-decisions"),
+                ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-intake-decisions")),
                 new StringDeserializer(), new ByteArrayDeserializer());
         TopicPartition mine = ownPartition();
         answers.assign(List.of(mine));

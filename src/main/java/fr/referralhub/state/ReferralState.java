@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.kafka.DeadLetters;
 import org.apache.avro.generic.GenericRecord;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.schemaregistry.AvroDeserializer;
 import fr.referralhub.schemaregistry.AvroSerializer;
 import fr.referralhub.schemaregistry.SchemaRegistryProperties;
@@ -54,7 +56,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
 
     private final ReferralStateProperties properties;
     private final HubTopicProperties topics;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final SchemaRegistryProperties registry;
     private final Clock clock;
     private final MeterRegistry meters;
@@ -74,7 +76,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     private KafkaStreamsMetrics metrics;
 
     public ReferralState(ReferralStateProperties properties, HubTopicProperties topics,
-                         @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                         KafkaConnection kafka,
                          SchemaRegistryProperties registry, Clock clock, MeterRegistry meters,
                          @Value("${server.port:8080}") int httpPort,
                          ObjectProvider<ReferralDistribution> distribution, ObjectProvider<ExpiryPolicy> expiry,
@@ -91,7 +93,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
         this.expiry = expiry;
         this.properties = properties;
         this.topics = topics;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.registry = registry;
         this.clock = clock;
         this.meters = meters;
@@ -195,7 +197,8 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     private Properties streamsConfig() {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // The brokers and the hub's login, which Streams passes on to each of its clients.
+        config.putAll(kafka.clientConfig(Map.of()));
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, properties.commitInterval().toMillis());

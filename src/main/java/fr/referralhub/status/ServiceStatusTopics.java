@@ -4,10 +4,10 @@ import java.util.List;
 
 import fr.referralhub.counselling.CounsellingService;
 import fr.referralhub.counselling.ServiceRegistry;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.topics.HubTopicProperties;
 import fr.referralhub.topics.PerActorTopics;
 import fr.referralhub.topics.TopicCatalog;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,9 +21,9 @@ public class ServiceStatusTopics extends PerActorTopics {
     private final ServiceRegistry services;
 
     public ServiceStatusTopics(ServiceRegistry services, HubTopicProperties properties, TopicCatalog catalog,
-                               @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+                               KafkaConnection kafka) {
         // With the catalogue's size limit (max.message.bytes), like the landlords' intake topics.
-        super(properties, bootstrapServers, "the counselling services' status topics", catalog.serviceStatusIntake());
+        super(properties, kafka, "the counselling services' status topics", catalog.serviceStatusIntake());
         this.services = services;
     }
 

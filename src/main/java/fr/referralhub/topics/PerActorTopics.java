@@ -3,6 +3,7 @@ package fr.referralhub.topics;
 import java.util.List;
 import java.util.Map;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
@@ -15,29 +16,29 @@ import org.apache.kafka.clients.admin.NewTopic;
 public abstract class PerActorTopics extends StartUpStep {
 
     private final HubTopicProperties properties;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String what;
     private final Map<String, String> configs;
 
     /** @param what the topics, for the log and the error, e.g. "the social landlords' intake topics" */
-    protected PerActorTopics(HubTopicProperties properties, String bootstrapServers, String what) {
-        this(properties, bootstrapServers, what, Map.of());
+    protected PerActorTopics(HubTopicProperties properties, KafkaConnection kafka, String what) {
+        this(properties, kafka, what, Map.of());
     }
 
     /**
      * @param family the catalogue's entry for these topics, whose configs each is created with (e.g. the intake
      *               topics' {@code max.message.bytes}, {@link TopicCatalog#INTAKE_MAX_RECORD_BYTES})
      */
-    protected PerActorTopics(HubTopicProperties properties, String bootstrapServers, String what, TopicSpec family) {
-        this(properties, bootstrapServers, what, family.configs());
+    protected PerActorTopics(HubTopicProperties properties, KafkaConnection kafka, String what, TopicSpec family) {
+        this(properties, kafka, what, family.configs());
     }
 
-    private PerActorTopics(HubTopicProperties properties, String bootstrapServers, String what,
+    private PerActorTopics(HubTopicProperties properties, KafkaConnection kafka, String what,
                            Map<String, String> configs) {
         // With the hub's other topics, before Camel.
         super(TopicProvisioner.PHASE);
         this.properties = properties;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.what = what;
         this.configs = configs;
     }
@@ -47,7 +48,7 @@ public abstract class PerActorTopics extends StartUpStep {
 
     @Override
     protected void run() {
-        TopicProvisioner.createMissing(bootstrapServers, topicNames().stream()
+        TopicProvisioner.createMissing(kafka, topicNames().stream()
                 .map(topic -> new NewTopic(topic, properties.partitions(), properties.replicationFactor())
                         .configs(configs))
                 .toList(), what);

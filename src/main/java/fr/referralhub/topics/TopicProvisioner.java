@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.schemaregistry.SchemaRegistryProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,16 +32,16 @@ public class TopicProvisioner extends StartUpStep {
 
     private final TopicCatalog catalog;
     private final HubTopicProperties properties;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final SchemaRegistryProperties registry;
 
     public TopicProvisioner(TopicCatalog catalog, HubTopicProperties properties,
-                            @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+                            KafkaConnection kafka,
                             SchemaRegistryProperties registry) {
         super(PHASE);
         this.catalog = catalog;
         this.properties = properties;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.registry = registry;
     }
 
@@ -52,7 +52,7 @@ public class TopicProvisioner extends StartUpStep {
     }
 
     private void createMissingTopics() {
-        createMissing(bootstrapServers, catalog.all().stream().filter(spec -> !spec.isFamily())
+        createMissing(kafka, catalog.all().stream().filter(spec -> !spec.isFamily())
                 .map(spec -> new NewTopic(spec.name(), properties.partitions(), properties.replicationFactor())
                         .configs(spec.configs()))
                 .toList(), "the hub's topics");
@@ -64,9 +64,9 @@ public class TopicProvisioner extends StartUpStep {
      *
      * @param what the topics, for the log and the error ("the hub's topics")
      */
-    public static void createMissing(String bootstrapServers, List<NewTopic> wanted, String what) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+    public static void createMissing(KafkaConnection kafka, List<NewTopic> wanted, String what) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000)))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
             if (missing.isEmpty()) {
@@ -82,7 +82,8 @@ public class TopicProvisioner extends StartUpStep {
             }
             log.info("Created {}: {}", what, missing.stream().map(NewTopic::name).toList());
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create " + what, e);
+            throw new IllegalStateException("Cannot reach Kafka at " + kafka.bootstrapServers() + " ("
+                    + kafka.describe() + ") to create " + what, e);
         }
     }
 
@@ -90,9 +91,9 @@ public class TopicProvisioner extends StartUpStep {
      * The number of partitions of each of these topics, as the broker has them (all must exist). For checks of what
      * a reader relies on, such as two topics keyed alike being co-partitioned.
      */
-    public static Map<String, Integer> partitionCounts(String bootstrapServers, Collection<String> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+    public static Map<String, Integer> partitionCounts(KafkaConnection kafka, Collection<String> topics) {
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000)))) {
             Map<String, Integer> counts = new java.util.LinkedHashMap<>();
             admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS)
                     .forEach((topic, description) -> counts.put(topic, description.partitions().size()));
@@ -101,7 +102,8 @@ public class TopicProvisioner extends StartUpStep {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the partitions of " + topics, e);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the partitions of " + topics + " from " + bootstrapServers, e);
+            throw new IllegalStateException("Cannot read the partitions of " + topics + " from "
+                    + kafka.bootstrapServers(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import fr.referralhub.counselling.StoredSubscription.Origin;
 import fr.referralhub.counselling.SubscriptionDeclaration.Match;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.testing.HubTest;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 
 /**
  * The subscription store is its topic: a store started again (a restarted instance) rebuilds every subscription
@@ -27,8 +27,8 @@ import org.springframework.beans.factory.annotation.Value;
 @HubTest
 class SubscriptionStoreRestartTest {
 
-    @Value("${hub.kafka.bootstrap-servers}")
-    String bootstrapServers;
+    @Autowired
+    KafkaConnection kafka;
     @Autowired
     CounsellingTopics counsellingTopics;
     @Autowired
@@ -44,7 +44,7 @@ class SubscriptionStoreRestartTest {
                 "subscriptions.restart-test-" + UUID.randomUUID(), "counselling.",
                 "feedback.", "webhook-deliveries.v1", "referral-status-changes.v1", "intake-submissions.v1",
                 "intake-decisions.v1");
-        TopicProvisioner.createMissing(bootstrapServers, List.of(new NewTopic(topics.subscriptions(), 1, (short) 1)
+        TopicProvisioner.createMissing(kafka, List.of(new NewTopic(topics.subscriptions(), 1, (short) 1)
                 .configs(new TopicCatalog(topics).subscriptions().configs())), "a test subscriptions topic");
     }
 
@@ -54,7 +54,7 @@ class SubscriptionStoreRestartTest {
     }
 
     private SubscriptionStore started(SubscriptionDeclaration... configured) {
-        SubscriptionStore store = new SubscriptionStore(bootstrapServers, topics,
+        SubscriptionStore store = new SubscriptionStore(kafka, topics,
                 new SubscriptionProperties(List.of(configured)), counsellingTopics, kafkaClients, provenance);
         store.start();
         return store;
@@ -142,7 +142,7 @@ class SubscriptionStoreRestartTest {
 
     @Test
     void shouldRefuseToStartOnAnInvalidConfiguredSubscription() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SubscriptionStore(bootstrapServers, topics,
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SubscriptionStore(kafka, topics,
                         new SubscriptionProperties(List.of(declaration("bad", "9A"))), counsellingTopics, kafkaClients,
                         provenance))
                 .isInstanceOf(IllegalStateException.class)

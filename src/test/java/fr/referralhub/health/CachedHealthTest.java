@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.testing.SharedKafka;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Health;
@@ -78,7 +79,8 @@ class CachedHealthTest {
         String closed = "127.0.0.1:" + SharedKafka.freePort();
 
         long start = System.nanoTime();
-        KafkaClusterHealthIndicator kafka = new KafkaClusterHealthIndicator(closed, properties, Clock.systemUTC());
+        KafkaClusterHealthIndicator kafka = new KafkaClusterHealthIndicator(KafkaConnection.plaintext(closed), properties,
+                Clock.systemUTC());
         try {
             Health health = kafka.health();
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);

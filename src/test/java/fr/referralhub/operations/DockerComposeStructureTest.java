@@ -34,8 +34,19 @@ class DockerComposeStructureTest {
     private static final Path APPLICATION_YAML = Path.of("src/main/resources/application.yaml");
     private static final List<String> BROKERS = List.of("kafka-1", "kafka-2", "kafka-3");
     private static final List<String> HUBS = List.of("hub-1", "hub-2");
-    private static final List<String> SERVICES = List.of("kafka-1", "kafka-2", "kafka-3", "schema-registry", "hub-1",
-            "hub-2", "kafka-ui", "prometheus", "grafana");
+    private static final List<String> SERVICES = List.of("kafka-1", "kafka-2", "kafka-3", "kafka-acls",
+            "schema-registry", "hub-1", "hub-2", "kafka-ui", "prometheus", "grafana");
+    /** Services that do their work and exit: nothing to health-check, dependants wait for their success. */
+    private static final List<String> ONE_SHOTS = List.of("kafka-acls");
+    /** The Kafka principals of the stack's own clients, and the variable of the header's command with each password. */
+    private static final Map<String, String> KAFKA_PASSWORDS = Map.of("broker", "KAFKA_BROKER_PASSWORD",
+            "hub", "KAFKA_HUB_PASSWORD", "schema-registry", "KAFKA_SCHEMA_REGISTRY_PASSWORD",
+            "kafka-ui", "KAFKA_UI_PASSWORD");
+    /** A SCRAM credential the brokers store when they format their storage. */
+    private static final Pattern ADD_SCRAM = Pattern.compile(
+            "--add-scram \"SCRAM-SHA-512=\\[name=([^,]+),password=\\$\\$(\\w+)]\"");
+    /** The user and password of a JAAS login module configuration. */
+    private static final Pattern JAAS_LOGIN = Pattern.compile("username=\"([^\"]+)\" password=\"([^\"]+)\"");
     /** What the hub cannot start without outside the dev profile, or without which it would start embedded Kafka. */
     private static final List<String> REQUIRED_HUB_VARIABLES = List.of("KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL",
             "HUB_PSEUDONYMISATION_SECRET", "HUB_DEAD_LETTER_KEY");
@@ -92,16 +103,20 @@ class DockerComposeStructureTest {
     @Test
     void shouldCheckTheHealthOfEveryServiceAndMakeDependantsWaitForIt() {
         services().forEach((name, service) -> {
+            if (ONE_SHOTS.contains(name)) {
+                return;
+            }
             Map<String, Object> healthcheck = map(service.get("healthcheck"));
             assertThat(healthcheck).as("health check of %s", name).isNotNull().containsKey("test");
             assertThat(String.valueOf(healthcheck.get("test"))).as("health check of %s", name).isNotBlank()
                     .doesNotContain("NONE");
         });
         Map<String, List<String>> expectedWaits = Map.of(
-                "schema-registry", BROKERS,
+                "kafka-acls", BROKERS,
+                "schema-registry", List.of("kafka-1", "kafka-2", "kafka-3", "kafka-acls"),
                 "hub-1", List.of("kafka-1", "kafka-2", "kafka-3", "schema-registry"),
                 "hub-2", List.of("kafka-1", "kafka-2", "kafka-3", "schema-registry"),
-                "kafka-ui", List.of("kafka-1", "schema-registry"),
+                "kafka-ui", List.of("kafka-1", "schema-registry", "kafka-acls"),
                 "prometheus", HUBS,
                 "grafana", List.of("prometheus"));
         expectedWaits.forEach((dependant, dependencies) -> {
@@ -113,7 +128,9 @@ class DockerComposeStructureTest {
             Map<String, Object> dependsOn = map(service.get("depends_on"));
             if (dependsOn != null) {
                 dependsOn.forEach((dependency, condition) -> assertThat(map(condition).get("condition"))
-                        .as("%s waits for %s to be healthy", name, dependency).isEqualTo("service_healthy"));
+                        .as("%s waits for %s to be healthy, or done", name, dependency)
+                        .isEqualTo(ONE_SHOTS.contains(dependency) ? "service_completed_successfully"
+                                : "service_healthy"));
             }
         });
     }
@@ -187,39 +204,92 @@ class DockerComposeStructureTest {
     }
 
     /**
-     * Partners, services and ops tools reach the brokers only through EXTERNAL, authenticated with SCRAM-SHA-512 and
-     * limited by the ACLs the hubs grant (docs/operators.md "Kafka principals and ACLs"); the PLAINTEXT listeners
-     * stay on the compose network, where the hubs are super users.
+     * Every client logs in and nobody is anonymous: partners, services and ops tools on EXTERNAL, the hubs, the
+     * registry, kafka-ui and the brokers themselves on INTERNAL, each with its own SCRAM-SHA-512 principal (the
+     * controllers with PLAIN, which KRaft requires), limited by ACLs; only the brokers' principal and the hubs' are
+     * super users (docs/operators.md "Kafka principals and ACLs").
      */
     @Test
-    void shouldAuthenticatePartnersOnTheExternalListenerAndAuthoriseEveryClient() {
+    void shouldAuthenticateEveryKafkaClientAndAuthoriseItsPrincipal() {
         for (String broker : BROKERS) {
             Map<String, Object> environment = map(services().get(broker).get("environment"));
             assertThat(String.valueOf(environment.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).split(","))
-                    .as("%s's listeners", broker).contains("EXTERNAL:SASL_PLAINTEXT", "INTERNAL:PLAINTEXT");
+                    .as("%s's listeners", broker)
+                    .containsExactlyInAnyOrder("INTERNAL:SASL_PLAINTEXT", "CONTROLLER:SASL_PLAINTEXT",
+                            "EXTERNAL:SASL_PLAINTEXT");
             assertThat(environment).as("%s's authentication and authorisation", broker)
                     .containsEntry("KAFKA_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512")
+                    .containsEntry("KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL", "SCRAM-SHA-512")
+                    .containsEntry("KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL", "PLAIN")
                     .containsEntry("KAFKA_AUTHORIZER_CLASS_NAME",
-                            "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
-                    .containsEntry("KAFKA_SUPER_USERS", "User:ANONYMOUS");
-            assertThat(String.valueOf(environment.get("KAFKA_LISTENER_NAME_EXTERNAL_SCRAM__SHA__512_SASL_JAAS_CONFIG")))
-                    .as("%s's SCRAM login module on EXTERNAL", broker)
-                    .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required");
-            // Only EXTERNAL is published on the host: the PLAINTEXT ones would bypass authentication.
+                            "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            assertThat(String.valueOf(environment.get("KAFKA_SUPER_USERS")).split(";")).as("%s's super users", broker)
+                    .containsExactlyInAnyOrder("User:broker", "User:hub").doesNotContain("User:ANONYMOUS");
+            // The image's naming: "___" is "-" (listener.name.<listener>.scram-sha-512.sasl.jaas.config).
+            for (String listener : List.of("INTERNAL", "EXTERNAL")) {
+                assertThat(String.valueOf(environment.get("KAFKA_LISTENER_NAME_" + listener
+                        + "_SCRAM___SHA___512_SASL_JAAS_CONFIG"))).as("%s's SCRAM login module on %s", broker, listener)
+                        .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule required");
+            }
+            assertLogsInAs("broker", String.valueOf(
+                    environment.get("KAFKA_LISTENER_NAME_INTERNAL_SCRAM___SHA___512_SASL_JAAS_CONFIG")), broker);
+            assertLogsInAs("broker", String.valueOf(
+                    environment.get("KAFKA_LISTENER_NAME_CONTROLLER_PLAIN_SASL_JAAS_CONFIG")), broker);
+            // The principals that log in before any hub runs are stored when the storage is formatted.
+            Map<String, String> formatted = new HashMap<>();
+            Matcher credential = ADD_SCRAM.matcher(String.valueOf(services().get(broker).get("command")));
+            while (credential.find()) {
+                formatted.put(credential.group(1), String.valueOf(environment.get(credential.group(2))));
+            }
+            assertThat(formatted.keySet()).as("%s's credentials stored at format", broker)
+                    .containsExactlyInAnyOrderElementsOf(KAFKA_PASSWORDS.keySet());
+            formatted.forEach((principal, password) -> assertThat(password).as("%s's password on %s", principal, broker)
+                    .startsWith("${" + KAFKA_PASSWORDS.get(principal) + ":?"));
+            // Only EXTERNAL is published on the host.
             String externalPort = String.valueOf(environment.get("KAFKA_LISTENERS"))
                     .replaceFirst(".*EXTERNAL://:(\\d+).*", "$1");
             assertThat(list(services().get(broker).get("ports"))).as("%s's published ports", broker)
                     .allSatisfy(port -> assertThat(String.valueOf(port)).endsWith(":" + externalPort));
             assertThat(String.valueOf(map(services().get(broker).get("healthcheck")).get("test")))
-                    .as("%s's health check needs no credentials", broker).contains("localhost:19092");
+                    .as("%s's health check logs in on INTERNAL", broker).contains("localhost:19092")
+                    .contains("--command-config");
         }
         for (String hub : HUBS) {
             Map<String, Object> environment = map(services().get(hub).get("environment"));
-            assertThat(environment).as("%s stores the principals' credentials and grants their ACLs", hub)
-                    .containsEntry("HUB_KAFKA_ACCESS_ENABLED", "true");
+            assertThat(environment).as("%s logs in as hub, stores the principals' credentials and grants their ACLs",
+                    hub).containsEntry("HUB_KAFKA_ACCESS_ENABLED", "true")
+                    .containsEntry("HUB_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                    .containsEntry("HUB_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                    .containsEntry("HUB_KAFKA_SASL_USERNAME", "hub");
+            assertThat(String.valueOf(environment.get("HUB_KAFKA_SASL_PASSWORD"))).as("%s's Kafka password", hub)
+                    .startsWith("${" + KAFKA_PASSWORDS.get("hub") + ":?");
             assertThat(String.valueOf(environment.get("KAFKA_BOOTSTRAP_SERVERS")).split(",")).as("%s on INTERNAL", hub)
                     .allSatisfy(server -> assertThat(server).endsWith(":19092"));
         }
+        Map<String, Object> registry = map(services().get("schema-registry").get("environment"));
+        assertThat(registry).containsEntry("SCHEMA_REGISTRY_KAFKASTORE_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                .containsEntry("SCHEMA_REGISTRY_KAFKASTORE_SASL_MECHANISM", "SCRAM-SHA-512");
+        assertLogsInAs("schema-registry", String.valueOf(registry.get("SCHEMA_REGISTRY_KAFKASTORE_SASL_JAAS_CONFIG")),
+                "schema-registry");
+        Map<String, Object> kafkaUi = map(services().get("kafka-ui").get("environment"));
+        assertThat(kafkaUi).containsEntry("KAFKA_CLUSTERS_0_PROPERTIES_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                .containsEntry("KAFKA_CLUSTERS_0_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512");
+        assertLogsInAs("kafka-ui", String.valueOf(kafkaUi.get("KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG")),
+                "kafka-ui");
+        // The registry's and kafka-ui's ACLs exist before they start (the hubs grant everyone else's).
+        String acls = String.valueOf(services().get("kafka-acls").get("command"));
+        assertThat(acls).contains("--allow-principal User:schema-registry", "--allow-principal User:kafka-ui")
+                .doesNotContain("User:ANONYMOUS");
+        assertThat(String.valueOf(map(services().get("kafka-acls").get("environment")).get("SCRAM_BROKER_PASSWORD")))
+                .startsWith("${" + KAFKA_PASSWORDS.get("broker") + ":?");
+    }
+
+    /** A JAAS configuration logging in as this principal, with the password of the header's variable for it. */
+    private static void assertLogsInAs(String principal, String jaas, String where) {
+        Matcher login = JAAS_LOGIN.matcher(jaas);
+        assertThat(login.find()).as("%s logs in: %s", where, jaas).isTrue();
+        assertThat(login.group(1)).as("%s's principal", where).isEqualTo(principal);
+        assertThat(login.group(2)).as("%s's password", where).startsWith("${" + KAFKA_PASSWORDS.get(principal) + ":?");
     }
 
     @Test
@@ -255,7 +325,7 @@ class DockerComposeStructureTest {
     @Test
     void shouldRestartEveryServiceUnlessStopped() {
         services().forEach((name, service) -> assertThat(service.get("restart")).as("restart policy of %s", name)
-                .isEqualTo("unless-stopped"));
+                .isEqualTo(ONE_SHOTS.contains(name) ? "on-failure" : "unless-stopped"));
     }
 
     /**

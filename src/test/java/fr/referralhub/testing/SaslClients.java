@@ -4,19 +4,17 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.kafka.clients.CommonClientConfigs;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -37,14 +35,14 @@ public final class SaslClients {
     private SaslClients() {
     }
 
+    /** A principal's login on the SASL listener, as the hub configures its own (hub.kafka.*). */
+    public static KafkaConnection login(String bootstrapServers, String user, String password) {
+        return new KafkaConnection(bootstrapServers, new KafkaConnection.Security("SASL_PLAINTEXT"),
+                new KafkaConnection.Sasl("SCRAM-SHA-512", user, password), new KafkaConnection.Ssl(null, null));
+    }
+
     public static Map<String, Object> config(String bootstrapServers, String user, String password) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
-        config.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
-        config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required "
-                + "username=\"" + user + "\" password=\"" + password + "\";");
-        return config;
+        return login(bootstrapServers, user, password).clientConfig(Map.of());
     }
 
     /**

@@ -10,6 +10,7 @@ import fr.referralhub.avro.ReferralFeedback;
 import fr.referralhub.counselling.CounsellingTopics;
 import fr.referralhub.counselling.SubscriptionValidator;
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.partners.Partner;
 import fr.referralhub.partners.PartnerRegistry;
 import fr.referralhub.provenance.RecordProvenance;
@@ -21,7 +22,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.camel.Message;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,12 +50,12 @@ public class FeedbackWebhookSender extends SignedWebhookSender {
     private final String feedbackPrefix;
     private final MeterRegistry meters;
 
-    public FeedbackWebhookSender(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+    public FeedbackWebhookSender(KafkaConnection kafka,
                                  SchemaRegistryProperties registry, PartnerRegistry partners,
                                  CounsellingTopics topics, TopicCatalog catalog, WebhookSecrets secrets,
                                  WebhookProperties properties, DeadLetters deadLetters, MeterRegistry meters,
                                  RecordProvenance provenance) {
-        super(ROUTE, GROUP, bootstrapServers, registry, secrets, properties, deadLetters, provenance);
+        super(ROUTE, GROUP, kafka, registry, secrets, properties, deadLetters, provenance);
         this.partners = partners;
         this.topics = topics;
         this.feedbackPrefix = catalog.feedback().member("");

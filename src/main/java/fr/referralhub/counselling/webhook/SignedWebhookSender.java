@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.kafka.Outages;
 import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.provenance.UntrustedRecordException;
@@ -92,7 +93,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
     private final Logger log = LoggerFactory.getLogger(getClass());
     private final String route;
     private final String group;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final WebhookSecrets secrets;
     protected final WebhookProperties properties;
     private final DeadLetters deadLetters;
@@ -116,14 +117,14 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
      * @param route name of the flow where routes are named: dead letters, logs
      * @param group consumer group (its committed offsets say what has ended)
      */
-    protected SignedWebhookSender(String route, String group, String bootstrapServers,
+    protected SignedWebhookSender(String route, String group, KafkaConnection kafka,
                                   SchemaRegistryProperties registry, WebhookSecrets secrets,
                                   WebhookProperties properties, DeadLetters deadLetters, RecordProvenance provenance) {
         this.provenance = provenance;
         provenance.expect(route);
         this.route = route;
         this.group = group;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.secrets = secrets;
         this.properties = properties;
         this.deadLetters = deadLetters;
@@ -236,7 +237,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
 
     private Properties consumerConfig() {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(kafka.clientConfig(Map.of()));
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

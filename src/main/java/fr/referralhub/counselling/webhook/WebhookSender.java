@@ -19,6 +19,7 @@ import fr.referralhub.counselling.Subscription.DeliveryMode;
 import fr.referralhub.counselling.SubscriptionDeliveries;
 import fr.referralhub.counselling.SubscriptionStore;
 import fr.referralhub.kafka.DeadLetters;
+import fr.referralhub.kafkaclient.KafkaConnection;
 import fr.referralhub.provenance.HubKafkaClients;
 import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.schemaregistry.AvroSerializer;
@@ -34,7 +35,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,7 +56,7 @@ public class WebhookSender extends SignedWebhookSender {
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
 
     private final String topic;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final SchemaRegistryProperties registry;
     private final SubscriptionStore subscriptions;
     private final SubscriptionDeliveries deliveries;
@@ -67,16 +67,16 @@ public class WebhookSender extends SignedWebhookSender {
     /** Signs the DELIVERED feedback it writes (fr.referralhub.provenance). */
     private final HubKafkaClients kafkaClients;
 
-    public WebhookSender(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers,
+    public WebhookSender(KafkaConnection kafka,
                          SchemaRegistryProperties registry, HubTopicProperties topics,
                          SubscriptionStore subscriptions, WebhookSecrets secrets, WebhookProperties properties,
                          DeadLetters deadLetters, SubscriptionDeliveries deliveries, CounsellingTopics feedbackTopics,
                          DeliveredFeedback deliveredFeedback, RecordProvenance provenance,
                          HubKafkaClients kafkaClients) {
-        super(ROUTE, GROUP, bootstrapServers, registry, secrets, properties, deadLetters, provenance);
+        super(ROUTE, GROUP, kafka, registry, secrets, properties, deadLetters, provenance);
         this.kafkaClients = kafkaClients;
         this.topic = topics.webhookDeliveries();
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.registry = registry;
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
@@ -185,12 +185,11 @@ public class WebhookSender extends SignedWebhookSender {
     @Override
     public void start() {
         AvroSerializer serializer = registry.serializer();
-        producer = kafkaClients.producer(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        producer = kafkaClients.producer(kafka.clientConfig(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
-                ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-webhook-feedback"),
+                ProducerConfig.CLIENT_ID_CONFIG, "referral-hub-webhook-feedback")),
                 new StringSerializer(), serializer);
         super.start();
     }
