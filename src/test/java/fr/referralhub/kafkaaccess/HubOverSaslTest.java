@@ -29,14 +29,8 @@ import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.assertj.core.util.Throwables;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The whole hub on a cluster that wants a login, as in production: its bootstrap servers are the SASL/SCRAM listener
@@ -44,63 +38,51 @@ import org.springframework.test.context.DynamicPropertySource;
  * with its own credentials (hub.kafka.sasl.*). Its login check, topics, registry journal, Kafka access, routes and
  * referral state all go through them, and a partner's event is published on referrals.v1. A hub whose password is
  * wrong does not start, and says what to fix.
+ *
+ * <p>Each hub is started with command-line arguments, as KAFKA_BOOTSTRAP_SERVERS and HUB_KAFKA_* would set it: the
+ * embedded platform decides from the environment it starts with whether to boot its own broker, before a test's
+ * dynamic properties would be added.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "hub.embedded.schema-registry.port=0",
-        "hub.embedded.data-dir=${java.io.tmpdir}/referral-hub-sasl-test-${random.uuid}",
-        "hub.intake.file-drops.root=target/sasl-test-file-drops",
-        "camel.main.name=referral-hub-sasl",
-        "hub.kafka-access.enabled=true",
-        "hub.kafka.security.protocol=SASL_PLAINTEXT",
-        "hub.kafka.sasl.username=" + EmbeddedKafkaBroker.HUB_PRINCIPAL
-})
-@ActiveProfiles("dev")
-// Its own broker, which outlives the class only until the JVM ends: the hub closes with the class.
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class HubOverSaslTest {
 
     private static final String HUB_PASSWORD = "hub-over-sasl-secret";
     private static final String SAMPLE_EVENT_ID = "FT-93066-2026-11-000123";
     private static EmbeddedKafkaBroker broker;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    HubTopicProperties topics;
-
-    @DynamicPropertySource
-    static void securedCluster(DynamicPropertyRegistry registry) {
-        registry.add("hub.kafka.bootstrap-servers", () -> broker().partnerBootstrapServers());
-        registry.add("hub.kafka.sasl.password", () -> HUB_PASSWORD);
-    }
-
     @Test
     void shouldPublishAPartnersEventThroughTheHubsOwnLogin() throws Exception {
-        String eventId = "FT-SASL-" + UUID.randomUUID();
-        var accepted = PartnerApi.post(port, Samples.text("employment-agency/ft-orientation-mobili-jeune.json")
-                .replace(SAMPLE_EVENT_ID, eventId));
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        // Read on the broker's own loopback listener: what the hub wrote through its login.
-        await().atMost(Duration.ofSeconds(60)).until(() -> !TopicReader.readToEnd(broker().bootstrapServers(),
-                topics.referrals(), r -> eventId.equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))
-                .isEmpty());
+        try (ConfigurableApplicationContext hub = start("referral-hub-sasl", HUB_PASSWORD)) {
+            int port = hub.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+            String referrals = hub.getBean(HubTopicProperties.class).referrals();
+            String eventId = "FT-SASL-" + UUID.randomUUID();
+            var accepted = PartnerApi.post(port, Samples.text("employment-agency/ft-orientation-mobili-jeune.json")
+                    .replace(SAMPLE_EVENT_ID, eventId));
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            // Read on the broker's own loopback listener: what the hub wrote through its login.
+            await().atMost(Duration.ofSeconds(60)).until(() -> !TopicReader.readToEnd(broker().bootstrapServers(),
+                    referrals, r -> eventId.equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID))).isEmpty());
+        }
     }
 
     @Test
-    void shouldRefuseToStartWithAWrongPasswordAndSayWhatToFix() throws IOException {
+    void shouldRefuseToStartWithAWrongPasswordAndSayWhatToFix() {
         String wrong = "not-the-hub-password";
-        SpringApplicationBuilder hub = new SpringApplicationBuilder(ReferralHubApplication.class).profiles("dev");
-        // Command-line arguments: above application.yaml, as KAFKA_BOOTSTRAP_SERVERS and HUB_KAFKA_* would be.
-        assertThatThrownBy(() -> hub.run("--server.port=0", "--hub.embedded.schema-registry.port=0",
-                "--hub.embedded.data-dir=" + Files.createTempDirectory("referral-hub-sasl-refused"),
-                "--hub.intake.file-drops.root=target/sasl-test-file-drops", "--camel.main.name=referral-hub-refused",
-                "--hub.kafka.bootstrap-servers=" + broker().partnerBootstrapServers(),
-                "--hub.kafka.security.protocol=SASL_PLAINTEXT",
-                "--hub.kafka.sasl.username=" + EmbeddedKafkaBroker.HUB_PRINCIPAL,
-                "--hub.kafka.sasl.password=" + wrong))
+        assertThatThrownBy(() -> start("referral-hub-refused", wrong).close())
                 .hasStackTraceContaining("refused the hub's login (SASL_PLAINTEXT as hub)")
                 .hasStackTraceContaining("HUB_KAFKA_SASL_PASSWORD")
                 .satisfies(refused -> assertThat(Throwables.getStackTrace(refused)).doesNotContain(wrong));
+    }
+
+    private static ConfigurableApplicationContext start(String name, String password) throws IOException {
+        return new SpringApplicationBuilder(ReferralHubApplication.class).profiles("dev").run(
+                "--server.port=0", "--hub.embedded.schema-registry.port=0",
+                "--hub.embedded.data-dir=" + Files.createTempDirectory("referral-hub-sasl-test"),
+                "--hub.intake.file-drops.root=target/sasl-test-file-drops", "--camel.main.name=" + name,
+                "--hub.kafka-access.enabled=true",
+                "--hub.kafka.bootstrap-servers=" + broker().partnerBootstrapServers(),
+                "--hub.kafka.security.protocol=SASL_PLAINTEXT",
+                "--hub.kafka.sasl.username=" + EmbeddedKafkaBroker.HUB_PRINCIPAL,
+                "--hub.kafka.sasl.password=" + password);
     }
 
     /**
