@@ -111,7 +111,9 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         try (exchange) {
             Response response;
             try {
-                response = route(parse(exchange), access(exchange));
+                // Credentials first: nothing of the request is looked at for someone unknown.
+                Access access = access(exchange);
+                response = route(parse(exchange), access);
             } catch (SchemaRegistryApiError e) {
                 response = error(e.httpStatus(), e.errorCode(), e.getMessage());
             } catch (RuntimeException e) {
@@ -168,7 +170,8 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
                 route("GET", "subjects", r -> ok(store.subjects(r.flag("deleted"), r.flag("deletedOnly")).stream()
                         .filter(subject -> subject.startsWith(r.query().getOrDefault("subjectPrefix", "")))
                         .toList())),
-                change("POST", "subjects/*/versions", r -> ok(registeredJson(store.register(r.segment(1), schemaOf(r))))),
+                change("POST", "subjects/*/versions", r -> ok(registeredJson(
+                        store.register(r.segment(1), schemaOf(r))))),
                 route("POST", "subjects/*", r -> ok(versionJson(
                         store.lookup(r.segment(1), schemaOf(r), r.flag("deleted"))))),
                 change("DELETE", "subjects/*", r -> ok(store.deleteSubject(r.segment(1), r.flag("permanent")))),
