@@ -5,8 +5,9 @@
 //   node confluent-interop.mjs decode   <registryUrl> <bootstrap> <topic> <expectedCount>
 //   node confluent-interop.mjs produce  <registryUrl> <bootstrap> <topic> <referralId> <personReference> [submissions]
 //     (encoded for <topic>; with [submissions], sent there as the hub's intake submits an event, else to <topic>)
-//   node confluent-interop.mjs credentials <registryUrl> <user:password>
-//     (a registry that takes writes only with credentials: registers without, then with basic.auth.user.info)
+//   node confluent-interop.mjs credentials <registryUrl> <writer user:password> <reader user:password>
+//     (a registry that wants credentials on every request and writes from some users only: reads and registers
+//      without, registers as the writer, reads and registers as the reader, with basic.auth.user.info)
 import { AvroDeserializer, AvroSerializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -40,22 +41,39 @@ async function registryRoundTrip() {
 }
 
 // Confluent's basic.auth.user.info, as this client spells it: the same credentials its Java and Python clients take.
-async function credentials(userInfo) {
+async function credentials(writerUserInfo, readerUserInfo) {
   const subject = `interop-js-secured-${randomUUID()}-value`;
   const schema = { schemaType: 'AVRO', schema: JSON.stringify(
     { type: 'record', name: 'Secured', namespace: 'interop', fields: [{ name: 'a', type: 'string' }] }) };
+  const refusal = (e) => ({ status: e.status ?? null, errorCode: e.errorCode ?? null, message: String(e.message) });
+  const as = (userInfo) => new SchemaRegistryClient({ baseURLs: [registryUrl],
+    basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo } });
   let anonymousRegister = null;
   try {
     await registry.register(subject, schema);
   } catch (e) {
-    anonymousRegister = { status: e.status ?? null, errorCode: e.errorCode ?? null, message: String(e.message) };
+    anonymousRegister = refusal(e);
   }
-  const authenticated = new SchemaRegistryClient({ baseURLs: [registryUrl],
-    basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo } });
-  const id = await authenticated.register(subject, schema);
-  // Reads stay open: the client without credentials finds what the other registered.
-  const latest = await registry.getLatestSchemaMetadata(subject);
-  return { subject, anonymousRegister, id, latestId: latest.id, latestVersion: latest.version };
+  let anonymousRead = null;
+  try {
+    await registry.getLatestSchemaMetadata('referrals.v1-value');
+  } catch (e) {
+    anonymousRead = refusal(e);
+  }
+  const id = await as(writerUserInfo).register(subject, schema);
+  // A fresh client: nothing comes from a cache the writer filled.
+  const reader = as(readerUserInfo);
+  const latest = await reader.getLatestSchemaMetadata(subject);
+  const evolved = { schemaType: 'AVRO', schema: JSON.stringify({ type: 'record', name: 'Secured', namespace: 'interop',
+    fields: [{ name: 'a', type: 'string' }, { name: 'b', type: ['null', 'string'], default: null }] }) };
+  let readerRegister = null;
+  try {
+    await reader.register(subject, evolved);
+  } catch (e) {
+    readerRegister = refusal(e);
+  }
+  return { subject, anonymousRegister, anonymousRead, id, latestId: latest.id, latestVersion: latest.version,
+           readerRegister };
 }
 
 async function decode(expectedCount) {
@@ -117,7 +135,7 @@ try {
   if (command === 'registry') result = await registryRoundTrip();
   else if (command === 'decode') result = await decode(Number(rest[0] ?? 1));
   else if (command === 'produce') result = await produce(rest[0], rest[1], rest[2]);
-  else if (command === 'credentials') result = await credentials(args[0]);
+  else if (command === 'credentials') result = await credentials(args[0], args[1]);
   else throw new Error(`unknown command ${command}`);
   process.stdout.write(json(result) + '\n');
   process.exit(0);

@@ -1,5 +1,9 @@
 package fr.referralhub.embedded;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import fr.referralhub.kafkaaccess.KafkaAccessProperties;
 import fr.referralhub.kafkaclient.KafkaConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +23,19 @@ public class EmbeddedPlatform implements SmartLifecycle {
     private final EmbeddedKafkaBroker broker;
     private final EmbeddedPlatformProperties properties;
     private final KafkaConnection kafka;
+    private final KafkaAccessProperties kafkaAccess;
     private EmbeddedSchemaRegistry registry;
     private volatile boolean running;
 
-    /** @param broker the broker {@link EmbeddedBrokerEarlyStart} is booting, or null when Kafka is external */
-    EmbeddedPlatform(EmbeddedPlatformProperties properties, KafkaConnection kafka, EmbeddedKafkaBroker broker) {
+    /**
+     * @param kafkaAccess the Kafka principals' passwords, which are also their registry logins
+     * @param broker      the broker {@link EmbeddedBrokerEarlyStart} is booting, or null when Kafka is external
+     */
+    EmbeddedPlatform(EmbeddedPlatformProperties properties, KafkaConnection kafka, KafkaAccessProperties kafkaAccess,
+                     EmbeddedKafkaBroker broker) {
         this.properties = properties;
         this.kafka = kafka;
+        this.kafkaAccess = kafkaAccess;
         this.broker = broker;
     }
 
@@ -37,12 +47,32 @@ public class EmbeddedPlatform implements SmartLifecycle {
         if (properties.schemaRegistry().enabled()) {
             registry = new EmbeddedSchemaRegistry(kafka, properties.schemaRegistry().topic(),
                     properties.schemaRegistry().host(), properties.schemaRegistry().port(),
-                    properties.schemaRegistry().writeCredentials());
+                    registryUsers());
             registry.start();
         }
         running = true;
         log.info("Embedded platform ready: Kafka bootstrap servers {}, schema registry {}", kafka.bootstrapServers(),
                 registry != null ? registry.url() : "(external)");
+    }
+
+    /**
+     * With operator security on (a write password), one identity per principal across Kafka and the registry, as the
+     * compose stack's cp-schema-registry has it: every principal of {@code hub.kafka-access.credentials} reads with its
+     * Kafka password; the hub (with its write password, whatever its Kafka one) and the operators' principal also
+     * write. Without a write password (dev) the registry is open.
+     */
+    private SchemaRegistryUsers registryUsers() {
+        String hubPassword = properties.schemaRegistry().writePassword();
+        if (hubPassword == null || hubPassword.isEmpty()) {
+            return null;
+        }
+        Map<String, String> writers = new HashMap<>();
+        writers.put(EmbeddedPlatformProperties.SchemaRegistry.WRITER, hubPassword);
+        String opsPassword = kafkaAccess.credentials().get(kafkaAccess.opsPrincipal());
+        if (opsPassword != null) {
+            writers.putIfAbsent(kafkaAccess.opsPrincipal(), opsPassword);
+        }
+        return SchemaRegistryUsers.of(writers, kafkaAccess.credentials());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package fr.referralhub.embedded;
 
+import fr.referralhub.kafkaaccess.KafkaAccessProperties;
 import fr.referralhub.kafkaclient.KafkaConnection;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -17,7 +18,8 @@ class EmbeddedPlatformConfiguration {
     @Bean
     EmbeddedPlatform embeddedPlatform(EmbeddedPlatformProperties properties,
                                       KafkaConnection kafka,
+                                      KafkaAccessProperties kafkaAccess,
                                       ObjectProvider<EmbeddedKafkaBroker> broker) {
-        return new EmbeddedPlatform(properties, kafka, broker.getIfAvailable());
+        return new EmbeddedPlatform(properties, kafka, kafkaAccess, broker.getIfAvailable());
     }
 }

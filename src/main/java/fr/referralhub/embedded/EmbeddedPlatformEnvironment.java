@@ -23,11 +23,11 @@ import org.springframework.core.env.MapPropertySource;
  * never needs to know whether the platform is embedded. Port 0 is resolved to a free port now, so the address is
  * known before the servers start.
  *
- * <p>With operator security on ({@code hub.security.enabled}, every profile but dev), the embedded registry refuses
- * writes without credentials (an anonymous {@code PUT /config} could change every subject's compatibility): the
- * password of user {@code hub} is {@code hub.embedded.schema-registry.write-password}
- * ({@code HUB_SCHEMA_REGISTRY_WRITE_PASSWORD}), or a random one for this run when none is given (only the hub itself
- * writes then). The hub's own clients get it like the registry's address, as a resolved property:
+ * <p>With operator security on ({@code hub.security.enabled}, every profile but dev), the embedded registry wants HTTP
+ * Basic on every request (an anonymous {@code PUT /config} could change every subject's compatibility; see
+ * {@link EmbeddedPlatform} for who reads and who writes): the password of its writer {@code hub} is
+ * {@code hub.embedded.schema-registry.write-password} ({@code HUB_SCHEMA_REGISTRY_WRITE_PASSWORD}), or a random one for
+ * this run when none is given (only the hub itself, and the operators' principal, write then). The hub's own clients get it like the registry's address, as a resolved property:
  * {@code hub.schema-registry.basic-auth-user-info}, which every serde and client of the hub is configured with
  * ({@code SchemaRegistryProperties}).
  */

@@ -17,7 +17,7 @@ public record EmbeddedPlatformProperties(
     }
 
     /**
-     * @param writePassword the password of user {@value #WRITER} for every request but GET and HEAD; set by
+     * @param writePassword the password of user {@value #WRITER}, who reads and writes; set by
      *                      {@link EmbeddedPlatformEnvironment} when operator security is on (a random one unless
      *                      {@code HUB_SCHEMA_REGISTRY_WRITE_PASSWORD} gives it), empty when the registry is open
      */
@@ -27,10 +27,5 @@ public record EmbeddedPlatformProperties(
 
         /** The user name of the registry's write credentials. */
         public static final String WRITER = "hub";
-
-        /** {@code user:password}, or null when writes are open. */
-        public String writeCredentials() {
-            return writePassword == null || writePassword.isEmpty() ? null : WRITER + ":" + writePassword;
-        }
     }
 }

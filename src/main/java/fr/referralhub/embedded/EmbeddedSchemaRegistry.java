@@ -33,7 +33,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final String topic;
     private final String host;
     private final int port;
-    private final String writeCredentials;
+    /** Null: open to anyone. */
+    private final SchemaRegistryUsers users;
     private SchemaRegistryJournal journal;
     private HttpServer server;
     private ExecutorService executor;
@@ -49,25 +50,29 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * A registry whose writes (every request but GET and HEAD) need HTTP Basic credentials.
+     * A registry with one user, who reads and writes: every request needs its HTTP Basic credentials.
      *
      * @param writeCredentials {@code user:password}; null leaves the registry open, as Confluent's is by default
      */
     public EmbeddedSchemaRegistry(String bootstrapServers, String topic, String host, int port,
                                   String writeCredentials) {
-        this(KafkaConnection.plaintext(bootstrapServers), topic, host, port, writeCredentials);
+        this(KafkaConnection.plaintext(bootstrapServers), topic, host, port, writeCredentials == null ? null
+                : SchemaRegistryUsers.writer(writeCredentials));
     }
 
     /**
      * The hub's own registry: its journal's clients log in as the hub does ({@code hub.kafka.*}), so it also runs on
      * an external cluster that wants SASL or TLS.
+     *
+     * @param users who may read and who may write, each request with HTTP Basic; null leaves the registry open
      */
-    public EmbeddedSchemaRegistry(KafkaConnection kafka, String topic, String host, int port, String writeCredentials) {
+    public EmbeddedSchemaRegistry(KafkaConnection kafka, String topic, String host, int port,
+                                  SchemaRegistryUsers users) {
         this.kafka = kafka;
         this.topic = topic;
         this.host = host;
         this.port = port;
-        this.writeCredentials = writeCredentials;
+        this.users = users;
     }
 
     /** Reads the registry's topic to its end, then starts serving HTTP. Does nothing when already started. */
@@ -82,15 +87,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             newJournal.replayInto(store);
             HttpServer newServer = HttpServer.create(new InetSocketAddress(host, port), 0);
             newServer.setExecutor(newExecutor);
-            newServer.createContext("/", new SchemaRegistryHttpHandler(store, newJournal::clusterId,
-                    writeCredentials));
+            newServer.createContext("/", new SchemaRegistryHttpHandler(store, newJournal::clusterId, users));
             newServer.start();
             journal = newJournal;
             executor = newExecutor;
             server = newServer;
-            log.info("Embedded schema registry listening on {}, {} schemas from Kafka topic '{}' on {}, writes {}",
+            log.info("Embedded schema registry listening on {}, {} schemas from Kafka topic '{}' on {}, {}",
                     url(), store.schemaCount(), topic, kafka.bootstrapServers(),
-                    writeCredentials == null ? "open" : "with credentials only");
+                    users == null ? "open to anyone" : "HTTP Basic: " + users);
         } catch (IOException | RuntimeException e) {
             newExecutor.shutdown();
             newJournal.close();

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +27,7 @@ import fr.referralhub.embedded.SchemaRegistryStore.Reference;
 import fr.referralhub.embedded.SchemaRegistryStore.SchemaRequest;
 import fr.referralhub.embedded.SchemaRegistryStore.SchemaText;
 import fr.referralhub.embedded.SchemaRegistryStore.SchemaVersion;
+import fr.referralhub.embedded.SchemaRegistryUsers.Access;
 import fr.referralhub.schemaregistry.SchemaRegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +36,11 @@ import org.slf4j.LoggerFactory;
  * The Confluent Schema Registry REST API over a {@link SchemaRegistryStore}, with Confluent's status codes and error
  * codes: a known path asked with another method is a 405, an unknown path a 404.
  *
- * <p>With write credentials (operator security on: {@link EmbeddedPlatformEnvironment}), every request but GET and HEAD
- * (registrations, lookups and compatibility checks, which are POSTs, config, mode and deletes) needs them as HTTP Basic,
- * Confluent's convention ({@code basic.auth.user.info}); a request without them gets 401 with error code 40101. Reads
- * stay open, as schemas are public contracts (/api/schemas serves them too).
+ * <p>With users (operator security on: {@link EmbeddedPlatformEnvironment}, {@link EmbeddedPlatform}), every request
+ * needs HTTP Basic credentials of one of them, Confluent's convention ({@code basic.auth.user.info}): without, or with
+ * wrong ones, 401 with error code 40101 (before the path is even looked at). A reader may read, look a schema up and
+ * check compatibility (POSTs that change nothing); registering, changing a level or a mode and deleting need a writer,
+ * else 403 with 40301, the code Confluent's authorizing servers answer.
  */
 final class SchemaRegistryHttpHandler implements HttpHandler {
 
@@ -49,24 +49,25 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
     private static final Set<String> BODY_CONTENT_TYPES = Set.of(
             SchemaRegistryClient.CONTENT_TYPE, "application/vnd.schemaregistry+json", "application/json");
 
-    private static final Set<String> OPEN_METHODS = Set.of("GET", "HEAD");
+    /** Confluent's codes: no known credentials; known credentials denied the operation. */
+    private static final int UNAUTHORIZED = 40101;
+    private static final int FORBIDDEN = 40301;
 
     private final SchemaRegistryStore store;
     private final Supplier<String> clusterId;
     private final List<Route> routes;
-    /** The expected Authorization header of requests that change or query with a body; null: none needed. */
-    private final byte[] writeAuthorization;
+    /** Who may read and who may write; null: open to anyone, as Confluent's registry is by default. */
+    private final SchemaRegistryUsers users;
 
     /**
-     * @param clusterId        the id of the Kafka cluster holding the registry's topic, for {@code /v1/metadata/id}
-     * @param writeCredentials {@code user:password} every request but GET and HEAD must send as HTTP Basic; null: open
+     * @param clusterId the id of the Kafka cluster holding the registry's topic, for {@code /v1/metadata/id}
+     * @param users     who may read and who may write; null: open
      */
-    SchemaRegistryHttpHandler(SchemaRegistryStore store, Supplier<String> clusterId, String writeCredentials) {
+    SchemaRegistryHttpHandler(SchemaRegistryStore store, Supplier<String> clusterId, SchemaRegistryUsers users) {
         this.store = store;
         this.clusterId = clusterId;
         this.routes = routes();
-        this.writeAuthorization = writeCredentials == null ? null : ("Basic " + Base64.getEncoder()
-                .encodeToString(writeCredentials.getBytes(UTF_8))).getBytes(UTF_8);
+        this.users = users;
     }
 
     /** One request: its path as decoded segments, its query parameters. */
@@ -88,7 +89,8 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         Response answer(Request request);
     }
 
-    private record Route(String method, List<String> pattern, Endpoint endpoint) {
+    /** @param changes whether it registers, deletes or sets a level or a mode: for writers only */
+    private record Route(String method, List<String> pattern, boolean changes, Endpoint endpoint) {
 
         /** Whether a path has this route's segments, {@code "*"} matching any one segment. */
         boolean matches(List<String> path) {
@@ -109,12 +111,9 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         try (exchange) {
             Response response;
             try {
-                if (!authorised(exchange)) {
-                    exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"schema-registry\"");
-                    throw new SchemaRegistryApiError(401, 40101, "Unauthorized: " + exchange.getRequestMethod()
-                            + " needs the registry's write credentials (HTTP Basic); reads (GET) are open");
-                }
-                response = route(parse(exchange));
+                // Credentials first: nothing of the request is looked at for someone unknown.
+                Access access = access(exchange);
+                response = route(parse(exchange), access);
             } catch (SchemaRegistryApiError e) {
                 response = error(e.httpStatus(), e.errorCode(), e.getMessage());
             } catch (RuntimeException e) {
@@ -130,21 +129,28 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
         }
     }
 
-    /** GET and HEAD always; anything else only with the write credentials, when there are some. */
-    private boolean authorised(HttpExchange exchange) {
-        if (writeAuthorization == null || OPEN_METHODS.contains(exchange.getRequestMethod().toUpperCase(Locale.ROOT))) {
-            return true;
+    /** What the request's credentials let it do: everything on an open registry; 401 without known credentials. */
+    private Access access(HttpExchange exchange) {
+        if (users == null) {
+            return Access.WRITE;
         }
-        String given = exchange.getRequestHeaders().getFirst("Authorization");
-        // Constant-time comparison: the answer's timing must not tell how much of a guess was right.
-        return given != null && MessageDigest.isEqual(given.trim().getBytes(UTF_8), writeAuthorization);
+        return users.access(exchange.getRequestHeaders().getFirst("Authorization")).orElseThrow(() -> {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"schema-registry\"");
+            return new SchemaRegistryApiError(401, UNAUTHORIZED, "Unauthorized: the registry needs HTTP Basic "
+                    + "credentials (basic.auth.user.info) of a Kafka principal or of the hub");
+        });
     }
 
-    private Response route(Request r) {
+    private Response route(Request r, Access access) {
         boolean pathKnown = false;
         for (Route route : routes) {
             if (route.matches(r.path())) {
                 if (route.method().equals(r.method())) {
+                    if (route.changes() && access != Access.WRITE) {
+                        throw new SchemaRegistryApiError(403, FORBIDDEN, "Forbidden: " + r.method() + " /"
+                                + String.join("/", r.path()) + " changes the registry, which only the hub and "
+                                + "operators may do; these credentials may read");
+                    }
                     return route.endpoint().answer(r);
                 }
                 pathKnown = true;
@@ -164,15 +170,16 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
                 route("GET", "subjects", r -> ok(store.subjects(r.flag("deleted"), r.flag("deletedOnly")).stream()
                         .filter(subject -> subject.startsWith(r.query().getOrDefault("subjectPrefix", "")))
                         .toList())),
-                route("POST", "subjects/*/versions", r -> ok(registeredJson(store.register(r.segment(1), schemaOf(r))))),
+                change("POST", "subjects/*/versions", r -> ok(registeredJson(
+                        store.register(r.segment(1), schemaOf(r))))),
                 route("POST", "subjects/*", r -> ok(versionJson(
                         store.lookup(r.segment(1), schemaOf(r), r.flag("deleted"))))),
-                route("DELETE", "subjects/*", r -> ok(store.deleteSubject(r.segment(1), r.flag("permanent")))),
+                change("DELETE", "subjects/*", r -> ok(store.deleteSubject(r.segment(1), r.flag("permanent")))),
                 route("GET", "subjects/*/versions", r -> ok(
                         store.versionNumbers(r.segment(1), r.flag("deleted"), r.flag("deletedOnly")))),
                 route("GET", "subjects/*/versions/*", r -> ok(versionJson(
                         store.version(r.segment(1), r.segment(3), r.flag("deleted"))))),
-                route("DELETE", "subjects/*/versions/*", r -> ok(
+                change("DELETE", "subjects/*/versions/*", r -> ok(
                         store.deleteVersion(r.segment(1), r.segment(3), r.flag("permanent")))),
                 route("GET", "subjects/*/versions/*/schema", r -> new Response(200,
                         store.version(r.segment(1), r.segment(3), r.flag("deleted")).schema())),
@@ -192,17 +199,17 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
                         .map(v -> JSON.createObjectNode().put("subject", v.subject()).put("version", v.version()))
                         .toList())),
                 route("GET", "config", r -> ok(levelJson(store.globalCompatibility()))),
-                route("PUT", "config", r -> setCompatibility(null, r)),
-                route("DELETE", "config", r -> ok(levelJson(store.deleteCompatibility(null)))),
+                change("PUT", "config", r -> setCompatibility(null, r)),
+                change("DELETE", "config", r -> ok(levelJson(store.deleteCompatibility(null)))),
                 route("GET", "config/*", r -> subjectCompatibility(r.segment(1), r.flag("defaultToGlobal"))),
-                route("PUT", "config/*", r -> setCompatibility(r.segment(1), r)),
-                route("DELETE", "config/*", r -> ok(levelJson(store.deleteCompatibility(r.segment(1))))),
+                change("PUT", "config/*", r -> setCompatibility(r.segment(1), r)),
+                change("DELETE", "config/*", r -> ok(levelJson(store.deleteCompatibility(r.segment(1))))),
                 route("GET", "mode", r -> ok(modeJson(store.globalMode()))),
-                route("PUT", "mode", r -> setMode(null, r)),
-                route("DELETE", "mode", r -> ok(modeJson(store.deleteMode(null)))),
+                change("PUT", "mode", r -> setMode(null, r)),
+                change("DELETE", "mode", r -> ok(modeJson(store.deleteMode(null)))),
                 route("GET", "mode/*", r -> subjectMode(r.segment(1), r.flag("defaultToGlobal"))),
-                route("PUT", "mode/*", r -> setMode(r.segment(1), r)),
-                route("DELETE", "mode/*", r -> ok(modeJson(store.deleteMode(r.segment(1))))),
+                change("PUT", "mode/*", r -> setMode(r.segment(1), r)),
+                change("DELETE", "mode/*", r -> ok(modeJson(store.deleteMode(r.segment(1))))),
                 route("POST", "compatibility/subjects/*/versions/*", r -> compatibility(r, r.segment(4))),
                 route("POST", "compatibility/subjects/*/versions", r -> compatibility(r, "latest")),
                 // One context, the default one: this registry has no others.
@@ -211,8 +218,18 @@ final class SchemaRegistryHttpHandler implements HttpHandler {
                         "kafka-cluster", clusterId.get(), "schema-registry-cluster", "schema-registry"))))));
     }
 
+    /** An endpoint that reads, or looks up or checks without changing anything: any user may call it. */
     private static Route route(String method, String pattern, Endpoint endpoint) {
-        return new Route(method, pattern.isEmpty() ? List.of() : List.of(pattern.split("/")), endpoint);
+        return new Route(method, segments(pattern), false, endpoint);
+    }
+
+    /** An endpoint that changes the registry: writers only. */
+    private static Route change(String method, String pattern, Endpoint endpoint) {
+        return new Route(method, segments(pattern), true, endpoint);
+    }
+
+    private static List<String> segments(String pattern) {
+        return pattern.isEmpty() ? List.of() : List.of(pattern.split("/"));
     }
 
     private Response subjectCompatibility(String subject, boolean defaultToGlobal) {

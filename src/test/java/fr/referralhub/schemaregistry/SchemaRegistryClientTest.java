@@ -223,7 +223,11 @@ class SchemaRegistryClientTest {
                         assertThat(e.getErrorCode()).isEqualTo(40101);
                         assertThat(e.getMessage()).doesNotContain("guarded-secret");
                     });
-            assertThat(anonymous.schemaById(id)).as("reads stay open").isEqualTo(USER);
+            // Reads too: the registry's one user is the writer.
+            assertThatThrownBy(() -> anonymous.schemaById(id))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class,
+                            e -> assertThat(e.getHttpStatus()).isEqualTo(401));
+            assertThat(writer.schemaById(id)).isEqualTo(USER);
         }
     }
 

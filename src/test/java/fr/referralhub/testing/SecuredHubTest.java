@@ -26,7 +26,8 @@ import org.springframework.context.annotation.Import;
         // Its own Camel context name: the @HubTest context lives in the same JVM and the same MBean server, and
         // Hawtio and Jolokia must tell them apart.
         "camel.main.name=" + SecuredHubTest.CAMEL_CONTEXT,
-        "spring.config.import=classpath:partners-dev.yaml",
+        // The dev partners, and their Kafka principals' public passwords, which are also their registry logins.
+        "spring.config.import=classpath:partners-dev.yaml,classpath:kafka-credentials-dev.yaml",
         "hub.pseudonymisation.secret=secured-hub-test-secret",
         "hub.dead-letters.encryption-key=" + fr.referralhub.kafka.DeadLetterCipher.DEVELOPMENT_KEY,
         "hub.security.users[0].name=" + TestOperators.VIEWER,
