@@ -3,9 +3,6 @@ package fr.referralhub.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,7 +37,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @HubTest
 class AnsweredOnReceiptFlowTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EMILE = "employment-agency/ft-orientation-emile.json";
     private static final String EMILE_EVENT_ID = "FT-93048-2026-11-000877";
@@ -151,11 +147,7 @@ class AnsweredOnReceiptFlowTest {
     }
 
     private HttpResponse<String> postAnsweredOnReceipt(byte[] body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/referrals"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + PartnerApi.FRANCE_TRAVAIL_93)
-                .header("Prefer", "respond-async, wait=10")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return PartnerApi.postAnsweredOnReceipt(port, body);
     }
 
     private List<ConsumerRecord<String, byte[]>> deadLettersOf(String referralId) {

@@ -99,10 +99,14 @@ class BrokerUnavailableTest {
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
         assertThat(new ObjectMapper().readTree(response.body()).get("type").asText()).endsWith("/hub-unavailable");
 
-        // The outage is known now: the next partners get their 503 at once, without waiting on the producer.
+        // The outage is known now: the next partners get their 503 at once, without waiting on the producer; those
+        // asking to be answered on receipt too (never a 202 for an event the broker does not hold).
         for (int i = 2; i <= 4; i++) {
             sent = System.nanoTime();
-            HttpResponse<String> next = post("FT-BROKER-DOWN-" + i);
+            String eventId = "FT-BROKER-DOWN-" + i;
+            HttpResponse<String> next = i == 3 ? PartnerApi.postAnsweredOnReceipt(port, Samples.text(
+                    "employment-agency/ft-orientation-emile.json").replace("FT-93048-2026-11-000877", eventId)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)) : post(eventId);
             assertThat(next.statusCode()).as(next.body()).isEqualTo(503);
             assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("503 while the outage is known")
                     .isLessThan(Duration.ofSeconds(1));

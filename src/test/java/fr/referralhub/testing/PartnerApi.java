@@ -36,13 +36,26 @@ public final class PartnerApi {
     }
 
     public static HttpResponse<String> post(int port, byte[] body, String apiKey) throws Exception {
+        return send(request(port, body, apiKey));
+    }
+
+    /** POST with {@code Prefer: respond-async}: answered once the broker holds the event (docs/partners.md). */
+    public static HttpResponse<String> postAnsweredOnReceipt(int port, byte[] body) throws Exception {
+        return send(request(port, body, keyFor(body)).header("Prefer", "respond-async, wait=10"));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(int port, byte[] body, String apiKey) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/referrals"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request;
     }
 
     private static String keyFor(byte[] body) {
