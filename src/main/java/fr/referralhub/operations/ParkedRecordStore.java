@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.referralhub.kafkaclient.KafkaConnection;
+import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.operations.DeadLetterOperations.Parked;
 import fr.referralhub.operations.DeadLetterOperations.ParkedRecord;
 import fr.referralhub.topics.HubTopicProperties;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.stereotype.Component;
 
@@ -25,7 +27,9 @@ import org.springframework.stereotype.Component;
  * The records the hub parked (skipped because not even their dead letter could be written, see
  * {@code fr.referralhub.kafka.RecordParking}), for {@code /ops/dead-letters}: read from {@code parked-records.v1}, so
  * every instance shows those of all instances. Only the newest few are read, with a short-lived consumer (assigned
- * partitions, no group), like {@link DeadLetterStore}: parking is rare, and the topic is its own bound.
+ * partitions, no group), like {@link DeadLetterStore}: parking is rare, and the topic is its own bound. An entry the
+ * hub did not write (no valid {@code hub.provenance}) is left out of the listing, counted and logged once
+ * (fr.referralhub.provenance): a forged entry could otherwise send an operator after records that were never parked.
  */
 @Component
 class ParkedRecordStore {
@@ -36,16 +40,22 @@ class ParkedRecordStore {
     private static final AtomicInteger READERS = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The consumer name of this listing in provenance counts. */
+    static final String CONSUMER = "parked-records";
+
     private final KafkaConnection kafka;
     private final String topic;
+    private final RecordProvenance provenance;
 
-    ParkedRecordStore(KafkaConnection kafka, HubTopicProperties topics) {
+    ParkedRecordStore(KafkaConnection kafka, HubTopicProperties topics, RecordProvenance provenance) {
         this.kafka = kafka;
         this.topic = topics.parkedRecords();
+        this.provenance = provenance;
+        provenance.expect(CONSUMER);
     }
 
     Parked newest() {
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, TIMEOUT);
@@ -55,7 +65,8 @@ class ParkedRecordStore {
             for (TopicPartition partition : partitions) {
                 long from = Math.max(begin.get(partition), end.get(partition) - SHOWN);
                 if (from < end.get(partition)) {
-                    DeadLetterStore.read(consumer, partition, from, end.get(partition))
+                    DeadLetterStore.read(consumer, partition, from, end.get(partition)).stream()
+                            .filter(r -> provenance.checkEachOnce(CONSUMER, r).isEmpty())
                             .forEach(r -> latest.add(parse(r)));
                 }
             }
@@ -65,7 +76,7 @@ class ParkedRecordStore {
         }
     }
 
-    private static ParkedRecord parse(ConsumerRecord<String, String> record) {
+    private static ParkedRecord parse(ConsumerRecord<String, byte[]> record) {
         try {
             JsonNode entry = JSON.readTree(record.value());
             return new ParkedRecord(record.key(), Instant.parse(entry.path("parkedAt").asText()),
@@ -83,10 +94,10 @@ class ParkedRecordStore {
         return entry.hasNonNull(field) ? entry.get(field).asText() : null;
     }
 
-    private KafkaConsumer<String, String> consumer() {
+    private KafkaConsumer<String, byte[]> consumer() {
         return new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "referral-hub-parked-reader-" + READERS.incrementAndGet())),
-                new StringDeserializer(), new StringDeserializer());
+                new StringDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -53,7 +53,8 @@ class MetricsAtStartupTest {
     /** Every consumer that checks where the records of a hub topic come from (docs/operators.md, its table). */
     private static final List<String> PROVENANCE_CONSUMERS = List.of("referral-ledger", "referral-timeline",
             "person-aid-history", "intake-answers", "status-feedback", WebhookSender.ROUTE, FeedbackWebhookSender.ROUTE,
-            "partner-history", SubscriptionStore.CONSUMER, OperatorAudit.CONSUMER, DeadLetterReplay.CONSUMER);
+            "partner-history", SubscriptionStore.CONSUMER, OperatorAudit.CONSUMER, DeadLetterReplay.CONSUMER,
+            "parked-records");
     /** The Camel routes reading the landlords' and services' own topics, by pattern. */
     private static final String LANDLORD_INTAKE = "social-landlord-intake";
     private static final String STATUS_INTAKE = "service-status-intake";

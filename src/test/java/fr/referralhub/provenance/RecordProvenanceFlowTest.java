@@ -37,6 +37,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -83,6 +84,8 @@ class RecordProvenanceFlowTest {
     DeadLetterOperations deadLetterOperations;
     @Autowired
     DeadLetterCipher cipher;
+    @Autowired
+    HubKafkaClients hubClients;
 
     @Test
     void shouldDeadLetterAndCountRecordsTheHubDidNotWriteInsteadOfDecidingOrDeliveringThem() throws Exception {
@@ -264,6 +267,36 @@ class RecordProvenanceFlowTest {
                 r -> forgedKey.equals(TopicReader.header(r, RecordHeaders.PARTNER_EVENT_ID)))).isEmpty();
         assertThat(refused(DeadLetterReplay.CONSUMER)).as("listed and refused a replay: counted once")
                 .isEqualTo(refusedBefore + 1);
+    }
+
+    @Test
+    void shouldLeaveParkedEntriesTheHubDidNotWriteOutOfTheListing() throws Exception {
+        double refusedBefore = refused("parked-records");
+        String forgedRoute = "forged-route-" + UUID.randomUUID();
+        String genuineRoute = "genuine-route-" + UUID.randomUUID();
+        writeUnsigned(new ProducerRecord<>(topics.parkedRecords(), "intake.logis-hdf-0@1",
+                JSON.writeValueAsBytes(parkedEntry(forgedRoute))));
+        try (Producer<String, byte[]> signed = hubClients.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
+            signed.send(new ProducerRecord<>(topics.parkedRecords(), "intake.logis-hdf-0@2",
+                    JSON.writeValueAsBytes(parkedEntry(genuineRoute)))).get();
+        }
+
+        for (int look = 0; look < 2; look++) {
+            var parked = deadLetterOperations.list(DeadLetterOperations.MAX_LIMIT, null,
+                    DeadLetterOperations.Filter.ALL).parked();
+            assertThat(parked.latest()).as("what the hub parked is listed")
+                    .anyMatch(entry -> genuineRoute.equals(entry.route()))
+                    .as("an entry someone else wrote would send operators after records never parked")
+                    .noneMatch(entry -> forgedRoute.equals(entry.route()));
+        }
+        assertThat(refused("parked-records")).as("counted once, however often operators look")
+                .isEqualTo(refusedBefore + 1);
+    }
+
+    private static Map<String, Object> parkedEntry(String route) {
+        return Map.of("parkedAt", Instant.now().toString(), "route", route, "topic", "intake.logis-hdf",
+                "partition", "0", "offset", "1", "bytes", 2_000_000, "reason", "too big to copy");
     }
 
     /** A subscription of a registered service to Corsica, where no other test refers anyone. */
