@@ -1,5 +1,7 @@
 package fr.referralhub.benchmark;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Waits until the referral state has taken in everything submitted: its group's committed offsets on the submission
@@ -37,27 +40,11 @@ final class ReferralStateLag implements Supplier<Duration> {
     public Duration get() {
         long start = System.nanoTime();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            while (true) {
-                long behind = behind(admin);
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
-                if (behind == 0) {
-                    return took;
-                }
-                if (took.compareTo(timeout) > 0) {
-                    throw new StageFailure("the referral state is still " + behind + " submissions behind after "
-                            + timeout);
-                }
-                // Benchmark code, not a test: a poll of the group's offsets every 50 ms.
-                Thread.sleep(POLL.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StageFailure("interrupted while waiting for the referral state", e);
-        } catch (Exception e) {
-            if (e instanceof StageFailure failure) {
-                throw failure;
-            }
-            throw new StageFailure("cannot read the referral state's lag", e);
+            await("the referral state taking in every submission").atMost(timeout).pollInterval(POLL)
+                    .until(() -> behind(admin) == 0);
+            return Duration.ofNanos(System.nanoTime() - start);
+        } catch (ConditionTimeoutException e) {
+            throw new StageFailure("the referral state still had submissions to take in after " + timeout, e);
         }
     }
 
