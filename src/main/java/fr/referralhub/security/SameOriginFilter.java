@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -40,22 +39,14 @@ final class SameOriginFilter extends OncePerRequestFilter {
 
     private final List<String> allowedOrigins;
     private final List<String> jolokiaPaths;
-    private final RequestMatcher notChecked;
 
     /**
      * @param allowedOrigins origins accepted besides the hub's own, e.g. {@code https://hub.example.org}
      * @param jolokiaPaths   path prefixes served by Jolokia
-     * @param notChecked     requests left alone (the partner API)
      */
-    SameOriginFilter(List<String> allowedOrigins, List<String> jolokiaPaths, RequestMatcher notChecked) {
+    SameOriginFilter(List<String> allowedOrigins, List<String> jolokiaPaths) {
         this.allowedOrigins = allowedOrigins.stream().map(SameOriginFilter::normalise).toList();
         this.jolokiaPaths = List.copyOf(jolokiaPaths);
-        this.notChecked = notChecked;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return notChecked.matches(request);
     }
 
     @Override

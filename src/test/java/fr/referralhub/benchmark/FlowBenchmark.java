@@ -120,6 +120,11 @@ public final class FlowBenchmark {
     private final int warmupPercent = Integer.getInteger("benchmark.warmupPercent", 50);
     private final Duration stageTimeout = Duration.ofSeconds(Long.getLong("benchmark.stageTimeoutSeconds", 300));
     private final String run = UUID.randomUUID().toString().substring(0, 8);
+    /**
+     * {@code -Dbenchmark.only=http}: the HTTP comparison alone (about 2 minutes instead of 8), to try a change to the
+     * intake path; the figures that count come from a whole run.
+     */
+    private final boolean httpOnly = "http".equals(System.getProperty("benchmark.only", "all"));
 
     private final List<StageResult> results = new ArrayList<>();
 
@@ -177,8 +182,10 @@ public final class FlowBenchmark {
                 httpRate);
         System.out.flush();
 
-        progress("the embedded default in a JVM of its own: ready time, fresh and restarted");
-        EmbeddedDefaultReady.measure();
+        if (!httpOnly) {
+            progress("the embedded default in a JVM of its own: ready time, fresh and restarted");
+            EmbeddedDefaultReady.measure();
+        }
 
         Path dataDir = Files.createTempDirectory("referral-hub-benchmark");
         progress("starting the hub (embedded broker and registry, data in " + dataDir + ")");
@@ -240,7 +247,7 @@ public final class FlowBenchmark {
 
                 // Warm every code path first: right after the hub's start the JIT compiler is still busy with
                 // start-up code, and on 2 cores a stage measured then would pay for it.
-                for (Subject subject : subjects) {
+                for (Subject subject : httpOnly ? List.<Subject>of() : subjects) {
                     String prefix = run + "-" + subject.tag() + "-warm-";
                     progress(subject.name() + ": warm-up, " + warmup(records) + " records");
                     long sentBefore = recordsSent();
@@ -256,7 +263,7 @@ public final class FlowBenchmark {
                 }
                 http.warmUp(warmup(httpRecords));
 
-                for (Subject subject : subjects) {
+                for (Subject subject : httpOnly ? List.<Subject>of() : subjects) {
                     measure(subject);
                 }
                 progress(jsonBaseline.describe());
@@ -264,14 +271,16 @@ public final class FlowBenchmark {
                 results.addAll(http.measure(httpRecords));
                 httpSummary = http;
             }
-            int history = Integer.getInteger("benchmark.history", 100_000);
-            progress("referral state: " + history + " referrals of history, then a restore without its state directory");
-            StateRestore.measure(hub, bootstrap, history);
-            progress("a new hub instance (own JVM) on that history: ready time, then its heap under load, then a restart");
-            List<byte[]> newInstanceBodies = bodies(data, "BENCH-" + run + "-NEW-", httpRecords);
-            ReadyWithHistory.measure(hub, bootstrap, registry, history,
-                    port -> new HttpLoad(URI.create("http://127.0.0.1:" + port + "/api/v1/referrals"), stageTimeout)
-                            .closedLoop("new instance http intake", newInstanceBodies, httpConnections[0]));
+            if (!httpOnly) {
+                int history = Integer.getInteger("benchmark.history", 100_000);
+                progress("referral state: " + history + " referrals of history, then a restore without its state directory");
+                StateRestore.measure(hub, bootstrap, history);
+                progress("a new hub instance (own JVM) on that history: ready time, then its heap under load, then a restart");
+                List<byte[]> newInstanceBodies = bodies(data, "BENCH-" + run + "-NEW-", httpRecords);
+                ReadyWithHistory.measure(hub, bootstrap, registry, history,
+                        port -> new HttpLoad(URI.create("http://127.0.0.1:" + port + "/api/v1/referrals"), stageTimeout)
+                                .closedLoop("new instance http intake", newInstanceBodies, httpConnections[0]));
+            }
         } finally {
             if (hub != null) {
                 progress("stopping the hub");
@@ -282,6 +291,10 @@ public final class FlowBenchmark {
 
         printTable();
         System.out.println();
+        if (httpOnly) {
+            httpSummary.printSummary();
+            return;
+        }
         StageResult hubMax = result(HUB_ROUTE + MAX_RATE);
         StageResult decideMax = result(DECIDE_BASELINE + MAX_RATE);
         StageResult jsonMax = result(JSON_BASELINE + MAX_RATE);

@@ -43,6 +43,8 @@ final class HttpComparison {
     private final Consumer<String> progress;
     private final List<StageResult> results = new ArrayList<>();
     private final List<String> catchUps = new ArrayList<>();
+    private final CpuShares cpu = new CpuShares();
+    private final List<String> cpuLines = new ArrayList<>();
 
     HttpComparison(HttpLoad hub, HttpLoad hubOnReceipt, Supplier<Duration> referralStateCatchUp, HttpLoad baseline,
                    int[] connections, int rate, BiFunction<String, Integer, List<byte[]>> bodies,
@@ -72,16 +74,29 @@ final class HttpComparison {
     /** Each closed loop, then the open loop (over the largest number of connections), hub then baseline. */
     List<StageResult> measure(int requests) {
         for (int count : connections) {
+            CpuShares.Snapshot start = cpu.snapshot();
             results.add(closed(hub, HUB, "HUB-C" + count + "-", requests, count));
+            start = cpuSpent(HUB + connectionsLabel(count), start, requests);
             results.add(closed(hubOnReceipt, HUB_ON_RECEIPT, "HUB-ASYNC-C" + count + "-", requests, count));
+            // The referral state's work on these requests is part of their cost, even when done after the answer.
             catchUp(HUB_ON_RECEIPT + connectionsLabel(count));
+            start = cpuSpent(HUB_ON_RECEIPT + connectionsLabel(count) + " and the referral state's catch-up", start,
+                    requests);
             results.add(closed(baseline, BASELINE, "BASE-C" + count + "-", requests, count));
+            cpuSpent(BASELINE + connectionsLabel(count), start, requests);
         }
         results.add(open(hub, HUB, "HUB-R-", requests));
         results.add(open(hubOnReceipt, HUB_ON_RECEIPT, "HUB-ASYNC-R-", requests));
         catchUp(HUB_ON_RECEIPT + rateLabel());
         results.add(open(baseline, BASELINE, "BASE-R-", requests));
         return results;
+    }
+
+    /** Records the CPU spent per request since {@code start}, by group; returns a new start. */
+    private CpuShares.Snapshot cpuSpent(String stage, CpuShares.Snapshot start, int requests) {
+        CpuShares.Snapshot end = cpu.snapshot();
+        cpuLines.add(CpuShares.describe(stage, CpuShares.perRequest(start, end, requests)));
+        return end;
     }
 
     private void catchUp(String after) {
@@ -116,6 +131,7 @@ final class HttpComparison {
         summarise(HUB);
         summarise(HUB_ON_RECEIPT);
         catchUps.forEach(System.out::println);
+        cpuLines.forEach(System.out::println);
     }
 
     private void summarise(String hubName) {

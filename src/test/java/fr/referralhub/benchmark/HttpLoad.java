@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -42,6 +43,10 @@ import java.util.concurrent.locks.LockSupport;
  * chunked, the connection closed when the server says so (Tomcat does after 100 requests) and opened again.
  */
 final class HttpLoad {
+
+    /** CPU time spent by every load generator thread that has ended, all loads together (see {@link CpuShares}). */
+    static final LongAdder LOAD_CPU_NANOS = new LongAdder();
+
 
     /** A request sent more than this after it was due waited for a free connection (open loop). */
     private static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -135,6 +140,8 @@ final class HttpLoad {
                     refused.compareAndSet(null, "failed: " + e);
                 } finally {
                     connection.close();
+                    // Counted before the thread ends, when the JVM stops knowing it (CpuShares).
+                    LOAD_CPU_NANOS.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                     finished.countDown();
                 }
             }, "benchmark-http-" + c);

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -237,6 +238,15 @@ class OperatorAccessTest {
         // No login, no CSRF token: a partner with its key publishes.
         HttpResponse<String> accepted = PartnerApi.post(port, event);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        // The partner API's own chain (SecurityConfiguration#partnerApiSecurity) keeps the security headers and
+        // creates no session, on an acceptance as on a refusal.
+        for (HttpResponse<String> answer : List.of(unknownKey, otherStructure, accepted)) {
+            assertThat(answer.headers().firstValue("X-Content-Type-Options")).as("nosniff").contains("nosniff");
+            assertThat(answer.headers().firstValue("X-Frame-Options")).contains("DENY");
+            assertThat(answer.headers().firstValue("Cache-Control")).hasValueSatisfying(
+                    cache -> assertThat(cache).contains("no-store"));
+            assertThat(answer.headers().allValues("Set-Cookie")).as("no session, no XSRF cookie").isEmpty();
+        }
     }
 
     private String mbean(String routeId) {
