@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
  * Which message headers of a Camel HTTP flow become headers of its answer: only those the contract names. A flow's
  * message carries the record's Kafka headers ({@code kafka.KEY}: a person's pseudonym), the hub's tracing headers
  * ({@code hub.*}), Camel's own and, on a refusal taken early, the request's (its API key among them); none of them is
- * the partner's business. Set on the platform-http component (application.yaml,
- * {@code camel.component.platform-http.header-filter-strategy}), so it holds for every REST route, successes and
+ * the partner's business. Set on the servlet component the REST routes run on
+ * ({@code fr.referralhub.http.RestRoutesServlet}), so it holds for every REST route, successes and
  * refusals alike, without each route having to clean up after itself.
  *
  * <p>The status code and {@code Content-Type} are not copied as headers: Camel's HTTP binding sets them from

@@ -16,10 +16,9 @@ import org.apache.catalina.valves.ValveBase;
  * Reads the body of every partner API request ({@code /api/...}) whole, here in Tomcat's thread, before the request
  * goes on; the route then reads it from memory.
  *
- * <p>Why here: the partner API's routes run on a small pool of workers (Camel's platform-http hands each request to
- * Spring's task executor), so a few clients sending headers and then stalling their body held every worker and every
- * other partner waited (16 such connections made a normal request answer 503 after 30 s). Here a stalled body holds
- * one of Tomcat's many threads, for at most the body timeout ({@code hub.http.body-timeout}: each read waits at most
+ * <p>Why here: a few clients sending headers and then stalling their body once held every worker of the routes, and
+ * every other partner waited (16 such connections made a normal request answer 503 after 30 s, when the routes ran on
+ * a small pool of their own). Here a stalled body holds one of Tomcat's threads, for at most the body timeout ({@code hub.http.body-timeout}: each read waits at most
  * that long, and the whole body must have come by then, 408 otherwise), and one address holds at most
  * {@code hub.http.max-requests-per-client} of them ({@link RequestsPerClient}).
  *

@@ -169,8 +169,7 @@ public class SecurityConfiguration {
     /**
      * The partner API's own chain, in every profile: partners authenticate with an API key in the Camel routes, so
      * nothing of the operators' chain applies to them (no session, login, CSRF, saved request or role), and its
-     * dozen filters ran on each of their requests twice (once more for the async dispatch that writes the answer),
-     * about a sixth of the request threads' time under load (issue 14). Kept: the firewall (every chain has it) and
+     * dozen filters cost about a sixth of the request threads' time under load (issue 14). Kept: the firewall (every chain has it) and
      * the security headers, written before the route runs (see {@link #writeSecurityHeadersEagerly}).
      */
     @Bean
@@ -282,10 +281,11 @@ public class SecurityConfiguration {
     }
 
     /**
-     * Spring Security writes its headers (no-cache, nosniff, frame options) when the response commits, which for the
-     * partner API happens on Camel's async thread while Tomcat may already be recycling the response: a race that
-     * showed as NullPointerExceptions in Tomcat's MimeHeaders.recycle and an empty answer to the next request on the
-     * connection (spring-security#9175). Written before the request goes on, they are set on the request thread only.
+     * Spring Security writes its headers (no-cache, nosniff, frame options) when the response commits. When that
+     * happened on another thread (the partner API's answers did, while its routes ran on async threads), it raced with
+     * Tomcat recycling the response: NullPointerExceptions in Tomcat's MimeHeaders.recycle and an empty answer to the
+     * next request on the connection (spring-security#9175). Written before the request goes on, the headers never
+     * depend on which thread answers.
      */
     private static void writeSecurityHeadersEagerly(HttpSecurity http) throws Exception {
         http.headers(headers -> headers.addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {

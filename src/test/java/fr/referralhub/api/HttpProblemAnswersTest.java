@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +45,23 @@ class HttpProblemAnswersTest {
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")));
 
         assertProblem(put, 405, "method-not-allowed");
-        assertThat(put.headers().firstValue("Allow")).as("Allow header").hasValueSatisfying(allow -> assertThat(allow).contains("POST"));
+        assertThat(put.headers().firstValue("Allow")).as("Allow header").contains("POST, OPTIONS");
+        HttpResponse<String> delete = send(request("/api/v1/referrals/" + UUID.randomUUID()).DELETE());
+        assertProblem(delete, 405, "method-not-allowed");
+        assertThat(delete.headers().firstValue("Allow")).as("Allow header").contains("GET, OPTIONS");
+    }
+
+    @Test
+    void shouldAnswerAPartnerEventThatIsNotJsonWithProblemJson() throws Exception {
+        HttpResponse<String> plain = send(request("/api/v1/referrals").header("Content-Type", "text/plain")
+                .header("Authorization", "Bearer " + PartnerApi.FRANCE_TRAVAIL_93)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+        assertProblem(plain, 415, "unsupported-media-type");
+        HttpResponse<String> none = send(request("/api/v1/referrals")
+                .header("Authorization", "Bearer " + PartnerApi.FRANCE_TRAVAIL_93)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertProblem(none, 415, "unsupported-media-type");
     }
 
     @Test

@@ -25,7 +25,7 @@ final class CpuShares {
 
     private static Map<String, Pattern> groups() {
         Map<String, Pattern> groups = new LinkedHashMap<>();
-        groups.put("hub http (Tomcat, routes)", Pattern.compile("^(http-nio-|http-route-).*"));
+        groups.put("hub http (Tomcat, routes)", Pattern.compile("^http-nio-.*"));
         groups.put("referral state (Kafka Streams)", Pattern.compile(".*referral-hub-state.*"));
         groups.put("baseline http", Pattern.compile("^(baseline-http-|HTTP-Dispatcher).*|.*benchmark-http-baseline.*"));
         groups.put("hub's other Kafka clients", Pattern.compile("^kafka-producer-network-thread.*|.*KafkaConsumer.*"));

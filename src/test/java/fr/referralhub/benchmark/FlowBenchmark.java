@@ -205,7 +205,7 @@ public final class FlowBenchmark {
             int streamThreads = hub.getBean(ReferralStateProperties.class).streamThreads();
             URI intake = URI.create("http://127.0.0.1:" + env.getRequiredProperty("local.server.port") + "/api/v1/referrals");
             // The threads the hub runs its HTTP routes on (application.yaml): the baseline gets as many.
-            int httpWorkers = env.getRequiredProperty("spring.task.execution.pool.core-size", Integer.class);
+            int httpWorkers = env.getRequiredProperty("server.tomcat.threads.max", Integer.class);
             System.out.println("broker: " + bootstrap + ", registry: " + registry.url() + ", topics with " + partitions
                     + " partitions");
 

@@ -37,7 +37,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Camel, Spring and the servlet container. The ratio of the two says what those cost.
  *
  * <p>Its requests run on a fixed pool as large as the one the hub runs its HTTP routes on
- * ({@code spring.task.execution.pool.core-size}): both then have as many requests waiting on the broker at once.
+ * ({@code server.tomcat.threads.max}): both then have as many requests waiting on the broker at once.
  */
 final class HttpBaseline implements AutoCloseable {
 

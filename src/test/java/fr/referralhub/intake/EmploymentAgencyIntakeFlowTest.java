@@ -149,7 +149,7 @@ class EmploymentAgencyIntakeFlowTest {
     }
 
     /**
-     * The HTTP routes run many requests at once (application.yaml spring.task.execution): identical requests landing
+     * The HTTP routes run many requests at once (application.yaml server.tomcat.threads): identical requests landing
      * together are still published once, and every caller learns the same referral.
      */
     @Test

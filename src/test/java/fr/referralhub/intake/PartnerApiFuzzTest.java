@@ -17,7 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The hostile JSON bodies of {@link IntakeFuzzTest} through the real partner endpoint (issue 18), fewer of them: what
- * lies between the bytes and the reader (Tomcat, Spring Security, Camel's platform-http binding, the flow's error
+ * lies between the bytes and the reader (Tomcat, Spring Security, Camel's servlet binding, the flow's error
  * policy) must not turn a partner's mistake into a 5xx or an HTML page either. Each try has its own event id (and
  * origin id), so nothing here touches another test's referrals; the seed is in every failure message.
  */
