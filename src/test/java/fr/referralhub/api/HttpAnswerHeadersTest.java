@@ -63,6 +63,11 @@ class HttpAnswerHeadersTest {
         answer(answers, 401, referrals(event, null));
         answer(answers, 403, referrals(event, PartnerApi.MISSION_LOCALE_MARSEILLE));
         answer(answers, 400, referrals("{\"idEvenement\": ", PartnerApi.FRANCE_TRAVAIL_93));
+        // Refused before any route: a method the path does not take, a body that is not JSON.
+        answer(answers, 405, withKey(HttpRequest.newBuilder(uri("/api/v1/referrals")).header("Content-Type",
+                "application/json").PUT(HttpRequest.BodyPublishers.ofString(event)), PartnerApi.FRANCE_TRAVAIL_93));
+        answer(answers, 415, withKey(HttpRequest.newBuilder(uri("/api/v1/referrals")).header("Content-Type",
+                "text/plain").POST(HttpRequest.BodyPublishers.ofString(event)), PartnerApi.FRANCE_TRAVAIL_93));
 
         // POST /api/v1/referrals/{id}/status: routed to adil-93 in the transaction that accepted it.
         assertThat(referralState.summary(referralId).orElseThrow().deliveredTo()).contains("adil-93");
