@@ -18,8 +18,9 @@ import org.apache.catalina.valves.ValveBase;
  *
  * <p>Why here: a few clients sending headers and then stalling their body once held every worker of the routes, and
  * every other partner waited (16 such connections made a normal request answer 503 after 30 s, when the routes ran on
- * a small pool of their own). Here a stalled body holds one of Tomcat's threads, for at most the body timeout ({@code hub.http.body-timeout}: each read waits at most
- * that long, and the whole body must have come by then, 408 otherwise), and one address holds at most
+ * a small pool of their own). Here a stalled body holds one of Tomcat's threads, for at most the body timeout
+ * ({@code hub.http.body-timeout}: each read waits at most that long, and the whole body must have come by then, 408
+ * otherwise), and one address holds at most
  * {@code hub.http.max-requests-per-client} of them ({@link RequestsPerClient}).
  *
  * <p>And bounded while it is read: a {@code Content-Length} above the limit is refused at once, unread (413), and a

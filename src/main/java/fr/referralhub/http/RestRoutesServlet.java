@@ -108,21 +108,26 @@ public class RestRoutesServlet {
 
         private static boolean isJson(String contentType) {
             try {
-                return contentType != null && MediaType.parseMediaType(contentType).isCompatibleWith(MediaType.APPLICATION_JSON);
+                return contentType != null
+                        && MediaType.parseMediaType(contentType).isCompatibleWith(MediaType.APPLICATION_JSON);
             } catch (InvalidMediaTypeException e) {
                 return false;
             }
         }
 
         private String allowed(HttpServletRequest request) {
-            return CamelServlet.METHODS.stream()
-                    .filter(method -> getServletResolveConsumerStrategy().resolve(new HttpServletRequestWrapper(request) {
-                        @Override
-                        public String getMethod() {
-                            return method;
-                        }
-                    }, getConsumers()) != null)
+            return CamelServlet.METHODS.stream().filter(method -> takes(request, method))
                     .collect(Collectors.joining(", "));
+        }
+
+        private boolean takes(HttpServletRequest request, String method) {
+            HttpServletRequest withMethod = new HttpServletRequestWrapper(request) {
+                @Override
+                public String getMethod() {
+                    return method;
+                }
+            };
+            return getServletResolveConsumerStrategy().resolve(withMethod, getConsumers()) != null;
         }
     }
 }

@@ -169,8 +169,8 @@ public class SecurityConfiguration {
     /**
      * The partner API's own chain, in every profile: partners authenticate with an API key in the Camel routes, so
      * nothing of the operators' chain applies to them (no session, login, CSRF, saved request or role), and its
-     * dozen filters cost about a sixth of the request threads' time under load (issue 14). Kept: the firewall (every chain has it) and
-     * the security headers, written before the route runs (see {@link #writeSecurityHeadersEagerly}).
+     * dozen filters cost about a sixth of the request threads' time under load (issue 14). Kept: the firewall (every
+     * chain has it) and the security headers, written before the route runs (see {@link #writeSecurityHeadersEagerly}).
      */
     @Bean
     @Order(1)
@@ -256,7 +256,8 @@ public class SecurityConfiguration {
                             }
                         }))
                 // The console is a single-page app: Hawtio reads the XSRF-TOKEN cookie and sends it back as the
-                // X-XSRF-TOKEN header on its Jolokia POSTs. Exempt: requests carrying their own Authorization header (scripts: never ambient, see the entry point).
+                // X-XSRF-TOKEN header on its Jolokia POSTs. Exempt: requests carrying their own Authorization header
+                // (scripts: never ambient, see the entry point).
                 .csrf(csrf -> csrf
                         .csrfTokenRepository(csrfCookie(secureCookies))
                         .csrfTokenRequestHandler(new SinglePageAppCsrfHandler())

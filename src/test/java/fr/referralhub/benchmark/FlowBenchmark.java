@@ -273,9 +273,11 @@ public final class FlowBenchmark {
             }
             if (!httpOnly) {
                 int history = Integer.getInteger("benchmark.history", 100_000);
-                progress("referral state: " + history + " referrals of history, then a restore without its state directory");
+                progress("referral state: " + history
+                        + " referrals of history, then a restore without its state directory");
                 StateRestore.measure(hub, bootstrap, history);
-                progress("a new hub instance (own JVM) on that history: ready time, then its heap under load, then a restart");
+                progress("a new hub instance (own JVM) on that history: ready time, then its heap under load,"
+                        + " then a restart");
                 List<byte[]> newInstanceBodies = bodies(data, "BENCH-" + run + "-NEW-", httpRecords);
                 ReadyWithHistory.measure(hub, bootstrap, registry, history,
                         port -> new HttpLoad(URI.create("http://127.0.0.1:" + port + "/api/v1/referrals"), stageTimeout)
