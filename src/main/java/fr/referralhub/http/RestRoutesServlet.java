@@ -67,11 +67,13 @@ public class RestRoutesServlet {
      * <ul>
      * <li>a method the path does not take: a bare 405 from Camel; here with the methods it does take in an
      * {@code Allow} header (RFC 9110, 15.5.6);</li>
+     * <li>{@code HEAD} where a {@code GET} is taken: the {@code GET}'s answer without its body, as HTTP wants of every
+     * server;</li>
      * <li>a body that is not JSON: every REST operation that reads a body reads JSON ({@code consumes:
      * application/json}, checked against the OpenAPI document by ContractsTest), so any other {@code Content-Type},
      * or none, is a 415 rather than a JSON reader's 422 about a body it should not have read.</li>
      * </ul>
-     * Both answers are then written as problem+json, like every refusal (fr.referralhub.api.ProblemReportValve).
+     * The refusals are then written as problem+json, like every refusal (fr.referralhub.api.ProblemReportValve).
      */
     static final class RestServlet extends CamelHttpTransportServlet {
 
@@ -86,6 +88,16 @@ public class RestRoutesServlet {
                     return mounted.getServletPath() + (below == null ? "" : below);
                 }
             };
+            if ("HEAD".equals(request.getMethod()) && !takes(request, "HEAD") && takes(request, "GET")) {
+                // What a GET would answer (RFC 9110, 9.3.2): Tomcat sends no body in answer to a HEAD request.
+                service(new HttpServletRequestWrapper(mounted) {
+                    @Override
+                    public String getMethod() {
+                        return "GET";
+                    }
+                }, response);
+                return;
+            }
             if (WITH_BODY.contains(request.getMethod()) && !isJson(request.getContentType())
                     && getServletResolveConsumerStrategy().resolve(request, getConsumers()) != null) {
                 try {
@@ -116,7 +128,8 @@ public class RestRoutesServlet {
         }
 
         private String allowed(HttpServletRequest request) {
-            return CamelServlet.METHODS.stream().filter(method -> takes(request, method))
+            return CamelServlet.METHODS.stream()
+                    .filter(method -> takes(request, method) || "HEAD".equals(method) && takes(request, "GET"))
                     .collect(Collectors.joining(", "));
         }
 

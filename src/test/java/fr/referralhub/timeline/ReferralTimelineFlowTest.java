@@ -122,6 +122,16 @@ class ReferralTimelineFlowTest {
         String body = timeline.toString();
         assertThat(body).as("no personal data").doesNotContain("202049306615471", "4512378K", "DUPONT", "Léa",
                 "lea.dupont", "+33612345678", "Claire", "Aurillac", "2002-04-12");
+
+        // HEAD answers as GET does, without the body (fr.referralhub.http.RestRoutesServlet).
+        HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/api/v1/referrals/" + referralId))
+                .header("Authorization", "Bearer " + PartnerApi.FRANCE_TRAVAIL_93)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(head.body()).isEmpty();
     }
 
     @Test
