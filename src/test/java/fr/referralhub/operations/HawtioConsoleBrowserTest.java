@@ -95,13 +95,7 @@ class HawtioConsoleBrowserTest {
         assertThat(browser.succeeded()).as(browser.describe()).isTrue();
         JsonNode result = JSON.readTree(browser.lastLine());
         assertThat(result.get("pageTitle").asText()).as(browser.describe()).contains("Hawtio");
-        List<String> found = new ArrayList<>();
-        result.get("routesFound").forEach(id -> found.add(id.asText()));
-        assertThat(found).as(browser.describe()).containsExactlyInAnyOrderElementsOf(routeIds);
-        for (String id : routeIds) {
-            assertThat(result.at("/routes/" + id + "/State").asText()).as(id + "\n" + browser.describe())
-                    .isEqualTo("Started");
-        }
+        HawtioRoutesShown.assertEveryRouteListedAndStarted(result, routeIds, browser.describe());
 
         // The count on screen is Camel's own: at least our exchange, at most what JMX says now.
         JsonNode shown = result.at("/exchangesTotal/" + INTAKE_ROUTE);

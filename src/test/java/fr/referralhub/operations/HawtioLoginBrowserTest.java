@@ -179,13 +179,7 @@ class HawtioLoginBrowserTest {
         assertThat(result.get("loginPage").asText()).as(browser.describe())
                 .isEqualTo("http://localhost:" + hub.port() + "/login");
         assertThat(result.get("url").asText()).as(browser.describe()).contains("/actuator/hawtio/camel/routes");
-        List<String> found = new ArrayList<>();
-        result.get("routesFound").forEach(id -> found.add(id.asText()));
-        assertThat(found).as(browser.describe()).containsExactlyInAnyOrderElementsOf(routeIds);
-        for (String id : routeIds) {
-            assertThat(result.at("/routes/" + id + "/State").asText()).as(id + "\n" + browser.describe())
-                    .isEqualTo("Started");
-        }
+        HawtioRoutesShown.assertEveryRouteListedAndStarted(result, routeIds, browser.describe());
         assertThat(result.get("refused")).as(browser.describe()).isEmpty();
         assertThat(screenshot).isRegularFile();
         assertThat(Files.size(screenshot)).as("screenshot size").isGreaterThan(10_000L);
