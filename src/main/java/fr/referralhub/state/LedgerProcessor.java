@@ -461,7 +461,12 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         ReferralRouting routing = entry.routingOf(referralId);
         Set<String> services = routing.services();
         long timestamp = now.toEpochMilli();
-        if (!now.isBefore(routing.firstDeliveredAt().orElseThrow().plus(expiry.delays().expireAfter()))) {
+        // Reminded already: what is due now can only be the expiry. The due index counts in milliseconds and the clock
+        // in microseconds, so a check may find the expiry due a fraction of a millisecond before its instant; comparing
+        // instants alone would then remind a second time.
+        boolean expires = routing.remindedAt() != null
+                || !now.isBefore(routing.firstDeliveredAt().orElseThrow().plus(expiry.delays().expireAfter()));
+        if (expires) {
             expiry.expiryNotices(routing, services, now).forEach(out -> send(out, timestamp));
             LedgerEntry expired = entry;
             for (String service : services) {

@@ -401,6 +401,32 @@ class ReferralLedgerTopologyTest {
         assertThat(lastDecision().reason()).contains("EXPIRED");
     }
 
+    /**
+     * The due index counts in milliseconds and the hub's clock in microseconds: a check can find the expiry due in the
+     * very millisecond it falls, a fraction of it before the instant itself. A referral already reminded is then
+     * expired, never reminded a second time (found by ReferralLedgerScaleOutTest on a loaded machine).
+     */
+    @Test
+    void shouldNeverRemindTwiceWhenTheCheckFallsInTheMillisecondOfTheExpiry() {
+        now.set(Instant.parse("2026-11-02T09:00:00.000700Z"));
+        submit("referral-11", "CREATED", "EVT-11", HASH_A, "person-11", "instance-a", "q1");
+        assertThat(noticesTo("adil-93")).as("the delivery").hasSize(1);
+        Instant delivered = now.get();
+
+        now.set(delivered.plus(Duration.ofDays(10)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).containsExactly("REMINDER referral-11");
+
+        // 0.3 ms before the expiry, in its millisecond.
+        now.set(delivered.plus(Duration.ofDays(30)).minusNanos(300_000));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).as("expired, not reminded again").containsExactly("EXPIRED referral-11");
+        now.set(delivered.plus(Duration.ofDays(31)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).as("nothing more").isEmpty();
+        statusChanges.readRecordsToList();
+    }
+
     @Test
     void shouldAddTheReferrersEventsAndEachFeedbackItGotToTheTimelineOnce() {
         submit("referral-10", "CREATED", "EVT-10", HASH_A, "person-10", "instance-a", "q1");
