@@ -256,6 +256,7 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     public void start() {
         Topology topology = topology();
         log.info("Referral state topology:\n{}", topology.describe());
+        stores().distrustIfCrashed();
         KafkaStreams started = new KafkaStreams(topology, streamsConfig(), kafkaClients.streams());
         // A failing stream thread (a broker outage longer than its retries) is replaced, not left dead: the
         // partitions it owned would otherwise never be decided again on this instance.
@@ -287,12 +288,19 @@ public class ReferralState implements SmartLifecycle, HealthIndicator {
     public void stop() {
         KafkaStreams running = streams;
         if (running != null) {
-            running.close(java.time.Duration.ofSeconds(20));
+            boolean closed = running.close(java.time.Duration.ofSeconds(20));
+            if (closed && running.state() == KafkaStreams.State.NOT_RUNNING) {
+                stores().markCleanStop();
+            }
             if (metrics != null) {
                 metrics.close();
             }
             streams = null;
         }
+    }
+
+    private StoresAfterCrash stores() {
+        return new StoresAfterCrash(java.nio.file.Path.of(properties.stateDir()), properties.applicationId());
     }
 
     @Override

@@ -72,6 +72,8 @@ class CrashRecoveryTest {
     private static final int INVALID_EVERY = 20;
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the hub logs when it restores a killed run's stores instead of trusting them. */
+    private static final String STORES_DISTRUSTED = "did not stop cleanly";
 
     /** Topic names, registry topic and folders of this class only: other tests share the broker. */
     private final String run = UUID.randomUUID().toString().substring(0, 8);
@@ -185,6 +187,52 @@ class CrashRecoveryTest {
                 .isGreaterThanOrEqualTo(valid.size() - publishedAtKill);
     }
 
+    /**
+     * A killed instance's stores are restored from the changelogs, not trusted: Kafka Streams 3.9 leaves checkpoint
+     * files behind while its tasks run, and RocksDB may hold writes of transactions that were aborted
+     * (fr.referralhub.state.StoresAfterCrash). A cleanly stopped instance's stores are trusted.
+     */
+    @Test
+    void shouldRestoreTheStoresOfAKilledInstanceFromTheChangelogsAndTrustThoseOfACleanStop() throws Exception {
+        runningHub();
+        String prefix = "CRASH-STORES-" + run + "-";
+        Set<String> valid = new HashSet<>();
+        sendXml(prefix, 40, valid, new HashSet<>());
+        await("the records published").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> publishedIds(prefix).containsAll(valid));
+
+        hub.stop(Duration.ofSeconds(60));
+        hub = startHub();
+        assertThat(Files.readString(hub.log(), StandardCharsets.UTF_8)).as("after a clean stop")
+                .doesNotContain(STORES_DISTRUSTED);
+
+        // This run's tasks checkpointed the end of their restoration (the ledger is not empty), and nothing removes
+        // those files while they run: a kill leaves them behind.
+        hub.kill();
+        assertThat(taskCheckpoints()).as("checkpoints left by the killed instance").isNotEmpty();
+        hub = startHub();
+        String log = Files.readString(hub.log(), StandardCharsets.UTF_8);
+        assertThat(log).as("after a kill").contains(STORES_DISTRUSTED);
+        // Kafka Streams' own words when it wipes a store without a checkpoint under exactly-once, then restores it.
+        assertThat(log).contains("did not find checkpoint offsets while stores are not empty");
+
+        // The restored ledger knows every record: sent again, each is a duplicate, none published twice.
+        sendXml(prefix, 40, new HashSet<>(), new HashSet<>());
+        await("intake topic consumed and committed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(this::intakeTopicCommitted);
+        assertExactlyOnce(prefix, valid);
+        assertThat(intakeCounters("KAFKA_XML", LANDLORD).get("duplicate")).isGreaterThanOrEqualTo(valid.size());
+    }
+
+    /** The checkpoint files of the referral state's tasks in the hub's data directory. */
+    private List<Path> taskCheckpoints() throws Exception {
+        Path application = workDir.resolve("data").resolve("referral-state").resolve("referral-hub-state-crash-" + run);
+        try (var files = Files.walk(application, 2)) {
+            return files.filter(file -> file.getFileName().toString().equals(".checkpoint"))
+                    .filter(file -> file.getParent().getFileName().toString().matches("\\d+_\\d+")).toList();
+        }
+    }
+
     /** The current hub, started if there is none (each test leaves the restarted hub running for the next). */
     private void runningHub() {
         if (hub == null || !hub.isAlive()) {
@@ -294,11 +342,16 @@ class CrashRecoveryTest {
     }
 
     private void sendXmlBurst(String prefix, Set<String> valid, Set<String> invalid) throws Exception {
+        sendXml(prefix, INPUTS, valid, invalid);
+    }
+
+    /** {@code count} landlord records on the intake topic, one in {@link #INVALID_EVERY} invalid. */
+    private void sendXml(String prefix, int count, Set<String> valid, Set<String> invalid) throws Exception {
         String sample = Samples.text(SocialLandlordXmlReaderTest.SAMPLE_871);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 1; i <= INPUTS; i++) {
+            for (int i = 1; i <= count; i++) {
                 String id = prefix + i;
                 String document = sample.replace("HDF-LOGIS-2026-000871", id);
                 if (i % INVALID_EVERY == 0) {
