@@ -405,8 +405,12 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     }
 
     private static boolean nobodyActed(LedgerEntry entry, ReferralRouting routing) {
+        // Every change ever made counts, not only the current statuses: a service that put the referral ON_HOLD and
+        // resumed to RECEIVED acted, and must not be reminded or see it expire.
         return routing.services().stream()
-                .allMatch(service -> StatusMachine.WAITING.contains(ReferralStatus.valueOf(entry.statusAt(service))));
+                .allMatch(service -> StatusMachine.WAITING.contains(ReferralStatus.valueOf(entry.statusAt(service))))
+                && entry.statusEvents().values().stream()
+                .allMatch(change -> StatusMachine.WAITING.contains(ReferralStatus.valueOf(change.status())));
     }
 
     /** Index keys sort by due time: epoch milliseconds on 13 digits (until the year 2286), then the referral id. */

@@ -427,6 +427,30 @@ class ReferralLedgerTopologyTest {
         statusChanges.readRecordsToList();
     }
 
+    /**
+     * A service that decided (ON_HOLD here) acted, even when it resumes to RECEIVED afterwards (ON_HOLD -> RECEIVED is
+     * allowed): the referral stays out of expiry for good, neither reminded nor expired.
+     */
+    @Test
+    void shouldNeverRemindNorExpireAReferralWhoseServiceDecidedAndThenResumed() {
+        submit("referral-12", "CREATED", "EVT-12", HASH_A, "person-12", "instance-a", "q1");
+        reportStatus("referral-12", "adil-93", "h1", ReferralStatus.ON_HOLD, "DOCUMENTS_MANQUANTS", false, "q2");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
+        reportStatus("referral-12", "adil-93", "h2", ReferralStatus.RECEIVED, null, false, "q3");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
+        noticesTo("adil-93");
+        noticesTo("cllaj-lyon");
+        statusChanges.readRecordsToList();
+
+        now.set(now.get().plus(Duration.ofDays(15)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        now.set(now.get().plus(Duration.ofDays(30)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).as("neither reminded nor expired").isEmpty();
+        assertThat(noticesTo("cllaj-lyon")).isEmpty();
+        assertThat(statusChanges.isEmpty()).isTrue();
+    }
+
     @Test
     void shouldAddTheReferrersEventsAndEachFeedbackItGotToTheTimelineOnce() {
         submit("referral-10", "CREATED", "EVT-10", HASH_A, "person-10", "instance-a", "q1");
