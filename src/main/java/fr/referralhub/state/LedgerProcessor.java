@@ -22,6 +22,7 @@ import fr.referralhub.provenance.RecordProvenance;
 import fr.referralhub.provenance.UntrustedRecordException;
 import fr.referralhub.state.LedgerDecision.Outcome;
 import fr.referralhub.topics.RecordHeaders;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
@@ -87,6 +88,14 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     private KeyValueStore<String, byte[]> timeline;
     /** The person history ({@link PersonAidHistory}), a global store: read here, written through its topic. */
     private ReadOnlyKeyValueStore<String, byte[]> aidHistory;
+    /**
+     * What the unit of work in progress (one submission, one referral's check, one forgotten referral) will write: its
+     * records, already encoded, and its timeline lines, in order. They are written once the unit succeeded, with its
+     * store update. A unit that fails half-way for a lasting reason (a defect, logged; the transaction still commits
+     * the other units' work) then writes none of them, rather than some records without the state change that goes
+     * with them: a service told of a referral the state does not know it has, a reminder sent but not recorded.
+     */
+    private final List<Runnable> pending = new ArrayList<>();
 
     LedgerProcessor(ReferralStateTopology.Topics topics, ReferralStateTopology.Parts parts) {
         this.topics = topics;
@@ -117,9 +126,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         String replyTo = header(headers, SubmissionHeaders.REPLY_TO);
         String correlationId = header(headers, SubmissionHeaders.CORRELATION_ID);
         String referralId = submission.key();
+        pending.clear();
+        LedgerDecision decision;
         try {
             String kind = header(headers, SubmissionHeaders.KIND);
-            LedgerDecision decision;
             if (kind == null || SubmissionHeaders.PARTNER_EVENT.equals(kind)) {
                 decision = decide(referralId, correlationId, submission);
             } else if (SubmissionHeaders.STATUS_REPORT.equals(kind)) {
@@ -128,17 +138,18 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                 decision = new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
                         "unknown submission kind '" + kind + "'");
             }
-            answer(replyTo, submission, decision);
         } catch (RuntimeException e) {
+            pending.clear();
             if (Outages.isTransient(e)) {
                 // Broker or registry briefly away: the whole transaction (publication included) is aborted and the
                 // submission decided again, rather than committed half done.
                 throw e;
             }
             log.error("Referral ledger: submission of referral {} cannot be used: {}", referralId, e.toString());
-            answer(replyTo, submission, new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
-                    "the hub could not record this event: " + e.getMessage()));
+            decision = new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
+                    "the hub could not record this event: " + e.getMessage());
         }
+        answer(replyTo, submission, decision);
     }
 
     private LedgerDecision decide(String referralId, String correlationId, Record<String, byte[]> submission) {
@@ -208,7 +219,8 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     /** The event's line in the referral's timeline; an event the timeline cannot read is logged and left out of it. */
     private void addEventLine(String referralId, byte[] publishedEvent) {
         try {
-            TimelineStore.add(timeline, referralId, parts.timeline().event(publishedEvent));
+            TimelineEntry line = parts.timeline().event(publishedEvent);
+            pending.add(() -> TimelineStore.add(timeline, referralId, line));
         } catch (RuntimeException e) {
             if (Outages.isTransient(e)) {
                 throw e;
@@ -233,6 +245,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         ReferralEvent event;
         EligibilityDecision decision;
         LedgerEntry routed = entry;
+        int beforeDecision = pending.size();
         try {
             event = parts.eventReader().apply(publishedEvent);
             decision = decide(referralId, event, personReference, published, publishedEvent, timestamp);
@@ -241,22 +254,25 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                 routed = entry;
             }
         } catch (RuntimeException e) {
-            return unrouted(referralId, entry, e);
+            return unrouted(referralId, entry, e, beforeDecision);
         }
         Instant now = clock.instant();
+        int beforeRouting = pending.size();
         try {
             ReferralDistribution.Routed routing = parts.distribution().route(event, decision,
                     entry.routingOf(referralId), now);
             routing.records().forEach(out -> send(out, timestamp));
             routed = entry.withRouting(routing.routing());
         } catch (RuntimeException e) {
-            unrouted(referralId, entry, e);
+            unrouted(referralId, entry, e, beforeRouting);
         }
         // After the routing's records (HELD or DELIVERED first on the referrer's topic), routed or not: the referrer
         // hears of the decision even when the services could not be told.
+        int beforeFeedback = pending.size();
         try {
             parts.distribution().decisionFeedback(event, decision, now).ifPresent(out -> send(out, timestamp));
         } catch (RuntimeException e) {
+            dropPendingFrom(beforeFeedback);
             if (Outages.isTransient(e)) {
                 throw e;
             }
@@ -266,7 +282,9 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         return routed;
     }
 
-    private LedgerEntry unrouted(String referralId, LedgerEntry entry, RuntimeException e) {
+    /** The event stays published and recorded; what this step had prepared since {@code mark} is not written. */
+    private LedgerEntry unrouted(String referralId, LedgerEntry entry, RuntimeException e, int mark) {
+        dropPendingFrom(mark);
         if (Outages.isTransient(e)) {
             throw e;
         }
@@ -369,7 +387,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         Headers published = new org.apache.kafka.common.header.internals.RecordHeaders();
         published.add(RecordHeaders.REFERRAL_ID, referralId.getBytes(StandardCharsets.UTF_8));
         published.add(SubmissionHeaders.SERVICE_ID, serviceId.getBytes(StandardCharsets.UTF_8));
-        context.forward(new Record<>(referralId, (Object) parts.statusChanges().write(change), timestamp, published),
+        forwardLater(new Record<>(referralId, (Object) parts.statusChanges().write(change), timestamp, published),
                 ReferralStateTopology.STATUS_CHANGES_SINK);
         StatusChangeSummary accepted = new StatusChangeSummary(change.getChangeId(), serviceId,
                 change.getStatusEventId(), from.name(), change.getStatus().name(), change.getReasonCode());
@@ -434,6 +452,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         }
         for (String key : due) {
             String referralId = key.substring(14);
+            pending.clear();
             try {
                 byte[] stored = ledger.get(referralId);
                 LedgerEntry entry = stored == null ? null : LedgerEntry.fromJson(stored);
@@ -446,7 +465,9 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                     continue;
                 }
                 save(referralId, entry, remindOrExpire(referralId, entry, now));
+                writePending();
             } catch (RuntimeException e) {
+                pending.clear();
                 if (Outages.isTransient(e)) {
                     // The check's transaction is aborted; the next check finds the same referrals due.
                     throw e;
@@ -521,9 +542,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         if (submission.value() == null) {
             return true; // nothing to keep: counted and logged by the check
         }
+        pending.clear();
         send(parts.deadLetters().deadLetter(from.topic(), submission.key(), submission.value(),
                 textHeaders(submission), PROVENANCE_STEP, new UntrustedRecordException(refusal.get())),
                 submission.timestamp());
+        writePending();
         return true;
     }
 
@@ -539,17 +562,41 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
         return headers;
     }
 
+    /**
+     * Prepares a record of the unit in progress ({@link #pending}). It is encoded here, so that a record that cannot be
+     * encoded fails its unit before anything of the unit is written.
+     */
     private void send(OutboundRecord out, long timestamp) {
         if (out.value() instanceof ReferralFeedback feedback) {
-            // The referrer's feedback is a line of its referral's timeline. Written here, in this transaction, the
-            // line is there when the partner gets its answer (a timeline read right after the 202 shows the
-            // delivery); when the timeline processor reads the same feedback back from the partner's topic, it finds
-            // the line and writes nothing more.
-            TimelineStore.add(timeline, out.key(), TimelineLines.ofFeedback(feedback));
+            // The referrer's feedback is a line of its referral's timeline. Written in this transaction, the line is
+            // there when the partner gets its answer (a timeline read right after the 202 shows the delivery); when
+            // the timeline processor reads the same feedback back from the partner's topic, it finds the line and
+            // writes nothing more.
+            TimelineEntry line = TimelineLines.ofFeedback(feedback);
+            pending.add(() -> TimelineStore.add(timeline, out.key(), line));
         }
+        Object encoded = out.value() instanceof SpecificRecord record
+                ? parts.outboundWriter().apply(out.topic(), record) : out.value();
         Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         out.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        context.forward(new Record<>(out.key(), (Object) out, timestamp, headers), ReferralStateTopology.OUTBOUND_SINK);
+        forwardLater(new Record<>(out.key(), (Object) new OutboundRecord(out.topic(), out.key(), encoded, out.headers()),
+                timestamp, headers), ReferralStateTopology.OUTBOUND_SINK);
+    }
+
+    private void forwardLater(Record<String, Object> record, String sink) {
+        pending.add(() -> context.forward(record, sink));
+    }
+
+    /** Writes what the unit in progress prepared, in order. */
+    private void writePending() {
+        List<Runnable> writes = List.copyOf(pending);
+        pending.clear();
+        writes.forEach(Runnable::run);
+    }
+
+    /** Forgets what a failed step prepared since {@code mark}; what the unit prepared before it stays. */
+    private void dropPendingFrom(int mark) {
+        pending.subList(mark, pending.size()).clear();
     }
 
     /**
@@ -571,7 +618,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
             published.remove(RecordHeaders.PERSON_REFERENCE_BASIS);
             published.add(RecordHeaders.PERSON_REFERENCE_BASIS, basis.getBytes(StandardCharsets.UTF_8));
         }
-        context.forward(new Record<>(personReference, (Object) value, submission.timestamp(), published),
+        forwardLater(new Record<>(personReference, (Object) value, submission.timestamp(), published),
                 ReferralStateTopology.REFERRALS_SINK);
         Map<String, String> names = new LinkedHashMap<>();
         published.forEach(header -> names.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
@@ -596,8 +643,10 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
             }
             // Otherwise nobody waits (a replay, or a writer that is not a hub instance): the decision stands all the
             // same.
+            writePending();
             return;
         }
+        writePending();
         context.forward(new Record<>(replyTo, (Object) decision.toJson(), submission.timestamp(),
                 new org.apache.kafka.common.header.internals.RecordHeaders()),
                 ReferralStateTopology.DECISIONS_SINK);
@@ -607,6 +656,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
     private void forgetInactive() {
         long before = clock.millis() - parts.recordLife().toMillis();
         int forgotten = 0;
+        pending.clear();
         try (KeyValueIterator<String, byte[]> all = ledger.all()) {
             while (all.hasNext() && forgotten < MAX_FORGOTTEN_PER_SWEEP) {
                 KeyValue<String, byte[]> next = all.next();
@@ -624,6 +674,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                     PersonAidHistory.changes(topics.personAidHistory(), entry.personReference(), next.key,
                             entry.rememberedAids(), List.of()).forEach(out -> send(out, clock.millis()));
                     dueAt(next.key, entry).ifPresent(at -> dueIndex.delete(dueKey(at, next.key)));
+                    writePending();
                     forgotten++;
                 }
             }

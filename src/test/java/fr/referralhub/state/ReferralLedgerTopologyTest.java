@@ -146,16 +146,24 @@ class ReferralLedgerTopologyTest {
 
     @BeforeEach
     void driver() {
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // An update's person reference is written by the ledger: here as a readable suffix instead of Avro.
         PersonReferenceWriter writer = (bytes, person, basis) ->
                 (new String(bytes, StandardCharsets.UTF_8) + "|person=" + person).getBytes(StandardCharsets.UTF_8);
+        start(parts(writer));
+    }
+
+    /** The topology on a new test driver with these parts (closing the one before), and the tests' topics on it. */
+    private void start(ReferralStateTopology.Parts parts) {
+        if (driver != null) {
+            driver.close();
+        }
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(ReferralStateTopology.build(
                 new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback.",
                         "eligibility-decisions", "person-aid-history"),
-                parts(writer)), config, Instant.parse("2026-11-02T09:00:00Z"));
+                parts), config, Instant.parse("2026-11-02T09:00:00Z"));
         for (String service : List.of("adil-93", "cllaj-lyon")) {
             services.put(service, driver.createOutputTopic("counselling." + service, new StringDeserializer(),
                     new ByteArrayDeserializer()));
@@ -451,6 +459,46 @@ class ReferralLedgerTopologyTest {
         assertThat(statusChanges.isEmpty()).isTrue();
     }
 
+    /**
+     * A step that fails half-way for a lasting reason (here the second service's record cannot be encoded) writes none
+     * of its records: no service is told of a referral the state does not record as sent to it, and no reminder goes
+     * out that the state does not record.
+     */
+    @Test
+    void shouldWriteNoneOfAStepsRecordsWhenOneOfThemCannotBeWritten() {
+        ReferralStateTopology.Parts parts = parts((bytes, person, basis) -> bytes);
+        java.util.function.BiFunction<String, org.apache.avro.specific.SpecificRecord, byte[]> failing =
+                (topic, record) -> {
+                    // cllaj-lyon's delivery of referral-14, cllaj-lyon's notices about referral-15.
+                    if (record instanceof CounsellingReferral referral && referral.getSubscriptionId().equals("cllaj-lyon")
+                            && (referral.getReferralId().equals("referral-14")
+                            || referral.getReferralId().equals("referral-15") && referral.getNotice() != null)) {
+                        throw new IllegalStateException("cannot be encoded");
+                    }
+                    return plainRecord(topic, record);
+                };
+        start(new ReferralStateTopology.Parts(parts.clock(), parts.recordLife(), parts.forgetSweep(),
+                parts.personReferences(), parts.statusChanges(), parts.distribution(), parts.expiry(), failing,
+                parts.unrouted(), parts.timeline(), parts.eventReader(), parts.eligibility(), parts.deadLetters(),
+                parts.provenance()));
+
+        // Routing: the event is published and recorded, and routed nowhere rather than to one service of two.
+        submit("referral-14", "CREATED", "EVT-14", HASH_A, "person-14", "instance-a", "q1");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(referrals.readRecordsToList()).hasSize(1);
+        assertThat(noticesTo("adil-93")).as("not told of a referral the state does not know it has").isEmpty();
+        reportStatus("referral-14", "adil-93", "r1", ReferralStatus.RECEIVED, null, false, "q2");
+        assertThat(lastDecision().outcome()).isEqualTo(Outcome.UNKNOWN_REFERRAL);
+
+        // Reminder: the notice to the second service cannot be encoded, so the first gets none either.
+        submit("referral-15", "CREATED", "EVT-15", HASH_A, "person-15", "instance-a", "q3");
+        assertThat(noticesTo("adil-93")).containsExactly("DELIVERY referral-15");
+        now.set(now.get().plus(Duration.ofDays(10)));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertThat(noticesTo("adil-93")).as("no reminder the state does not record").isEmpty();
+        assertThat(statusChanges.isEmpty()).isTrue();
+    }
+
     @Test
     void shouldAddTheReferrersEventsAndEachFeedbackItGotToTheTimelineOnce() {
         submit("referral-10", "CREATED", "EVT-10", HASH_A, "person-10", "instance-a", "q1");
@@ -487,15 +535,7 @@ class ReferralLedgerTopologyTest {
             records.add(new OutboundRecord("feedback.france-travail-93", before.referralId(), delivered, Map.of()));
             return new ReferralDistribution.Routed(routed.routing(), records);
         };
-        driver.close();
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(ReferralStateTopology.build(
-                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback.",
-                        "eligibility-decisions", "person-aid-history"),
-                parts((bytes, person, basis) -> bytes, withFeedback)), config, Instant.parse("2026-11-02T09:00:00Z"));
-        submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
+        start(parts((bytes, person, basis) -> bytes, withFeedback));
 
         // The test driver reads the feedback back at once from the partner's topic, as the timeline processor would;
         // a line it added would carry the topic as its reason (plainLines), the ledger's own line has none.
@@ -536,19 +576,11 @@ class ReferralLedgerTopologyTest {
                         decision.getReferralId())) : List.of();
             }
         };
-        driver.close();
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         ReferralStateTopology.Parts parts = parts((bytes, person, basis) -> bytes);
-        driver = new TopologyTestDriver(ReferralStateTopology.build(
-                new ReferralStateTopology.Topics("submissions", "referrals", "decisions", "status-changes", "feedback.",
-                        "eligibility-decisions", "person-aid-history"),
-                new ReferralStateTopology.Parts(parts.clock(), parts.recordLife(), parts.forgetSweep(),
-                        parts.personReferences(), parts.statusChanges(), parts.distribution(), parts.expiry(),
-                        parts.outboundWriter(), parts.unrouted(), parts.timeline(), parts.eventReader(), seasonal,
-                        parts.deadLetters(), parts.provenance())), config, Instant.parse("2026-11-02T09:00:00Z"));
-        submissions = driver.createInputTopic("submissions", new StringSerializer(), new ByteArraySerializer());
+        start(new ReferralStateTopology.Parts(parts.clock(), parts.recordLife(), parts.forgetSweep(),
+                parts.personReferences(), parts.statusChanges(), parts.distribution(), parts.expiry(),
+                parts.outboundWriter(), parts.unrouted(), parts.timeline(), parts.eventReader(), seasonal,
+                parts.deadLetters(), parts.provenance()));
         KeyValueStore<String, byte[]> history = driver.getKeyValueStore(ReferralStateTopology.AID_HISTORY_STORE);
 
         deciding.set("referral-20");
