@@ -28,8 +28,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The HTTP server defends itself against slow and greedy clients (issue 18), on the real hub over raw sockets: clients
- * that send their headers and then stall the body leave a partner answered within a second, each is dropped after the
- * body timeout, one address gets 429 past its requests in progress, and a body over the partner API's limit is refused
+ * that send their headers and then stall the body leave a partner answered well before the body timeout, each is
+ * dropped after it, one address gets 429 past its requests in progress, and a body over the partner API's limit is refused
  * without being read (413), by its Content-Length or, chunked, once it passes the limit.
  *
  * <p>The stalling client and the partner use two loopback addresses (the server listens on all of them), as an
@@ -65,7 +65,7 @@ class SlowClientsTest {
     }
 
     @Test
-    void shouldAnswerAPartnerWithinASecondWhileThirtyTwoConnectionsStallTheirBodies() throws Exception {
+    void shouldAnswerAPartnerBeforeTheBodyTimeoutWhileThirtyTwoConnectionsStallTheirBodies() throws Exception {
         // Warm-up: the first event of a fresh hub pays for client connections and schema look-ups.
         assertThat(postEvent("SLOW-WARMUP-" + run).status()).isEqualTo(202);
 
@@ -91,8 +91,10 @@ class SlowClientsTest {
         Duration took = Duration.ofNanos(System.nanoTime() - sent);
 
         assertThat(partner.status()).as(partner.text()).isEqualTo(202);
+        // Starved of threads, the partner would wait for the stalled bodies' timeout: half of it leaves room for a
+        // loaded machine's ledger commit and still catches that.
         assertThat(took).as("partner answered while %d connections stall", stalled.size())
-                .isLessThan(Duration.ofSeconds(1));
+                .isLessThan(limits.bodyTimeout().dividedBy(2));
 
         // Each stalled request is given up after the body timeout: 408 (when the client still reads) and closed.
         long deadline = System.nanoTime() + limits.bodyTimeout().plusSeconds(10).toNanos();

@@ -201,7 +201,9 @@ class CrashRecoveryTest {
         await("the records published").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .until(() -> publishedIds(prefix).containsAll(valid));
 
-        hub.stop(Duration.ofSeconds(60));
+        HubProcess stopped = hub;
+        assertThat(stopped.stop(Duration.ofSeconds(120))).as("a clean stop; end of its log:\n%s", stopped.tail())
+                .isTrue();
         hub = startHub();
         assertThat(Files.readString(hub.log(), StandardCharsets.UTF_8)).as("after a clean stop")
                 .doesNotContain(STORES_DISTRUSTED);

@@ -135,16 +135,23 @@ public final class HubProcess implements AutoCloseable {
         }
     }
 
-    /** Stops it as an orchestrator would (SIGTERM: the hub closes cleanly) and waits for the JVM to end. */
-    public void stop(Duration limit) {
+    /**
+     * Stops it as an orchestrator would (SIGTERM: the hub closes cleanly) and waits for the JVM to end; kills it past
+     * the limit.
+     *
+     * @return whether it ended by itself within the limit
+     */
+    public boolean stop(Duration limit) {
         process.destroy();
         try {
-            if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                kill();
+            if (process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return true;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        kill();
+        return false;
     }
 
     public long pid() {
