@@ -138,6 +138,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                 decision = new LedgerDecision(correlationId, referralId, Outcome.UNREADABLE,
                         "unknown submission kind '" + kind + "'");
             }
+            writePending();
         } catch (RuntimeException e) {
             pending.clear();
             if (Outages.isTransient(e)) {
