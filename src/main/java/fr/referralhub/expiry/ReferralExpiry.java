@@ -49,7 +49,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  * The referral state of the instance that owns the referral checks every {@code hub.expiry.sweep-interval} and writes
  * these records in the transaction that stores the reminder or the expiry: each is sent once, and a check that fails
- * midway sends nothing and is made again.
+ * midway sends nothing (made again after a broker or registry outage; for a defect, logged and left out of expiry).
  */
 @Component("referralExpiry")
 public class ReferralExpiry implements ExpiryPolicy {

@@ -62,7 +62,7 @@ public class RestRoutesServlet {
     /**
      * Camel's servlet, seeing each request's whole path ({@code /api/v1/referrals}, where a servlet sees only what
      * follows its mount point), so the REST DSL, the OpenAPI document and the routes' endpoints in Hawtio all name
-     * the paths partners call. And two answers it leaves to the routes made here, before a route runs, as HTTP wants
+     * the paths partners call. And three answers it leaves to the routes made here, before a route runs, as HTTP wants
      * them:
      * <ul>
      * <li>a method the path does not take: a bare 405 from Camel; here with the methods it does take in an

@@ -511,14 +511,14 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
                 ReferralStatus from = statusAt(expired, service);
                 expired = recordStatus(referralId, expired, change, from, timestamp);
                 log.info("Referral {} at service {}: {} -> EXPIRED (nobody acted in time)", referralId, service, from);
-                expiry.expired(service);
+                pending.add(() -> expiry.expired(service)); // counted once written
             }
             return expired;
         }
         expiry.reminder(routing, ReferralSummary.of(referralId, entry, List.of()), services, now)
                 .forEach(out -> send(out, timestamp));
         log.info("Referral {} reminded: no counselling service acted on it", referralId);
-        expiry.reminded(entry.partnerId());
+        pending.add(() -> expiry.reminded(entry.partnerId())); // counted once written
         return entry.withRouting(routing.reminded(now));
     }
 
@@ -590,9 +590,11 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
 
     /** Writes what the unit in progress prepared, in order. */
     private void writePending() {
-        List<Runnable> writes = List.copyOf(pending);
-        pending.clear();
-        writes.forEach(Runnable::run);
+        try {
+            pending.forEach(Runnable::run);
+        } finally {
+            pending.clear();
+        }
     }
 
     /** Forgets what a failed step prepared since {@code mark}; what the unit prepared before it stays. */
