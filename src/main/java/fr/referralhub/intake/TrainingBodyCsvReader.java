@@ -259,7 +259,9 @@ public class TrainingBodyCsvReader {
         List<FieldError> problems = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (String column : columns) {
-            if (seen.merge(column, 1, Integer::sum) == 2) {
+            // Columns are read by name, so a column without one (a spreadsheet's trailing ';') is never read: its
+            // cells are ignored like an unknown column's, however many there are.
+            if (!column.isEmpty() && seen.merge(column, 1, Integer::sum) == 2) {
                 problems.add(new FieldError(column, "column appears more than once in the header row"));
             }
         }

@@ -98,6 +98,17 @@ class TrainingBodyCsvReaderTest {
     }
 
     @Test
+    void shouldIgnoreColumnsWithoutANameAsASpreadsheetAddsThem() {
+        String[] lines = Samples.text(SAMPLE).split("\n", 2);
+        String withEmptyColumns = lines[0].strip() + ";;\n"
+                + lines[1].lines().map(row -> row + ";x;").reduce("", (a, b) -> a + b + "\n");
+
+        CsvFile file = reader.open(withEmptyColumns.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reader.read(file.rows().get(1), CFA_BTP_LYON).partnerEventId()).isEqualTo("CFA-BTP-2026-0043");
+    }
+
+    @Test
     void shouldRefuseAFileWithCancellationColumnsRatherThanCreateReferralsFromIt() {
         String[] lines = Samples.text(SAMPLE).split("\n", 2);
         String cancelling = lines[0].strip() + ";type_evenement;id_evenement_origine;motif\n"
