@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import fr.referralhub.embedded.EmbeddedKafkaBroker;
 
@@ -13,6 +15,12 @@ import fr.referralhub.embedded.EmbeddedKafkaBroker;
  * Tests isolate themselves with their own topic names and consumer groups instead of their own broker.
  */
 public final class SharedKafka {
+
+    private static final int FIRST_PORT = 20_000;
+    private static final int PORTS_BELOW_EPHEMERAL = 12_000;
+    /** A random start, so that two test runs on one machine do not walk the same ports. */
+    private static final AtomicInteger nextPort = new AtomicInteger(
+            ThreadLocalRandom.current().nextInt(PORTS_BELOW_EPHEMERAL));
 
     private static EmbeddedKafkaBroker broker;
 
@@ -33,12 +41,22 @@ public final class SharedKafka {
         return broker.bootstrapServers();
     }
 
+    /**
+     * A port no one listens on, below the kernel's ephemeral range (32768 and up on Linux): a test picks it, closes
+     * it, and a broker or child hub binds it seconds later. A port the kernel hands out could meanwhile become the
+     * local end of any outgoing connection (Kafka clients open many); a port below that range can only be taken by
+     * a listener, and every test listener takes its port from here, one after the other.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < PORTS_BELOW_EPHEMERAL; attempt++) {
+            int port = FIRST_PORT + Math.floorMod(nextPort.getAndIncrement(), PORTS_BELOW_EPHEMERAL);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // someone listens there: the next one
+            }
         }
+        throw new IllegalStateException("no free port between " + FIRST_PORT + " and "
+                + (FIRST_PORT + PORTS_BELOW_EPHEMERAL));
     }
 }
