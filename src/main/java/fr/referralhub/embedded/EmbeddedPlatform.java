@@ -5,6 +5,7 @@ import java.util.Map;
 
 import fr.referralhub.kafkaaccess.KafkaAccessProperties;
 import fr.referralhub.kafkaclient.KafkaConnection;
+import fr.referralhub.provenance.RecordProvenance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -24,18 +25,21 @@ public class EmbeddedPlatform implements SmartLifecycle {
     private final EmbeddedPlatformProperties properties;
     private final KafkaConnection kafka;
     private final KafkaAccessProperties kafkaAccess;
+    private final RecordProvenance provenance;
     private EmbeddedSchemaRegistry registry;
     private volatile boolean running;
 
     /**
      * @param kafkaAccess the Kafka principals' passwords, which are also their registry logins
+     * @param provenance  signs the registry's records, so that it reads back only its own
      * @param broker      the broker {@link EmbeddedBrokerEarlyStart} is booting, or null when Kafka is external
      */
     EmbeddedPlatform(EmbeddedPlatformProperties properties, KafkaConnection kafka, KafkaAccessProperties kafkaAccess,
-                     EmbeddedKafkaBroker broker) {
+                     RecordProvenance provenance, EmbeddedKafkaBroker broker) {
         this.properties = properties;
         this.kafka = kafka;
         this.kafkaAccess = kafkaAccess;
+        this.provenance = provenance;
         this.broker = broker;
     }
 
@@ -47,7 +51,7 @@ public class EmbeddedPlatform implements SmartLifecycle {
         if (properties.schemaRegistry().enabled()) {
             registry = new EmbeddedSchemaRegistry(kafka, properties.schemaRegistry().topic(),
                     properties.schemaRegistry().host(), properties.schemaRegistry().port(),
-                    registryUsers());
+                    registryUsers(), provenance, properties.schemaRegistry().adoptUnsigned());
             registry.start();
         }
         running = true;

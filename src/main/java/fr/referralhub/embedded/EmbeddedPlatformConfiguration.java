@@ -2,6 +2,7 @@ package fr.referralhub.embedded;
 
 import fr.referralhub.kafkaaccess.KafkaAccessProperties;
 import fr.referralhub.kafkaclient.KafkaConnection;
+import fr.referralhub.provenance.RecordProvenance;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +20,8 @@ class EmbeddedPlatformConfiguration {
     EmbeddedPlatform embeddedPlatform(EmbeddedPlatformProperties properties,
                                       KafkaConnection kafka,
                                       KafkaAccessProperties kafkaAccess,
+                                      RecordProvenance provenance,
                                       ObjectProvider<EmbeddedKafkaBroker> broker) {
-        return new EmbeddedPlatform(properties, kafka, kafkaAccess, broker.getIfAvailable());
+        return new EmbeddedPlatform(properties, kafka, kafkaAccess, provenance, broker.getIfAvailable());
     }
 }

@@ -20,10 +20,12 @@ public record EmbeddedPlatformProperties(
      * @param writePassword the password of user {@value #WRITER}, who reads and writes; set by
      *                      {@link EmbeddedPlatformEnvironment} when operator security is on (a random one unless
      *                      {@code HUB_SCHEMA_REGISTRY_WRITE_PASSWORD} gives it), empty when the registry is open
+     * @param adoptUnsigned trusts the registry topic's unsigned records (from before the registry signed its
+     *                      records) and writes them again signed, rather than refusing them or stopping the start
      */
     public record SchemaRegistry(boolean enabled, @DefaultValue("localhost") String host,
                                  @DefaultValue("8081") int port, @DefaultValue("_schemas") String topic,
-                                 String writePassword) {
+                                 String writePassword, boolean adoptUnsigned) {
 
         /** The user name of the registry's write credentials. */
         public static final String WRITER = "hub";

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import fr.referralhub.kafkaclient.KafkaConnection;
+import fr.referralhub.provenance.RecordProvenance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final int port;
     /** Null: open to anyone. */
     private final SchemaRegistryUsers users;
+    private final RecordProvenance provenance;
+    private final boolean adoptUnsigned;
     private SchemaRegistryJournal journal;
     private HttpServer server;
     private ExecutorService executor;
@@ -68,11 +71,23 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      */
     public EmbeddedSchemaRegistry(KafkaConnection kafka, String topic, String host, int port,
                                   SchemaRegistryUsers users) {
+        this(kafka, topic, host, port, users, null, false);
+    }
+
+    /**
+     * @param provenance    signs every record of the topic and refuses, at start, those the hub did not sign (see
+     *                      {@link SchemaRegistryJournal}); null signs and checks nothing
+     * @param adoptUnsigned trusts the topic's unsigned records and writes them again signed
+     */
+    EmbeddedSchemaRegistry(KafkaConnection kafka, String topic, String host, int port, SchemaRegistryUsers users,
+                           RecordProvenance provenance, boolean adoptUnsigned) {
         this.kafka = kafka;
         this.topic = topic;
         this.host = host;
         this.port = port;
         this.users = users;
+        this.provenance = provenance;
+        this.adoptUnsigned = adoptUnsigned;
     }
 
     /** Reads the registry's topic to its end, then starts serving HTTP. Does nothing when already started. */
@@ -80,7 +95,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (server != null) {
             return;
         }
-        SchemaRegistryJournal newJournal = new SchemaRegistryJournal(kafka, topic);
+        SchemaRegistryJournal newJournal = new SchemaRegistryJournal(kafka, topic, provenance, adoptUnsigned);
         ExecutorService newExecutor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
         try {
             SchemaRegistryStore store = new SchemaRegistryStore(newJournal);

@@ -1,7 +1,10 @@
 package fr.referralhub.embedded;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.referralhub.embedded.SchemaRegistryStore.Reference;
 import fr.referralhub.embedded.SchemaRegistryStore.SchemaVersion;
 import fr.referralhub.kafkaclient.KafkaConnection;
+import fr.referralhub.provenance.RecordProvenance;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,6 +33,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -51,8 +57,20 @@ import org.slf4j.LoggerFactory;
  * Confluent's {@code DELETE_SUBJECT} record (a subject soft-deleted up to a version) is read too; this registry
  * writes one deleted schema record per version instead, which Confluent reads as well.
  * Key fields keep Confluent's order: compaction compares key bytes, so a rewrite must produce the same bytes.
+ *
+ * <p>With the hub's {@link RecordProvenance}, every record is signed ({@code hub.provenance}) and a start reads only
+ * signed ones: a record someone else put on the topic (a schema in place of the hub's under its id, or a record that
+ * is not a registry record at all, which would stop the start) is refused, counted and logged as on the hub's other
+ * topics (consumer {@value #CONSUMER}). A record written without a signature and replaced by a signed one of the same
+ * key is superseded, not refused. A topic holding unsigned records only was written before the registry signed (or by
+ * Confluent's), or someone replaced every signed record and waited for compaction: the start stops and says so.
+ * Told to adopt unsigned records (once, by the operator; always in the dev profile, whose key is public), the registry
+ * reads the topic as it is and writes its unsigned records again, signed.
  */
 final class SchemaRegistryJournal implements AutoCloseable {
+
+    /** The {@code consumer} tag of {@code hub.provenance.refused} for this topic's refused records. */
+    static final String CONSUMER = "schema-registry";
 
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryJournal.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,11 +80,19 @@ final class SchemaRegistryJournal implements AutoCloseable {
     private final KafkaConnection kafka;
     private final String topic;
     private final KafkaProducer<String, String> producer;
+    /** Null: records are neither signed nor checked (a registry outside the hub, as tests start one). */
+    private final RecordProvenance provenance;
+    private final boolean adoptUnsigned;
     private volatile String clusterId = "";
 
-    SchemaRegistryJournal(KafkaConnection kafka, String topic) {
+    SchemaRegistryJournal(KafkaConnection kafka, String topic, RecordProvenance provenance, boolean adoptUnsigned) {
         this.kafka = kafka;
         this.topic = topic;
+        this.provenance = provenance;
+        this.adoptUnsigned = adoptUnsigned;
+        if (provenance != null) {
+            provenance.expect(CONSUMER);
+        }
         this.producer = new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "embedded-schema-registry",
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -79,10 +105,13 @@ final class SchemaRegistryJournal implements AutoCloseable {
                 new StringSerializer(), new StringSerializer());
     }
 
-    /** Creates the topic if absent, then applies every record it holds, oldest first, to the store. */
+    /** Creates the topic if absent, then applies every record it may trust, oldest first, to the store. */
     void replayInto(SchemaRegistryStore store) {
         ensureTopic();
         TopicPartition partition = new TopicPartition(topic, 0);
+        // The offset of each key's latest signed record, and the records not signed, judged once all are read.
+        Map<String, Long> signedAt = new HashMap<>();
+        List<ConsumerRecord<String, String>> unsigned = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "embedded-schema-registry-replay",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
@@ -97,10 +126,66 @@ final class SchemaRegistryJournal implements AutoCloseable {
                             + end + ") within " + REPLAY_TIMEOUT.toSeconds() + " s from " + kafka.bootstrapServers());
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    apply(record, store);
+                    boolean signed = provenance != null && isSigned(record);
+                    if (signed) {
+                        signedAt.put(record.key(), record.offset());
+                    } else if (provenance != null) {
+                        unsigned.add(record);
+                    }
+                    // Applied in the topic's order when trusted; otherwise judged once every record is read.
+                    if (provenance == null || signed || adoptUnsigned) {
+                        apply(record, store);
+                    }
                 }
             }
         }
+        unsigned.removeIf(record -> isReplacedBySigned(record, signedAt));
+        if (unsigned.isEmpty()) {
+            return;
+        }
+        if (adoptUnsigned) {
+            adopt(unsigned);
+        } else if (signedAt.isEmpty()) {
+            // Serving none of them would give the hub's schemas new ids that these records may hold already.
+            throw new IllegalStateException("Schema registry topic '" + topic + "' holds " + unsigned.size()
+                    + " records and none signed by the hub: if they are this registry's from before it signed its "
+                    + "records, start once with EMBEDDED_SCHEMA_REGISTRY_ADOPT_UNSIGNED=true to adopt them; "
+                    + "otherwise someone else wrote this topic: check who may write it");
+        } else {
+            unsigned.forEach(record -> provenance.check(CONSUMER, topic, record.partition(), record.offset(),
+                    record.key(), utf8(record.value()), record.headers()));
+        }
+    }
+
+    private boolean isSigned(ConsumerRecord<String, String> record) {
+        return provenance.refusal(topic, record.key(), utf8(record.value()), record.headers()).isEmpty();
+    }
+
+    /** A record a signed one of the same key followed: whatever it said no longer holds, it is nobody's concern. */
+    private static boolean isReplacedBySigned(ConsumerRecord<String, String> record, Map<String, Long> signedAt) {
+        Long replacedAt = signedAt.get(record.key());
+        return replacedAt != null && replacedAt > record.offset();
+    }
+
+    /**
+     * Unsigned records the operator said to adopt (a topic written before this registry signed its records), already
+     * applied: written again signed, the latest of each key in their order as compaction would keep them, so that
+     * the next start finds signed records only.
+     */
+    private void adopt(List<ConsumerRecord<String, String>> records) {
+        Map<String, String> latest = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            latest.remove(record.key());
+            latest.put(record.key(), record.value());
+        }
+        latest.forEach(this::append);
+        log.warn("Schema registry topic '{}': {} records the hub had not signed, adopted as asked "
+                + "(EMBEDDED_SCHEMA_REGISTRY_ADOPT_UNSIGNED) and written again signed ({} records)", topic,
+                records.size(), latest.size());
+    }
+
+    private static byte[] utf8(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The id of the Kafka cluster holding the topic, known once {@link #replayInto} ran; Confluent reports it. */
@@ -171,14 +256,25 @@ final class SchemaRegistryJournal implements AutoCloseable {
     /** {@code value} null writes a tombstone. */
     private void append(ObjectNode key, ObjectNode value) {
         try {
-            String valueText = value == null ? null : JSON.writeValueAsString(value);
-            producer.send(new ProducerRecord<>(topic, 0, JSON.writeValueAsString(key), valueText)).get();
+            append(JSON.writeValueAsString(key), value == null ? null : JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw SchemaRegistryApiError.storeError(topic, e);
+        }
+    }
+
+    private void append(String key, String value) {
+        Headers headers = new RecordHeaders();
+        if (provenance != null) {
+            provenance.sign(topic, utf8(key), utf8(value), headers);
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic, 0, key, value, headers)).get();
         } catch (ExecutionException e) {
             throw SchemaRegistryApiError.storeError(topic, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw SchemaRegistryApiError.storeError(topic, e);
-        } catch (JsonProcessingException | KafkaException e) {
+        } catch (KafkaException e) {
             throw SchemaRegistryApiError.storeError(topic, e);
         }
     }

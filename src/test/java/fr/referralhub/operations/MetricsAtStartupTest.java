@@ -54,7 +54,7 @@ class MetricsAtStartupTest {
     private static final List<String> PROVENANCE_CONSUMERS = List.of("referral-ledger", "referral-timeline",
             "person-aid-history", "intake-answers", "status-feedback", WebhookSender.ROUTE, FeedbackWebhookSender.ROUTE,
             "partner-history", SubscriptionStore.CONSUMER, OperatorAudit.CONSUMER, DeadLetterReplay.CONSUMER,
-            "parked-records");
+            "parked-records", "schema-registry");
     /** The Camel routes reading the landlords' and services' own topics, by pattern. */
     private static final String LANDLORD_INTAKE = "social-landlord-intake";
     private static final String STATUS_INTAKE = "service-status-intake";
