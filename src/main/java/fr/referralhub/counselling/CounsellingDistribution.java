@@ -138,7 +138,14 @@ public class CounsellingDistribution implements ReferralDistribution {
         Supplier<EligibilityDecision> decision = () -> eligibility;
         ReferralRouting after = before.held(false);
         for (Subscription subscription : subscriptions.active()) {
-            boolean hadIt = before.sentTo().containsKey(subscription.id());
+            String sentToService = before.sentTo().get(subscription.id());
+            if (sentToService != null && !sentToService.equals(subscription.serviceId())) {
+                // Re-pointed to another service since: the referral stays the first service's (its reports, its
+                // cancellation), which no longer has a profile here, as for a deleted subscription; the new service
+                // never received it, so an update would hand it a referral nobody sent it.
+                continue;
+            }
+            boolean hadIt = sentToService != null;
             if (hadIt || subscription.criteria().matches(event, decision)) {
                 OutboundRecord record = counsellingRecord(event, subscription.id(), subscription.serviceId(),
                         hadIt ? ReferralEventType.UPDATED : ReferralEventType.CREATED, subscription.profile(), decision);
@@ -153,8 +160,8 @@ public class CounsellingDistribution implements ReferralDistribution {
                 after = after.sentAlsoTo(subscription.id(), subscription.serviceId(), now);
             }
         }
-        // A subscription deleted since the referral was sent: no profile any more says what the service may see of
-        // an update, so it only gets the cancellation, if one comes.
+        // A subscription deleted (or re-pointed) since the referral was sent: no profile any more says what the
+        // service may see of an update, so it only gets the cancellation, if one comes.
         return after;
     }
 

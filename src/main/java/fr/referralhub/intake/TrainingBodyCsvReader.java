@@ -121,7 +121,9 @@ public class TrainingBodyCsvReader {
             throw refused(FILE, "is empty: expected a header row and one row per referral");
         }
         if (content.length > MAX_BYTES) {
-            throw refused(FILE, "is " + content.length + " bytes; a file is at most " + MAX_BYTES);
+            // Not its size: the drop folder reads no more than one byte past the limit (a larger file never fills
+            // the heap), so the length says only that it is too big.
+            throw refused(FILE, "is more than " + MAX_BYTES + " bytes (20 MiB), the most a file may be: split it");
         }
         String text = utf8(content);
         if (!text.isEmpty() && text.charAt(0) == BOM) {

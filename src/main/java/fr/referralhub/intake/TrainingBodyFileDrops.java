@@ -235,11 +235,12 @@ public class TrainingBodyFileDrops {
     /**
      * The file's content, read only if it is still not a symbolic link: the consumer's filter refused links, but a
      * partner could swap the file for one in between, and the link's target (anything the hub can read) would then be
-     * read as the partner's rows.
+     * read as the partner's rows. At most one byte more than a file may hold, which the reader refuses: a file of
+     * gigabytes must not fill the heap of every route and stream thread, nor be read again at every poll.
      */
     private static byte[] readWithoutFollowingLinks(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return in.readAllBytes();
+            return in.readNBytes(TrainingBodyCsvReader.MAX_BYTES + 1);
         }
     }
 

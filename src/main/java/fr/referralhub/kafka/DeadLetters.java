@@ -208,7 +208,9 @@ public class DeadLetters {
 
     /**
      * Dead-letters one row of a dropped file (a source that is not a Kafka record) and returns once it is
-     * acknowledged; a failure is thrown so the file is not marked processed and is read again.
+     * acknowledged; a failure is thrown so the file is not marked processed and is read again. A row too big to copy
+     * into a dead letter (nothing limits a row but its file's 20 MiB), or whose copy the topic refuses, is
+     * dead-lettered as its digest, like an oversized record: otherwise the refusal would fail its file at every poll.
      *
      * @param key        record key; must not hold personal data (e.g. partner id and file name)
      * @param partnerId  the partner whose folder the file was dropped in (header {@link RecordHeaders#PARTNER_ID})
@@ -218,23 +220,52 @@ public class DeadLetters {
     public void sendFileRow(String routeId, String key, String partnerId, String fileName, int row, String headerLine,
                             byte[] original, Exception cause, String reasons) {
         log.warn("Dead-lettering row {} of file {} from route {}: {}", row, fileName, routeId, cause.getMessage());
-        Exchange sent = producer.send(WRITER, exchange -> {
+        long bytes = original.length;
+        Exception failure = null;
+        if (bytes + headerLine.length() * 3L + reasons.length() * 3L <= TopicCatalog.DEAD_LETTER_COPY_LIMIT) {
+            failure = sendFileRow(routeId, key, partnerId, fileName, row, cause, WHOLE, bytes, original, headerLine,
+                    reasons);
+            if (failure == null) {
+                counted(routeId);
+                return;
+            }
+            if (Outages.isTransient(failure)) {
+                throw new IllegalStateException("Could not write the dead letter of row " + row + " of " + fileName,
+                        failure);
+            }
+            log.warn("The dead letter of row {} of {} was refused, written as its digest: {}", row, fileName,
+                    failure.toString());
+        }
+        byte[] digest = ("sha256:" + HexFormat.of().formatHex(sha256(original))).getBytes(StandardCharsets.UTF_8);
+        failure = sendFileRow(routeId, key, partnerId, fileName, row, cause, DIGEST, bytes, digest, null,
+                reasons.length() > 2000 ? reasons.substring(0, 2000) : reasons);
+        if (failure != null) {
+            throw new IllegalStateException("Could not write the dead letter of row " + row + " of " + fileName,
+                    failure);
+        }
+        counted(routeId);
+    }
+
+    /** One attempt: the failure, or null once acknowledged. {@code headerLine} null for a digest (never replayed). */
+    private Exception sendFileRow(String routeId, String key, String partnerId, String fileName, int row,
+                                  Exception cause, String original, long originalBytes, byte[] body, String headerLine,
+                                  String reasons) {
+        return producer.send(WRITER, exchange -> {
             Message message = exchange.getMessage();
-            message.setBody(original);
+            message.setBody(body);
             message.setHeader(KafkaConstants.KEY, key);
             message.setHeader(FILE_NAME, fileName);
             message.setHeader(FILE_ROW, String.valueOf(row));
-            message.setHeader(FILE_HEADER, headerLine);
+            if (headerLine != null) {
+                message.setHeader(FILE_HEADER, headerLine);
+            }
             message.setHeader(RecordHeaders.PARTNER_ID, partnerId);
             message.setHeader(REASONS, reasons);
+            message.setHeader(ORIGINAL, original);
+            message.setHeader(ORIGINAL_BYTES, String.valueOf(originalBytes));
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
             exchange.setProperty(FAILED_ROUTE, routeId);
-        });
-        if (sent.getException() != null) {
-            throw new IllegalStateException("Could not write the dead letter of row " + row + " of " + fileName,
-                    sent.getException());
-        }
-        counted(routeId);
+        }).getException();
     }
 
     /** Counted once acknowledged: the metric says what is really on the topic. */

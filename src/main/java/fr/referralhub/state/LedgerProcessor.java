@@ -498,7 +498,7 @@ final class LedgerProcessor implements Processor<String, byte[], String, Object>
             for (String service : services) {
                 String statusEventId = "expiry:" + referralId + ":" + service;
                 ReferralStatusChange change = ReferralStatusChange.newBuilder()
-                        .setChangeId(StatusMachine.changeId(service, statusEventId))
+                        .setChangeId(StatusMachine.changeId(service, referralId, statusEventId))
                         .setReferralId(referralId)
                         .setServiceId(service)
                         .setStatusEventId(statusEventId)

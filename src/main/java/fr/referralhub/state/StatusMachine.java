@@ -92,9 +92,14 @@ public final class StatusMachine {
     /** Channel of the changes the hub makes itself (expiry). */
     public static final String HUB_CHANNEL = "HUB";
 
-    /** The id of the change a status event makes: the same report sent again names the same change. */
-    public static String changeId(String serviceId, String statusEventId) {
-        return java.util.UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + statusEventId)
+    /**
+     * The id of the change a status event makes: the same report sent again names the same change. A service's event
+     * ids need only be unique per referral (the referral state judges repeats per referral), so the referral is part
+     * of it: otherwise two referrals' changes would share an id, and so their feedback, which referrers and feedback
+     * webhooks de-duplicate on.
+     */
+    public static String changeId(String serviceId, String referralId, String statusEventId) {
+        return java.util.UUID.nameUUIDFromBytes(("status:" + serviceId + ":" + referralId + ":" + statusEventId)
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 

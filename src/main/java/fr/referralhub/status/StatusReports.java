@@ -232,7 +232,7 @@ public class StatusReports {
         }
         Instant now = clock.instant();
         ReferralStatusChange change = ReferralStatusChange.newBuilder()
-                .setChangeId(StatusMachine.changeId(serviceId, report.statusEventId()))
+                .setChangeId(StatusMachine.changeId(serviceId, referralId, report.statusEventId()))
                 .setReferralId(referralId)
                 .setServiceId(serviceId)
                 .setStatusEventId(report.statusEventId())

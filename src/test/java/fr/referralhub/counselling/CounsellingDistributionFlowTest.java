@@ -223,6 +223,32 @@ class CounsellingDistributionFlowTest {
     }
 
     @Test
+    void shouldLeaveAReferralWithItsServiceWhenAnOperatorPointsTheSubscriptionAtAnother() throws Exception {
+        String subscriptionId = "repointed-" + run;
+        String first = "first-" + run;
+        String second = "second-" + run;
+        String match = "{\"communes\": [\"97209\"]}";
+        hub.subscribe(subscriptionId, subscription(first, match, "[\"HOME\"]"));
+        ReferralEvent creation = in("97209", "972", Referrals.complete("france-travail-93"));
+        hub.publish(creation, key(creation));
+        hub.awaitRecords("counselling." + first, creation.getReferralId(), 1);
+
+        hub.subscribe(subscriptionId, subscription(second, match, "[\"HOME\"]"));
+        hub.publish(in("97209", "972", Referrals.updateOf(creation)), key(creation));
+        hub.publish(Referrals.cancellationOf(creation), key(creation));
+        ReferralEvent later = in("97209", "972", Referrals.complete("france-travail-93"));
+        hub.publish(later, key(later));
+
+        // The first service keeps it, as for a deleted subscription: no profile says what it may see of the update,
+        // the cancellation reaches it. The second gets the referrals routed after the change only.
+        List<CounsellingReferral> toFirst = hub.awaitRecords("counselling." + first, creation.getReferralId(), 2);
+        assertThat(toFirst).extracting(CounsellingReferral::getEventType)
+                .containsExactly(ReferralEventType.CREATED, ReferralEventType.CANCELLED);
+        hub.awaitRecords("counselling." + second, later.getReferralId(), 1);
+        assertThat(hub.recordsOf("counselling." + second, creation.getReferralId())).isEmpty();
+    }
+
+    @Test
     void shouldTellTheReferrerOnceWhereItsReferralWentAtEachServicesFirstDelivery() throws Exception {
         // A partner of the registry (partners-dev.yaml): the referral state decides no other's events.
         String partner = "france-travail-93";

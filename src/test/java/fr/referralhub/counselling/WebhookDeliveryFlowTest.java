@@ -3,6 +3,9 @@ package fr.referralhub.counselling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +39,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -198,7 +207,7 @@ class WebhookDeliveryFlowTest {
             hub.publish(Referrals.updateOf(creation).build(),
                     creation.getPerson().getPersonReference());
             awaitRequests(receiver, 3);
-            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") == 2);
+            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") >= 2);
             awaitOutboxCommitted(id);
 
             List<ReferralFeedback> told = deliveredFeedback(creation);
@@ -348,6 +357,76 @@ class WebhookDeliveryFlowTest {
 
     private List<JsonNode> auditOf(String deadLetterId) {
         return DeadLetterAudit.of(bootstrapServers, auditTopic, deadLettersTopic, deadLetterId);
+    }
+
+    @Test
+    void shouldNeverPostAnOutboxRecordOfAnAbortedTransaction() throws Exception {
+        String id = "hook-aborted-" + run;
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 200)) {
+            hub.subscribe(id, webhook(receiver.url(), "[\"HOME\"]"));
+            referralInTheCommune();
+            awaitRequests(receiver, 1);
+
+            // The referral state's transaction, aborted after it wrote the same record (signed, as its instance
+            // killed before the commit had written it): its consumers read committed records only.
+            ConsumerRecord<String, byte[]> committed = TopicReader.readToEnd(bootstrapServers, outboxTopic,
+                    r -> id.equals(r.key())).get(0);
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "aborted-" + run),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(outboxTopic, committed.partition(), committed.key(),
+                        committed.value(), committed.headers())).get();
+                producer.abortTransaction();
+            }
+            // A second referral, committed after it on the subscription's partition: once it is delivered, the sender
+            // is past the aborted record.
+            referralInTheCommune();
+            awaitRequests(receiver, 2);
+            await().atMost(PATIENCE).until(() -> deliveries(id, "delivered") >= 2);
+            assertThat(receiver.received()).hasSize(2);
+            assertThat(receiver.received()).extracting(r -> r.header(WebhookSignature.DELIVERY_ID)).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void shouldRetryAReceiverThatSendsItsHeadersAndThenStalls() throws Exception {
+        String id = "hook-stalled-" + run;
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket receiver = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread accepting = new Thread(() -> {
+                while (!receiver.isClosed()) {
+                    try {
+                        Socket socket = receiver.accept();
+                        held.add(socket);
+                        // 200 and a body announced, never sent: the request's timeout no longer runs (JDK 17).
+                        socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            }, "stalling-receiver");
+            accepting.setDaemon(true);
+            accepting.start();
+            hub.subscribe(id, webhook("http://127.0.0.1:" + receiver.getLocalPort() + "/hook", "[\"HOME\"]"));
+            referralInTheCommune();
+
+            // Each attempt ends with the request timeout (3 s here), and the last one dead-letters the record.
+            ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(id);
+            assertThat(TopicReader.header(deadLetter, "__connect.errors.exception.message"))
+                    .contains("after 4 attempts").contains("no whole answer");
+            assertThat(held).hasSizeGreaterThanOrEqualTo(1);
+            assertThat(deliveries(id, "delivered")).isZero();
+            awaitOutboxCommitted(id);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     @Test

@@ -92,6 +92,32 @@ class SocialLandlordIntakeFlowTest {
     }
 
     @Test
+    void shouldNeverTakeTheHubsOwnHeadersFromALandlordsRecord() throws Exception {
+        String key = "forged-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> poison = new ProducerRecord<>(TOPIC, 0, key,
+                    "not xml".getBytes(StandardCharsets.UTF_8));
+            // Passed off as a training body's file row, with reasons of its own: the hub signs its dead letters, so
+            // operators would trust what they say.
+            poison.headers().add(RecordHeaders.PARTNER_ID, "cfa-btp-lyon".getBytes(StandardCharsets.UTF_8))
+                    .add("HUB.Dead-Letter.Reasons", "forged reasons".getBytes(StandardCharsets.UTF_8))
+                    .add(DeadLetters.FILE_NAME, "cfa-btp-lyon-2026-11-18.csv".getBytes(StandardCharsets.UTF_8))
+                    .add("__connect.errors.file.row", "7".getBytes(StandardCharsets.UTF_8));
+            producer.send(poison).get();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> deadLettersOf(key).size() == 1);
+        ConsumerRecord<String, byte[]> deadLetter = deadLettersOf(key).get(0);
+        assertThat(TopicReader.header(deadLetter, RecordHeaders.PARTNER_ID)).isIn(null, PARTNER);
+        assertThat(TopicReader.header(deadLetter, DeadLetters.FILE_NAME)).isNull();
+        assertThat(TopicReader.header(deadLetter, DeadLetters.FILE_ROW)).isNull();
+        assertThat(TopicReader.header(deadLetter, DeadLetters.REASONS)).doesNotContain("forged");
+        assertThat(deadLetter.headers()).noneMatch(header -> header.key().equalsIgnoreCase(DeadLetters.REASONS)
+                && new String(header.value(), StandardCharsets.UTF_8).contains("forged"));
+    }
+
+    @Test
     void shouldCancelAReferralCreatedEarlierInTheSameBurst() throws Exception {
         String creation = "HDF-LOGIS-" + UUID.randomUUID();
         String cancellation = "HDF-LOGIS-" + UUID.randomUUID();

@@ -3,6 +3,7 @@ package fr.referralhub.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,55 @@ class TrainingBodyFileIntakeFlowTest {
         assertThat(second.get("duplicates").asInt()).isEqualTo(3);
         assertThat(second.get("rejected").asInt()).isEqualTo(1);
         assertThat(publishedEventIds()).hasSize(3);
+    }
+
+    @Test
+    void shouldDeadLetterARowTooBigToCopyAsItsDigestAndGoOnWithTheFile() throws Exception {
+        // Its own event ids: the rows of the test above must still be new to the ledger, whichever runs first. The
+        // names are not read (the hub does not carry them), so nothing limits a cell there but the file's 20 MiB.
+        String ids = "CFA-BIG-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String hugeName = "M".repeat(1_500_000);
+        byte[] content = Samples.text(TrainingBodyCsvReaderTest.SAMPLE).replace("CFA-BTP-2026-", ids)
+                .replace("MARTIN;Hugo;03/07/2005", hugeName + ";Hugo;31/02/2005").getBytes(StandardCharsets.UTF_8);
+        String name = drop(content);
+
+        JsonNode report = reportOf(name);
+        assertThat(report.get("rows").asInt()).isEqualTo(4);
+        assertThat(report.get("accepted").asInt()).isEqualTo(2);
+        assertThat(report.get("rejected").asInt()).isEqualTo(2);
+        List<ConsumerRecord<String, byte[]>> deadLetters = deadLettersOf(name);
+        assertThat(deadLetters).extracting(r -> TopicReader.header(r, DeadLetters.FILE_ROW))
+                .containsExactlyInAnyOrder("2", "4");
+        assertThat(deadLetters).filteredOn(r -> "2".equals(TopicReader.header(r, DeadLetters.FILE_ROW)))
+                .singleElement().satisfies(digest -> {
+                    assertThat(TopicReader.header(digest, DeadLetters.ORIGINAL)).isEqualTo(DeadLetters.DIGEST);
+                    assertThat(Long.parseLong(TopicReader.header(digest, DeadLetters.ORIGINAL_BYTES)))
+                            .isGreaterThan(1_500_000);
+                    assertThat(TopicReader.header(digest, DeadLetters.REASONS)).startsWith("date_naissance ");
+                    assertThat(TopicReader.header(digest, DeadLetters.FILE_HEADER)).isNull();
+                });
+        assertThat(deadLetters).filteredOn(r -> "4".equals(TopicReader.header(r, DeadLetters.FILE_ROW)))
+                .singleElement().satisfies(whole -> assertThat(TopicReader.header(whole, DeadLetters.ORIGINAL))
+                        .isEqualTo(DeadLetters.WHOLE));
+    }
+
+    @Test
+    void shouldRefuseAFileOfGigabytesWithoutReadingItWhole() throws Exception {
+        String name = "cfa-btp-lyon-" + UUID.randomUUID() + ".csv";
+        Path partial = partnerFolder().resolve(name + ".part");
+        // Sparse: 3 GiB on no disk. Read whole, it would not even fit a Java array, and be read again at each poll.
+        try (RandomAccessFile file = new RandomAccessFile(partial.toFile(), "rw")) {
+            file.setLength(3L * 1024 * 1024 * 1024);
+        }
+        Files.move(partial, partnerFolder().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+
+        Path error = partnerFolder().resolve("error");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(error.resolve(name))
+                && Files.exists(error.resolve(name + ".report.json")));
+        JsonNode report = JSON.readTree(error.resolve(name + ".report.json").toFile());
+        assertThat(report.get("outcome").asText()).isEqualTo("REFUSED");
+        assertThat(report.get("refusal").get(0).get("reason").asText()).contains("more than 20971520 bytes");
+        Files.delete(error.resolve(name));
     }
 
     @Test

@@ -71,12 +71,39 @@ class StatusReportsFlowTest {
     @BeforeEach
     void referAPersonToAdil93() throws Exception {
         creationEventId = "FT-STATUS-" + UUID.randomUUID();
+        referralId = referToAdil93(creationEventId);
+    }
+
+    /** The referral's id, once adil-93 has it. */
+    private String referToAdil93(String eventId) throws Exception {
         HttpResponse<String> accepted = PartnerApi.post(port,
-                Samples.text("employment-agency/ft-orientation-mobili-jeune.json").replace(SAMPLE_EVENT_ID, creationEventId));
+                Samples.text("employment-agency/ft-orientation-mobili-jeune.json").replace(SAMPLE_EVENT_ID, eventId));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        referralId = JSON.readTree(accepted.body()).get("referralId").asText();
+        String referral = JSON.readTree(accepted.body()).get("referralId").asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> !TopicReader.readToEnd(bootstrapServers, "counselling.adil-93",
-                r -> referralId.equals(r.key())).isEmpty());
+                r -> referral.equals(r.key())).isEmpty());
+        return referral;
+    }
+
+    @Test
+    void shouldTellTheReferrerOfEachReferralWhoseReportHasTheSameIdAsAnothersOfTheService() throws Exception {
+        // A service's event ids need only be unique per referral: a case number, "dossier-ouvert"...
+        String other = referToAdil93("FT-STATUS-" + UUID.randomUUID());
+        String body = "{\"statusEventId\": \"dossier-ouvert\", \"status\": \"RECEIVED\"}";
+        HttpResponse<String> first = report(ADIL_93, referralId, body);
+        HttpResponse<String> second = report(ADIL_93, other, body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+        assertThat(JSON.readTree(second.body()).get("changeId").asText())
+                .isNotEqualTo(JSON.readTree(first.body()).get("changeId").asText());
+
+        // Each referrer de-duplicates on feedbackId (a feedback webhook's X-Hub-Delivery-Id): both must come through.
+        List<ReferralFeedback> both = await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readToEnd(
+                        bootstrapServers, REFERRER_FEEDBACK, r -> referralId.equals(r.key()) || other.equals(r.key()))
+                .stream().map(r -> (ReferralFeedback) decode(r))
+                .filter(f -> f.getKind() == FeedbackKind.STATUS_CHANGED).toList(), found -> found.size() >= 2);
+        assertThat(both).extracting(ReferralFeedback::getReferralId).containsExactlyInAnyOrder(referralId, other);
+        assertThat(both).extracting(ReferralFeedback::getFeedbackId).doesNotHaveDuplicates();
     }
 
     @Test

@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -241,6 +244,9 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The outbox and the feedback topics are written in the referral state's transactions: a record of one that
+        // is aborted (its instance killed before the commit) must never reach a receiver.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
@@ -448,10 +454,18 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
                 .header(WebhookSignature.DELIVERY_ID, delivery.deliveryId)
                 .header(WebhookSignature.ATTEMPT, String.valueOf(delivery.attempts));
         target.headers().forEach(request::header);
-        http.sendAsync(request.POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body)).build(),
-                        HttpResponse.BodyHandlers.discarding())
-                .whenCompleteAsync((response, error) -> answered(lane, delivery, target.url(), response, error),
-                        scheduler);
+        CompletableFuture<HttpResponse<Void>> sent = http.sendAsync(
+                request.POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        // The request's timeout ends once the answer's headers are in (JDK 17): a receiver that then stalls its body
+        // would hold the lane forever. The whole exchange gets the request timeout; cancelling it aborts the request
+        // and completes the answer with a CancellationException, which is retried like any failure.
+        ScheduledFuture<?> deadline = scheduler.schedule(() -> sent.cancel(true),
+                properties.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        sent.whenCompleteAsync((response, error) -> {
+            deadline.cancel(false);
+            answered(lane, delivery, target.url(), response, error);
+        }, scheduler);
     }
 
     private void answered(Lane lane, Delivery delivery, URI url, HttpResponse<Void> response, Throwable error) {
@@ -481,6 +495,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
         count(delivery.lane, FAILED);
         Throwable cause = error.getCause() != null ? error.getCause() : error;
         String why = cause instanceof HttpTimeoutException ? "no answer in time (" + cause.getMessage() + ")"
+                : cause instanceof CancellationException ? "no whole answer within " + properties.requestTimeout()
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         retryOrDeadLetter(lane, delivery, receiver + ": " + why);
     }
