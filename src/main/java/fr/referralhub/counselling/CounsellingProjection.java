@@ -16,6 +16,7 @@ import fr.referralhub.avro.PersonProfile;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.avro.TargetHousing;
+import fr.referralhub.eligibility.SummaryWithoutValues;
 
 /**
  * What one counselling service sees of one referral event: the ids and envelope, plus only the field groups its
@@ -107,7 +108,8 @@ public final class CounsellingProjection {
                     }
                     out.setEligibility(decided.getProgrammes().stream().map(p -> CounsellingEligibility.newBuilder()
                             .setProgramme(p.getProgramme()).setRequested(p.getRequested()).setOutcome(p.getOutcome())
-                            .setSummary(p.getSummary()).build()).toList());
+                            // The decision's own sentence quotes the age, salary or dates the profile may leave out.
+                            .setSummary(SummaryWithoutValues.of(p)).build()).toList());
                     out.setEligibilityRuleSetVersion(decided.getRuleSetVersion());
                 }
             }

@@ -24,6 +24,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,6 +43,7 @@ public class ReferralStateReads {
     static final String PEER_PATH = "/internal/v1/referral-state/referrals/";
     private static final Duration RETRY_FOR = Duration.ofSeconds(8);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(ReferralStateReads.class);
 
     private final ReferralState state;
     private final PeerSignature signature;
@@ -154,19 +157,40 @@ public class ReferralStateReads {
             Thread.currentThread().interrupt();
             throw new TimeoutException("Interrupted while reading the referral state from " + owner);
         }
-        return switch (response.statusCode()) {
-            case 200 -> Optional.of(read(response.body()));
+        int status = response.statusCode();
+        if ((status == 200 || status == 404) && !signature.verifyAnswer(signed[1], status, response.body(),
+                response.headers().firstValue(PeerSignature.ANSWER_SIGNATURE_HEADER).orElse(null))) {
+            log.warn("The answer {} from {} to the read of referral {} is not signed by a hub instance: ignored",
+                    status, owner, referralId);
+            throw new OwnerUnavailable("the answer of " + owner + " is not signed by a hub instance");
+        }
+        return switch (status) {
+            case 200 -> Optional.of(read(referralId, response.body()));
             case 404 -> Optional.empty();
             // 421: that instance no longer owns the partition (it moved since we asked the metadata).
             default -> throw new OwnerUnavailable("the owner " + owner + " answered " + response.statusCode());
         };
     }
 
-    private static ReferralSummary read(byte[] json) {
+    private static ReferralSummary read(String referralId, byte[] json) {
+        ReferralSummary summary;
         try {
-            return JSON.readValue(json, ReferralSummary.class);
+            summary = JSON.readValue(json, ReferralSummary.class);
         } catch (IOException e) {
             throw new OwnerUnavailable("unreadable answer of the owner: " + e.getMessage());
+        }
+        if (!referralId.equals(summary.referralId())) {
+            throw new OwnerUnavailable("the owner answered for another referral");
+        }
+        return summary;
+    }
+
+    /** A summary as the owner sends it ({@link ReferralStatePeerController}), in the form {@link #read} takes. */
+    static byte[] write(ReferralSummary summary) {
+        try {
+            return JSON.writeValueAsBytes(summary);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write the summary of referral " + summary.referralId(), e);
         }
     }
 

@@ -135,7 +135,9 @@ public class StatusReports {
         try {
             json = JSON.readTree(new String(body, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "not JSON: " + e.getOriginalMessage());
+            // Jackson's message quotes the token it could not read: a value of the report, never repeated.
+            throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "not JSON (syntax error at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         }
         if (json == null || !json.isObject()) {
             throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "a JSON object is expected");
@@ -164,8 +166,8 @@ public class StatusReports {
             try {
                 status = ReferralStatus.valueOf(statusText);
             } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("status", "'" + statusText + "' is not a status; one of "
-                        + StatusMachine.SET_BY_SERVICES));
+                // Reasons never repeat a value: they reach logs, dead-letter headers and operators' lists in clear.
+                errors.add(new FieldError("status", "is not a status; one of " + StatusMachine.SET_BY_SERVICES));
             }
         }
         if (status != null && !StatusMachine.SET_BY_SERVICES.contains(status)) {
@@ -180,8 +182,7 @@ public class StatusReports {
             } else if (reasonCode != null && codes.isEmpty()) {
                 errors.add(new FieldError("reasonCode", status + " takes no reason code"));
             } else if (reasonCode != null && !codes.contains(reasonCode)) {
-                errors.add(new FieldError("reasonCode", "'" + reasonCode + "' is not a reason code of " + status
-                        + "; one of " + codes));
+                errors.add(new FieldError("reasonCode", "is not a reason code of " + status + "; one of " + codes));
             }
         }
         String comment = text(json, "comment", errors);
@@ -197,8 +198,8 @@ public class StatusReports {
                     errors.add(new FieldError("occurredAt", "in the future"));
                 }
             } catch (DateTimeParseException e) {
-                errors.add(new FieldError("occurredAt", "'" + occurredText
-                        + "' is not an ISO-8601 date-time with offset, e.g. 2026-11-23T10:15:00+01:00"));
+                errors.add(new FieldError("occurredAt",
+                        "is not an ISO-8601 date-time with offset, e.g. 2026-11-23T10:15:00+01:00"));
             }
         }
         if (!errors.isEmpty()) {
@@ -258,7 +259,7 @@ public class StatusReports {
                     decision.reason());
             // Unknown, or not delivered to this service: one answer, so a service learns nothing of others' referrals.
             case UNKNOWN_REFERRAL -> throw StatusReportRefusedException.of(Kind.UNKNOWN_REFERRAL, "referralId",
-                    "no referral '" + referralId + "' was delivered to service '" + serviceId + "'");
+                    "no referral of this id was delivered to service '" + serviceId + "'");
             default -> throw new IllegalStateException("The referral state could not judge status event "
                     + report.statusEventId() + " of " + serviceId + ": " + decision.reason());
         };

@@ -10,6 +10,7 @@ import java.util.Set;
 import fr.referralhub.avro.CounsellingReferral;
 import fr.referralhub.avro.EligibilityDecision;
 import fr.referralhub.avro.EligibilityOutcome;
+import fr.referralhub.avro.Programme;
 import fr.referralhub.avro.ReferralEvent;
 import fr.referralhub.avro.ReferralEventType;
 import fr.referralhub.eligibility.EligibilityEngine;
@@ -71,6 +72,25 @@ class CounsellingProjectionTest {
         assertThat(record.getEligibilityRuleSetVersion()).isEqualTo(DECISION.getRuleSetVersion());
         assertThat(record.getDeliveryId()).isEqualTo(CounsellingProjection.deliveryIdFor(EVENT.getEventId(), "sub-1"))
                 .isNotEqualTo(CounsellingProjection.deliveryIdFor(EVENT.getEventId(), "sub-2"));
+    }
+
+    @Test
+    void theEligibilityGroupNamesTheCriteriaButNeverTheValuesTheRulesSaw() {
+        // A 27-year-old employee: not eligible to the CEJ (age, status), whose decision's own sentence quotes them.
+        ReferralEvent event = Referrals.complete("france-travail-2a")
+                .setRequestedProgrammes(List.of(Programme.CEJ, Programme.VISALE, Programme.MOBILI_JEUNE)).build();
+        EligibilityDecision decision = ENGINE.decide(event, Instant.parse("2026-03-16T10:00:00Z"));
+        assertThat(decision.getProgrammes()).extracting(p -> p.getSummary().toString())
+                .as("the decision itself, for the referrer").anyMatch(summary -> summary.contains("27 ans"));
+
+        CounsellingReferral record = CounsellingProjection.project(event, "sub-1", ReferralEventType.CREATED,
+                Set.of(CounsellingField.NEEDS, CounsellingField.ELIGIBILITY), () -> decision);
+
+        assertThat(record.getAge()).isNull();
+        assertThat(record.getEligibility()).isNotEmpty().allSatisfy(p -> assertThat(p.getSummary().toString())
+                .doesNotContainPattern("\\d+ ans|€|\\d{2}/\\d{2}/\\d{4}").endsWith("."));
+        assertThat(record.getEligibility()).anySatisfy(p -> assertThat(p.getSummary().toString())
+                .startsWith("Non éligible au Contrat d'engagement jeune").contains("âge"));
     }
 
     @Test

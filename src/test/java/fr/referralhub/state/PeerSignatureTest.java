@@ -10,7 +10,10 @@ import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
-/** Hub instances reading each other's state: only a fresh request signed with the shared key is taken. */
+/**
+ * Hub instances reading each other's state: only a fresh request signed with the shared key is taken, and only the
+ * owner's signed answer to that request.
+ */
 class PeerSignatureTest {
 
     private static final byte[] KEY = "derived-peer-key".getBytes(StandardCharsets.UTF_8);
@@ -34,6 +37,23 @@ class PeerSignatureTest {
         assertThat(peer.verify("GET", PATH, null, signed[1])).isFalse();
         assertThat(peer.verify("GET", PATH, signed[0], null)).isFalse();
         assertThat(peer.verify("GET", PATH, "yesterday", signed[1])).isFalse();
+    }
+
+    @Test
+    void shouldTakeOnlyTheOwnersAnswerToThisVeryRequest() {
+        String request = peer.sign("GET", PATH)[1];
+        byte[] body = "{\"referralId\":\"abc\",\"partnerId\":\"ft-93\"}".getBytes(StandardCharsets.UTF_8);
+        String answer = peer.signAnswer(request, 200, body);
+
+        assertThat(peer.verifyAnswer(request, 200, body, answer)).isTrue();
+        assertThat(peer.verifyAnswer(request, 200, "{\"referralId\":\"abc\",\"partnerId\":\"other\"}"
+                .getBytes(StandardCharsets.UTF_8), answer)).as("another body").isFalse();
+        assertThat(peer.verifyAnswer(request, 404, body, answer)).as("another status").isFalse();
+        String otherRequest = peer.sign("GET", PATH + "x")[1];
+        assertThat(peer.verifyAnswer(otherRequest, 200, body, answer)).as("an answer to another request").isFalse();
+        assertThat(peer.verifyAnswer(request, 200, body, null)).as("unsigned: whoever listens there").isFalse();
+        assertThat(new PeerSignature("other".getBytes(StandardCharsets.UTF_8), Clock.fixed(NOW, ZoneOffset.UTC))
+                .verifyAnswer(request, 200, body, answer)).as("another key").isFalse();
     }
 
     @Test

@@ -165,6 +165,24 @@ class StatusReportsFlowTest {
     }
 
     @Test
+    void shouldNeverRepeatAValueOfARefusedReport() throws Exception {
+        // A service's system that put a person's name where a code goes: the reasons reach logs, dead-letter headers
+        // and operators' lists in clear, so they say what is wrong, never what was sent.
+        for (String body : List.of(
+                "{\"statusEventId\": \"n-1\", \"status\": \"REJECTED\", \"reasonCode\": \"DUBOIS Léa a déménagé\"}",
+                "{\"statusEventId\": \"n-2\", \"status\": \"DUBOIS Léa\"}",
+                "{\"statusEventId\": \"n-3\", \"status\": \"RECEIVED\", \"occurredAt\": \"DUBOIS née le 03/07/2005\"}",
+                "{\"statusEventId\": \"n-4\", \"status\": DUBOIS}")) {
+            HttpResponse<String> refused = report(ADIL_93, referralId, body);
+            assertThat(refused.statusCode()).as(body).isBetween(400, 422);
+            assertThat(refused.body()).as(body).doesNotContain("DUBOIS").doesNotContain("2005");
+        }
+        HttpResponse<String> unknown = report(ADIL_93, "DUBOIS-Lea", "{\"statusEventId\": \"n-5\", \"status\": \"RECEIVED\"}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).get("errors").toString()).doesNotContain("DUBOIS");
+    }
+
+    @Test
     void shouldRefuseReportsThatBreakTheContractFieldByField() throws Exception {
         HttpResponse<String> noReason = report(ADIL_93, referralId,
                 "{\"statusEventId\": \"a-1\", \"status\": \"REJECTED\"}");
