@@ -12,10 +12,12 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafkaclient.KafkaConnection;
@@ -70,8 +71,8 @@ import org.springframework.context.SmartLifecycle;
  * <li>per partition, the committed offset is the first record not yet ended (delivered or dead-lettered): records
  * end out of order across lanes, and nothing is committed past one that has not ended. A crash or rebalance sends
  * again what was not committed (at-least-once: receivers de-duplicate on {@code X-Hub-Delivery-Id});</li>
- * <li>past {@code hub.webhooks.max-in-flight} records not ended, the consumer pauses its partitions (it keeps
- * polling, so it stays in its group) and resumes once lanes drain.</li>
+ * <li>a partition holding its share of {@code hub.webhooks.max-in-flight} records not ended is paused (the consumer
+ * keeps polling, so it stays in its group) and resumed once its lanes drain; the other partitions go on.</li>
  * </ul>
  * 2xx is delivered ({@link #delivered} may do more before the delivery ends); 4xx other than 408 and 429 (and 3xx:
  * redirects are not followed) is refused by the receiver and dead-lettered at once; anything else (5xx, 408, 429,
@@ -104,7 +105,6 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Progress> progress = new ConcurrentHashMap<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
     private HttpClient http;
     /** Timers of retries, and the end of each attempt (dead-letter writes): never the HTTP wait itself. */
     protected ScheduledExecutorService scheduler;
@@ -207,11 +207,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
                         accept(record);
                     }
                     commitEnded(opened);
-                    if (inFlight.get() >= properties.maxInFlight()) {
-                        opened.pause(opened.assignment());
-                    } else if (!opened.paused().isEmpty()) {
-                        opened.resume(opened.paused());
-                    }
+                    pauseFullPartitions(opened);
                 }
                 commitEnded(opened);
             } catch (WakeupException stopping) {
@@ -263,11 +259,38 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
             partitionProgress.ended(record.offset());
             return;
         }
-        inFlight.incrementAndGet();
         log.debug("{}: record {}-{}@{} for lane {}", route, record.topic(), record.partition(), record.offset(), lane);
         Delivery delivery = new Delivery(record, partitionProgress, lane);
         delivery.refusal = refusal.orElse(null);
         lanes.computeIfAbsent(lane, id -> new Lane()).add(delivery);
+    }
+
+    /**
+     * Pauses the partitions holding their share of {@code max-in-flight} records not ended, resumes the others. Per
+     * partition, not for all: a receiver down for hours fills its own partition's share, and the subscriptions keyed
+     * to the other partitions go on. The consumer keeps polling, so it stays in its group.
+     */
+    private void pauseFullPartitions(KafkaConsumer<String, byte[]> opened) {
+        Set<TopicPartition> assigned = opened.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        int share = Math.max(1, properties.maxInFlight() / assigned.size());
+        Set<TopicPartition> full = new HashSet<>();
+        for (TopicPartition partition : assigned) {
+            Progress partitionProgress = progress.get(partition);
+            if (partitionProgress != null && partitionProgress.pending.size() >= share) {
+                full.add(partition);
+            }
+        }
+        Set<TopicPartition> drained = new HashSet<>(opened.paused());
+        drained.removeAll(full);
+        if (!drained.isEmpty()) {
+            opened.resume(drained);
+        }
+        if (!full.isEmpty()) {
+            opened.pause(full);
+        }
     }
 
     /** Commits, per partition, the first offset not ended: what is before it is delivered or dead-lettered. */
@@ -385,7 +408,6 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
 
         void ended(Delivery delivery) {
             delivery.progress.ended(delivery.record.offset());
-            inFlight.decrementAndGet();
             startNext();
         }
 

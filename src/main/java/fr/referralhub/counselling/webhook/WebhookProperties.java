@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDelay           ...up to this
  * @param connectTimeout     to open a connection to a receiver
  * @param requestTimeout     for a receiver's answer, once connected (a timeout is a failed attempt, retried)
- * @param maxInFlight        records read from the outbox and not yet delivered or dead-lettered, beyond which the
- *                           sender stops reading (memory bound while receivers are down)
+ * @param maxInFlight        records read from the outbox and not yet delivered or dead-lettered (memory bound while
+ *                           receivers are down): each partition gets its share, beyond which it is not read until
+ *                           its lanes drain
  * @param allowHttpLocalhost whether a webhook URL may be plain http to localhost or 127.0.0.1 (dev profile and
  *                           tests only)
  */
