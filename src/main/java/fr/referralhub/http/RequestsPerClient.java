@@ -26,6 +26,13 @@ import org.apache.catalina.valves.ValveBase;
  */
 final class RequestsPerClient extends ValveBase {
 
+    /**
+     * Reads of the referral state forwarded by another hub instance: all of that instance's callers share its one
+     * address, so a limit per address would turn one partner's burst there into 503s for every other caller whose
+     * referral this instance owns. Such a read is a GET without a body, answered at once (401 without a peer's
+     * signature): it cannot hold a thread.
+     */
+    private static final String PEER_READS = "/internal/v1/referral-state/";
     /** Marks a request counted: its async dispatches go through the valves again and must not count twice. */
     private static final String COUNTED = RequestsPerClient.class.getName() + ".counted";
 
@@ -39,7 +46,8 @@ final class RequestsPerClient extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        if (request.getAttribute(COUNTED) != null) {
+        if (request.getAttribute(COUNTED) != null
+                || ("GET".equals(request.getMethod()) && request.getRequestURI().startsWith(PEER_READS))) {
             getNext().invoke(request, response);
             return;
         }

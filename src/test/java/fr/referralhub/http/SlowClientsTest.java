@@ -85,6 +85,12 @@ class SlowClientsTest {
             assertThat(answer.closed()).as("connection closed after the 429").isTrue();
             return true;
         });
+        // A read another hub instance forwards is not counted: all of that instance's callers share its address. It
+        // is answered at once (401 here, unsigned).
+        Socket peer = connect(STALLING_CLIENT);
+        send(peer, "GET /internal/v1/referral-state/referrals/unknown-" + run
+                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(read(peer, ANSWERED_AT_ONCE).status()).as("a peer's read from a busy address").isEqualTo(401);
 
         long sent = System.nanoTime();
         Answer partner = postEvent("SLOW-" + run);
