@@ -169,8 +169,11 @@ public class CounsellingDistribution implements ReferralDistribution {
                                              ReferralEventType seenAs, Set<CounsellingField> profile,
                                              Supplier<EligibilityDecision> decision) {
         // A WEBHOOK subscription's record goes to the outbox, keyed by subscription so its deliveries stay in order;
-        // the webhook sender POSTs it. A subscription gone since keeps its last mode's topic: its service's.
+        // the webhook sender POSTs it. A subscription gone (or re-pointed) since keeps the Kafka topic of the service
+        // that had the referral.
         boolean webhook = subscriptions.find(subscriptionId)
+                // Re-pointed at another service since: its webhook is that service's, not this one's.
+                .filter(s -> s.serviceId().equals(serviceId))
                 .map(s -> s.deliveryMode() == Subscription.DeliveryMode.WEBHOOK).orElse(false);
         Map<String, String> headers = headers(event);
         headers.put(RecordHeaders.EVENT_TYPE, seenAs.name());

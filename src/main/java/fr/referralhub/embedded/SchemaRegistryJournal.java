@@ -152,8 +152,27 @@ final class SchemaRegistryJournal implements AutoCloseable {
                     + "records, start once with EMBEDDED_SCHEMA_REGISTRY_ADOPT_UNSIGNED=true to adopt them; "
                     + "otherwise someone else wrote this topic: check who may write it");
         } else {
-            unsigned.forEach(record -> provenance.check(CONSUMER, topic, record.partition(), record.offset(),
-                    record.key(), utf8(record.value()), record.headers()));
+            for (ConsumerRecord<String, String> record : unsigned) {
+                provenance.check(CONSUMER, topic, record.partition(), record.offset(), record.key(),
+                        utf8(record.value()), record.headers());
+                reserveIdOf(record, store);
+            }
+        }
+    }
+
+    /**
+     * The schema id a refused record names is never given to a new schema: once compaction kept a forged record in
+     * place of a signed one of the same key, the id it names may still be in records on the hub's topics, which must
+     * not decode with another schema.
+     */
+    private static void reserveIdOf(ConsumerRecord<String, String> record, SchemaRegistryStore store) {
+        try {
+            JsonNode value = record.value() == null ? null : JSON.readTree(record.value());
+            if (value != null && value.path("id").canConvertToInt() && value.path("id").asInt() > 0) {
+                store.reserveId(value.path("id").asInt());
+            }
+        } catch (JsonProcessingException notJson) {
+            // Names no id.
         }
     }
 

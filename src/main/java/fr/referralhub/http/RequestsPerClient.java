@@ -29,7 +29,7 @@ final class RequestsPerClient extends ValveBase {
     /**
      * Reads of the referral state forwarded by another hub instance: all of that instance's callers share its one
      * address, so a limit per address would turn one partner's burst there into 503s for every other caller whose
-     * referral this instance owns. Such a read is a GET without a body, answered at once (401 without a peer's
+     * referral this instance owns. Only a GET without a body is spared, answered at once (401 without a peer's
      * signature): it cannot hold a thread.
      */
     private static final String PEER_READS = "/internal/v1/referral-state/";
@@ -46,8 +46,7 @@ final class RequestsPerClient extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
-        if (request.getAttribute(COUNTED) != null
-                || ("GET".equals(request.getMethod()) && request.getRequestURI().startsWith(PEER_READS))) {
+        if (request.getAttribute(COUNTED) != null || isPeerRead(request)) {
             getNext().invoke(request, response);
             return;
         }
@@ -66,6 +65,12 @@ final class RequestsPerClient extends ValveBase {
         } finally {
             leaveWhenAnswered(request, leave);
         }
+    }
+
+    /** Without a body, so that no one can trickle one past the limit under this path (Tomcat would read it). */
+    private static boolean isPeerRead(Request request) {
+        return "GET".equals(request.getMethod()) && request.getRequestURI().startsWith(PEER_READS)
+                && request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null;
     }
 
     private void leaveWhenAnswered(Request request, Leave leave) {

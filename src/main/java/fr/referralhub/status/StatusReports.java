@@ -136,8 +136,10 @@ public class StatusReports {
             json = JSON.readTree(new String(body, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             // Jackson's message quotes the token it could not read: a value of the report, never repeated.
-            throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "not JSON (syntax error at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            // A nesting or size limit has no location.
+            throw StatusReportRefusedException.of(Kind.MALFORMED, "body", e.getLocation() == null ? "not JSON"
+                    : "not JSON (syntax error at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
         }
         if (json == null || !json.isObject()) {
             throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "a JSON object is expected");
@@ -166,7 +168,8 @@ public class StatusReports {
             try {
                 status = ReferralStatus.valueOf(statusText);
             } catch (IllegalArgumentException e) {
-                // Reasons never repeat a value: they reach logs, dead-letter headers and operators' lists in clear.
+                // Reasons never repeat a field's value: they reach logs, dead-letter headers and operators' lists in
+                // clear.
                 errors.add(new FieldError("status", "is not a status; one of " + StatusMachine.SET_BY_SERVICES));
             }
         }

@@ -1,8 +1,11 @@
 package fr.referralhub.counselling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -233,19 +236,27 @@ class CounsellingDistributionFlowTest {
         hub.publish(creation, key(creation));
         hub.awaitRecords("counselling." + first, creation.getReferralId(), 1);
 
-        hub.subscribe(subscriptionId, subscription(second, match, "[\"HOME\"]"));
-        hub.publish(in("97209", "972", Referrals.updateOf(creation)), key(creation));
-        hub.publish(Referrals.cancellationOf(creation), key(creation));
-        ReferralEvent later = in("97209", "972", Referrals.complete("france-travail-93"));
-        hub.publish(later, key(later));
+        // Now the second service's, by webhook: its URL must not get what was the first service's.
+        try (WebhookReceiver receiver = WebhookReceiver.answering(attempt -> 200)) {
+            hub.subscribe(subscriptionId, """
+                    {"serviceId": "%s", "description": "test service", "match": %s, "profile": ["HOME"],
+                     "delivery": {"mode": "WEBHOOK", "url": "%s", "secretRef": "dev-webhook"}}"""
+                    .formatted(second, match, receiver.url()));
+            hub.publish(in("97209", "972", Referrals.updateOf(creation)), key(creation));
+            hub.publish(Referrals.cancellationOf(creation), key(creation));
+            ReferralEvent later = in("97209", "972", Referrals.complete("france-travail-93"));
+            hub.publish(later, key(later));
 
-        // The first service keeps it, as for a deleted subscription: no profile says what it may see of the update,
-        // the cancellation reaches it. The second gets the referrals routed after the change only.
-        List<CounsellingReferral> toFirst = hub.awaitRecords("counselling." + first, creation.getReferralId(), 2);
-        assertThat(toFirst).extracting(CounsellingReferral::getEventType)
-                .containsExactly(ReferralEventType.CREATED, ReferralEventType.CANCELLED);
-        hub.awaitRecords("counselling." + second, later.getReferralId(), 1);
-        assertThat(hub.recordsOf("counselling." + second, creation.getReferralId())).isEmpty();
+            // The first service keeps it, as for a deleted subscription: no profile says what it may see of the
+            // update, the cancellation reaches it. The second gets the referrals routed after the change only.
+            List<CounsellingReferral> toFirst = hub.awaitRecords("counselling." + first, creation.getReferralId(), 2);
+            assertThat(toFirst).extracting(CounsellingReferral::getEventType)
+                    .containsExactly(ReferralEventType.CREATED, ReferralEventType.CANCELLED);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().stream()
+                    .anyMatch(r -> new String(r.body(), StandardCharsets.UTF_8).contains(later.getReferralId())));
+            assertThat(receiver.received()).noneMatch(r -> new String(r.body(), StandardCharsets.UTF_8)
+                    .contains(creation.getReferralId()));
+        }
     }
 
     @Test

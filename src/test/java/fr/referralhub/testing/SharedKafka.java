@@ -45,7 +45,8 @@ public final class SharedKafka {
      * A port no one listens on, below the kernel's ephemeral range (32768 and up on Linux): a test picks it, closes
      * it, and a broker or child hub binds it seconds later. A port the kernel hands out could meanwhile become the
      * local end of any outgoing connection (Kafka clients open many); a port below that range can only be taken by
-     * a listener, and every test listener takes its port from here, one after the other.
+     * a listener, and every listener whose port a test names beforehand takes it from here, one after the other
+     * (a listener on port 0 gets its port from the kernel as it binds: no such race).
      */
     public static int freePort() {
         for (int attempt = 0; attempt < PORTS_BELOW_EPHEMERAL; attempt++) {

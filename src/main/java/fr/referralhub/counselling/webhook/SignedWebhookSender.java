@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import fr.referralhub.kafka.DeadLetters;
 import fr.referralhub.kafkaclient.KafkaConnection;
@@ -72,7 +73,8 @@ import org.springframework.context.SmartLifecycle;
  * end out of order across lanes, and nothing is committed past one that has not ended. A crash or rebalance sends
  * again what was not committed (at-least-once: receivers de-duplicate on {@code X-Hub-Delivery-Id});</li>
  * <li>a partition holding its share of {@code hub.webhooks.max-in-flight} records not ended is paused (the consumer
- * keeps polling, so it stays in its group) and resumed once its lanes drain; the other partitions go on.</li>
+ * keeps polling, so it stays in its group) and resumed once its lanes drain; the other partitions go on. Every
+ * partition pauses at twice that many in all, rebalances included.</li>
  * </ul>
  * 2xx is delivered ({@link #delivered} may do more before the delivery ends); 4xx other than 408 and 429 (and 3xx:
  * redirects are not followed) is refused by the receiver and dead-lettered at once; anything else (5xx, 408, 429,
@@ -105,6 +107,8 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Progress> progress = new ConcurrentHashMap<>();
+    /** Deliveries in the lanes, whatever their partition's progress became. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private HttpClient http;
     /** Timers of retries, and the end of each attempt (dead-letter writes): never the HTTP wait itself. */
     protected ScheduledExecutorService scheduler;
@@ -260,6 +264,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
             return;
         }
         log.debug("{}: record {}-{}@{} for lane {}", route, record.topic(), record.partition(), record.offset(), lane);
+        inFlight.incrementAndGet();
         Delivery delivery = new Delivery(record, partitionProgress, lane);
         delivery.refusal = refusal.orElse(null);
         lanes.computeIfAbsent(lane, id -> new Lane()).add(delivery);
@@ -277,6 +282,11 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
         }
         int share = Math.max(1, properties.maxInFlight() / assigned.size());
         Set<TopicPartition> full = new HashSet<>();
+        if (inFlight.get() >= 2 * properties.maxInFlight()) {
+            // The memory bound: deliveries of a partition revoked and assigned again are in their lanes twice, and
+            // only this count, kept by the lanes, sees both.
+            full.addAll(assigned);
+        }
         for (TopicPartition partition : assigned) {
             Progress partitionProgress = progress.get(partition);
             if (partitionProgress != null && partitionProgress.pending.size() >= share) {
@@ -408,6 +418,7 @@ public abstract class SignedWebhookSender implements SmartLifecycle {
 
         void ended(Delivery delivery) {
             delivery.progress.ended(delivery.record.offset());
+            inFlight.decrementAndGet();
             startNext();
         }
 

@@ -12,10 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialDelay       wait before the second attempt; doubled after each failed attempt...
  * @param maxDelay           ...up to this
  * @param connectTimeout     to open a connection to a receiver
- * @param requestTimeout     for a receiver's answer, once connected (a timeout is a failed attempt, retried)
+ * @param requestTimeout     for the whole exchange with a receiver, from the send, connection and answer's body
+ *                           included (a timeout is a failed attempt, retried)
  * @param maxInFlight        records read from the outbox and not yet delivered or dead-lettered (memory bound while
  *                           receivers are down): each partition gets its share, beyond which it is not read until
- *                           its lanes drain
+ *                           its lanes drain; at twice as many in all, none is read
  * @param allowHttpLocalhost whether a webhook URL may be plain http to localhost or 127.0.0.1 (dev profile and
  *                           tests only)
  */
