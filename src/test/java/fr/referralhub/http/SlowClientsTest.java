@@ -91,6 +91,12 @@ class SlowClientsTest {
         send(peer, "GET /internal/v1/referral-state/referrals/unknown-" + run
                 + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assertThat(read(peer, ANSWERED_AT_ONCE).status()).as("a peer's read from a busy address").isEqualTo(401);
+        // The same path with a body to trickle is counted like any request: refused at once.
+        Socket trickling = connect(STALLING_CLIENT);
+        send(trickling, "GET /internal/v1/referral-state/referrals/unknown-" + run
+                + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n");
+        opened.add(trickling);
+        assertThat(read(trickling, ANSWERED_AT_ONCE).status()).as("a body under the peer path").isEqualTo(429);
 
         long sent = System.nanoTime();
         Answer partner = postEvent("SLOW-" + run);

@@ -183,6 +183,14 @@ class StatusReportsFlowTest {
     }
 
     @Test
+    void shouldRefuseABodyNestedPastTheJsonParsersLimit() throws Exception {
+        // Within the 16 KiB a report may have, but deeper than the parser goes: refused, not a 500.
+        HttpResponse<String> nested = report(ADIL_93, referralId, "[".repeat(5000) + "]".repeat(5000));
+        assertThat(nested.statusCode()).as(nested.body()).isEqualTo(400);
+        assertThat(JSON.readTree(nested.body()).at("/errors/0/field").asText()).isEqualTo("body");
+    }
+
+    @Test
     void shouldRefuseReportsThatBreakTheContractFieldByField() throws Exception {
         HttpResponse<String> noReason = report(ADIL_93, referralId,
                 "{\"statusEventId\": \"a-1\", \"status\": \"REJECTED\"}");
