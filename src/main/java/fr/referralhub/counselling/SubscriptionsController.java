@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import fr.referralhub.api.FieldError;
+import fr.referralhub.api.JsonErrorPosition;
 import fr.referralhub.api.ProblemDetails;
 import fr.referralhub.counselling.StoredSubscription.Origin;
 import jakarta.servlet.http.HttpServletRequest;
@@ -173,9 +174,7 @@ public class SubscriptionsController {
                             .replace("List", "a list").replace("String", "a string");
             return new FieldError(path(mismatch), "wrong type: expected " + expected);
         }
-        var location = e.getLocation();
-        return new FieldError("", "not valid JSON" + (location == null ? ""
-                : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
+        return new FieldError("", "not valid JSON" + JsonErrorPosition.of(e));
     }
 
     private static String path(JsonMappingException e) {

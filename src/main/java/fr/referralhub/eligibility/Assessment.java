@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import fr.referralhub.avro.CriterionCheck;
 import fr.referralhub.avro.CriterionResult;
@@ -109,42 +108,13 @@ final class Assessment {
                 .setProgramme(programme)
                 .setRequested(requested)
                 .setOutcome(outcome)
-                .setSummary(summary(programme, outcome))
+                .setSummary(SummaryWithoutValues.sentence(programme, outcome, criteria, summaryDetail, true))
                 .setMissingInputs(outcome == EligibilityOutcome.NEEDS_INFORMATION
                         ? List.copyOf(missingInputs) : List.of())
                 .setMonthlyAmountCents(eligible ? monthlyAmountCents : null)
                 .setTotalAmountCents(eligible ? totalAmountCents : null)
                 .setCriteria(List.copyOf(criteria))
                 .build();
-    }
-
-    /** One French sentence for the counsellor, e.g. "Non éligible à Mobili-Jeune : critère non rempli : âge (30 ans)." */
-    private String summary(Programme programme, EligibilityOutcome outcome) {
-        String detail = summaryDetail == null ? "" : " ; " + summaryDetail;
-        return switch (outcome) {
-            case ELIGIBLE -> "Éligible " + FrenchText.afterA(programme) + " : "
-                    + (criteria.size() == 1 ? "le critère vérifié est rempli"
-                            : "les " + criteria.size() + " critères vérifiés sont remplis")
-                    + detail + ".";
-            case NOT_ELIGIBLE -> "Non éligible " + FrenchText.afterA(programme) + " : "
-                    + listOf(CriterionResult.FAIL, "critère non rempli : ", "critères non remplis : ") + ".";
-            case NEEDS_INFORMATION -> "Éligibilité " + FrenchText.afterA(programme) + " à confirmer : "
-                    + listOf(CriterionResult.UNKNOWN, "information manquante pour le critère ",
-                            "informations manquantes pour les critères ") + ".";
-            case NOT_AVAILABLE -> FrenchText.capitalized(FrenchText.programme(programme))
-                    + " n'est pas disponible à la date de la demande" + (summaryDetail == null ? "" : " : "
-                    + summaryDetail) + ".";
-        };
-    }
-
-    /** Labels (with the value seen, when there is one) of the criteria with that verdict, after a prefix. */
-    private String listOf(CriterionResult verdict, String prefixForOne, String prefixForMany) {
-        List<String> items = criteria.stream()
-                .filter(c -> c.getVerdict() == verdict)
-                .map(c -> CriterionCode.valueOf(c.getCode()).label()
-                        + (verdict == CriterionResult.FAIL && c.getValue() != null ? " (" + c.getValue() + ")" : ""))
-                .collect(Collectors.toList());
-        return (items.size() == 1 ? prefixForOne : prefixForMany) + String.join(", ", items);
     }
 
     private boolean has(CriterionResult verdict) {

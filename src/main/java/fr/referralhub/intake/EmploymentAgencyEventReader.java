@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import fr.referralhub.api.FieldError;
+import fr.referralhub.api.JsonErrorPosition;
 import fr.referralhub.avro.ContractType;
 import fr.referralhub.avro.EmployerSector;
 import fr.referralhub.avro.EmploymentContract;
@@ -237,10 +238,7 @@ public class EmploymentAgencyEventReader {
             }
             return root;
         } catch (JsonProcessingException e) {
-            // Jackson's own message quotes the offending token, which may be personal data: position only.
-            var location = e.getLocation();
-            throw malformed("(body)", "is not valid JSON" + (location == null ? ""
-                    : " (error at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
+            throw malformed("(body)", "is not valid JSON" + JsonErrorPosition.of(e));
         } catch (NumberFormatException | ArithmeticException e) {
             // A number whose exponent does not fit (1e99999999999) fails in the JDK's parser, not Jackson's.
             throw malformed("(body)", "has a number that cannot be read");

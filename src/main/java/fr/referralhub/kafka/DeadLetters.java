@@ -164,7 +164,7 @@ public class DeadLetters {
         Message original = record.getMessage();
         Exchange exchange = newExchange();
         Message message = exchange.getMessage();
-        message.setBody(("sha256:" + HexFormat.of().formatHex(digest)).getBytes(StandardCharsets.UTF_8));
+        message.setBody(digestBody(digest));
         Object key = original.getHeader(KafkaConstants.KEY);
         if (key instanceof String text && text.length() <= 256) {
             message.setHeader(KafkaConstants.KEY, text);
@@ -179,7 +179,7 @@ public class DeadLetters {
         String reasons = cause instanceof OversizedRecordException ? "(record) " + cause.getMessage()
                 : original.getHeader(REASONS, String.class);
         if (reasons != null) {
-            message.setHeader(REASONS, reasons.length() > 2000 ? reasons.substring(0, 2000) : reasons);
+            message.setHeader(REASONS, shortened(reasons));
         }
         message.setHeader(ORIGINAL, DIGEST);
         message.setHeader(ORIGINAL_BYTES, String.valueOf(bytes));
@@ -187,6 +187,16 @@ public class DeadLetters {
         exchange.setProperty(FAILED_ROUTE, routeId);
         exchange.setProperty(WITHOUT_TRACE, true);
         return exchange;
+    }
+
+    /** The value of a dead letter that keeps only the digest of its original (encrypted by the writer, like any). */
+    private static byte[] digestBody(byte[] digest) {
+        return ("sha256:" + HexFormat.of().formatHex(digest)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reasons of a digest-only dead letter: the smallest dead letter there is, whatever the reasons' length. */
+    private static String shortened(String reasons) {
+        return reasons.length() > 2000 ? reasons.substring(0, 2000) : reasons;
     }
 
     private static byte[] sha256(byte[] value) {
@@ -236,9 +246,8 @@ public class DeadLetters {
             log.warn("The dead letter of row {} of {} was refused, written as its digest: {}", row, fileName,
                     failure.toString());
         }
-        byte[] digest = ("sha256:" + HexFormat.of().formatHex(sha256(original))).getBytes(StandardCharsets.UTF_8);
-        failure = sendFileRow(routeId, key, partnerId, fileName, row, cause, DIGEST, bytes, digest, null,
-                reasons.length() > 2000 ? reasons.substring(0, 2000) : reasons);
+        failure = sendFileRow(routeId, key, partnerId, fileName, row, cause, DIGEST, bytes,
+                digestBody(sha256(original)), null, shortened(reasons));
         if (failure != null) {
             throw new IllegalStateException("Could not write the dead letter of row " + row + " of " + fileName,
                     failure);

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.referralhub.api.FieldError;
+import fr.referralhub.api.JsonErrorPosition;
 import fr.referralhub.avro.ReferralStatus;
 import fr.referralhub.avro.ReferralStatusChange;
 import fr.referralhub.counselling.CounsellingService;
@@ -135,11 +136,7 @@ public class StatusReports {
         try {
             json = JSON.readTree(new String(body, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            // Jackson's message quotes the token it could not read: a value of the report, never repeated.
-            // A nesting or size limit has no location.
-            throw StatusReportRefusedException.of(Kind.MALFORMED, "body", e.getLocation() == null ? "not JSON"
-                    : "not JSON (syntax error at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+            throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "not JSON" + JsonErrorPosition.of(e));
         }
         if (json == null || !json.isObject()) {
             throw StatusReportRefusedException.of(Kind.MALFORMED, "body", "a JSON object is expected");
